@@ -1,0 +1,9 @@
+//! The pure core: no browser, no threads. The workload language and its limits, the CPU kernel
+//! and its calibration, spans and traces, metrics, layout and export. Tested natively.
+
+pub mod export;
+pub mod kernel;
+pub mod layout;
+pub mod scenario;
+pub mod trace;
+pub mod workload;

@@ -1,0 +1,290 @@
+//! What a run records: spans on lanes, per model, on one clock.
+
+use std::fmt;
+
+/// The five execution models.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Model {
+    Sequential,
+    Async,
+    Gil,
+    Threads,
+    Processes,
+}
+
+impl Model {
+    pub const ALL: [Model; 5] = [
+        Model::Sequential,
+        Model::Async,
+        Model::Gil,
+        Model::Threads,
+        Model::Processes,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Model::Sequential => "sequential",
+            Model::Async => "async",
+            Model::Gil => "gil",
+            Model::Threads => "threads",
+            Model::Processes => "processes",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Model> {
+        Model::ALL.into_iter().find(|m| m.id() == id)
+    }
+
+    /// Whether the model needs one WebAssembly memory shared between workers, which browsers
+    /// only allow in a cross-origin isolated page.
+    pub fn needs_shared_memory(self) -> bool {
+        matches!(self, Model::Gil | Model::Threads)
+    }
+
+    /// Whether the model uses the `workers` setting.
+    pub fn uses_workers(self) -> bool {
+        matches!(self, Model::Gil | Model::Threads | Model::Processes)
+    }
+
+    /// The Python program this model stands for.
+    pub fn python(self) -> &'static str {
+        match self {
+            Model::Sequential => "a plain for loop",
+            Model::Async => "asyncio",
+            Model::Gil => "threading (GIL build)",
+            Model::Threads => "threading on free-threaded 3.13t",
+            Model::Processes => "multiprocessing / ProcessPoolExecutor",
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// What a lane was doing during a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpanState {
+    /// Computing.
+    Cpu,
+    /// Waiting for a (simulated) I/O call: a timer.
+    Io,
+    /// Waiting to acquire the GIL.
+    LockWait,
+    /// Starting a worker (a process).
+    Spawn,
+    /// Copying a payload into or out of a worker.
+    Copy,
+}
+
+impl SpanState {
+    pub const ALL: [SpanState; 5] = [
+        SpanState::Cpu,
+        SpanState::Io,
+        SpanState::LockWait,
+        SpanState::Spawn,
+        SpanState::Copy,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            SpanState::Cpu => "cpu",
+            SpanState::Io => "io",
+            SpanState::LockWait => "lock-wait",
+            SpanState::Spawn => "spawn",
+            SpanState::Copy => "copy",
+        }
+    }
+
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    pub fn from_code(code: u8) -> Option<SpanState> {
+        SpanState::ALL.get(usize::from(code)).copied()
+    }
+}
+
+/// Task number used by spans that belong to no task (a worker's start-up).
+pub const NO_TASK: u32 = u32::MAX;
+
+/// One interval of one lane's time. Times are milliseconds on the shared clock
+/// (`performance.timeOrigin + performance.now()` in the browser), so spans from different
+/// workers line up.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    pub lane: u32,
+    pub task: u32,
+    pub step: u32,
+    pub state: SpanState,
+    pub start: f64,
+    pub end: f64,
+}
+
+impl Span {
+    pub fn duration(&self) -> f64 {
+        self.end - self.start
+    }
+
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// Spans are sent between threads as flat numbers (six per span) so a batch of thousands
+/// crosses `postMessage` as one typed array.
+pub const SPAN_FIELDS: usize = 6;
+
+pub fn spans_to_flat(spans: &[Span]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(spans.len() * SPAN_FIELDS);
+    for s in spans {
+        out.extend_from_slice(&[
+            f64::from(s.lane),
+            f64::from(s.task),
+            f64::from(s.step),
+            f64::from(s.state.code()),
+            s.start,
+            s.end,
+        ]);
+    }
+    out
+}
+
+/// The inverse of [`spans_to_flat`]; malformed records are skipped.
+pub fn spans_from_flat(flat: &[f64]) -> Vec<Span> {
+    flat.chunks_exact(SPAN_FIELDS)
+        .filter_map(|c| {
+            let state = SpanState::from_code(c[3] as u8)?;
+            Some(Span {
+                lane: c[0] as u32,
+                task: c[1] as u32,
+                step: c[2] as u32,
+                state,
+                start: c[4],
+                end: c[5],
+            })
+        })
+        .collect()
+}
+
+/// The record of one model's run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ModelTrace {
+    pub model: Model,
+    /// Lanes used (threads, workers, or the event loop and its pending waits).
+    pub lanes: u32,
+    /// When the model started and finished, on the shared clock.
+    pub start: f64,
+    pub end: f64,
+    pub checksum: u64,
+    pub spans: Vec<Span>,
+}
+
+impl ModelTrace {
+    pub fn wall_ms(&self) -> f64 {
+        self.end - self.start
+    }
+
+    /// Total time spent in `state`, over all lanes.
+    pub fn time_in(&self, state: SpanState) -> f64 {
+        self.spans
+            .iter()
+            .filter(|s| s.state == state)
+            .map(Span::duration)
+            .sum()
+    }
+
+    /// The largest number of `state` spans in progress at one instant.
+    pub fn max_concurrent(&self, state: SpanState) -> usize {
+        let mut edges: Vec<(f64, i32)> = Vec::new();
+        for s in self.spans.iter().filter(|s| s.state == state) {
+            edges.push((s.start, 1));
+            edges.push((s.end, -1));
+        }
+        // Ends sort before starts at the same instant: touching spans do not overlap.
+        edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let (mut now, mut most) = (0i32, 0i32);
+        for (_, d) in edges {
+            now += d;
+            most = most.max(now);
+        }
+        most as usize
+    }
+
+    /// Lanes that recorded at least one span of `state`.
+    pub fn lanes_with(&self, state: SpanState) -> Vec<u32> {
+        let mut lanes: Vec<u32> = self
+            .spans
+            .iter()
+            .filter(|s| s.state == state)
+            .map(|s| s.lane)
+            .collect();
+        lanes.sort_unstable();
+        lanes.dedup();
+        lanes
+    }
+}
+
+/// What one model's run measured, as shown in the page and returned by
+/// `window.conpar.results()`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ModelResult {
+    pub model: Model,
+    pub wall_ms: f64,
+    pub checksum: String,
+    /// Sequential wall time over this model's, when sequential ran too.
+    pub speedup: Option<f64>,
+    pub cpu_ms: f64,
+    pub io_ms: f64,
+    pub lock_wait_ms: f64,
+    pub spawn_ms: f64,
+    pub copy_ms: f64,
+    pub lanes: u32,
+    /// CPU busy time over (wall time × lanes that computed): how much of the computing
+    /// capacity the model used.
+    pub utilisation: f64,
+}
+
+/// Computes per-model results; speedups are against `sequential` when it is among them.
+pub fn results(traces: &[ModelTrace]) -> Vec<ModelResult> {
+    let sequential = traces
+        .iter()
+        .find(|t| t.model == Model::Sequential)
+        .map(ModelTrace::wall_ms);
+    traces
+        .iter()
+        .map(|t| {
+            let wall = t.wall_ms();
+            let cpu = t.time_in(SpanState::Cpu);
+            let cpu_lanes = t.lanes_with(SpanState::Cpu).len().max(1) as f64;
+            ModelResult {
+                model: t.model,
+                wall_ms: wall,
+                checksum: super::kernel::Checksum(t.checksum).hex(),
+                speedup: sequential.filter(|_| wall > 0.0).map(|s| s / wall),
+                cpu_ms: cpu,
+                io_ms: t.time_in(SpanState::Io),
+                lock_wait_ms: t.time_in(SpanState::LockWait),
+                spawn_ms: t.time_in(SpanState::Spawn),
+                copy_ms: t.time_in(SpanState::Copy),
+                lanes: t.lanes,
+                utilisation: if wall > 0.0 {
+                    (cpu / (wall * cpu_lanes)).min(1.0)
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect()
+}
+
+/// Whether every model that finished computed the same checksum.
+pub fn checksums_agree(traces: &[ModelTrace]) -> bool {
+    traces.windows(2).all(|w| w[0].checksum == w[1].checksum)
+}

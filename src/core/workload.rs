@@ -1,0 +1,592 @@
+//! The workload language: what a run executes.
+//!
+//! One task per line (or per `;`), steps separated by commas, an optional repeat count and an
+//! optional payload size:
+//!
+//! ```text
+//! # eight downloads
+//! 8 x io 200
+//! io 100, cpu 20, io 100
+//! 4 x cpu 50 payload 256kb
+//! ```
+//!
+//! `io <ms>` waits (a simulated I/O call: a timer), `cpu <ms>` computes (the calibrated kernel),
+//! `payload <size>` is how much data the `processes` model copies into and out of its worker.
+//! Parsing never panics and rejects anything over the [`Limits`], so nothing typed can hang the
+//! tab.
+
+use std::fmt;
+
+/// What one step of a task does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind", content = "ms")]
+pub enum Step {
+    /// Waits this many milliseconds without using the CPU (a simulated network or disk call).
+    Io(u32),
+    /// Computes for about this many milliseconds on this device.
+    Cpu(u32),
+}
+
+impl Step {
+    pub fn ms(self) -> u32 {
+        match self {
+            Step::Io(ms) | Step::Cpu(ms) => ms,
+        }
+    }
+}
+
+/// One task: its steps run in order; tasks are what the models run concurrently.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Task {
+    pub steps: Vec<Step>,
+    /// Bytes copied into the worker and back under `processes`.
+    pub payload: u32,
+}
+
+impl Task {
+    pub fn cpu_ms(&self) -> u64 {
+        self.steps
+            .iter()
+            .map(|s| match s {
+                Step::Cpu(ms) => u64::from(*ms),
+                Step::Io(_) => 0,
+            })
+            .sum()
+    }
+    pub fn total_ms(&self) -> u64 {
+        self.steps.iter().map(|s| u64::from(s.ms())).sum()
+    }
+}
+
+/// A group of identical tasks, as written on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Group {
+    count: u32,
+    task: Task,
+}
+
+/// A parsed workload. Kept as written (groups) so it prints back the same way; [`Workload::tasks`]
+/// expands it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workload {
+    groups: Vec<Group>,
+}
+
+/// Hard limits: any workload inside them runs to completion in a bounded time and memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Tasks in all (10,000 keeps the "ten thousand concurrent waits" demonstration possible).
+    pub max_tasks: u32,
+    /// Steps in one task.
+    pub max_steps_per_task: u32,
+    /// Steps in all, after expanding counts.
+    pub max_total_steps: u32,
+    /// One step's duration.
+    pub max_step_ms: u32,
+    /// CPU time of the whole workload, summed over tasks: the sequential run's computing time.
+    pub max_total_cpu_ms: u64,
+    /// One task's payload.
+    pub max_payload: u32,
+    /// Payload summed over all tasks (each byte is copied twice under `processes`).
+    pub max_total_payload: u64,
+}
+
+pub const LIMITS: Limits = Limits {
+    max_tasks: 10_000,
+    max_steps_per_task: 64,
+    max_total_steps: 100_000,
+    max_step_ms: 60_000,
+    max_total_cpu_ms: 20_000,
+    max_payload: 16 * 1024 * 1024,
+    max_total_payload: 64 * 1024 * 1024,
+};
+
+/// Longest workload text accepted, before any parsing.
+pub const MAX_TEXT_LEN: usize = 10_000;
+
+/// Why a workload was rejected, with the position (1-based line and column) it refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkloadError {
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+}
+
+impl fmt::Display for WorkloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for WorkloadError {}
+
+/// A word of the input and where it starts.
+#[derive(Clone, Copy, Debug)]
+struct Token<'a> {
+    text: &'a str,
+    line: u32,
+    column: u32,
+}
+
+impl Token<'_> {
+    fn error(&self, message: impl Into<String>) -> WorkloadError {
+        WorkloadError {
+            line: self.line,
+            column: self.column,
+            message: message.into(),
+        }
+    }
+}
+
+/// Splits one logical line into words; `,` and `x`/`×` after a number are words of their own.
+fn tokenize<'a>(text: &'a str, line: u32, first_column: u32) -> Vec<Token<'a>> {
+    let mut tokens = Vec::new();
+    let mut start: Option<usize> = None;
+    let column_of = |byte: usize| first_column + text[..byte].chars().count() as u32;
+    let push = |tokens: &mut Vec<Token<'a>>, from: usize, to: usize| {
+        if from < to {
+            tokens.push(Token {
+                text: &text[from..to],
+                line,
+                column: column_of(from),
+            });
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() || c == ',' || c == '×' {
+            if let Some(s) = start.take() {
+                push(&mut tokens, s, i);
+            }
+            if c == ',' || c == '×' {
+                push(&mut tokens, i, i + c.len_utf8());
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start {
+        push(&mut tokens, s, text.len());
+    }
+    // "8x" written without a space: split the count from the x.
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let lower = t.text.to_ascii_lowercase();
+        if lower.len() > 1
+            && lower.ends_with('x')
+            && lower[..lower.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        {
+            let n = t.text.len() - 1;
+            out.push(Token {
+                text: &t.text[..n],
+                ..t
+            });
+            out.push(Token {
+                text: &t.text[n..],
+                line: t.line,
+                column: t.column + n as u32,
+            });
+        } else {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn parse_number(token: &Token<'_>, what: &str) -> Result<u64, WorkloadError> {
+    if token.text.is_empty() || !token.text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(token.error(format!(
+            "expected {what} (a whole number), found `{}`",
+            token.text
+        )));
+    }
+    token
+        .text
+        .parse::<u64>()
+        .map_err(|_| token.error(format!("{what} `{}` is too large", token.text)))
+}
+
+fn parse_ms(
+    token: Option<&Token<'_>>,
+    after: &Token<'_>,
+    limits: &Limits,
+) -> Result<u32, WorkloadError> {
+    let Some(token) = token else {
+        return Err(WorkloadError {
+            line: after.line,
+            column: after.column + after.text.chars().count() as u32,
+            message: format!("expected a duration in milliseconds after `{}`", after.text),
+        });
+    };
+    let text = token.text.strip_suffix("ms").unwrap_or(token.text);
+    let n = parse_number(&Token { text, ..*token }, "a duration in milliseconds")?;
+    if n == 0 {
+        return Err(token.error("a step must last at least 1 ms"));
+    }
+    if n > u64::from(limits.max_step_ms) {
+        return Err(token.error(format!(
+            "{n} ms is longer than the {} ms a step may last",
+            limits.max_step_ms
+        )));
+    }
+    Ok(n as u32)
+}
+
+fn parse_size(token: &Token<'_>, limits: &Limits) -> Result<u32, WorkloadError> {
+    let lower = token.text.to_ascii_lowercase();
+    let (digits, unit) = if let Some(d) = lower.strip_suffix("mb") {
+        (d, 1024 * 1024)
+    } else if let Some(d) = lower.strip_suffix("kb") {
+        (d, 1024)
+    } else if let Some(d) = lower.strip_suffix('b') {
+        (d, 1)
+    } else {
+        (lower.as_str(), 1)
+    };
+    let n = parse_number(
+        &Token {
+            text: digits,
+            ..*token
+        },
+        "a size (like 64kb or 2mb)",
+    )?;
+    let bytes = n.saturating_mul(unit);
+    if bytes > u64::from(limits.max_payload) {
+        return Err(token.error(format!(
+            "a payload may be at most {}",
+            format_size(limits.max_payload)
+        )));
+    }
+    Ok(bytes as u32)
+}
+
+/// Prints a byte count the way the language reads it back.
+pub fn format_size(bytes: u32) -> String {
+    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+        format!("{}mb", bytes / (1024 * 1024))
+    } else if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{}kb", bytes / 1024)
+    } else {
+        format!("{bytes}b")
+    }
+}
+
+fn parse_group(tokens: &[Token<'_>], limits: &Limits) -> Result<Group, WorkloadError> {
+    let mut i = 0;
+    let mut count = 1u32;
+    // An optional "N x" (or "N ×") prefix.
+    if let (Some(first), Some(second)) = (tokens.first(), tokens.get(1)) {
+        if first.text.bytes().all(|b| b.is_ascii_digit()) && matches!(second.text, "x" | "X" | "×")
+        {
+            let n = parse_number(first, "a task count")?;
+            if n == 0 {
+                return Err(first.error("the count must be at least 1"));
+            }
+            if n > u64::from(limits.max_tasks) {
+                return Err(first.error(format!("at most {} tasks are allowed", limits.max_tasks)));
+            }
+            count = n as u32;
+            i = 2;
+        }
+    }
+    let mut steps = Vec::new();
+    let mut payload = 0u32;
+    let mut expect_step = true;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        let word = t.text.to_ascii_lowercase();
+        if expect_step {
+            match word.as_str() {
+                "io" | "cpu" => {
+                    let ms = parse_ms(tokens.get(i + 1), t, limits)?;
+                    steps.push(if word == "io" {
+                        Step::Io(ms)
+                    } else {
+                        Step::Cpu(ms)
+                    });
+                    if steps.len() as u32 > limits.max_steps_per_task {
+                        return Err(t.error(format!(
+                            "a task may have at most {} steps",
+                            limits.max_steps_per_task
+                        )));
+                    }
+                    i += 2;
+                    expect_step = false;
+                }
+                _ => {
+                    return Err(t.error(format!(
+                        "expected a step (`io <ms>` or `cpu <ms>`), found `{}`",
+                        t.text
+                    )))
+                }
+            }
+        } else {
+            match word.as_str() {
+                "," => {
+                    expect_step = true;
+                    i += 1;
+                }
+                "payload" => {
+                    let Some(size) = tokens.get(i + 1) else {
+                        return Err(WorkloadError {
+                            line: t.line,
+                            column: t.column + 7,
+                            message: "expected a size after `payload` (like 64kb)".into(),
+                        });
+                    };
+                    payload = parse_size(size, limits)?;
+                    i += 2;
+                    if let Some(extra) = tokens.get(i) {
+                        return Err(extra.error(format!(
+                            "expected the end of the line after the payload, found `{}`",
+                            extra.text
+                        )));
+                    }
+                }
+                _ => {
+                    return Err(t.error(format!(
+                        "expected `,` before the next step (or `payload <size>`), found `{}`",
+                        t.text
+                    )))
+                }
+            }
+        }
+    }
+    if steps.is_empty() || expect_step {
+        let last = tokens.last().copied().unwrap_or(Token {
+            text: "",
+            line: 1,
+            column: 1,
+        });
+        return Err(WorkloadError {
+            line: last.line,
+            column: last.column + last.text.chars().count() as u32,
+            message: "expected a step (`io <ms>` or `cpu <ms>`)".into(),
+        });
+    }
+    Ok(Group {
+        count,
+        task: Task { steps, payload },
+    })
+}
+
+impl Workload {
+    /// Parses workload text.
+    ///
+    /// # Errors
+    /// A [`WorkloadError`] naming the line and column of the first problem, or the limit that
+    /// the whole workload exceeds.
+    pub fn parse(text: &str) -> Result<Workload, WorkloadError> {
+        Self::parse_with(text, &LIMITS)
+    }
+
+    /// Parses against explicit limits (tests use small ones).
+    ///
+    /// # Errors
+    /// As [`Workload::parse`].
+    pub fn parse_with(text: &str, limits: &Limits) -> Result<Workload, WorkloadError> {
+        if text.len() > MAX_TEXT_LEN {
+            return Err(WorkloadError {
+                line: 1,
+                column: 1,
+                message: format!("the workload text is longer than {MAX_TEXT_LEN} characters"),
+            });
+        }
+        let mut groups = Vec::new();
+        for (index, raw_line) in text.split('\n').enumerate() {
+            let line_no = index as u32 + 1;
+            let mut column = 1u32;
+            for part in raw_line.split(';') {
+                let part_columns = part.chars().count() as u32;
+                let code = part.split('#').next().unwrap_or("");
+                let tokens = tokenize(code, line_no, column);
+                if !tokens.is_empty() {
+                    groups.push(parse_group(&tokens, limits)?);
+                }
+                column += part_columns + 1;
+                if part.contains('#') {
+                    break; // the comment runs to the end of the line, past any `;`
+                }
+            }
+        }
+        let workload = Workload { groups };
+        workload.check_totals(limits)?;
+        Ok(workload)
+    }
+
+    fn check_totals(&self, limits: &Limits) -> Result<(), WorkloadError> {
+        let whole = |message: String| WorkloadError {
+            line: 1,
+            column: 1,
+            message,
+        };
+        if self.groups.is_empty() {
+            return Err(whole(
+                "the workload is empty: write at least one task, like `io 100`".into(),
+            ));
+        }
+        let tasks: u64 = self.groups.iter().map(|g| u64::from(g.count)).sum();
+        if tasks > u64::from(limits.max_tasks) {
+            return Err(whole(format!(
+                "{tasks} tasks in all; at most {} are allowed",
+                limits.max_tasks
+            )));
+        }
+        let steps: u64 = self
+            .groups
+            .iter()
+            .map(|g| u64::from(g.count) * g.task.steps.len() as u64)
+            .sum();
+        if steps > u64::from(limits.max_total_steps) {
+            return Err(whole(format!(
+                "{steps} steps in all; at most {} are allowed",
+                limits.max_total_steps
+            )));
+        }
+        let cpu: u64 = self
+            .groups
+            .iter()
+            .map(|g| u64::from(g.count) * g.task.cpu_ms())
+            .sum();
+        if cpu > limits.max_total_cpu_ms {
+            return Err(whole(format!(
+                "{cpu} ms of CPU work in all; at most {} ms are allowed",
+                limits.max_total_cpu_ms
+            )));
+        }
+        let payload: u64 = self
+            .groups
+            .iter()
+            .map(|g| u64::from(g.count) * u64::from(g.task.payload))
+            .sum();
+        if payload > limits.max_total_payload {
+            return Err(whole(format!(
+                "{} MB of payload in all; at most {} MB are allowed",
+                payload / (1024 * 1024),
+                limits.max_total_payload / (1024 * 1024)
+            )));
+        }
+        Ok(())
+    }
+
+    /// The tasks, with counts expanded, in the order written.
+    pub fn tasks(&self) -> Vec<Task> {
+        let mut out = Vec::new();
+        for g in &self.groups {
+            for _ in 0..g.count {
+                out.push(g.task.clone());
+            }
+        }
+        out
+    }
+
+    pub fn task_count(&self) -> u32 {
+        self.groups.iter().map(|g| g.count).sum()
+    }
+
+    /// CPU milliseconds of the whole workload.
+    pub fn total_cpu_ms(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| u64::from(g.count) * g.task.cpu_ms())
+            .sum()
+    }
+
+    /// Milliseconds the longest single task needs on its own: no model can finish sooner.
+    pub fn longest_task_ms(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| g.task.total_ms())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Milliseconds of all steps one after another: the sequential run's ideal time.
+    pub fn serial_ms(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|g| u64::from(g.count) * g.task.total_ms())
+            .sum()
+    }
+
+    /// The canonical text: one group per line, `parse(w.to_text()) == w`.
+    pub fn to_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Workload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, g) in self.groups.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            if g.count != 1 {
+                write!(f, "{} x ", g.count)?;
+            }
+            for (j, s) in g.task.steps.iter().enumerate() {
+                if j > 0 {
+                    write!(f, ", ")?;
+                }
+                match s {
+                    Step::Io(ms) => write!(f, "io {ms}")?,
+                    Step::Cpu(ms) => write!(f, "cpu {ms}")?,
+                }
+            }
+            if g.task.payload > 0 {
+                write!(f, " payload {}", format_size(g.task.payload))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The built-in scenarios.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preset {
+    Io,
+    Cpu,
+    Mixed,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Preset::Io, Preset::Cpu, Preset::Mixed];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Preset::Io => "io",
+            Preset::Cpu => "cpu",
+            Preset::Mixed => "mixed",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Preset> {
+        Preset::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Io => "I/O-bound: 8 downloads",
+            Preset::Cpu => "CPU-bound: 8 computations",
+            Preset::Mixed => "Mixed: fetch, parse, store",
+        }
+    }
+
+    /// The preset in the workload language.
+    pub fn text(self) -> &'static str {
+        match self {
+            Preset::Io => "8 x io 200",
+            Preset::Cpu => "8 x cpu 100 payload 256kb",
+            Preset::Mixed => "6 x io 120, cpu 40, io 60 payload 64kb",
+        }
+    }
+
+    pub fn workload(self) -> Workload {
+        // The preset texts are constants inside the limits; a failure here is a bug, caught by
+        // the unit test below, never by a user.
+        Workload::parse(self.text()).unwrap_or_else(|e| panic!("preset {}: {e}", self.id()))
+    }
+}

@@ -1,0 +1,134 @@
+//! The engine: runs a workload under a model and records what happened.
+//!
+//! `sequential`, `gil` and `threads` are written against `std` and `rayon` only
+//! ([`pool`]), so the very same code runs natively under `cargo test` on real threads and in the
+//! browser on Web Workers that share one WebAssembly memory. `async` is generic over a timer
+//! ([`asyncio`]). What only a browser can do (timers, `postMessage`, starting workers) lives in
+//! `crate::web` and reaches the engine through the small traits here.
+
+pub mod asyncio;
+pub mod gil;
+pub mod pool;
+
+use crate::core::kernel::{self, Calibration, Checksum};
+use crate::core::trace::{Span, SpanState};
+use std::sync::{Mutex, PoisonError};
+
+/// Milliseconds on the clock that every lane shares. In the browser this is
+/// `performance.timeOrigin + performance.now()` read in the worker itself, so lanes of different
+/// workers line up; natively it is the system clock.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> f64;
+}
+
+/// The native clock: milliseconds since the Unix epoch, with sub-millisecond precision.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct SystemClock;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Clock for SystemClock {
+    fn now(&self) -> f64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .unwrap_or(0.0)
+    }
+}
+
+/// Collects spans from every lane of a run. Writers are worker threads; the reader (the
+/// conductor, also a worker) drains it while the run goes on, so the page can draw it live.
+/// A plain mutex is right here: no lane holds it for more than a `Vec::push`, and the browser's
+/// main thread, where blocking is forbidden, never touches it.
+#[derive(Default)]
+pub struct Recorder {
+    spans: Mutex<Vec<Span>>,
+}
+
+impl Recorder {
+    pub fn new() -> Recorder {
+        Recorder::default()
+    }
+
+    pub fn record(&self, lane: u32, task: u32, step: u32, state: SpanState, start: f64, end: f64) {
+        let span = Span {
+            lane,
+            task,
+            step,
+            state,
+            start,
+            end,
+        };
+        self.spans
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(span);
+    }
+
+    /// Takes the spans recorded since the last call.
+    pub fn drain(&self) -> Vec<Span> {
+        std::mem::take(&mut *self.spans.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The fixed inputs of a run that every model shares.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunConfig {
+    pub calibration: Calibration,
+    pub seed: u32,
+    pub workers: u32,
+    pub switch_ms: f64,
+}
+
+/// What a model's run returns besides its spans.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Outcome {
+    pub start: f64,
+    pub end: f64,
+    pub lanes: u32,
+    pub checksum: Checksum,
+}
+
+/// One CPU step, resumable: models that must give up the CPU part-way (the GIL) run it chunk
+/// by chunk; the result does not depend on where it was interrupted.
+pub struct CpuStep {
+    state: u32,
+    rounds_left: u64,
+    chunk: u64,
+    pub task: u32,
+    pub step: u32,
+}
+
+impl CpuStep {
+    pub fn new(config: &RunConfig, task: u32, step: u32, ms: u32) -> CpuStep {
+        CpuStep {
+            state: kernel::step_seed(config.seed, task, step),
+            rounds_left: config.calibration.rounds_for(ms),
+            chunk: config.calibration.chunk_rounds(),
+            task,
+            step,
+        }
+    }
+
+    /// Runs one chunk; false once the step is complete.
+    pub fn run_chunk(&mut self) -> bool {
+        let n = self.chunk.min(self.rounds_left);
+        self.state = kernel::run_rounds(self.state, n);
+        self.rounds_left -= n;
+        self.rounds_left > 0
+    }
+
+    /// Runs until complete.
+    pub fn finish(&mut self) {
+        self.state = kernel::run_rounds(self.state, self.rounds_left);
+        self.rounds_left = 0;
+    }
+
+    pub fn done(&self) -> bool {
+        self.rounds_left == 0
+    }
+
+    /// The step's checksum contribution (call once done).
+    pub fn contribution(&self) -> u64 {
+        kernel::contribution(self.task, self.step, self.state)
+    }
+}

@@ -1,0 +1,198 @@
+//! `sequential`, `gil` and `threads`: W lanes on threads that share memory, each taking the
+//! next task from one queue, as a `ThreadPoolExecutor` does.
+//!
+//! Lanes are threads of the current rayon pool (in the browser, wasm-bindgen-rayon's Web
+//! Workers): `rayon::broadcast` runs the lane loop once on every pool thread, and threads past
+//! the chosen worker count return at once. I/O steps block their thread with
+//! `std::thread::sleep` (an `Atomics.wait` with a timeout in a worker).
+
+use super::gil::Gil;
+use super::{Clock, CpuStep, Outcome, Recorder, RunConfig};
+use crate::core::kernel::Checksum;
+use crate::core::trace::{Model, SpanState};
+use crate::core::workload::{Step, Task};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Why a pool model could not run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PoolError {
+    /// The model is not one of the pool models.
+    NotAPoolModel(Model),
+    /// More lanes were asked for than the pool has threads.
+    TooFewThreads { wanted: u32, available: u32 },
+}
+
+impl std::fmt::Display for PoolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PoolError::NotAPoolModel(m) => write!(f, "{m} does not run on the thread pool"),
+            PoolError::TooFewThreads { wanted, available } => write!(
+                f,
+                "{wanted} workers were asked for, but the thread pool has only {available} threads"
+            ),
+        }
+    }
+}
+
+/// Runs `tasks` under `model` on the current rayon pool and blocks until all are done.
+/// Must not be called on a browser's main thread (it waits).
+///
+/// # Errors
+/// [`PoolError`] when the model is not a pool model or the pool is too small.
+pub fn run(
+    model: Model,
+    tasks: &[Task],
+    config: &RunConfig,
+    clock: &dyn Clock,
+    recorder: &Recorder,
+) -> Result<Outcome, PoolError> {
+    let lanes = match model {
+        Model::Sequential => 1,
+        Model::Gil | Model::Threads => config.workers.max(1),
+        other => return Err(PoolError::NotAPoolModel(other)),
+    };
+    let available = rayon::current_num_threads() as u32;
+    if lanes > available {
+        return Err(PoolError::TooFewThreads {
+            wanted: lanes,
+            available,
+        });
+    }
+    let gil = (model == Model::Gil).then(|| Gil::new(config.switch_ms));
+    let next_task = AtomicUsize::new(0);
+    let checksum = AtomicU64::new(0);
+    let start = clock.now();
+    rayon::broadcast(|ctx| {
+        let lane = ctx.index() as u32;
+        if lane >= lanes {
+            return;
+        }
+        let lane_run = Lane {
+            lane,
+            config,
+            clock,
+            recorder,
+            gil: gil.as_ref(),
+        };
+        let sum = lane_run.work(tasks, &next_task);
+        checksum.fetch_add(sum.0, Ordering::Relaxed);
+    });
+    let end = clock.now();
+    Ok(Outcome {
+        start,
+        end,
+        lanes,
+        checksum: Checksum(checksum.load(Ordering::Relaxed)),
+    })
+}
+
+/// Runs `tasks` one after another on the calling thread (the `sequential` model without a
+/// pool: a page that is not cross-origin isolated has none). Blocks for the whole run.
+pub fn run_here(
+    tasks: &[Task],
+    config: &RunConfig,
+    clock: &dyn Clock,
+    recorder: &Recorder,
+) -> Outcome {
+    let start = clock.now();
+    let lane = Lane {
+        lane: 0,
+        config,
+        clock,
+        recorder,
+        gil: None,
+    };
+    let checksum = lane.work(tasks, &AtomicUsize::new(0));
+    Outcome {
+        start,
+        end: clock.now(),
+        lanes: 1,
+        checksum,
+    }
+}
+
+struct Lane<'a> {
+    lane: u32,
+    config: &'a RunConfig,
+    clock: &'a dyn Clock,
+    recorder: &'a Recorder,
+    gil: Option<&'a Gil>,
+}
+
+impl Lane<'_> {
+    fn record(&self, task: u32, step: u32, state: SpanState, start: f64, end: f64) {
+        self.recorder
+            .record(self.lane, task, step, state, start, end);
+    }
+
+    /// Takes the GIL (if this model has one), recording the wait.
+    fn acquire(&self, task: u32, step: u32) {
+        if let Some(gil) = self.gil {
+            let asked = self.clock.now();
+            if gil.take() {
+                self.record(task, step, SpanState::LockWait, asked, self.clock.now());
+            }
+        }
+    }
+
+    fn work(&self, tasks: &[Task], next_task: &AtomicUsize) -> Checksum {
+        let mut sum = Checksum::default();
+        // A Python thread holds the GIL whenever it runs Python code, so it takes it first.
+        // Tasks are claimed from the queue while holding it, as the executor's queue.get does.
+        self.acquire(crate::core::trace::NO_TASK, 0);
+        loop {
+            let index = next_task.fetch_add(1, Ordering::Relaxed);
+            let Some(task) = tasks.get(index) else { break };
+            let task_id = index as u32;
+            for (step_index, step) in task.steps.iter().enumerate() {
+                let step_id = step_index as u32;
+                match *step {
+                    Step::Cpu(ms) => {
+                        let mut cpu = CpuStep::new(self.config, task_id, step_id, ms);
+                        self.compute(&mut cpu);
+                        sum.add(cpu.contribution());
+                    }
+                    Step::Io(ms) => {
+                        // Blocking I/O releases the GIL for the whole wait.
+                        if let Some(gil) = self.gil {
+                            gil.release();
+                        }
+                        let start = self.clock.now();
+                        std::thread::sleep(Duration::from_millis(u64::from(ms)));
+                        self.record(task_id, step_id, SpanState::Io, start, self.clock.now());
+                        self.acquire(task_id, step_id);
+                    }
+                }
+            }
+        }
+        if let Some(gil) = self.gil {
+            gil.release();
+        }
+        sum
+    }
+
+    /// Runs a CPU step; under the GIL, gives it up whenever another thread asks for it.
+    fn compute(&self, cpu: &mut CpuStep) {
+        let (task, step) = (cpu.task, cpu.step);
+        let Some(gil) = self.gil else {
+            let start = self.clock.now();
+            cpu.finish();
+            self.record(task, step, SpanState::Cpu, start, self.clock.now());
+            return;
+        };
+        loop {
+            let start = self.clock.now();
+            while !gil.drop_requested() && cpu.run_chunk() {}
+            self.record(task, step, SpanState::Cpu, start, self.clock.now());
+            if cpu.done() {
+                return;
+            }
+            // Another thread asked: hand the GIL over, then queue for it again.
+            let asked = self.clock.now();
+            gil.release();
+            gil.take();
+            self.record(task, step, SpanState::LockWait, asked, self.clock.now());
+        }
+    }
+}

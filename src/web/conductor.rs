@@ -1,0 +1,263 @@
+//! The conductor worker: calibrates the kernel, owns the rayon pool, runs the models one after
+//! another (so they never compete for cores) and streams their spans to the page.
+
+use super::messages::{self, ModelDone, Ready, RunRequest};
+use super::{process, sleep_ms, BrowserTimer, PerfClock};
+use crate::core::kernel::{self, Calibration};
+use crate::core::trace::{spans_to_flat, Model};
+use crate::core::workload::{Task, Workload};
+use crate::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// How often spans are sent to the page while a model runs: about once a frame.
+const FLUSH_MS: u32 = 16;
+
+struct Conductor {
+    calibration: Calibration,
+    threads: u32,
+    /// Kept alive for as long as the worker lives.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+thread_local! {
+    static CONDUCTOR: RefCell<Option<Rc<Conductor>>> = const { RefCell::new(None) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(message: &JsValue) {
+    if let Err(e) = scope().post_message(message) {
+        web_sys::console::error_2(&"conpar conductor: postMessage failed".into(), &e);
+    }
+}
+
+fn post_fatal(message: &str) {
+    let o = messages::object("fatal");
+    messages::set(&o, "message", &JsValue::from_str(message));
+    post(&o);
+}
+
+/// Starts the conductor; `config.threads` is the pool size the page wants.
+pub fn start(config: JsValue) -> Result<(), JsValue> {
+    let wanted = messages::get(&config, "threads").as_f64().unwrap_or(2.0) as u32;
+    spawn_local(async move {
+        if let Err(e) = init(wanted).await {
+            post_fatal(&e.as_string().unwrap_or_else(|| format!("{e:?}")));
+        }
+    });
+    Ok(())
+}
+
+fn calibrate() -> Calibration {
+    Calibration::measure(|rounds| {
+        let clock = PerfClock;
+        let start = clock.now();
+        let out = kernel::run_rounds(1, rounds);
+        // Keep the result observable so the loop cannot be optimised away.
+        std::hint::black_box(out);
+        clock.now() - start
+    })
+}
+
+async fn init(wanted: u32) -> Result<(), JsValue> {
+    let isolated = super::cross_origin_isolated();
+    let mut pool_error = None;
+    let mut threads = 0;
+    if isolated {
+        match JsFuture::from(wasm_bindgen_rayon::init_thread_pool(wanted.max(1) as usize)).await {
+            Ok(_) => threads = wanted.max(1),
+            Err(e) => pool_error = Some(format!("the thread pool did not start: {e:?}")),
+        }
+    } else {
+        pool_error = Some(
+            "this page is not cross-origin isolated, so workers cannot share memory".to_string(),
+        );
+    }
+    let calibration = calibrate();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        let data = event.data();
+        if messages::kind_of(&data).as_deref() == Some("run") {
+            match messages::body::<RunRequest>(&data) {
+                Ok(request) => spawn_local(run(request)),
+                Err(e) => post_fatal(&format!("{e:?}")),
+            }
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    CONDUCTOR.with(|c| {
+        *c.borrow_mut() = Some(Rc::new(Conductor {
+            calibration,
+            threads,
+            _on_message: on_message,
+        }))
+    });
+    let ready = messages::with_body(
+        "ready",
+        &Ready {
+            calibration,
+            threads,
+            isolated,
+            pool_error,
+        },
+    )?;
+    post(&ready);
+    Ok(())
+}
+
+fn post_spans(run: u32, model: Model, recorder: &Recorder) {
+    let spans = recorder.drain();
+    if spans.is_empty() {
+        return;
+    }
+    let o = messages::object("spans");
+    messages::set(&o, "run", &JsValue::from(run));
+    messages::set(&o, "model", &JsValue::from_str(model.id()));
+    let flat = spans_to_flat(&spans);
+    messages::set(&o, "spans", &js_sys::Float64Array::from(flat.as_slice()));
+    post(&o);
+}
+
+async fn run(request: RunRequest) {
+    let Some(conductor) = CONDUCTOR.with(|c| c.borrow().clone()) else {
+        return;
+    };
+    let workload = match Workload::parse(&request.workload) {
+        Ok(w) => w,
+        Err(e) => {
+            post_fatal(&format!("workload: {e}"));
+            return;
+        }
+    };
+    let tasks = Arc::new(workload.tasks());
+    let config = RunConfig {
+        calibration: conductor.calibration,
+        seed: request.seed,
+        workers: request.workers,
+        switch_ms: request.switch_ms,
+    };
+    for &model in &request.models {
+        let start = messages::object("model-start");
+        messages::set(&start, "run", &JsValue::from(request.run));
+        messages::set(&start, "model", &JsValue::from_str(model.id()));
+        post(&start);
+        let recorder = Arc::new(Recorder::new());
+        let outcome = match model {
+            Model::Sequential if conductor.threads == 0 => {
+                // No pool: the plain loop runs right here (its spans arrive when it ends).
+                Ok(pool::run_here(&tasks, &config, &PerfClock, &recorder))
+            }
+            Model::Sequential | Model::Gil | Model::Threads => {
+                if conductor.threads == 0 {
+                    Err(format!(
+                        "{model} needs a thread pool, and none could start here"
+                    ))
+                } else {
+                    run_on_pool(request.run, model, tasks.clone(), config, recorder.clone()).await
+                }
+            }
+            Model::Async => Ok(run_async(request.run, &tasks, &config, &recorder).await),
+            Model::Processes => {
+                let pump = Pump::start(request.run, model, recorder.clone());
+                let out = process::run(&tasks, &config, &recorder).await;
+                pump.stop();
+                out
+            }
+        };
+        post_spans(request.run, model, &recorder);
+        let done = match outcome {
+            Ok(o) => ModelDone {
+                run: request.run,
+                model,
+                start: o.start,
+                end: o.end,
+                lanes: o.lanes,
+                checksum: o.checksum.hex(),
+                error: None,
+            },
+            Err(error) => ModelDone {
+                run: request.run,
+                model,
+                start: 0.0,
+                end: 0.0,
+                lanes: 0,
+                checksum: String::new(),
+                error: Some(error),
+            },
+        };
+        match messages::with_body("model-done", &done) {
+            Ok(m) => post(&m),
+            Err(e) => post_fatal(&format!("{e:?}")),
+        }
+    }
+    let end = messages::object("run-done");
+    messages::set(&end, "run", &JsValue::from(request.run));
+    post(&end);
+}
+
+/// Sends spans to the page every frame while a model that runs on this thread's event loop
+/// goes on. (A CPU step of `async` blocks this loop too: the page then sees it when it ends.)
+struct Pump {
+    stopped: Rc<Cell<bool>>,
+}
+
+impl Pump {
+    fn start(run: u32, model: Model, recorder: Arc<Recorder>) -> Pump {
+        let stopped = Rc::new(Cell::new(false));
+        let flag = stopped.clone();
+        spawn_local(async move {
+            while !flag.get() {
+                sleep_ms(FLUSH_MS).await;
+                post_spans(run, model, &recorder);
+            }
+        });
+        Pump { stopped }
+    }
+    fn stop(self) {
+        self.stopped.set(true);
+    }
+}
+
+async fn run_async(
+    run: u32,
+    tasks: &[Task],
+    config: &RunConfig,
+    recorder: &Arc<Recorder>,
+) -> Outcome {
+    let pump = Pump::start(run, Model::Async, recorder.clone());
+    let outcome = asyncio::run(tasks, config, &PerfClock, &BrowserTimer, recorder).await;
+    pump.stop();
+    outcome
+}
+
+/// Runs a pool model on the rayon workers without blocking this thread: the pool does the
+/// work, this loop forwards spans until the result appears.
+async fn run_on_pool(
+    run: u32,
+    model: Model,
+    tasks: Arc<Vec<Task>>,
+    config: RunConfig,
+    recorder: Arc<Recorder>,
+) -> Result<Outcome, String> {
+    type Slot = Arc<Mutex<Option<Result<Outcome, pool::PoolError>>>>;
+    let slot: Slot = Arc::new(Mutex::new(None));
+    let (slot_in, rec_in) = (slot.clone(), recorder.clone());
+    rayon::spawn(move || {
+        let result = pool::run(model, &tasks, &config, &PerfClock, &rec_in);
+        *slot_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
+    });
+    loop {
+        sleep_ms(FLUSH_MS).await;
+        post_spans(run, model, &recorder);
+        if let Some(result) = slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            return result.map_err(|e| e.to_string());
+        }
+    }
+}

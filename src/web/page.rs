@@ -1,0 +1,923 @@
+//! The page (main thread): controls, the URL, the conductor's life cycle, results, and the
+//! automation contract (`data-status`, `window.conpar`). It never blocks: all work happens in
+//! the conductor and its workers; this thread only draws what they report.
+
+use super::messages::{self, ModelDone, Ready, RunRequest};
+use super::timeline::{LiveTrace, Timeline};
+use crate::core::export::chrome_trace;
+use crate::core::layout::format_ms;
+use crate::core::scenario::{Scenario, Source, MAX_WORKERS};
+use crate::core::trace::{
+    checksums_agree, results, spans_from_flat, Model, ModelResult, ModelTrace,
+};
+use crate::core::workload::{Preset, Workload};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    Document, Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+    MessageEvent, Worker,
+};
+
+/// Longest a model may be expected to run before the page refuses it (the estimate is the
+/// workload's ideal time under that model).
+const MAX_MODEL_MS: u64 = 120_000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Status {
+    Loading,
+    Ready,
+    Running,
+    Done,
+    Error,
+}
+
+impl Status {
+    fn id(self) -> &'static str {
+        match self {
+            Status::Loading => "loading",
+            Status::Ready => "ready",
+            Status::Running => "running",
+            Status::Done => "done",
+            Status::Error => "error",
+        }
+    }
+}
+
+struct Engine {
+    worker: Worker,
+    ready: Option<Ready>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        // Ends the conductor and, with it, the pool and process workers it started.
+        self.worker.terminate();
+    }
+}
+
+/// One run as the page sees it.
+struct Run {
+    id: u32,
+    traces: Vec<LiveTrace>,
+    finished: bool,
+}
+
+impl Run {
+    fn trace_mut(&mut self, model: Model) -> Option<&mut LiveTrace> {
+        self.traces.iter_mut().find(|t| t.model == model)
+    }
+
+    /// Finished models as core traces, in the order they ran.
+    fn completed(&self) -> Vec<ModelTrace> {
+        self.traces
+            .iter()
+            .filter_map(LiveTrace::completed)
+            .collect()
+    }
+
+    /// The first instant of the run on the shared clock.
+    fn origin(&self) -> f64 {
+        self.traces
+            .iter()
+            .filter_map(|t| t.start)
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
+struct App {
+    doc: Document,
+    scenario: Scenario,
+    cores: u32,
+    pool_threads: u32,
+    isolated: bool,
+    engine: Option<Engine>,
+    run: Option<Run>,
+    next_run: u32,
+    timeline: Timeline,
+    /// Terminated engines whose closures may still be on the stack; dropped next frame.
+    retired: Vec<Engine>,
+    /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
+    run_when_ready: bool,
+    last_results: Vec<ModelResult>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+    /// Closures the page keeps for its whole life (one each, created once at start-up).
+    static LISTENERS: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>> = const { RefCell::new(Vec::new()) };
+    static FRAME: RefCell<Option<Closure<dyn FnMut(f64)>>> = const { RefCell::new(None) };
+    static FRAME_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|a| a.borrow_mut().as_mut().map(f))
+}
+
+fn by_id<T: JsCast>(doc: &Document, id: &str) -> Result<T, JsValue> {
+    doc.get_element_by_id(id)
+        .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))?
+        .dyn_into::<T>()
+        .map_err(|_| JsValue::from_str(&format!("#{id} is not the expected element")))
+}
+
+fn set_text(doc: &Document, id: &str, text: &str) {
+    if let Some(e) = doc.get_element_by_id(id) {
+        e.set_text_content(Some(text));
+    }
+}
+
+fn window() -> Result<web_sys::Window, JsValue> {
+    web_sys::window().ok_or_else(|| JsValue::from_str("no window"))
+}
+
+pub fn start() -> Result<(), JsValue> {
+    let win = window()?;
+    let doc = win.document().ok_or("no document")?;
+    let cores = (win.navigator().hardware_concurrency() as u32).max(1);
+    let pool_threads = cores.clamp(2, MAX_WORKERS);
+    let isolated = super::cross_origin_isolated();
+    let query = win.location().search().unwrap_or_default();
+    let (scenario, notices) = Scenario::from_query(&query, cores);
+    let timeline = Timeline::new(by_id(&doc, "timeline")?)?;
+    let app = App {
+        doc: doc.clone(),
+        run_when_ready: scenario.run,
+        scenario,
+        cores,
+        pool_threads,
+        isolated,
+        engine: None,
+        run: None,
+        next_run: 1,
+        timeline,
+        retired: Vec::new(),
+        last_results: Vec::new(),
+    };
+    APP.with(|a| *a.borrow_mut() = Some(app));
+    with_app(|app| {
+        app.show_scenario();
+        app.show_notices(
+            &notices
+                .iter()
+                .map(|n| n.message.clone())
+                .collect::<Vec<_>>(),
+        );
+        app.show_environment();
+        app.validate();
+    });
+    bind_controls(&doc)?;
+    install_api(&win)?;
+    let engine = spawn_engine(pool_threads)?;
+    with_app(|app| app.set_engine(engine));
+    request_frame();
+    Ok(())
+}
+
+fn listen(
+    target: &web_sys::EventTarget,
+    event: &str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) -> Result<(), JsValue> {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref())?;
+    LISTENERS.with(|l| l.borrow_mut().push(closure));
+    Ok(())
+}
+
+fn bind_controls(doc: &Document) -> Result<(), JsValue> {
+    let preset: HtmlSelectElement = by_id(doc, "preset")?;
+    listen(&preset, "change", |_| {
+        with_app(|app| app.on_preset());
+    })?;
+    let text: HtmlTextAreaElement = by_id(doc, "workload")?;
+    listen(&text, "input", |_| {
+        with_app(|app| app.on_edit());
+    })?;
+    listen(&text, "keydown", |e| {
+        if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+            if k.key() == "Enter" && (k.ctrl_key() || k.meta_key()) {
+                e.prevent_default();
+                with_app(App::request_run);
+            }
+        }
+    })?;
+    for id in ["workers", "switch", "seed"] {
+        let input: HtmlInputElement = by_id(doc, id)?;
+        listen(&input, "change", |_| {
+            with_app(|app| app.on_settings());
+        })?;
+    }
+    let models = doc.query_selector_all("input[name=model]")?;
+    for i in 0..models.length() {
+        if let Some(node) = models.item(i) {
+            listen(&node, "change", |_| {
+                with_app(|app| app.on_settings());
+            })?;
+        }
+    }
+    let run: HtmlElement = by_id(doc, "run")?;
+    listen(&run, "click", |e| {
+        e.prevent_default();
+        with_app(App::request_run);
+    })?;
+    let stop: HtmlElement = by_id(doc, "stop")?;
+    listen(&stop, "click", |e| {
+        e.prevent_default();
+        stop_run();
+    })?;
+    let win = window()?;
+    listen(&win, "resize", |_| request_frame())?;
+    Ok(())
+}
+
+/// `window.conpar`: `trace()` and `results()` of the last run.
+fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
+    let api = js_sys::Object::new();
+    let trace = Closure::<dyn Fn() -> JsValue>::new(|| {
+        with_app(|app| app.trace_json()).unwrap_or(JsValue::NULL)
+    });
+    let results = Closure::<dyn Fn() -> JsValue>::new(|| {
+        with_app(|app| serde_wasm_bindgen::to_value(&app.last_results).unwrap_or(JsValue::NULL))
+            .unwrap_or(JsValue::NULL)
+    });
+    js_sys::Reflect::set(&api, &"trace".into(), trace.as_ref())?;
+    js_sys::Reflect::set(&api, &"results".into(), results.as_ref())?;
+    js_sys::Reflect::set(win, &"conpar".into(), &api)?;
+    // These two live as long as the page: created once, never in a loop.
+    trace.forget();
+    results.forget();
+    Ok(())
+}
+
+/// Starts a conductor worker. Touches no page state, so it can be called from anywhere.
+fn spawn_engine(threads: u32) -> Result<Engine, JsValue> {
+    let config = js_sys::Object::new();
+    messages::set(&config, "threads", &JsValue::from(threads));
+    let worker = super::start_worker(
+        "conductor",
+        &super::glue_url(),
+        &wasm_bindgen::module(),
+        &config,
+    )?;
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| on_conductor_message(e.data()));
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
+        e.prevent_default();
+        engine_failed(&format!("the engine worker stopped: {}", e.message()));
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Engine {
+        worker,
+        ready: None,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+fn engine_failed(message: &str) {
+    let message = message.to_string();
+    with_app(move |app| {
+        app.retire_engine();
+        if let Some(run) = app.run.as_mut() {
+            run.finished = true;
+        }
+        app.set_status(
+            Status::Error,
+            &format!("The engine failed: {message}. Press Run to start it again."),
+        );
+    });
+    request_frame();
+}
+
+fn stop_run() {
+    let running = with_app(|app| app.run.as_ref().is_some_and(|r| !r.finished)).unwrap_or(false);
+    if !running {
+        return;
+    }
+    // Terminating the conductor stops every worker at once, whatever it is doing (a CPU step
+    // cannot be interrupted any other way within the frame). A fresh engine starts right away.
+    with_app(|app| {
+        app.retire_engine();
+        if let Some(run) = app.run.as_mut() {
+            run.finished = true;
+            for t in &mut run.traces {
+                if t.end.is_none() && t.error.is_none() {
+                    t.error = Some("stopped".into());
+                }
+            }
+        }
+        app.run_when_ready = false;
+        match spawn_engine(app.pool_threads) {
+            Ok(engine) => {
+                app.set_engine(engine);
+                app.set_status(Status::Loading, "Stopped. Restarting the workers…");
+            }
+            Err(e) => app.set_status(
+                Status::Error,
+                &format!("Stopped, but the workers could not restart: {e:?}"),
+            ),
+        }
+    });
+    request_frame();
+}
+
+fn on_conductor_message(data: JsValue) {
+    let Some(kind) = messages::kind_of(&data) else {
+        return;
+    };
+    match kind.as_str() {
+        "ready" => match messages::body::<Ready>(&data) {
+            Ok(ready) => {
+                with_app(|app| {
+                    if let Some(engine) = app.engine.as_mut() {
+                        engine.ready = Some(ready);
+                    }
+                    app.show_environment();
+                    app.set_status(Status::Ready, "Ready. Press Run.");
+                    if app.run_when_ready {
+                        app.run_when_ready = false;
+                        app.request_run();
+                    }
+                });
+            }
+            Err(e) => engine_failed(&format!("{e:?}")),
+        },
+        "model-start" => {
+            let run = messages::get(&data, "run").as_f64().unwrap_or(-1.0) as u32;
+            let model = messages::get(&data, "model")
+                .as_string()
+                .and_then(|m| Model::from_id(&m));
+            with_app(|app| {
+                if let (Some(r), Some(m)) = (app.run.as_mut(), model) {
+                    if r.id == run {
+                        app.set_status(Status::Running, &format!("Running {m}…"));
+                    }
+                }
+            });
+        }
+        "spans" => {
+            let run = messages::get(&data, "run").as_f64().unwrap_or(-1.0) as u32;
+            let model = messages::get(&data, "model")
+                .as_string()
+                .and_then(|m| Model::from_id(&m));
+            let flat = messages::get(&data, "spans")
+                .dyn_into::<js_sys::Float64Array>()
+                .map(|a| a.to_vec())
+                .unwrap_or_default();
+            with_app(|app| {
+                if let (Some(r), Some(m)) = (app.run.as_mut(), model) {
+                    if r.id == run {
+                        if let Some(t) = r.trace_mut(m) {
+                            t.add(spans_from_flat(&flat));
+                        }
+                    }
+                }
+            });
+            request_frame();
+        }
+        "model-done" => {
+            if let Ok(done) = messages::body::<ModelDone>(&data) {
+                with_app(|app| app.model_done(done));
+                request_frame();
+            }
+        }
+        "run-done" => {
+            let run = messages::get(&data, "run").as_f64().unwrap_or(-1.0) as u32;
+            with_app(|app| app.run_done(run));
+            request_frame();
+        }
+        "fatal" => {
+            let message = messages::get(&data, "message")
+                .as_string()
+                .unwrap_or_default();
+            engine_failed(&message);
+        }
+        _ => {}
+    }
+}
+
+fn request_frame() {
+    if FRAME_REQUESTED.with(|f| f.replace(true)) {
+        return;
+    }
+    FRAME.with(|f| {
+        let mut f = f.borrow_mut();
+        if f.is_none() {
+            *f = Some(Closure::<dyn FnMut(f64)>::new(|_t: f64| {
+                FRAME_REQUESTED.with(|f| f.set(false));
+                let again = with_app(|app| {
+                    app.retired.clear();
+                    app.draw();
+                    app.run.as_ref().is_some_and(|r| !r.finished)
+                })
+                .unwrap_or(false);
+                // While a run is in progress, keep drawing every frame: the current model's
+                // bars grow with the clock even between span batches.
+                if again {
+                    request_frame();
+                }
+            }));
+        }
+        if let (Some(cb), Ok(win)) = (f.as_ref(), window()) {
+            let _ = win.request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    });
+}
+
+impl App {
+    fn set_engine(&mut self, engine: Engine) {
+        self.retire_engine();
+        self.engine = Some(engine);
+        self.set_status(
+            Status::Loading,
+            "Starting workers and calibrating the CPU kernel…",
+        );
+    }
+
+    /// Stops the current engine's workers now; its closures are dropped on the next frame,
+    /// because this may run inside one of them.
+    fn retire_engine(&mut self) {
+        if let Some(engine) = self.engine.take() {
+            engine.worker.terminate();
+            self.retired.push(engine);
+            request_frame();
+        }
+    }
+
+    fn set_status(&self, status: Status, text: &str) {
+        if let Some(root) = self.doc.document_element() {
+            let _ = root.set_attribute("data-status", status.id());
+        }
+        set_text(&self.doc, "status", text);
+        let running = status == Status::Running;
+        if let Ok(b) = by_id::<web_sys::HtmlButtonElement>(&self.doc, "stop") {
+            b.set_disabled(!running);
+        }
+        if let Ok(b) = by_id::<web_sys::HtmlButtonElement>(&self.doc, "run") {
+            b.set_disabled(running);
+        }
+    }
+
+    fn show_notices(&self, notices: &[String]) {
+        if let Some(el) = self.doc.get_element_by_id("notices") {
+            el.set_text_content(None);
+            for n in notices {
+                if let Ok(p) = self.doc.create_element("p") {
+                    p.set_text_content(Some(n));
+                    let _ = el.append_child(&p);
+                }
+            }
+            let _ = if notices.is_empty() {
+                el.set_attribute("hidden", "")
+            } else {
+                el.remove_attribute("hidden")
+            };
+        }
+    }
+
+    fn show_environment(&self) {
+        let ready = self.engine.as_ref().and_then(|e| e.ready.as_ref());
+        let mut text = if self.isolated {
+            format!("Cross-origin isolated: all five models run here, on up to {} workers ({} cores reported).", self.pool_threads, self.cores)
+        } else {
+            format!(
+                "Not cross-origin isolated ({} cores): sequential, async and processes run here; gil and threads need workers that share memory, which browsers allow only in an isolated page.",
+                self.cores
+            )
+        };
+        if let Some(r) = ready {
+            if let Some(err) = r.pool_error.as_ref().filter(|_| self.isolated) {
+                text = format!(
+                    "The thread pool could not start ({err}); gil and threads are unavailable."
+                );
+            }
+            text.push_str(&format!(
+                " Kernel calibrated: {} rounds per ms. I/O is simulated with timers.",
+                r.calibration.rounds_per_ms
+            ));
+        }
+        set_text(&self.doc, "env", &text);
+        let available = |m: Model| {
+            !m.needs_shared_memory() || (self.isolated && ready.is_none_or(|r| r.threads > 0))
+        };
+        for m in Model::ALL {
+            if let Ok(Some(input)) = self
+                .doc
+                .query_selector(&format!("input[name=model][value={}]", m.id()))
+            {
+                if let Ok(input) = input.dyn_into::<HtmlInputElement>() {
+                    input.set_disabled(!available(m));
+                    let _ = if available(m) {
+                        input.remove_attribute("title")
+                    } else {
+                        input.set_attribute("title", "needs a cross-origin isolated page")
+                    };
+                }
+            }
+        }
+    }
+
+    /// Writes the scenario into the controls.
+    fn show_scenario(&self) {
+        let s = &self.scenario;
+        if let Ok(sel) = by_id::<HtmlSelectElement>(&self.doc, "preset") {
+            sel.set_value(match &s.source {
+                Source::Preset(p) => p.id(),
+                Source::Text(_) => "custom",
+            });
+        }
+        if let Ok(t) = by_id::<HtmlTextAreaElement>(&self.doc, "workload") {
+            t.set_value(&s.text());
+        }
+        if let Ok(i) = by_id::<HtmlInputElement>(&self.doc, "workers") {
+            i.set_max(&self.pool_threads.to_string());
+            i.set_value(&s.workers.to_string());
+        }
+        if let Ok(i) = by_id::<HtmlInputElement>(&self.doc, "switch") {
+            i.set_value(&s.switch_ms.to_string());
+        }
+        if let Ok(i) = by_id::<HtmlInputElement>(&self.doc, "seed") {
+            i.set_value(&s.seed.to_string());
+        }
+        for m in Model::ALL {
+            if let Ok(Some(input)) = self
+                .doc
+                .query_selector(&format!("input[name=model][value={}]", m.id()))
+            {
+                if let Ok(input) = input.dyn_into::<HtmlInputElement>() {
+                    input.set_checked(s.models.contains(&m));
+                }
+            }
+        }
+    }
+
+    /// Keeps the address bar in step with the controls.
+    fn sync_url(&self) {
+        if let Ok(win) = window() {
+            if let Ok(history) = win.history() {
+                let _ = history.replace_state_with_url(
+                    &JsValue::NULL,
+                    "",
+                    Some(&self.scenario.to_query()),
+                );
+            }
+        }
+    }
+
+    fn on_preset(&mut self) {
+        let Ok(sel) = by_id::<HtmlSelectElement>(&self.doc, "preset") else {
+            return;
+        };
+        if let Some(p) = Preset::from_id(&sel.value()) {
+            self.scenario.source = Source::Preset(p);
+            if let Ok(t) = by_id::<HtmlTextAreaElement>(&self.doc, "workload") {
+                t.set_value(p.text());
+            }
+        }
+        self.validate();
+        self.sync_url();
+    }
+
+    fn on_edit(&mut self) {
+        let Ok(t) = by_id::<HtmlTextAreaElement>(&self.doc, "workload") else {
+            return;
+        };
+        let text = t.value();
+        self.scenario.source = match Preset::ALL.into_iter().find(|p| p.text() == text) {
+            Some(p) => Source::Preset(p),
+            None => Source::Text(text),
+        };
+        if let Ok(sel) = by_id::<HtmlSelectElement>(&self.doc, "preset") {
+            sel.set_value(match &self.scenario.source {
+                Source::Preset(p) => p.id(),
+                Source::Text(_) => "custom",
+            });
+        }
+        self.validate();
+        self.sync_url();
+    }
+
+    fn on_settings(&mut self) {
+        let mut notices = Vec::new();
+        if let Ok(i) = by_id::<HtmlInputElement>(&self.doc, "workers") {
+            match i.value().parse::<u32>() {
+                Ok(n) if (1..=self.pool_threads).contains(&n) => self.scenario.workers = n,
+                _ => {
+                    notices.push(format!("Workers must be from 1 to {}.", self.pool_threads));
+                    i.set_value(&self.scenario.workers.to_string());
+                }
+            }
+        }
+        if let Ok(i) = by_id::<HtmlInputElement>(&self.doc, "switch") {
+            match i.value().parse::<f64>() {
+                Ok(v) if (0.1..=1000.0).contains(&v) => self.scenario.switch_ms = v,
+                _ => {
+                    notices.push("The switch interval must be from 0.1 to 1000 ms.".to_string());
+                    i.set_value(&self.scenario.switch_ms.to_string());
+                }
+            }
+        }
+        if let Ok(i) = by_id::<HtmlInputElement>(&self.doc, "seed") {
+            match i.value().parse::<u32>() {
+                Ok(v) => self.scenario.seed = v,
+                _ => {
+                    notices.push("The seed must be a whole number.".to_string());
+                    i.set_value(&self.scenario.seed.to_string());
+                }
+            }
+        }
+        let mut models = Vec::new();
+        for m in Model::ALL {
+            if let Ok(Some(input)) = self
+                .doc
+                .query_selector(&format!("input[name=model][value={}]", m.id()))
+            {
+                if input
+                    .dyn_into::<HtmlInputElement>()
+                    .is_ok_and(|i| i.checked())
+                {
+                    models.push(m);
+                }
+            }
+        }
+        self.scenario.models = models;
+        self.show_notices(&notices);
+        self.sync_url();
+    }
+
+    /// Checks the workload text and shows the first error at its line.
+    fn validate(&self) -> Option<Workload> {
+        match self.scenario.workload() {
+            Ok(w) => {
+                set_text(&self.doc, "workload-error", "");
+                if let Ok(t) = by_id::<Element>(&self.doc, "workload") {
+                    let _ = t.remove_attribute("aria-invalid");
+                }
+                Some(w)
+            }
+            Err(e) => {
+                set_text(
+                    &self.doc,
+                    "workload-error",
+                    &format!("Line {}, column {}: {}", e.line, e.column, e.message),
+                );
+                if let Ok(t) = by_id::<Element>(&self.doc, "workload") {
+                    let _ = t.set_attribute("aria-invalid", "true");
+                }
+                None
+            }
+        }
+    }
+
+    fn request_run(&mut self) {
+        if self.run.as_ref().is_some_and(|r| !r.finished) {
+            return;
+        }
+        let Some(workload) = self.validate() else {
+            self.set_status(
+                Status::Error,
+                "The workload has an error (shown under the editor); nothing was run.",
+            );
+            return;
+        };
+        let ready = self.engine.as_ref().and_then(|e| e.ready.clone());
+        let Some(ready) = ready else {
+            if self.engine.is_none() {
+                match spawn_engine(self.pool_threads) {
+                    Ok(engine) => self.set_engine(engine),
+                    Err(e) => {
+                        self.set_status(
+                            Status::Error,
+                            &format!("The engine could not start: {e:?}"),
+                        );
+                        return;
+                    }
+                }
+            }
+            self.run_when_ready = true;
+            self.set_status(
+                Status::Loading,
+                "Starting workers; the run begins as soon as they are ready…",
+            );
+            return;
+        };
+        let mut skipped = Vec::new();
+        let mut models = Vec::new();
+        for &m in &self.scenario.models {
+            let estimate = estimate_ms(m, &workload, self.scenario.workers);
+            if m.needs_shared_memory() && ready.threads == 0 {
+                skipped.push(format!(
+                    "{m} is unavailable here: {}.",
+                    ready.pool_error.clone().unwrap_or_default()
+                ));
+            } else if estimate > MAX_MODEL_MS {
+                skipped.push(format!(
+                    "{m} skipped: this workload would take about {} under it (the limit is {}).",
+                    format_ms(estimate as f64),
+                    format_ms(MAX_MODEL_MS as f64)
+                ));
+            } else {
+                models.push(m);
+            }
+        }
+        self.show_notices(&skipped);
+        if models.is_empty() {
+            self.set_status(
+                Status::Error,
+                "No model can run this scenario here; choose another model or a smaller workload.",
+            );
+            return;
+        }
+        let id = self.next_run;
+        self.next_run += 1;
+        let request = RunRequest {
+            run: id,
+            workload: workload.to_text(),
+            models: models.clone(),
+            workers: self.scenario.workers,
+            switch_ms: self.scenario.switch_ms,
+            seed: self.scenario.seed,
+        };
+        let sent = messages::with_body("run", &request).and_then(|m| {
+            self.engine
+                .as_ref()
+                .ok_or(JsValue::NULL)
+                .and_then(|e| e.worker.post_message(&m))
+        });
+        if let Err(e) = sent {
+            self.set_status(Status::Error, &format!("Could not start the run: {e:?}"));
+            return;
+        }
+        self.run = Some(Run {
+            id,
+            traces: models.iter().map(|&m| LiveTrace::new(m)).collect(),
+            finished: false,
+        });
+        self.last_results.clear();
+        self.show_results();
+        self.set_status(Status::Running, "Running…");
+        self.sync_url();
+        request_frame();
+    }
+
+    fn model_done(&mut self, done: ModelDone) {
+        let Some(run) = self.run.as_mut().filter(|r| r.id == done.run) else {
+            return;
+        };
+        if let Some(t) = run.trace_mut(done.model) {
+            if let Some(err) = done.error {
+                t.error = Some(err);
+            } else {
+                t.start = Some(done.start);
+                t.end = Some(done.end);
+                t.lanes = done.lanes;
+                t.checksum = u64::from_str_radix(&done.checksum, 16).ok();
+            }
+        }
+        self.last_results = results(&run.completed());
+        self.show_results();
+    }
+
+    fn run_done(&mut self, id: u32) {
+        let Some(run) = self.run.as_mut().filter(|r| r.id == id) else {
+            return;
+        };
+        run.finished = true;
+        let failed: Vec<String> = run
+            .traces
+            .iter()
+            .filter_map(|t| t.error.as_ref().map(|e| format!("{}: {e}", t.model)))
+            .collect();
+        self.last_results = results(&run.completed());
+        self.show_results();
+        if failed.is_empty() {
+            self.set_status(Status::Done, "Done.");
+        } else {
+            self.show_notices(&failed);
+            self.set_status(
+                Status::Error,
+                &format!("Finished with errors: {}", failed.join("; ")),
+            );
+        }
+    }
+
+    fn show_results(&self) {
+        let Some(body) = self.doc.get_element_by_id("results-body") else {
+            return;
+        };
+        body.set_text_content(None);
+        let completed = self.run.as_ref().map(Run::completed).unwrap_or_default();
+        let agree = checksums_agree(&completed);
+        for r in &self.last_results {
+            let Ok(row) = self.doc.create_element("tr") else {
+                continue;
+            };
+            let lost = r.lock_wait_ms + r.spawn_ms + r.copy_ms;
+            let cells = [
+                r.model.id().to_string(),
+                format_ms(r.wall_ms),
+                r.speedup.map_or("–".into(), |s| format!("{s:.2}×")),
+                format!("{:.0}%", r.utilisation * 100.0),
+                if lost > 0.0 {
+                    format_ms(lost)
+                } else {
+                    "–".into()
+                },
+                format!("{}{}", &r.checksum[..8], if agree { " ✓" } else { " ✗" }),
+            ];
+            for (i, c) in cells.iter().enumerate() {
+                if let Ok(td) = self.doc.create_element(if i == 0 { "th" } else { "td" }) {
+                    td.set_text_content(Some(c));
+                    if i == 0 {
+                        let _ = td.set_attribute("scope", "row");
+                    }
+                    let _ = row.append_child(&td);
+                }
+            }
+            let _ = row.set_attribute("data-model", r.model.id());
+            let _ = body.append_child(&row);
+        }
+        let verdict = verdict(&self.last_results, agree);
+        set_text(&self.doc, "verdict", &verdict);
+    }
+
+    fn trace_json(&self) -> JsValue {
+        let Some(run) = self.run.as_ref() else {
+            return JsValue::NULL;
+        };
+        let traces = run.completed();
+        let json = chrome_trace(&traces, &self.last_results, run.origin());
+        js_sys::JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
+    }
+
+    fn draw(&mut self) {
+        let now = super::PerfClock;
+        let now = crate::engine::Clock::now(&now);
+        let traces = self
+            .run
+            .as_ref()
+            .map(|r| r.traces.as_slice())
+            .unwrap_or(&[]);
+        if let Err(e) = self.timeline.draw(traces, now) {
+            web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
+        }
+    }
+}
+
+/// The ideal time of `workload` under `model`: what the page checks against [`MAX_MODEL_MS`].
+pub fn estimate_ms(model: Model, workload: &Workload, workers: u32) -> u64 {
+    let w = u64::from(workers.max(1));
+    match model {
+        Model::Sequential => workload.serial_ms(),
+        Model::Async => workload.total_cpu_ms().max(workload.longest_task_ms()),
+        Model::Gil => workload.total_cpu_ms().max(workload.serial_ms() / w),
+        Model::Threads | Model::Processes => {
+            workload.longest_task_ms().max(workload.serial_ms() / w)
+        }
+    }
+}
+
+/// One sentence computed from the numbers.
+fn verdict(results: &[ModelResult], agree: bool) -> String {
+    let Some(best) = results
+        .iter()
+        .filter(|r| r.model != Model::Sequential)
+        .max_by(|a, b| {
+            a.speedup
+                .unwrap_or(0.0)
+                .total_cmp(&b.speedup.unwrap_or(0.0))
+        })
+    else {
+        return String::new();
+    };
+    let Some(speedup) = best.speedup else {
+        return format!("{} finished in {}.", best.model, format_ms(best.wall_ms));
+    };
+    let how = match best.model {
+        Model::Async => "its waits overlapped on one thread",
+        Model::Gil => "its threads released the GIL while waiting",
+        Model::Threads => "its threads computed on several cores at once",
+        Model::Processes => {
+            "its processes computed on several cores, after paying to start and copy"
+        }
+        Model::Sequential => "",
+    };
+    let mut s = if speedup >= 1.1 {
+        format!(
+            "{} finished {speedup:.1}× faster than sequential: {how}.",
+            best.model
+        )
+    } else {
+        "No model beat sequential by more than 10% here: nothing could overlap.".to_string()
+    };
+    if !agree {
+        s.push_str(" Warning: the models' checksums differ.");
+    }
+    s
+}

@@ -1,0 +1,292 @@
+//! Native tests of the pure core: the workload language, kernel, scenario URL, metrics, export.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::export::chrome_trace;
+use conpar::core::kernel::{run_rounds, Calibration};
+use conpar::core::layout::{format_ms, TimeScale};
+use conpar::core::scenario::{Scenario, Source};
+use conpar::core::trace::{
+    results, spans_from_flat, spans_to_flat, Model, ModelTrace, Span, SpanState,
+};
+use conpar::core::workload::{Preset, Step, Workload, LIMITS};
+
+fn err(text: &str) -> (u32, u32, String) {
+    match Workload::parse(text) {
+        Ok(w) => panic!("`{text}` parsed as {w:?}"),
+        Err(e) => (e.line, e.column, e.message),
+    }
+}
+
+#[test]
+fn presets_parse_and_round_trip() {
+    for p in Preset::ALL {
+        let w = p.workload();
+        assert_eq!(
+            Workload::parse(&w.to_text()).ok(),
+            Some(w.clone()),
+            "{}",
+            p.id()
+        );
+        assert!(w.task_count() >= 6);
+    }
+    assert_eq!(Preset::Io.workload().total_cpu_ms(), 0);
+    assert_eq!(Preset::Cpu.workload().total_cpu_ms(), 800);
+}
+
+#[test]
+fn count_shorthand_and_steps() {
+    let w = Workload::parse("8 x io 200\nio 100, cpu 20, io 100 payload 64kb").expect("valid");
+    let tasks = w.tasks();
+    assert_eq!(tasks.len(), 9);
+    assert_eq!(tasks[0].steps, vec![Step::Io(200)]);
+    assert_eq!(
+        tasks[8].steps,
+        vec![Step::Io(100), Step::Cpu(20), Step::Io(100)]
+    );
+    assert_eq!(tasks[8].payload, 64 * 1024);
+    assert_eq!(w.longest_task_ms(), 220);
+    assert_eq!(w.serial_ms(), 8 * 200 + 220);
+}
+
+#[test]
+fn variants_of_writing_are_accepted_and_printed_canonically() {
+    let w = Workload::parse("  3X CPU 5ms ; 2 × io 7 # comment ; not parsed\n\n# only a comment")
+        .expect("valid");
+    assert_eq!(w.to_text(), "3 x cpu 5\n2 x io 7");
+    let again = Workload::parse(&w.to_text()).expect("canonical text parses");
+    assert_eq!(again, w);
+}
+
+#[test]
+fn errors_name_line_column_and_expectation() {
+    let (line, column, message) = err("io 100\ncpu fast");
+    assert_eq!((line, column), (2, 5));
+    assert!(message.contains("expected a duration"), "{message}");
+
+    let (line, column, message) = err("io 100, wait 5");
+    assert_eq!((line, column), (1, 9));
+    assert!(message.contains("expected a step"), "{message}");
+
+    let (_, column, message) = err("io 100 cpu 5");
+    assert_eq!(column, 8);
+    assert!(message.contains("expected `,`"), "{message}");
+
+    let (_, _, message) = err("io");
+    assert!(
+        message.contains("expected a duration in milliseconds after `io`"),
+        "{message}"
+    );
+
+    let (_, column, message) = err("io 10,");
+    assert_eq!(column, 7);
+    assert!(message.contains("expected a step"), "{message}");
+
+    let (_, _, message) = err("io 0");
+    assert!(message.contains("at least 1 ms"), "{message}");
+
+    let (_, _, message) = err("0 x io 5");
+    assert!(message.contains("at least 1"), "{message}");
+
+    let (_, _, message) = err("io 5 payload lots");
+    assert!(message.contains("expected a size"), "{message}");
+
+    let (_, _, message) = err("io 5 payload 1kb io 5");
+    assert!(message.contains("end of the line"), "{message}");
+
+    let (_, _, message) = err("");
+    assert!(message.contains("empty"), "{message}");
+
+    let (_, _, message) = err("io 99999999999999999999999");
+    assert!(message.contains("too large"), "{message}");
+}
+
+#[test]
+fn limits_reject_what_would_hang_or_exhaust_the_tab() {
+    assert!(
+        Workload::parse("10000 x io 100").is_ok(),
+        "10,000 I/O tasks must stay possible"
+    );
+    assert!(err("10001 x io 100").2.contains("at most 10000 tasks"));
+    assert!(err("6000 x io 1\n6000 x io 1")
+        .2
+        .contains("12000 tasks in all"));
+    assert!(err("io 60001").2.contains("longer than the 60000 ms"));
+    assert!(err("3 x cpu 10000").2.contains("ms of CPU work in all"));
+    assert!(err("io 1 payload 17mb").2.contains("at most 16mb"));
+    assert!(err("5 x io 1 payload 16mb")
+        .2
+        .contains("MB of payload in all"));
+    let many_steps = vec!["io 1"; 65].join(", ");
+    assert!(err(&many_steps).2.contains("at most 64 steps"));
+    assert!(err(&"x".repeat(20_000)).2.contains("longer than"));
+    assert!(err("2000 x io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1, io 1").2.contains("steps in all"));
+    assert_eq!(LIMITS.max_tasks, 10_000);
+}
+
+#[test]
+fn kernel_is_deterministic_and_chunking_does_not_change_it() {
+    let whole = run_rounds(12345, 10_000);
+    let mut x = 12345;
+    for _ in 0..10 {
+        x = run_rounds(x, 1_000);
+    }
+    assert_eq!(whole, x);
+    assert_ne!(run_rounds(12345, 10_000), run_rounds(12346, 10_000));
+}
+
+#[test]
+fn calibration_doubles_until_long_enough_and_takes_the_fastest() {
+    let mut calls = Vec::new();
+    // A pretend device doing 1,000 rounds per ms, with one slow (disturbed) sample.
+    let c = Calibration::measure(|rounds| {
+        calls.push(rounds);
+        let ms = rounds as f64 / 1000.0;
+        if calls.len() == 13 {
+            ms * 2.0
+        } else {
+            ms
+        }
+    });
+    assert_eq!(c.rounds_per_ms, 1000);
+    assert!(calls.iter().all(|r| r.is_power_of_two()));
+    assert!(*calls.last().expect("sampled") as f64 / 1000.0 >= Calibration::MIN_SAMPLE_MS);
+    assert_eq!(c.rounds_for(50), 50_000);
+}
+
+#[test]
+fn scenario_reads_and_writes_the_url() {
+    let (s, notices) =
+        Scenario::from_query("?preset=cpu&models=threads,sequential&workers=2&run=1", 2);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.source, Source::Preset(Preset::Cpu));
+    assert_eq!(s.models, vec![Model::Sequential, Model::Threads]);
+    assert_eq!((s.workers, s.run), (2, true));
+    let (back, _) = Scenario::from_query(&s.to_query(), 2);
+    assert_eq!(back.models, s.models);
+    assert_eq!(back.source, s.source);
+
+    let text = "4 x io 50, cpu 5\ncpu 10 payload 1kb";
+    let custom = Scenario {
+        source: Source::Text(text.into()),
+        ..s.clone()
+    };
+    let (restored, notices) = Scenario::from_query(&custom.to_query(), 2);
+    assert!(notices.is_empty());
+    assert_eq!(restored.text(), text);
+}
+
+#[test]
+fn bad_url_values_give_notices_and_safe_defaults() {
+    let (s, notices) = Scenario::from_query(
+        "preset=nope&models=fast,,gil&workers=99&switch=-1&seed=x&what=1&workload",
+        4,
+    );
+    let fields: Vec<&str> = notices.iter().map(|n| n.field).collect();
+    assert_eq!(
+        fields,
+        vec!["preset", "models", "workers", "switch", "seed", "query"]
+    );
+    assert_eq!(s.models, vec![Model::Gil]);
+    assert_eq!(s.workers, 4);
+    assert_eq!(s.switch_ms, 5.0);
+    // An empty workload is kept so the editor can show its error.
+    assert!(s.workload().is_err());
+    let (s, notices) = Scenario::from_query("models=nothing&workload=io%2", 4);
+    assert_eq!(s.models.len(), 5);
+    assert_eq!(notices.len(), 2);
+    assert_eq!(s.text(), "io%2");
+}
+
+fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
+    Span {
+        lane,
+        task: 0,
+        step: 0,
+        state,
+        start,
+        end,
+    }
+}
+
+#[test]
+fn results_and_overlap_measures() {
+    let seq = ModelTrace {
+        model: Model::Sequential,
+        lanes: 1,
+        start: 0.0,
+        end: 100.0,
+        checksum: 7,
+        spans: vec![
+            span(0, SpanState::Cpu, 0.0, 50.0),
+            span(0, SpanState::Cpu, 50.0, 100.0),
+        ],
+    };
+    let par = ModelTrace {
+        model: Model::Threads,
+        lanes: 2,
+        start: 0.0,
+        end: 50.0,
+        checksum: 7,
+        spans: vec![
+            span(0, SpanState::Cpu, 0.0, 50.0),
+            span(1, SpanState::Cpu, 0.0, 50.0),
+        ],
+    };
+    assert_eq!(
+        seq.max_concurrent(SpanState::Cpu),
+        1,
+        "touching spans do not overlap"
+    );
+    assert_eq!(par.max_concurrent(SpanState::Cpu), 2);
+    let r = results(&[seq.clone(), par.clone()]);
+    assert_eq!(r[1].speedup, Some(2.0));
+    assert_eq!(r[0].utilisation, 1.0);
+    assert_eq!(r[1].cpu_ms, 100.0);
+    assert_eq!(r[0].checksum, "0000000000000007");
+
+    let flat = spans_to_flat(&par.spans);
+    assert_eq!(spans_from_flat(&flat), par.spans);
+}
+
+#[test]
+fn chrome_trace_has_names_lanes_and_microseconds() {
+    let t = ModelTrace {
+        model: Model::Gil,
+        lanes: 2,
+        start: 1000.0,
+        end: 1010.0,
+        checksum: 1,
+        spans: vec![span(1, SpanState::LockWait, 1002.0, 1003.5)],
+    };
+    let json = chrome_trace(&[t.clone()], &results(&[t]), 1000.0);
+    let events = json["traceEvents"].as_array().expect("events");
+    let name = events
+        .iter()
+        .find(|e| e["name"] == "process_name")
+        .expect("process name");
+    assert_eq!(name["args"]["name"], "gil");
+    let x = events
+        .iter()
+        .find(|e| e["ph"] == "X")
+        .expect("a complete event");
+    assert_eq!(x["cat"], "lock-wait");
+    assert_eq!(x["ts"], 2000.0);
+    assert_eq!(x["dur"], 1500.0);
+    assert_eq!(x["tid"], 1);
+    assert_eq!(x["args"]["task"], 0);
+    assert_eq!(
+        events.iter().filter(|e| e["name"] == "thread_name").count(),
+        2
+    );
+}
+
+#[test]
+fn time_scale_and_ticks() {
+    let s = TimeScale::new(0.0, 1000.0, 500.0);
+    assert_eq!(s.x(500.0), 250.0);
+    assert_eq!(s.ms_at(250.0), 500.0);
+    let ticks = s.ticks(80.0);
+    assert_eq!(ticks, vec![0.0, 200.0, 400.0, 600.0, 800.0, 1000.0]);
+    assert_eq!(format_ms(850.0), "850 ms");
+    assert_eq!(format_ms(1250.0), "1.25 s");
+}

@@ -1,0 +1,305 @@
+//! Native tests of the engine: the same model code the browser runs, on real threads.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::kernel::Calibration;
+use conpar::core::trace::{Model, ModelTrace, SpanState};
+use conpar::core::workload::Workload;
+use conpar::engine::asyncio::{self, Timer};
+use conpar::engine::{pool, Clock, Outcome, Recorder, RunConfig, SystemClock};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+fn config(workers: u32) -> RunConfig {
+    RunConfig {
+        // Measured once per test binary: the same calibration for every model, as in the page.
+        calibration: calibration(),
+        seed: 42,
+        workers,
+        switch_ms: 5.0,
+    }
+}
+
+fn calibration() -> Calibration {
+    static CAL: std::sync::OnceLock<Calibration> = std::sync::OnceLock::new();
+    *CAL.get_or_init(|| {
+        Calibration::measure(|rounds| {
+            let t = std::time::Instant::now();
+            std::hint::black_box(conpar::core::kernel::run_rounds(1, rounds));
+            t.elapsed().as_secs_f64() * 1000.0
+        })
+    })
+}
+
+fn trace(model: Model, outcome: Outcome, recorder: &Recorder) -> ModelTrace {
+    ModelTrace {
+        model,
+        lanes: outcome.lanes,
+        start: outcome.start,
+        end: outcome.end,
+        checksum: outcome.checksum.0,
+        spans: recorder.drain(),
+    }
+}
+
+fn run_pool(model: Model, text: &str, workers: u32) -> ModelTrace {
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .expect("pool");
+    let tasks = Workload::parse(text).expect("valid").tasks();
+    let recorder = Recorder::new();
+    let cfg = config(workers);
+    let outcome = threads
+        .install(|| pool::run(model, &tasks, &cfg, &SystemClock, &recorder))
+        .expect("runs");
+    trace(model, outcome, &recorder)
+}
+
+/// A timer for the native async test: a thread per wait (tests use few waits).
+struct ThreadTimer;
+struct Sleep {
+    state: Arc<Mutex<(bool, Option<Waker>)>>,
+}
+impl Future for Sleep {
+    type Output = ();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let mut s = self.state.lock().expect("lock");
+        if s.0 {
+            Poll::Ready(())
+        } else {
+            s.1 = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+}
+impl Timer for ThreadTimer {
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
+        let state = Arc::new(Mutex::new((false, None::<Waker>)));
+        let s2 = state.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(u64::from(ms)));
+            let mut s = s2.lock().expect("lock");
+            s.0 = true;
+            if let Some(w) = s.1.take() {
+                w.wake();
+            }
+        });
+        Sleep { state }
+    }
+}
+
+/// Blocks on a future with a condvar-based waker (a minimal executor).
+fn block_on<F: Future>(f: F) -> F::Output {
+    struct Signal(Mutex<bool>, std::sync::Condvar);
+    impl std::task::Wake for Signal {
+        fn wake(self: Arc<Self>) {
+            *self.0.lock().expect("lock") = true;
+            self.1.notify_one();
+        }
+    }
+    let signal = Arc::new(Signal(Mutex::new(false), std::sync::Condvar::new()));
+    let waker = Waker::from(signal.clone());
+    let mut cx = Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        let mut woken = signal.0.lock().expect("lock");
+        while !*woken {
+            woken = signal.1.wait(woken).expect("wait");
+        }
+        *woken = false;
+    }
+}
+
+fn run_async(text: &str) -> ModelTrace {
+    let tasks = Workload::parse(text).expect("valid").tasks();
+    let recorder = Recorder::new();
+    let cfg = config(1);
+    let outcome = block_on(asyncio::run(
+        &tasks,
+        &cfg,
+        &SystemClock,
+        &ThreadTimer,
+        &recorder,
+    ));
+    trace(Model::Async, outcome, &recorder)
+}
+
+#[test]
+fn sequential_never_overlaps_two_spans() {
+    let t = run_pool(Model::Sequential, "3 x io 20, cpu 10", 1);
+    assert_eq!(t.lanes, 1);
+    assert_eq!(t.spans.len(), 6);
+    let mut spans = t.spans.clone();
+    spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+    for w in spans.windows(2) {
+        assert!(w[0].end <= w[1].start, "{:?} overlaps {:?}", w[0], w[1]);
+    }
+    assert!(
+        t.wall_ms() >= 90.0,
+        "three tasks of 30 ms one after another: {}",
+        t.wall_ms()
+    );
+}
+
+#[test]
+fn checksums_agree_across_models_and_depend_on_the_seed() {
+    let text = "4 x cpu 3, io 2, cpu 2";
+    let seq = run_pool(Model::Sequential, text, 1);
+    let gil = run_pool(Model::Gil, text, 3);
+    let threads = run_pool(Model::Threads, text, 4);
+    let asynchronous = run_async(text);
+    assert_ne!(seq.checksum, 0);
+    assert_eq!(seq.checksum, gil.checksum);
+    assert_eq!(seq.checksum, threads.checksum);
+    assert_eq!(seq.checksum, asynchronous.checksum);
+}
+
+#[test]
+fn gil_never_runs_two_cpu_spans_at_once_and_hands_over_at_the_interval() {
+    let t = run_pool(Model::Gil, "4 x cpu 40", 2);
+    assert_eq!(
+        t.max_concurrent(SpanState::Cpu),
+        1,
+        "the GIL let two threads compute at once"
+    );
+    assert_eq!(
+        t.lanes_with(SpanState::Cpu),
+        vec![0, 1],
+        "both threads computed"
+    );
+    let waits = t
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::LockWait)
+        .count();
+    assert!(
+        waits >= 4,
+        "two threads on CPU work must wait for the GIL: {waits} waits"
+    );
+    // With a 5 ms switch interval, 160 ms of contended work is cut into many short turns.
+    let turns = t.spans.iter().filter(|s| s.state == SpanState::Cpu).count();
+    assert!(
+        turns >= 10,
+        "only {turns} CPU turns: the GIL is not being handed over"
+    );
+}
+
+#[test]
+fn gil_releases_around_io() {
+    let t = run_pool(Model::Gil, "4 x io 60", 4);
+    assert_eq!(
+        t.max_concurrent(SpanState::Io),
+        4,
+        "blocking I/O must release the GIL"
+    );
+    assert!(
+        t.wall_ms() < 4.0 * 60.0 * 0.75,
+        "I/O waits did not overlap: {}",
+        t.wall_ms()
+    );
+}
+
+#[test]
+fn free_threads_overlap_cpu_on_several_lanes() {
+    let t = run_pool(Model::Threads, "4 x cpu 40", 2);
+    assert_eq!(t.max_concurrent(SpanState::Cpu), 2);
+    assert_eq!(t.time_in(SpanState::LockWait), 0.0);
+}
+
+#[test]
+fn io_bound_work_finishes_near_the_longest_task_under_threads_gil_and_async() {
+    let text = "6 x io 80";
+    for t in [
+        run_pool(Model::Threads, text, 4),
+        run_pool(Model::Gil, text, 4),
+    ] {
+        assert!(
+            t.wall_ms() < 2.0 * 80.0 + 40.0,
+            "{}: {} ms",
+            t.model,
+            t.wall_ms()
+        );
+    }
+    let threads6 = rayon::ThreadPoolBuilder::new()
+        .num_threads(6)
+        .build()
+        .expect("pool");
+    let tasks = Workload::parse(text).expect("valid").tasks();
+    let rec = Recorder::new();
+    let out = threads6
+        .install(|| pool::run(Model::Threads, &tasks, &config(6), &SystemClock, &rec))
+        .expect("runs");
+    assert!(
+        out.end - out.start < 80.0 * 1.5,
+        "6 threads, 6 waits: {}",
+        out.end - out.start
+    );
+    let a = run_async(text);
+    assert!(a.wall_ms() < 80.0 * 1.5, "async: {} ms", a.wall_ms());
+}
+
+#[test]
+fn async_has_one_cpu_lane_while_its_waits_overlap() {
+    let t = run_async("5 x io 40, cpu 5, io 20");
+    assert_eq!(t.lanes_with(SpanState::Cpu), vec![0]);
+    assert_eq!(t.max_concurrent(SpanState::Cpu), 1);
+    assert!(
+        t.max_concurrent(SpanState::Io) >= 4,
+        "waits did not overlap"
+    );
+    // Pending waits are drawn on lanes 1.., never on the event loop's lane.
+    assert!(t
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::Io)
+        .all(|s| s.lane >= 1));
+    for s in &t.spans {
+        let overlapping_same_lane = t
+            .spans
+            .iter()
+            .filter(|o| o.lane == s.lane && !std::ptr::eq(*o, s) && o.overlaps(s))
+            .count();
+        assert_eq!(
+            overlapping_same_lane, 0,
+            "two spans share lane {} at once",
+            s.lane
+        );
+    }
+}
+
+#[test]
+fn too_many_workers_is_an_error_not_a_hang() {
+    let threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .expect("pool");
+    let tasks = Workload::parse("io 1").expect("valid").tasks();
+    let r = threads.install(|| {
+        pool::run(
+            Model::Gil,
+            &tasks,
+            &config(3),
+            &SystemClock,
+            &Recorder::new(),
+        )
+    });
+    assert_eq!(
+        r.err(),
+        Some(pool::PoolError::TooFewThreads {
+            wanted: 3,
+            available: 2
+        })
+    );
+}
+
+#[test]
+fn the_clock_is_shared_wall_time() {
+    let a = SystemClock.now();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    assert!(SystemClock.now() - a >= 5.0);
+}

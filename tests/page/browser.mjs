@@ -1,0 +1,27 @@
+// Headless Chromium for page tests: the system browser, driven by playwright-core.
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// As root, in a closed network: no sandbox, no GPU, no background connections.
+export const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/// Opens `url` and waits until data-status is one of `states`; collects console errors.
+export async function open(browser, url, { states = ['done'], timeout = 60000, viewport } = {}) {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await waitStatus(page, states, timeout);
+  return { page, errors };
+}
+
+export async function waitStatus(page, states, timeout = 60000) {
+  await page.waitForFunction((s) => s.includes(document.documentElement.dataset.status), states, { timeout });
+  return page.evaluate(() => document.documentElement.dataset.status);
+}

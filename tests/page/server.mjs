@@ -1,0 +1,49 @@
+// A static file server for the built site, used by the page tests and the benchmark.
+// `isolated: true` sends COOP/COEP (every model can run); `false` is a plain host, like a blog.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export function serve({ root, port = 0, isolated = true, extraRoutes = {} }) {
+  const base = resolve(root);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (extraRoutes[url.pathname]) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(extraRoutes[url.pathname](req));
+      return;
+    }
+    let path = normalize(join(base, decodeURIComponent(url.pathname)));
+    if (!path.startsWith(base)) { res.writeHead(403); res.end(); return; }
+    try {
+      if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
+      const body = await readFile(path);
+      const headers = { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+      if (isolated) {
+        headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+        headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+      }
+      res.writeHead(200, headers);
+      res.end(body);
+    } catch {
+      res.writeHead(404); res.end('not found');
+    }
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok({
+    server, url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((c) => server.close(c)),
+  })));
+}
+
+// `node tests/page/server.mjs [dir] [port]`: serve the build, isolated, and print the URL.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = process.argv[2] || 'dist';
+  const port = Number(process.argv[3] || 8080);
+  const { url } = await serve({ root, port });
+  console.log(`conpar is served (cross-origin isolated) at ${url}/`);
+}

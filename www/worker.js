@@ -1,0 +1,16 @@
+// Bootstrap for conpar's own workers (the conductor and each "process"). It is started from a
+// Blob URL, so it cannot import the wasm-bindgen glue relatively: the page tells it the glue's
+// absolute URL and hands over the compiled module. Everything else happens in Rust.
+self.addEventListener('message', async function boot(event) {
+  const msg = event.data;
+  if (!msg || msg.ns !== 'conpar' || msg.kind !== 'boot') return;
+  self.removeEventListener('message', boot);
+  try {
+    const glue = await import(msg.glue);
+    // No memory passed: this worker's instance creates its own (a "process" shares nothing).
+    await glue.default({ module_or_path: msg.module });
+    glue.workerMain(msg.role, msg.config);
+  } catch (error) {
+    self.postMessage({ ns: 'conpar', kind: 'fatal', message: String((error && error.stack) || error) });
+  }
+});
