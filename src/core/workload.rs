@@ -265,9 +265,9 @@ fn parse_size(token: &Token<'_>, limits: &Limits) -> Result<u32, WorkloadError> 
 
 /// Prints a byte count the way the language reads it back.
 pub fn format_size(bytes: u32) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{}mb", bytes / (1024 * 1024))
-    } else if bytes >= 1024 && bytes % 1024 == 0 {
+    } else if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{}kb", bytes / 1024)
     } else {
         format!("{bytes}b")

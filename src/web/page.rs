@@ -106,11 +106,14 @@ struct App {
     last_results: Vec<ModelResult>,
 }
 
+type EventClosure = Closure<dyn FnMut(web_sys::Event)>;
+type FrameClosure = Closure<dyn FnMut(f64)>;
+
 thread_local! {
     static APP: RefCell<Option<App>> = const { RefCell::new(None) };
     /// Closures the page keeps for its whole life (one each, created once at start-up).
-    static LISTENERS: RefCell<Vec<Closure<dyn FnMut(web_sys::Event)>>> = const { RefCell::new(Vec::new()) };
-    static FRAME: RefCell<Option<Closure<dyn FnMut(f64)>>> = const { RefCell::new(None) };
+    static LISTENERS: RefCell<Vec<EventClosure>> = const { RefCell::new(Vec::new()) };
+    static FRAME: RefCell<Option<FrameClosure>> = const { RefCell::new(None) };
     static FRAME_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 

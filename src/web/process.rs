@@ -264,8 +264,10 @@ struct TaskMessage {
 
 // ---- the worker side ----
 
+type MessageClosure = Closure<dyn FnMut(MessageEvent)>;
+
 thread_local! {
-    static ON_MESSAGE: RefCell<Option<Closure<dyn FnMut(MessageEvent)>>> = const { RefCell::new(None) };
+    static ON_MESSAGE: RefCell<Option<MessageClosure>> = const { RefCell::new(None) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {

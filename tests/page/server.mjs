@@ -10,7 +10,7 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-export function serve({ root, port = 0, isolated = true, extraRoutes = {} }) {
+export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [] }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -19,6 +19,7 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {} }) {
       res.end(extraRoutes[url.pathname](req));
       return;
     }
+    if (missing.includes(url.pathname)) { res.writeHead(404); res.end('not found'); return; }
     let path = normalize(join(base, decodeURIComponent(url.pathname)));
     if (!path.startsWith(base)) { res.writeHead(403); res.end(); return; }
     try {

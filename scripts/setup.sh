@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what conpar's build and tests need, skipping whatever is already there in the right
+# version, so a second run takes seconds. Tools go outside the repo (~/.cargo/bin, apt) or into
+# node_modules/ (git-ignored). Sourced by serve.sh and test.sh.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
+WASM_PACK_VERSION=0.15.1
+TRUNK_VERSION=0.22.1
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"; }
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+if ! command -v rustup >/dev/null 2>&1; then
+  echo "rustup is missing: install Rust with rustup first (https://rustup.rs)." >&2
+  exit 1
+fi
+
+# The nightly toolchain with rust-src and the wasm32 target, as rust-toolchain.toml names them.
+if ! (cd "$ROOT" && rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
+      && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'); then
+  step "Installing the Rust toolchain of rust-toolchain.toml (nightly, rust-src, wasm32)"
+  (cd "$ROOT" && rustup toolchain install)
+fi
+
+# `cargo install` runs from / so the repo's .cargo/config.toml (wasm32 flags) does not apply.
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  step "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
+  # No --locked: one locked dependency is missing from the registry mirror here.
+  (cd / && cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force)
+fi
+if ! have_version wasm-pack "$WASM_PACK_VERSION"; then
+  step "Installing wasm-pack $WASM_PACK_VERSION (~2 min)"
+  (cd / && cargo install wasm-pack --version "$WASM_PACK_VERSION" --locked --force)
+fi
+if ! have_version trunk "$TRUNK_VERSION"; then
+  step "Installing trunk $TRUNK_VERSION (~10 min; it needs a nightly rustc)"
+  (cd / && cargo +nightly install trunk --version "$TRUNK_VERSION" --locked --force)
+fi
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  step "Installing Chromium and ChromeDriver (Debian packages)"
+  $SUDO apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+fi
+
+# wasm-opt (npm's binaryen 132; Debian's older one miscompiles) and playwright-core.
+if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  step "Installing npm tools (binaryen, playwright-core)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund)
+fi

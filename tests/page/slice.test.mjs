@@ -1,0 +1,189 @@
+// Page tests: the built site (dist/) in headless Chromium, driven through the automation
+// contract of DESIGN.md as a user or an embedding page would.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve } from './server.mjs';
+import { launch, open, waitStatus } from './browser.mjs';
+
+let browser, site, plain;
+before(async () => {
+  browser = await launch();
+  site = await serve({ root: 'dist', isolated: true });
+  plain = await serve({ root: 'dist', isolated: false });
+});
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await plain?.close();
+});
+
+const trace = (page) => page.evaluate(() => window.conpar.trace());
+const results = (page) => page.evaluate(() => window.conpar.results());
+
+/// Complete events of one model, by its process_name.
+function eventsOf(json, model) {
+  const meta = json.traceEvents.find((e) => e.ph === 'M' && e.name === 'process_name' && e.args.name === model);
+  assert.ok(meta, `no process named ${model} in the trace`);
+  return json.traceEvents.filter((e) => e.ph === 'X' && e.pid === meta.pid);
+}
+
+/// Largest number of events of category `cat` in progress at one instant.
+function maxConcurrent(events, cat) {
+  const edges = events.filter((e) => e.cat === cat).flatMap((e) => [[e.ts, 1], [e.ts + e.dur, -1]]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0, most = 0;
+  for (const [, d] of edges) { now += d; most = Math.max(most, now); }
+  return most;
+}
+
+test('CPU slice: sequential and threads run on workers, agree, and the page keeps painting', async () => {
+  const page = await browser.newPage();
+  // Record animation frames from the start, to see whether the main thread ever stalls.
+  await page.addInitScript(() => {
+    window.__frames = [];
+    const tick = (t) => { window.__frames.push([t, document.documentElement.dataset.status]); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${site.url}/?preset=cpu&models=sequential,threads&workers=2&run=1`);
+  assert.equal(await waitStatus(page, ['done', 'error'], 90000), 'done');
+  assert.deepEqual(errors, []);
+
+  const r = await results(page);
+  assert.deepEqual(r.map((m) => m.model), ['sequential', 'threads']);
+  assert.equal(r[0].checksum, r[1].checksum, 'checksums differ');
+  assert.match(r[0].checksum, /^[0-9a-f]{16}$/);
+  assert.ok(r.every((m) => m.wall_ms > 0 && typeof m.speedup === 'number'));
+  console.log(`# threads speedup on the CPU preset: ${r[1].speedup.toFixed(2)}x (${r[0].wall_ms.toFixed(0)} ms -> ${r[1].wall_ms.toFixed(0)} ms)`);
+
+  const t = await trace(page);
+  const seq = eventsOf(t, 'sequential');
+  const thr = eventsOf(t, 'threads');
+  assert.ok(seq.length >= 8 && thr.length >= 8, 'every CPU step is a span');
+  assert.ok([...seq, ...thr].every((e) => e.cat === 'cpu' && e.name === 'cpu' && e.dur > 0 && typeof e.args.task === 'number'));
+  assert.equal(maxConcurrent(seq, 'cpu'), 1, 'sequential overlapped two spans');
+  assert.equal(maxConcurrent(thr, 'cpu'), 2, 'threads never computed on two workers at once');
+  assert.deepEqual([...new Set(thr.map((e) => e.tid))].sort(), [0, 1]);
+  const names = t.traceEvents.filter((e) => e.name === 'thread_name' && e.ph === 'M');
+  assert.ok(names.length >= 3);
+
+  // The page painted throughout: no frame gap close to a model's run time (~800 ms).
+  const frames = await page.evaluate(() => window.__frames);
+  const running = frames.filter(([, s]) => s === 'running').map(([f]) => f);
+  assert.ok(running.length > 10, `only ${running.length} frames painted while running`);
+  let worst = 0;
+  for (let i = 1; i < running.length; i++) worst = Math.max(worst, running[i] - running[i - 1]);
+  assert.ok(worst < 300, `the main thread stalled for ${worst.toFixed(0)} ms during the run`);
+
+  // The timeline was drawn: the canvas has CPU-coloured pixels.
+  const cpuPixels = await page.evaluate(() => {
+    const c = document.getElementById('timeline');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === 0x00 && d[i + 1] === 0x72 && d[i + 2] === 0xb2) n++;
+    return n;
+  });
+  assert.ok(cpuPixels > 1000, `timeline shows no CPU spans (${cpuPixels} pixels)`);
+  await page.close();
+});
+
+test('I/O slice: async awaits real timers concurrently; sequential waits one after another', async () => {
+  const { page, errors } = await open(browser, `${site.url}/?preset=io&models=sequential,async&run=1`, { states: ['done', 'error'] });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
+  assert.deepEqual(errors.filter((e) => !e.includes('deprecated')), []);
+  const r = await results(page);
+  assert.equal(r[0].checksum, r[1].checksum);
+  const t = await trace(page);
+  const seq = eventsOf(t, 'sequential');
+  const asy = eventsOf(t, 'async');
+  assert.equal(seq.filter((e) => e.cat === 'io').length, 8);
+  assert.equal(maxConcurrent(seq, 'io'), 1);
+  assert.equal(maxConcurrent(asy, 'io'), 8, 'the eight waits did not overlap under async');
+  // Eight 200 ms waits: async finishes near the longest wait, sequential near the sum.
+  assert.ok(r[1].wall_ms < 600, `async took ${r[1].wall_ms} ms for waits of 200 ms`);
+  assert.ok(r[0].wall_ms >= 1600, `sequential took ${r[0].wall_ms} ms for eight waits of 200 ms`);
+  assert.match(await page.textContent('#verdict'), /async finished .* faster than sequential/);
+  await page.close();
+});
+
+test('all five models run the mixed preset and agree; gil shows lock waits', async () => {
+  const { page } = await open(browser, `${site.url}/?preset=mixed&workers=2&run=1`, { states: ['done', 'error'], timeout: 120000 });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
+  const r = await results(page);
+  assert.deepEqual(r.map((m) => m.model), ['sequential', 'async', 'gil', 'threads', 'processes']);
+  assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'models disagree');
+  const t = await trace(page);
+  const gil = eventsOf(t, 'gil');
+  assert.equal(maxConcurrent(gil, 'cpu'), 1, 'two GIL threads computed at once');
+  assert.ok(gil.some((e) => e.cat === 'lock-wait'), 'two threads wanting the CPU never waited for the GIL');
+  assert.equal(maxConcurrent(eventsOf(t, 'async'), 'cpu'), 1);
+  const proc = eventsOf(t, 'processes');
+  assert.equal(proc.filter((e) => e.cat === 'spawn').length, 2, 'one spawn per process worker');
+  assert.ok(proc.some((e) => e.cat === 'copy'), 'payload copies recorded');
+  assert.equal((await page.$$('#results-body tr')).length, 5);
+  await page.close();
+});
+
+test('a malformed URL gives visible notices and a working page', async () => {
+  const { page } = await open(browser, `${site.url}/?preset=nope&workers=abc&models=warp`, { states: ['ready', 'error'] });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'ready');
+  const notices = await page.textContent('#notices');
+  assert.match(notices, /unknown preset `nope`/);
+  assert.match(notices, /workers must be/);
+  assert.match(notices, /unknown model `warp`/);
+  assert.equal(await page.inputValue('#preset'), 'io');
+  await page.close();
+});
+
+test('a bad workload shows its line and column and runs nothing', async () => {
+  const { page } = await open(browser, `${site.url}/?workload=io+50%0Acpu+fast&run=1`, { states: ['error', 'done'] });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'error');
+  assert.match(await page.textContent('#workload-error'), /Line 2, column 5: expected a duration/);
+  // Fixing it in the editor and pressing Run works.
+  await page.fill('#workload', 'io 50\ncpu 5');
+  await page.click('#run');
+  assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
+  await page.close();
+});
+
+test('Stop ends a run at once and the next run works', async () => {
+  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running'] });
+  const stopped = await page.evaluate(async () => {
+    const t0 = performance.now();
+    document.getElementById('stop').click();
+    return { status: document.documentElement.dataset.status, ms: performance.now() - t0 };
+  });
+  assert.notEqual(stopped.status, 'running');
+  assert.ok(stopped.ms < 100, `stop took ${stopped.ms} ms`);
+  assert.equal(await waitStatus(page, ['ready'], 30000), 'ready');
+  await page.fill('#workload', 'cpu 20');
+  await page.click('#run');
+  assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
+  await page.close();
+});
+
+test('without cross-origin isolation: says so, runs sequential, async and processes, marks gil and threads unavailable', async () => {
+  const { page } = await open(browser, `${plain.url}/?preset=mixed&models=sequential,async,processes&workers=2&run=1`, { states: ['done', 'error'], timeout: 90000 });
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
+  assert.match(await page.textContent('#env'), /Not cross-origin isolated/);
+  assert.equal(await page.isDisabled('input[name=model][value=gil]'), true);
+  assert.equal(await page.isDisabled('input[name=model][value=threads]'), true);
+  const r = await results(page);
+  assert.deepEqual(r.map((m) => m.model), ['sequential', 'async', 'processes']);
+  assert.equal(new Set(r.map((m) => m.checksum)).size, 1);
+  await page.close();
+});
+
+test('a module that fails to load shows a message in words', async () => {
+  const broken = await serve({ root: 'dist', missing: ['/conpar_bg.wasm'] });
+  try {
+    const { page } = await open(browser, `${broken.url}/`, { states: ['error'], timeout: 40000 });
+    assert.equal(await page.isVisible('#fatal'), true);
+    assert.match(await page.textContent('#fatal'), /could not (start|load)/);
+    await page.close();
+  } finally {
+    await broken.close();
+  }
+});

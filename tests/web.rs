@@ -1,0 +1,198 @@
+//! Browser tests of the engine: headless Chromium, threads on, run inside a dedicated worker
+//! (blocking waits are allowed there, as in conpar's own workers).
+#![cfg(target_arch = "wasm32")]
+
+use conpar::core::kernel::Calibration;
+use conpar::core::trace::{Model, ModelTrace, SpanState};
+use conpar::core::workload::Workload;
+use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig};
+use conpar::web::{cross_origin_isolated, process, sleep_ms, BrowserTimer, PerfClock};
+use rayon::prelude::*;
+use std::cell::Cell;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+const THREADS: usize = 2;
+
+thread_local! {
+    static POOL_STARTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts the rayon pool once per test instance (`init_thread_pool` may run only once).
+async fn pool() {
+    if !POOL_STARTED.with(Cell::get) {
+        JsFuture::from(conpar::web::init_thread_pool(THREADS))
+            .await
+            .expect("the rayon pool starts");
+        POOL_STARTED.with(|p| p.set(true));
+    }
+}
+
+fn config(workers: u32) -> RunConfig {
+    let calibration = Calibration::measure(|rounds| {
+        let start = PerfClock.now();
+        std::hint::black_box(conpar::core::kernel::run_rounds(1, rounds));
+        PerfClock.now() - start
+    });
+    RunConfig {
+        calibration,
+        seed: 7,
+        workers,
+        switch_ms: 5.0,
+    }
+}
+
+fn trace(model: Model, outcome: Outcome, recorder: &Recorder) -> ModelTrace {
+    ModelTrace {
+        model,
+        lanes: outcome.lanes,
+        start: outcome.start,
+        end: outcome.end,
+        checksum: outcome.checksum.0,
+        spans: recorder.drain(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_test_page_is_cross_origin_isolated() {
+    assert!(cross_origin_isolated(), "threads need crossOriginIsolated");
+}
+
+#[wasm_bindgen_test]
+async fn rayon_pool_has_two_threads_and_work_lands_on_more_than_one() {
+    pool().await;
+    assert!(rayon::current_num_threads() >= 2);
+    let mut indices: Vec<usize> = (0..64)
+        .into_par_iter()
+        .map(|i| {
+            // Enough work per item that one thread cannot take them all before the other wakes.
+            std::hint::black_box(conpar::core::kernel::run_rounds(i, 200_000));
+            rayon::current_thread_index().expect("runs on the pool")
+        })
+        .collect();
+    indices.sort_unstable();
+    indices.dedup();
+    assert!(indices.len() >= 2, "all work ran on thread(s) {indices:?}");
+}
+
+#[wasm_bindgen_test]
+async fn timers_awaited_together_take_the_longest_not_the_sum() {
+    let start = PerfClock.now();
+    let waits = [100u32, 200, 300];
+    let all = futures_join(waits.iter().map(|&ms| sleep_ms(ms)).collect()).await;
+    let elapsed = PerfClock.now() - start;
+    assert_eq!(all, 3);
+    assert!(elapsed >= 295.0, "timers fired early: {elapsed} ms");
+    assert!(
+        elapsed < 450.0,
+        "timers ran one after another: {elapsed} ms (sum is 600)"
+    );
+}
+
+/// Awaits futures concurrently (a tiny join, so the test needs no extra crate).
+async fn futures_join<F: std::future::Future<Output = ()>>(futures: Vec<F>) -> usize {
+    let mut futures: Vec<_> = futures.into_iter().map(|f| Some(Box::pin(f))).collect();
+    let count = futures.len();
+    std::future::poll_fn(|cx| {
+        for slot in futures.iter_mut() {
+            if let Some(f) = slot {
+                if f.as_mut().poll(cx).is_ready() {
+                    *slot = None;
+                }
+            }
+        }
+        if futures.iter().all(Option::is_none) {
+            std::task::Poll::Ready(count)
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await
+}
+
+#[wasm_bindgen_test]
+async fn gil_serialises_cpu_on_workers_and_threads_do_not() {
+    pool().await;
+    let tasks = Workload::parse("4 x cpu 30").expect("valid").tasks();
+    let cfg = config(2);
+    let rec = Recorder::new();
+    let gil = trace(
+        Model::Gil,
+        pool::run(Model::Gil, &tasks, &cfg, &PerfClock, &rec).expect("runs"),
+        &rec,
+    );
+    assert_eq!(
+        gil.max_concurrent(SpanState::Cpu),
+        1,
+        "two workers computed at once under the GIL"
+    );
+    assert!(
+        gil.time_in(SpanState::LockWait) > 0.0,
+        "no lock waits with two workers on CPU work"
+    );
+    let threads = trace(
+        Model::Threads,
+        pool::run(Model::Threads, &tasks, &cfg, &PerfClock, &rec).expect("runs"),
+        &rec,
+    );
+    assert_eq!(
+        threads.max_concurrent(SpanState::Cpu),
+        2,
+        "free threads did not overlap"
+    );
+    assert_eq!(threads.lanes_with(SpanState::Cpu), vec![0, 1]);
+    assert_eq!(gil.checksum, threads.checksum);
+}
+
+#[wasm_bindgen_test]
+async fn async_overlaps_waits_on_one_cpu_lane() {
+    let tasks = Workload::parse("6 x io 150, cpu 5").expect("valid").tasks();
+    let cfg = config(1);
+    let rec = Recorder::new();
+    let out = asyncio::run(&tasks, &cfg, &PerfClock, &BrowserTimer, &rec).await;
+    let t = trace(Model::Async, out, &rec);
+    assert_eq!(t.lanes_with(SpanState::Cpu), vec![0]);
+    assert_eq!(t.max_concurrent(SpanState::Cpu), 1);
+    assert_eq!(t.max_concurrent(SpanState::Io), 6);
+    assert!(
+        t.wall_ms() < 150.0 * 2.0,
+        "six 150 ms waits took {} ms",
+        t.wall_ms()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
+    pool().await;
+    let tasks = Workload::parse("4 x cpu 40 payload 1mb")
+        .expect("valid")
+        .tasks();
+    let cfg = config(2);
+    let rec = Recorder::new();
+    let out = process::run(&tasks, &cfg, &rec)
+        .await
+        .expect("processes run");
+    let p = trace(Model::Processes, out, &rec);
+    assert_eq!(
+        p.lanes_with(SpanState::Spawn),
+        vec![0, 1],
+        "each process is started and shown"
+    );
+    assert!(
+        p.time_in(SpanState::Copy) > 0.0,
+        "payload copies are recorded"
+    );
+    assert_eq!(
+        p.max_concurrent(SpanState::Cpu),
+        2,
+        "processes did not compute in parallel"
+    );
+    let rec2 = Recorder::new();
+    let seq = pool::run(Model::Sequential, &tasks, &cfg, &PerfClock, &rec2).expect("runs");
+    assert_eq!(
+        p.checksum, seq.checksum.0,
+        "processes computed a different checksum"
+    );
+}
