@@ -258,7 +258,11 @@ fn chrome_trace_has_names_lanes_and_microseconds() {
         checksum: 1,
         spans: vec![span(1, SpanState::LockWait, 1002.0, 1003.5)],
     };
-    let json = chrome_trace(std::slice::from_ref(&t), &results(std::slice::from_ref(&t)), 1000.0);
+    let json = chrome_trace(
+        std::slice::from_ref(&t),
+        &results(std::slice::from_ref(&t)),
+        1000.0,
+    );
     let events = json["traceEvents"].as_array().expect("events");
     let name = events
         .iter()
