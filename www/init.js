@@ -11,6 +11,7 @@ function sharedMemorySupported() {
 
 addEventListener('TrunkApplicationStarted', () => {
   try {
+    window.conparStarted = true;
     window.wasmBindings.startPage();
   } catch (error) {
     fail('conpar crashed while starting: ' + error);

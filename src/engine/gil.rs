@@ -31,6 +31,10 @@ struct GilState {
     /// the holder to drop the GIL.
     switch_number: u64,
     waiting: u32,
+    /// The releasing thread's clock reading at its last release. Lanes read clocks of their
+    /// own (one per worker), which can disagree by a few microseconds; the next holder starts
+    /// no earlier than this, so spans respect the order the lock really imposed.
+    released_at: f64,
 }
 
 impl Gil {
@@ -40,6 +44,7 @@ impl Gil {
                 locked: false,
                 switch_number: 0,
                 waiting: 0,
+                released_at: f64::NEG_INFINITY,
             }),
             released: Condvar::new(),
             switched: Condvar::new(),
@@ -52,8 +57,9 @@ impl Gil {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Takes the GIL, waiting as long as needed. Returns whether it had to wait.
-    pub fn take(&self) -> bool {
+    /// Takes the GIL, waiting as long as needed. Returns whether it had to wait, and the
+    /// previous holder's release time.
+    pub fn take(&self) -> (bool, f64) {
         let mut st = self.lock();
         let waited = st.locked;
         if st.locked {
@@ -77,7 +83,7 @@ impl Gil {
         // their own interval.
         self.drop_request.store(false, Ordering::Release);
         self.switched.notify_all();
-        waited
+        (waited, st.released_at)
     }
 
     /// Whether another thread has asked the holder to drop the GIL.
@@ -85,12 +91,13 @@ impl Gil {
         self.drop_request.load(Ordering::Acquire)
     }
 
-    /// Releases the GIL. When it is released because of a drop request, waits until another
-    /// thread has taken it (FORCE_SWITCHING), as CPython does.
-    pub fn release(&self) {
+    /// Releases the GIL at `at` (the caller's clock). When it is released because of a drop
+    /// request, waits until another thread has taken it (FORCE_SWITCHING), as CPython does.
+    pub fn release(&self, at: f64) {
         let forced = self.drop_requested();
         let mut st = self.lock();
         st.locked = false;
+        st.released_at = at;
         self.released.notify_one();
         if forced && st.waiting > 0 {
             let seen = st.switch_number;

@@ -11,6 +11,7 @@ use super::{Clock, CpuStep, Outcome, Recorder, RunConfig};
 use crate::core::kernel::Checksum;
 use crate::core::trace::{Model, SpanState};
 use crate::core::workload::{Step, Task};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -74,6 +75,7 @@ pub fn run(
             clock,
             recorder,
             gil: gil.as_ref(),
+            holding_since: Cell::new(f64::NEG_INFINITY),
         };
         let sum = lane_run.work(tasks, &next_task);
         checksum.fetch_add(sum.0, Ordering::Relaxed);
@@ -102,6 +104,7 @@ pub fn run_here(
         clock,
         recorder,
         gil: None,
+        holding_since: Cell::new(f64::NEG_INFINITY),
     };
     let checksum = lane.work(tasks, &AtomicUsize::new(0));
     Outcome {
@@ -118,6 +121,8 @@ struct Lane<'a> {
     clock: &'a dyn Clock,
     recorder: &'a Recorder,
     gil: Option<&'a Gil>,
+    /// When this lane last took the GIL, never earlier than the previous holder let it go.
+    holding_since: Cell<f64>,
 }
 
 impl Lane<'_> {
@@ -126,13 +131,28 @@ impl Lane<'_> {
             .record(self.lane, task, step, state, start, end);
     }
 
+    /// The time now, but never before this lane took the GIL: a lane's own clock may run a
+    /// few microseconds behind the one that released it.
+    fn now(&self) -> f64 {
+        self.clock.now().max(self.holding_since.get())
+    }
+
     /// Takes the GIL (if this model has one), recording the wait.
     fn acquire(&self, task: u32, step: u32) {
         if let Some(gil) = self.gil {
             let asked = self.clock.now();
-            if gil.take() {
-                self.record(task, step, SpanState::LockWait, asked, self.clock.now());
+            let (waited, released_at) = gil.take();
+            let got = self.clock.now().max(released_at).max(asked);
+            self.holding_since.set(got);
+            if waited {
+                self.record(task, step, SpanState::LockWait, asked, got);
             }
+        }
+    }
+
+    fn release(&self) {
+        if let Some(gil) = self.gil {
+            gil.release(self.now());
         }
     }
 
@@ -155,10 +175,8 @@ impl Lane<'_> {
                     }
                     Step::Io(ms) => {
                         // Blocking I/O releases the GIL for the whole wait.
-                        if let Some(gil) = self.gil {
-                            gil.release();
-                        }
-                        let start = self.clock.now();
+                        let start = self.now();
+                        self.release();
                         std::thread::sleep(Duration::from_millis(u64::from(ms)));
                         self.record(task_id, step_id, SpanState::Io, start, self.clock.now());
                         self.acquire(task_id, step_id);
@@ -166,9 +184,7 @@ impl Lane<'_> {
                 }
             }
         }
-        if let Some(gil) = self.gil {
-            gil.release();
-        }
+        self.release();
         sum
     }
 
@@ -182,17 +198,19 @@ impl Lane<'_> {
             return;
         };
         loop {
-            let start = self.clock.now();
+            let start = self.now();
             while !gil.drop_requested() && cpu.run_chunk() {}
-            self.record(task, step, SpanState::Cpu, start, self.clock.now());
+            let end = self.now();
+            self.record(task, step, SpanState::Cpu, start, end);
             if cpu.done() {
                 return;
             }
             // Another thread asked: hand the GIL over, then queue for it again.
-            let asked = self.clock.now();
-            gil.release();
-            gil.take();
-            self.record(task, step, SpanState::LockWait, asked, self.clock.now());
+            gil.release(end);
+            let (_, released_at) = gil.take();
+            let got = self.clock.now().max(released_at).max(end);
+            self.holding_since.set(got);
+            self.record(task, step, SpanState::LockWait, end, got);
         }
     }
 }

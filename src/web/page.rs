@@ -23,6 +23,9 @@ use web_sys::{
 /// workload's ideal time under that model).
 const MAX_MODEL_MS: u64 = 120_000;
 
+/// How long the conductor may take to calibrate and start its pool before the page says so.
+const ENGINE_START_TIMEOUT_MS: u32 = 30_000;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Status {
     Loading,
@@ -101,6 +104,8 @@ struct App {
     timeline: Timeline,
     /// Terminated engines whose closures may still be on the stack; dropped next frame.
     retired: Vec<Engine>,
+    /// Counts engines started, so a watchdog can tell whether its engine is still current.
+    engine_generation: u32,
     /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
     run_when_ready: bool,
     last_results: Vec<ModelResult>,
@@ -159,6 +164,7 @@ pub fn start() -> Result<(), JsValue> {
         next_run: 1,
         timeline,
         retired: Vec::new(),
+        engine_generation: 0,
         last_results: Vec::new(),
     };
     APP.with(|a| *a.borrow_mut() = Some(app));
@@ -437,10 +443,25 @@ impl App {
     fn set_engine(&mut self, engine: Engine) {
         self.retire_engine();
         self.engine = Some(engine);
+        self.engine_generation += 1;
         self.set_status(
             Status::Loading,
             "Starting workers and calibrating the CPU kernel…",
         );
+        let generation = self.engine_generation;
+        wasm_bindgen_futures::spawn_local(async move {
+            super::sleep_ms(ENGINE_START_TIMEOUT_MS).await;
+            let stuck = with_app(|app| {
+                app.engine_generation == generation
+                    && app.engine.as_ref().is_some_and(|e| e.ready.is_none())
+            });
+            if stuck == Some(true) {
+                engine_failed(&format!(
+                    "the workers did not start within {} s",
+                    ENGINE_START_TIMEOUT_MS / 1000
+                ));
+            }
+        });
     }
 
     /// Stops the current engine's workers now; its closures are dropped on the next frame,
