@@ -6,7 +6,8 @@ use conpar::core::kernel::Calibration;
 use conpar::core::trace::{Model, ModelTrace, SpanState};
 use conpar::core::workload::Workload;
 use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig};
-use conpar::web::{cross_origin_isolated, process, sleep_ms, BrowserTimer, PerfClock};
+use conpar::web::timers::LoopTimers;
+use conpar::web::{cross_origin_isolated, process, sleep_ms, PerfClock};
 use rayon::prelude::*;
 use std::cell::Cell;
 use wasm_bindgen_futures::JsFuture;
@@ -151,8 +152,15 @@ async fn async_overlaps_waits_on_one_cpu_lane() {
     let tasks = Workload::parse("6 x io 150, cpu 5").expect("valid").tasks();
     let cfg = config(1);
     let rec = Recorder::new();
-    let out = asyncio::run(&tasks, &cfg, &PerfClock, &BrowserTimer, &rec).await;
+    let out = asyncio::run(&tasks, &cfg, &PerfClock, &LoopTimers::new(), &rec).await;
     let t = trace(Model::Async, out, &rec);
+    for s in t.spans.iter().filter(|s| s.state == SpanState::Io) {
+        assert!(
+            s.duration() >= 149.9,
+            "a 150 ms wait ended after {} ms",
+            s.duration()
+        );
+    }
     assert_eq!(t.lanes_with(SpanState::Cpu), vec![0]);
     assert_eq!(t.max_concurrent(SpanState::Cpu), 1);
     assert_eq!(t.max_concurrent(SpanState::Io), 6);

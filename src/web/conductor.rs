@@ -2,7 +2,8 @@
 //! another (so they never compete for cores) and streams their spans to the page.
 
 use super::messages::{self, ModelDone, Ready, RunRequest};
-use super::{process, sleep_ms, BrowserTimer, PerfClock};
+use super::timers::LoopTimers;
+use super::{process, sleep_ms, PerfClock};
 use crate::core::kernel::{self, Calibration};
 use crate::core::trace::{spans_to_flat, Model};
 use crate::core::workload::{Task, Workload};
@@ -232,7 +233,7 @@ async fn run_async(
     recorder: &Arc<Recorder>,
 ) -> Outcome {
     let pump = Pump::start(run, Model::Async, recorder.clone());
-    let outcome = asyncio::run(tasks, config, &PerfClock, &BrowserTimer, recorder).await;
+    let outcome = asyncio::run(tasks, config, &PerfClock, &LoopTimers::new(), recorder).await;
     pump.stop();
     outcome
 }

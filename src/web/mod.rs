@@ -12,11 +12,10 @@ pub mod messages;
 pub mod page;
 pub mod process;
 pub mod timeline;
+pub mod timers;
 
-use crate::engine::asyncio::Timer;
 use crate::engine::Clock;
 use js_sys::{Array, Promise};
-use std::future::Future;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -62,15 +61,6 @@ pub async fn sleep_ms(ms: u32) {
         let _ = set_timeout(&resolve, ms);
     });
     let _ = JsFuture::from(promise).await;
-}
-
-/// The `async` model's timer: `setTimeout`, awaited through wasm-bindgen-futures.
-pub struct BrowserTimer;
-
-impl Timer for BrowserTimer {
-    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
-        sleep_ms(ms)
-    }
 }
 
 const BOOTSTRAP: &str = include_str!("../../www/worker.js");
@@ -126,3 +116,34 @@ pub fn start_page() -> Result<(), JsValue> {
 
 /// The rayon pool's start, exported so wasm-bindgen-rayon's worker helper can reach it.
 pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// Benchmark hook: runs the kernel and returns its result (the benchmark checks that its
+/// JavaScript twin computes the same value).
+#[wasm_bindgen(js_name = kernelRounds)]
+pub fn kernel_rounds(state: u32, rounds: f64) -> u32 {
+    crate::core::kernel::run_rounds(state, rounds.max(0.0) as u64)
+}
+
+/// Benchmark hook: milliseconds that `rounds` kernel rounds take on this thread.
+#[wasm_bindgen(js_name = benchKernel)]
+pub fn bench_kernel(rounds: f64) -> f64 {
+    let start = PerfClock.now();
+    std::hint::black_box(crate::core::kernel::run_rounds(1, rounds.max(0.0) as u64));
+    PerfClock.now() - start
+}
+
+/// Benchmark hook: microseconds the tracer adds per span (two clock reads and a record), from
+/// `spans` recordings.
+#[wasm_bindgen(js_name = benchTracer)]
+pub fn bench_tracer(spans: u32) -> f64 {
+    let recorder = crate::engine::Recorder::new();
+    let start = PerfClock.now();
+    for i in 0..spans {
+        let a = PerfClock.now();
+        let b = PerfClock.now();
+        recorder.record(0, i, 0, crate::core::trace::SpanState::Cpu, a, b);
+    }
+    let elapsed = PerfClock.now() - start;
+    std::hint::black_box(recorder.drain().len());
+    elapsed * 1000.0 / f64::from(spans.max(1))
+}

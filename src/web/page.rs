@@ -120,6 +120,8 @@ thread_local! {
     static LISTENERS: RefCell<Vec<EventClosure>> = const { RefCell::new(Vec::new()) };
     static FRAME: RefCell<Option<FrameClosure>> = const { RefCell::new(None) };
     static FRAME_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static DIRTY: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+    static LAST_DRAW: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
 }
 
 fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
@@ -411,25 +413,40 @@ fn on_conductor_message(data: JsValue) {
     }
 }
 
+/// Something changed: draw it on the next frame.
 fn request_frame() {
+    DIRTY.with(|d| d.set(true));
+    schedule_frame();
+}
+
+/// How often the running model's clock hand moves when no new spans arrive. Redrawing the
+/// whole canvas every frame would take CPU from the very workers being measured.
+const CLOCK_HAND_MS: f64 = 100.0;
+
+fn schedule_frame() {
     if FRAME_REQUESTED.with(|f| f.replace(true)) {
         return;
     }
     FRAME.with(|f| {
         let mut f = f.borrow_mut();
         if f.is_none() {
-            *f = Some(Closure::<dyn FnMut(f64)>::new(|_t: f64| {
+            *f = Some(Closure::<dyn FnMut(f64)>::new(|t: f64| {
                 FRAME_REQUESTED.with(|f| f.set(false));
-                let again = with_app(|app| {
+                let hand_due = LAST_DRAW.with(|l| t - l.get() >= CLOCK_HAND_MS);
+                let dirty = DIRTY.with(|d| d.replace(false));
+                let running = with_app(|app| {
                     app.retired.clear();
-                    app.draw();
-                    app.run.as_ref().is_some_and(|r| !r.finished)
+                    let running = app.run.as_ref().is_some_and(|r| !r.finished);
+                    if dirty || (running && hand_due) {
+                        app.draw();
+                        LAST_DRAW.with(|l| l.set(t));
+                    }
+                    running
                 })
                 .unwrap_or(false);
-                // While a run is in progress, keep drawing every frame: the current model's
-                // bars grow with the clock even between span batches.
-                if again {
-                    request_frame();
+                // While a run is in progress keep the loop alive for the clock hand.
+                if running {
+                    schedule_frame();
                 }
             }));
         }

@@ -1,0 +1,107 @@
+// conpar's benchmark: runs the built site (dist/) in headless Chromium and prints a table of
+// ratios measured in one run. Usage: node scripts/bench.mjs [native-kernel-json]
+// (scripts/bench.sh builds everything and passes the native kernel's result).
+import { serve } from '../tests/page/server.mjs';
+import { launch, waitStatus } from '../tests/page/browser.mjs';
+
+const native = process.argv[2] ? JSON.parse(process.argv[2]) : null;
+const REPEATS = Number(process.env.REPEATS || 3);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+const row = (what, value, target = '', ok = '') => rows.push({ what, value, target, ok });
+
+const site = await serve({ root: 'dist', isolated: true });
+const browser = await launch();
+
+async function run(query, timeout = 180000) {
+  const page = await browser.newPage();
+  await page.goto(`${site.url}/${query}`);
+  const status = await waitStatus(page, ['done', 'error'], timeout);
+  if (status !== 'done') throw new Error(`${query}: ${await page.textContent('#status')}`);
+  return page;
+}
+
+// 1. Speedup on the CPU preset against the core count.
+const cores = await (async () => { const p = await browser.newPage(); const n = await p.evaluate(() => navigator.hardwareConcurrency); await p.close(); return n; })();
+const speed = { threads: [], processes: [], gil: [] };
+let lastResults;
+for (let i = 0; i < REPEATS; i++) {
+  const page = await run(`?preset=cpu&models=sequential,gil,threads,processes&workers=${cores}&run=1`);
+  lastResults = await page.evaluate(() => window.conpar.results());
+  for (const r of lastResults) if (speed[r.model]) speed[r.model].push(r.speedup);
+  await page.close();
+}
+const target = 0.9 * cores;
+row(`threads speedup, CPU preset, ${cores} workers (median of ${REPEATS})`, `${median(speed.threads).toFixed(2)}x`, `>= ${target.toFixed(2)}x`, median(speed.threads) >= target ? 'yes' : 'NO');
+row(`processes speedup, CPU preset, ${cores} workers`, `${median(speed.processes).toFixed(2)}x`, 'below threads (spawn, copy)', '');
+row(`gil speedup, CPU preset, ${cores} workers`, `${median(speed.gil).toFixed(2)}x`, 'about 1x (one lock)', '');
+
+// 2. Kernel: wasm against JavaScript (same page, same thread) and native.
+const page = await run('?preset=io&models=async&run=1');
+const kernel = await page.evaluate(() => {
+  const jsRounds = (x, rounds) => {
+    for (let i = 0; i < rounds; i++) {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      x = Math.imul(x, 0x9e3779b1); x = (x << 7) | (x >>> 25); x ^= 0x7f4a7c15;
+    }
+    return x >>> 0;
+  };
+  const w = window.wasmBindings;
+  const same = [1, 12345, 0xdeadbeef].every((s) => jsRounds(s, 100000) === w.kernelRounds(s, 100000));
+  const rounds = 20_000_000;
+  let wasm = Infinity, js = Infinity;
+  for (let i = 0; i < 5; i++) {
+    wasm = Math.min(wasm, w.benchKernel(rounds));
+    const t = performance.now(); jsRounds(1, rounds); js = Math.min(js, performance.now() - t);
+  }
+  const tracerUs = Math.min(...[0, 1, 2].map(() => w.benchTracer(200000)));
+  return { same, wasmPerMs: rounds / wasm, jsPerMs: rounds / js, tracerUs };
+});
+await page.close();
+if (!kernel.same) throw new Error('the JavaScript kernel computes different values from the wasm kernel');
+row('kernel, wasm (rounds per ms)', kernel.wasmPerMs.toFixed(0));
+row('kernel, JavaScript (rounds per ms)', kernel.jsPerMs.toFixed(0));
+row('kernel, wasm / JavaScript speed', `${(kernel.wasmPerMs / kernel.jsPerMs).toFixed(2)}x`, '>= 1x', kernel.wasmPerMs >= kernel.jsPerMs ? 'yes' : 'NO');
+if (native) {
+  row('kernel, native release (rounds per ms)', native.rounds_per_ms.toFixed(0));
+  const slower = native.rounds_per_ms / kernel.wasmPerMs;
+  row('kernel, native / wasm time', `${slower.toFixed(2)}x`, '<= 1.5x', slower <= 1.5 ? 'yes' : 'NO');
+}
+
+// 3. Tracer overhead: its cost per span against the spans each model recorded on the CPU preset.
+row('tracer cost per span (2 clock reads + record)', `${kernel.tracerUs.toFixed(2)} us`);
+let worst = 0;
+const tracePage = await run(`?preset=cpu&models=sequential,gil,threads,processes&workers=${cores}&run=1`);
+const traced = await tracePage.evaluate(() => ({ t: window.conpar.trace(), r: window.conpar.results() }));
+await tracePage.close();
+for (const r of traced.r) {
+  const meta = traced.t.traceEvents.find((e) => e.name === 'process_name' && e.args.name === r.model);
+  const spans = traced.t.traceEvents.filter((e) => e.ph === 'X' && e.pid === meta.pid).length;
+  const overhead = (spans * kernel.tracerUs) / 1000 / r.cpu_ms;
+  worst = Math.max(worst, overhead);
+}
+const gilPage = await run(`?workload=${encodeURIComponent('40 x cpu 25')}&models=gil&workers=${cores}&switch=1&run=1`);
+const gilTrace = await gilPage.evaluate(() => ({ t: window.conpar.trace(), r: window.conpar.results() }));
+await gilPage.close();
+const gilSpans = gilTrace.t.traceEvents.filter((e) => e.ph === 'X').length;
+const gilOverhead = (gilSpans * kernel.tracerUs) / 1000 / gilTrace.r[0].cpu_ms;
+row('tracer overhead, worst model on the CPU preset', `${(worst * 100).toFixed(3)} %`, '<= 2 %', worst <= 0.02 ? 'yes' : 'NO');
+row(`tracer overhead, gil with 1 ms switches (${gilSpans} spans)`, `${(gilOverhead * 100).toFixed(3)} %`, '<= 2 %', gilOverhead <= 0.02 ? 'yes' : 'NO');
+
+// 4. 10,000 concurrent waits of 100 ms under async.
+const many = [];
+for (let i = 0; i < REPEATS; i++) {
+  const p = await run('?workload=10000+x+io+100&models=async&run=1');
+  many.push((await p.evaluate(() => window.conpar.results()))[0].wall_ms);
+  await p.close();
+}
+row('async, 10,000 concurrent io 100: wall (median)', `${median(many).toFixed(0)} ms`, '<= 150 ms', median(many) <= 150 ? 'yes' : 'NO');
+
+await browser.close();
+await site.close();
+
+const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.value.length)), 28];
+console.log(`\n| ${'measure'.padEnd(w[0])} | ${'value'.padEnd(w[1])} | ${'target'.padEnd(w[2])} | met |`);
+console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|-----|`);
+for (const r of rows) console.log(`| ${r.what.padEnd(w[0])} | ${r.value.padEnd(w[1])} | ${r.target.padEnd(w[2])} | ${r.ok.padEnd(3)} |`);
+console.log(`\nChromium, ${cores} cores reported, ${new Date().toISOString()}`);

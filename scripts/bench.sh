@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The benchmark: builds the site and the native kernel, then measures in headless Chromium and
+# prints a table. Numbers are ratios taken in one run; the machine may be shared and noisy.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+step "Release builds"
+trunk build --release
+native=$(cargo run --quiet --release --example kernel)
+step "Measuring in headless Chromium"
+node scripts/bench.mjs "$native"
