@@ -19,11 +19,19 @@ if ! command -v rustup >/dev/null 2>&1; then
   exit 1
 fi
 
-# The nightly toolchain with rust-src and the wasm32 target, as rust-toolchain.toml names them.
-if ! (cd "$ROOT" && rustup component list --installed 2>/dev/null | grep -q '^rust-src' \
-      && rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'); then
-  step "Installing the Rust toolchain of rust-toolchain.toml (nightly, rust-src, wasm32)"
-  (cd "$ROOT" && rustup toolchain install)
+# The nightly of rust-toolchain.toml with rust-src and the wasm32 target. Components are added to
+# the nightly already installed, never by updating it: a newer nightly's wasm32 std may be
+# missing from the package mirror.
+if ! rustup toolchain list | grep -q '^nightly-'; then
+  step "Installing the nightly Rust toolchain"
+  rustup toolchain install nightly --profile minimal -c rust-src,rustfmt,clippy -t wasm32-unknown-unknown
+fi
+if ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^rust-src' \
+   || ! rustup target list --toolchain nightly --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$' \
+   || ! rustup component list --toolchain nightly --installed 2>/dev/null | grep -q '^clippy'; then
+  step "Adding rust-src, rustfmt, clippy and the wasm32 target to nightly"
+  rustup component add --toolchain nightly rust-src rustfmt clippy
+  rustup target add --toolchain nightly wasm32-unknown-unknown
 fi
 
 # `cargo install` runs from / so the repo's .cargo/config.toml (wasm32 flags) does not apply.
