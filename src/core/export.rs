@@ -8,7 +8,7 @@ pub fn lane_name(model: Model, lane: u32) -> String {
     match model {
         Model::Sequential => "main".to_string(),
         Model::Async if lane == 0 => "event loop".to_string(),
-        Model::Async => format!("pending I/O {lane}"),
+        Model::Async => format!("I/O wait {lane}"),
         Model::Gil | Model::Threads => format!("thread {lane}"),
         Model::Processes => format!("process {lane}"),
     }

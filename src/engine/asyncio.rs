@@ -3,7 +3,7 @@
 //! other task moves meanwhile. That is asyncio's bargain, measured.
 //!
 //! Lane 0 is the event loop. A pending wait has no thread of its own; each one is drawn on the
-//! lowest free "pending I/O" lane (1, 2, …) so overlapping waits stay visible.
+//! lowest free "I/O wait" lane (1, 2, …) so overlapping waits stay visible.
 
 use super::{Clock, CpuStep, Outcome, Recorder, RunConfig};
 use crate::core::kernel::Checksum;

@@ -106,6 +106,10 @@ struct App {
     retired: Vec<Engine>,
     /// Counts engines started, so a watchdog can tell whether its engine is still current.
     engine_generation: u32,
+    /// Where a drag on the timeline last was (CSS px), while one is in progress.
+    drag_x: Option<f64>,
+    /// When a replay started (page clock, ms), while one plays.
+    replay_from: Option<f64>,
     /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
     run_when_ready: bool,
     last_results: Vec<ModelResult>,
@@ -153,7 +157,8 @@ pub fn start() -> Result<(), JsValue> {
     let isolated = super::cross_origin_isolated();
     let query = win.location().search().unwrap_or_default();
     let (scenario, notices) = Scenario::from_query(&query, cores);
-    let timeline = Timeline::new(by_id(&doc, "timeline")?)?;
+    let mut timeline = Timeline::new(&doc)?;
+    timeline.set_models(&scenario.models)?;
     let app = App {
         doc: doc.clone(),
         run_when_ready: scenario.run,
@@ -167,6 +172,8 @@ pub fn start() -> Result<(), JsValue> {
         timeline,
         retired: Vec::new(),
         engine_generation: 0,
+        drag_x: None,
+        replay_from: None,
         last_results: Vec::new(),
     };
     APP.with(|a| *a.borrow_mut() = Some(app));
@@ -241,8 +248,166 @@ fn bind_controls(doc: &Document) -> Result<(), JsValue> {
         e.prevent_default();
         stop_run();
     })?;
+    bind_timeline(doc)?;
     let win = window()?;
     listen(&win, "resize", |_| request_frame())?;
+    if let Ok(Some(scheme)) = win.match_media("(prefers-color-scheme: dark)") {
+        listen(&scheme, "change", |_| request_frame())?;
+    }
+    Ok(())
+}
+
+/// The model of the timeline canvas an event happened on, and the point in its CSS pixels.
+fn canvas_point(e: &web_sys::Event) -> Option<(Model, f64, f64, web_sys::MouseEvent)> {
+    let target: Element = e.target()?.dyn_into().ok()?;
+    let model = Model::from_id(&target.get_attribute("data-model")?)?;
+    let mouse: web_sys::MouseEvent = e.clone().dyn_into().ok()?;
+    let rect = target.get_bounding_client_rect();
+    Some((
+        model,
+        f64::from(mouse.client_x()) - rect.left(),
+        f64::from(mouse.client_y()) - rect.top(),
+        mouse,
+    ))
+}
+
+fn bind_timeline(doc: &Document) -> Result<(), JsValue> {
+    let panels: Element = by_id(doc, "panels")?;
+    listen(&panels, "pointermove", |e| {
+        let Some((model, x, y, mouse)) = canvas_point(&e) else {
+            return;
+        };
+        let page = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
+        with_app(|app| {
+            if let Some(last) = app.drag_x {
+                let width = f64::from(
+                    mouse
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .map_or(600, |c| c.client_width()),
+                );
+                app.timeline.pan((last - x) / width.max(1.0));
+                app.drag_x = Some(x);
+                app.hide_tip();
+            } else {
+                app.on_hover(model, x, y, page.0, page.1);
+            }
+        });
+        if with_app(|app| app.drag_x.is_some()).unwrap_or(false) {
+            request_frame();
+        }
+    })?;
+    listen(&panels, "pointerdown", |e| {
+        let Some((model, x, y, mouse)) = canvas_point(&e) else {
+            return;
+        };
+        let page = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
+        with_app(|app| {
+            // A tap shows the details; a drag on a zoomed timeline pans it.
+            app.on_hover(model, x, y, page.0, page.1);
+            if app.timeline.view.zoom.is_some() {
+                app.drag_x = Some(x);
+            }
+        });
+    })?;
+    for end in ["pointerup", "pointercancel"] {
+        listen(&panels, end, |_| {
+            with_app(|app| app.drag_x = None);
+        })?;
+    }
+    listen(&panels, "pointerleave", |_| {
+        with_app(|app| {
+            app.drag_x = None;
+            app.hide_tip();
+        });
+    })?;
+    // Ctrl/⌘ + wheel zooms (plain wheel keeps scrolling the page); a sideways wheel pans.
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_passive(false);
+    let wheel = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
+        let Some((_, x, _, _)) = canvas_point(&e) else {
+            return;
+        };
+        let Some(w) = e.dyn_ref::<web_sys::WheelEvent>() else {
+            return;
+        };
+        let width = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .map_or(600.0, |c| f64::from(c.client_width()));
+        let centre = ((x - 78.0) / (width - 86.0).max(1.0)).clamp(0.0, 1.0);
+        if w.ctrl_key() || w.meta_key() {
+            e.prevent_default();
+            with_app(|app| {
+                app.timeline
+                    .zoom(if w.delta_y() < 0.0 { 0.8 } else { 1.25 }, centre)
+            });
+            request_frame();
+        } else if w.delta_x().abs() > w.delta_y().abs() || w.shift_key() {
+            e.prevent_default();
+            let delta = if w.delta_x().abs() > 0.0 {
+                w.delta_x()
+            } else {
+                w.delta_y()
+            };
+            with_app(|app| app.timeline.pan(delta / width.max(1.0)));
+            request_frame();
+        }
+    });
+    panels.add_event_listener_with_callback_and_add_event_listener_options(
+        "wheel",
+        wheel.as_ref().unchecked_ref(),
+        &options,
+    )?;
+    LISTENERS.with(|l| l.borrow_mut().push(wheel));
+    listen(&panels, "keydown", |e| {
+        let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        let handled = with_app(|app| {
+            match k.key().as_str() {
+                "+" | "=" => app.timeline.zoom(0.5, 0.5),
+                "-" | "_" => app.timeline.zoom(2.0, 0.5),
+                "0" => app.timeline.view.zoom = None,
+                "ArrowLeft" => app.timeline.pan(-0.2),
+                "ArrowRight" => app.timeline.pan(0.2),
+                _ => return false,
+            }
+            true
+        })
+        .unwrap_or(false);
+        if handled {
+            e.prevent_default();
+            request_frame();
+        }
+    })?;
+    for (id, action) in [("zoom-in", 0.5), ("zoom-out", 2.0), ("zoom-fit", 0.0)] {
+        let button: Element = by_id(doc, id)?;
+        listen(&button, "click", move |_| {
+            with_app(|app| {
+                if action == 0.0 {
+                    app.timeline.view.zoom = None;
+                } else {
+                    app.timeline.zoom(action, 0.5);
+                }
+            });
+            request_frame();
+        })?;
+    }
+    let scrub: Element = by_id(doc, "scrub")?;
+    listen(&scrub, "input", |_| {
+        with_app(App::on_scrub);
+        request_frame();
+    })?;
+    let replay: Element = by_id(doc, "replay")?;
+    listen(&replay, "click", |_| {
+        with_app(App::on_replay);
+        request_frame();
+    })?;
+    let details: Element = by_id(doc, "table-view")?;
+    listen(&details, "toggle", |_| {
+        with_app(|app| app.show_table());
+    })?;
     Ok(())
 }
 
@@ -324,6 +489,7 @@ fn stop_run() {
             }
         }
         app.run_when_ready = false;
+        app.set_run_tools(true);
         match spawn_engine(app.pool_threads) {
             Ok(engine) => {
                 app.set_engine(engine);
@@ -436,8 +602,9 @@ fn schedule_frame() {
                 let dirty = DIRTY.with(|d| d.replace(false));
                 let running = with_app(|app| {
                     app.retired.clear();
-                    let running = app.run.as_ref().is_some_and(|r| !r.finished);
-                    if dirty || (running && hand_due) {
+                    let running =
+                        app.run.as_ref().is_some_and(|r| !r.finished) || app.replay_from.is_some();
+                    if dirty || (running && hand_due) || app.replay_from.is_some() {
                         app.draw();
                         LAST_DRAW.with(|l| l.set(t));
                     }
@@ -488,6 +655,22 @@ impl App {
             engine.worker.terminate();
             self.retired.push(engine);
             request_frame();
+        }
+    }
+
+    /// Scrub and replay work on a finished run only.
+    fn set_run_tools(&self, enabled: bool) {
+        for id in ["scrub", "replay"] {
+            if let Some(e) = self.doc.get_element_by_id(id) {
+                let _ = if enabled {
+                    e.remove_attribute("disabled")
+                } else {
+                    e.set_attribute("disabled", "")
+                };
+            }
+        }
+        if let Ok(input) = by_id::<HtmlInputElement>(&self.doc, "scrub") {
+            input.set_value("1000");
         }
     }
 
@@ -688,6 +871,9 @@ impl App {
             }
         }
         self.scenario.models = models;
+        if self.run.is_none() {
+            let _ = self.timeline.set_models(&self.scenario.models);
+        }
         self.show_notices(&notices);
         self.sync_url();
     }
@@ -801,7 +987,13 @@ impl App {
             finished: false,
         });
         self.last_results.clear();
+        self.replay_from = None;
+        self.timeline.view = Default::default();
+        if let Err(e) = self.timeline.set_models(&models) {
+            web_sys::console::error_2(&"conpar: panels".into(), &e);
+        }
         self.show_results();
+        self.set_run_tools(false);
         self.set_status(Status::Running, "Running…");
         self.sync_url();
         request_frame();
@@ -836,6 +1028,8 @@ impl App {
             .filter_map(|t| t.error.as_ref().map(|e| format!("{}: {e}", t.model)))
             .collect();
         self.last_results = results(&run.completed());
+        self.set_run_tools(true);
+        self.show_table();
         self.show_results();
         if failed.is_empty() {
             self.set_status(Status::Done, "Done.");
@@ -853,28 +1047,52 @@ impl App {
             return;
         };
         body.set_text_content(None);
+        if self.last_results.is_empty() {
+            let text = if self.run.is_some() {
+                "Running…"
+            } else {
+                "No run yet."
+            };
+            body.set_inner_html(&format!(
+                "<tr class=\"placeholder\"><td colspan=\"7\">{text}</td></tr>"
+            ));
+        }
         let completed = self.run.as_ref().map(Run::completed).unwrap_or_default();
         let agree = checksums_agree(&completed);
         for r in &self.last_results {
             let Ok(row) = self.doc.create_element("tr") else {
                 continue;
             };
-            let lost = r.lock_wait_ms + r.spawn_ms + r.copy_ms;
+            let ms_or_dash = |ms: f64| {
+                if ms > 0.0 {
+                    format_ms(ms)
+                } else {
+                    "–".into()
+                }
+            };
             let cells = [
                 r.model.id().to_string(),
                 format_ms(r.wall_ms),
                 r.speedup.map_or("–".into(), |s| format!("{s:.2}×")),
                 format!("{:.0}%", r.utilisation * 100.0),
-                if lost > 0.0 {
-                    format_ms(lost)
-                } else {
-                    "–".into()
-                },
-                format!("{}{}", &r.checksum[..8], if agree { " ✓" } else { " ✗" }),
+                ms_or_dash(r.lock_wait_ms),
+                ms_or_dash(r.spawn_ms + r.copy_ms),
+                format!(
+                    "{} {}",
+                    &r.checksum[..8],
+                    if agree { "✓" } else { "✗ differs" }
+                ),
             ];
             for (i, c) in cells.iter().enumerate() {
                 if let Ok(td) = self.doc.create_element(if i == 0 { "th" } else { "td" }) {
-                    td.set_text_content(Some(c));
+                    if i == cells.len() - 1 {
+                        // The hex is hidden on narrow screens; the mark always shows.
+                        let (hex, mark) = c.split_once(' ').unwrap_or((c, ""));
+                        td.set_inner_html(&format!("<span class=\"hex\">{hex}</span> {mark}"));
+                        let _ = td.set_attribute("title", &r.checksum);
+                    } else {
+                        td.set_text_content(Some(c));
+                    }
                     if i == 0 {
                         let _ = td.set_attribute("scope", "row");
                     }
@@ -897,18 +1115,175 @@ impl App {
         js_sys::JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
     }
 
+    fn now() -> f64 {
+        crate::engine::Clock::now(&super::PerfClock)
+    }
+
+    fn traces(&self) -> &[LiveTrace] {
+        self.run
+            .as_ref()
+            .map(|r| r.traces.as_slice())
+            .unwrap_or(&[])
+    }
+
     fn draw(&mut self) {
-        let now = super::PerfClock;
-        let now = crate::engine::Clock::now(&now);
+        let now = Self::now();
+        if let Some(from) = self.replay_from {
+            let longest = super::timeline::longest(self.traces(), now);
+            let t = now - from;
+            if t >= longest {
+                self.replay_from = None;
+                self.timeline.view.cursor = None;
+            } else {
+                self.timeline.view.cursor = Some(t);
+            }
+            self.show_scrub(longest);
+        }
         let traces = self
             .run
             .as_ref()
             .map(|r| r.traces.as_slice())
             .unwrap_or(&[]);
-        if let Err(e) = self.timeline.draw(traces, now) {
+        if let Err(e) = self.timeline.draw(traces, &self.last_results, now) {
             web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
         }
     }
+
+    /// Moves the scrub slider to the view's cursor.
+    fn show_scrub(&self, longest: f64) {
+        if let Ok(input) = by_id::<HtmlInputElement>(&self.doc, "scrub") {
+            let value = self
+                .timeline
+                .view
+                .cursor
+                .map_or(1000.0, |c| (c / longest * 1000.0).clamp(0.0, 1000.0));
+            input.set_value(&format!("{value:.0}"));
+        }
+    }
+
+    fn run_finished(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| r.finished)
+    }
+
+    fn on_scrub(&mut self) {
+        let Ok(input) = by_id::<HtmlInputElement>(&self.doc, "scrub") else {
+            return;
+        };
+        let value: f64 = input.value().parse().unwrap_or(1000.0);
+        self.replay_from = None;
+        let longest = super::timeline::longest(self.traces(), Self::now());
+        self.timeline.view.cursor = (value < 1000.0).then(|| value / 1000.0 * longest);
+    }
+
+    fn on_replay(&mut self) {
+        if !self.run_finished() {
+            return;
+        }
+        if reduced_motion() {
+            // No animation: show the end state; the slider still scrubs by hand.
+            self.timeline.view.cursor = None;
+            self.replay_from = None;
+        } else {
+            self.replay_from = Some(Self::now());
+            self.timeline.view.cursor = Some(0.0);
+        }
+    }
+
+    /// Shows the span under the pointer in the tooltip.
+    fn on_hover(&mut self, model: Model, x: f64, y: f64, client_x: f64, client_y: f64) {
+        let hit = self.timeline.hit(self.traces(), model, x, y, Self::now());
+        let Ok(tip) = by_id::<HtmlElement>(&self.doc, "tip") else {
+            return;
+        };
+        match hit {
+            Some(h) => {
+                tip.set_text_content(Some(&super::timeline::describe(&h)));
+                // The tip is positioned inside the timeline section; keep it within its width.
+                let (left, top) = match self.doc.get_element_by_id("timeline-section") {
+                    Some(section) => {
+                        let r = section.get_bounding_client_rect();
+                        let x = (client_x - r.left() + 12.0).min(r.width() - 240.0).max(0.0);
+                        (x, client_y - r.top() + 16.0)
+                    }
+                    None => (client_x, client_y),
+                };
+                let style = tip.style();
+                let _ = style.set_property("left", &format!("{left}px"));
+                let _ = style.set_property("top", &format!("{top}px"));
+                tip.set_hidden(false);
+            }
+            None => tip.set_hidden(true),
+        }
+    }
+
+    fn hide_tip(&self) {
+        if let Ok(tip) = by_id::<HtmlElement>(&self.doc, "tip") {
+            tip.set_hidden(true);
+        }
+    }
+
+    /// Fills the table view with the spans of the last run (the first 500 per model).
+    fn show_table(&self) {
+        let Some(target) = self.doc.get_element_by_id("span-table") else {
+            return;
+        };
+        let open = self
+            .doc
+            .get_element_by_id("table-view")
+            .is_some_and(|d| d.has_attribute("open"));
+        if !open {
+            return;
+        }
+        const PER_MODEL: usize = 500;
+        let mut html = String::from(
+            "<table><thead><tr><th scope=\"col\">model</th><th scope=\"col\">lane</th><th scope=\"col\">state</th><th scope=\"col\">task</th><th scope=\"col\">step</th><th scope=\"col\">start</th><th scope=\"col\">duration</th></tr></thead><tbody>",
+        );
+        let mut cut = Vec::new();
+        for t in self.traces() {
+            let Some(origin) = t.origin() else { continue };
+            let mut spans: Vec<&crate::core::trace::Span> = t.spans.iter().collect();
+            spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+            if spans.len() > PER_MODEL {
+                cut.push(format!("{}: first {PER_MODEL} of {}", t.model, spans.len()));
+            }
+            for sp in spans.into_iter().take(PER_MODEL) {
+                let task = if sp.task == crate::core::trace::NO_TASK {
+                    "–".to_string()
+                } else {
+                    sp.task.to_string()
+                };
+                html.push_str(&format!(
+                    "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    t.model,
+                    crate::core::export::lane_name(t.model, sp.lane),
+                    sp.state.id(),
+                    task,
+                    sp.step,
+                    format_ms(sp.start - origin),
+                    format_ms(sp.end - sp.start)
+                ));
+            }
+        }
+        html.push_str("</tbody></table>");
+        if !cut.is_empty() {
+            html.push_str(&format!(
+                "<p class=\"hint\">Shortened ({}); the full trace is in the export.</p>",
+                cut.join("; ")
+            ));
+        }
+        target.set_inner_html(&html);
+    }
+}
+
+fn reduced_motion() -> bool {
+    window()
+        .ok()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
 }
 
 /// The ideal time of `workload` under `model`: what the page checks against [`MAX_MODEL_MS`].

@@ -1,22 +1,23 @@
-//! The side-by-side timeline, drawn on one canvas: a panel per model on a shared time axis
-//! (each panel's zero is its own model's start, so the slower run is visibly longer), a row per
-//! lane, spans coloured *and* patterned by state so colour is never the only cue.
+//! The side-by-side timeline: one panel per model, each with a short explanation beside its own
+//! canvas, all on one shared time axis (each panel's zero is its model's start, so the slower
+//! run is visibly longer). A row per lane; spans coloured *and* patterned by state, so colour is
+//! never the only cue. Zoom, pan, hover and scrub act on all panels at once.
 
 use crate::core::export::lane_name;
 use crate::core::layout::{format_ms, TimeScale};
-use crate::core::trace::{Model, ModelTrace, Span, SpanState};
+use crate::core::trace::{Model, ModelResult, ModelTrace, Span, SpanState, NO_TASK};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasPattern, CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::{
+    CanvasPattern, CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement,
+};
 
-/// Rows drawn per panel; further lanes (thousands of pending waits under `async`) share the
-/// last row.
-const MAX_ROWS: u32 = 12;
-const ROW_H: f64 = 16.0;
-const HEADER_H: f64 = 24.0;
-const AXIS_H: f64 = 22.0;
-const GUTTER: f64 = 96.0;
-const PANEL_GAP: f64 = 10.0;
+/// Rows drawn per panel; further lanes (thousands of pending waits under `async`) share the last.
+pub const MAX_ROWS: u32 = 10;
+const ROW_H: f64 = 20.0;
+const AXIS_H: f64 = 18.0;
+const GUTTER: f64 = 78.0;
+const RIGHT_PAD: f64 = 8.0;
 
 /// One model's spans as they arrive.
 pub struct LiveTrace {
@@ -67,13 +68,13 @@ impl LiveTrace {
     }
 
     /// The panel's time zero: the model's start, or its first span while it runs.
-    fn origin(&self) -> Option<f64> {
+    pub fn origin(&self) -> Option<f64> {
         self.start
             .or(Some(self.first_span).filter(|t| t.is_finite()))
     }
 
     /// How long the panel is, in ms: finished, its wall time; running, up to `now`.
-    fn extent(&self, now: f64) -> f64 {
+    pub fn extent(&self, now: f64) -> f64 {
         match (self.origin(), self.end) {
             (Some(o), Some(e)) => e - o,
             (Some(o), None) if self.error.is_none() => now - o,
@@ -83,27 +84,46 @@ impl LiveTrace {
     }
 }
 
+/// The longest panel, which sets the shared axis.
+pub fn longest(traces: &[LiveTrace], now: f64) -> f64 {
+    traces.iter().map(|t| t.extent(now)).fold(1.0, f64::max)
+}
+
+/// What each model stands for, in one or two sentences.
+pub fn explanation(model: Model) -> &'static str {
+    match model {
+        Model::Sequential => "A plain loop: one task after another on one worker. Every wait and every computation adds up: the baseline for speedups.",
+        Model::Async => "One thread runs an event loop. Awaiting I/O (here a timer) lets other tasks run, so waits overlap; computing blocks the loop, so CPU work never does.",
+        Model::Gil => "Real threads, but only the holder of the global interpreter lock runs Python code. A waiting thread asks for it after the switch interval (5 ms by default); blocking I/O releases it. Waits overlap, computing does not.",
+        Model::Threads => "Threads with no GIL (python3.13t; Java and Rust never had one) share memory and compute on several cores at once. Here: Web Workers on one shared WebAssembly memory.",
+        Model::Processes => "Separate interpreters with separate memory compute in parallel, but each must be started and every argument and result is copied (pickled). Here: workers with their own wasm instance, data sent by postMessage.",
+    }
+}
+
 struct Palette {
     background: &'static str,
     text: &'static str,
     muted: &'static str,
     grid: &'static str,
+    cursor: &'static str,
 }
 
 const LIGHT: Palette = Palette {
     background: "#ffffff",
     text: "#1b1f24",
     muted: "#57606a",
-    grid: "#d8dee4",
+    grid: "#e3e8ee",
+    cursor: "#b35c00",
 };
 const DARK: Palette = Palette {
     background: "#0d1117",
     text: "#e6edf3",
     muted: "#9aa5b1",
-    grid: "#30363d",
+    grid: "#262c34",
+    cursor: "#f0a030",
 };
 
-/// Okabe–Ito colours (safe for the common colour-vision deficiencies).
+/// Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
 pub fn state_colour(state: SpanState) -> &'static str {
     match state {
         SpanState::Cpu => "#0072B2",
@@ -114,44 +134,36 @@ pub fn state_colour(state: SpanState) -> &'static str {
     }
 }
 
-pub struct Timeline {
-    canvas: HtmlCanvasElement,
-    ctx: CanvasRenderingContext2d,
-    patterns: Vec<(SpanState, CanvasPattern)>,
-}
-
 /// A small tile with the state's colour and its own pattern.
 fn make_pattern(
+    doc: &Document,
     ctx: &CanvasRenderingContext2d,
     state: SpanState,
 ) -> Result<Option<CanvasPattern>, JsValue> {
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
     let tile: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
     tile.set_width(8);
     tile.set_height(8);
     let t: CanvasRenderingContext2d = tile.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
     t.set_fill_style_str(state_colour(state));
     t.fill_rect(0.0, 0.0, 8.0, 8.0);
-    t.set_stroke_style_str("rgba(255,255,255,0.55)");
-    t.set_fill_style_str("rgba(255,255,255,0.6)");
+    t.set_stroke_style_str("rgba(255,255,255,0.6)");
+    t.set_fill_style_str("rgba(255,255,255,0.65)");
     t.set_line_width(1.5);
     match state {
         SpanState::Cpu => {}
         SpanState::Io => {
-            // diagonal stripes
             t.begin_path();
-            t.move_to(0.0, 8.0);
-            t.line_to(8.0, 0.0);
-            t.move_to(-4.0, 4.0);
-            t.line_to(4.0, -4.0);
-            t.move_to(4.0, 12.0);
-            t.line_to(12.0, 4.0);
+            for (x0, y0, x1, y1) in [
+                (0.0, 8.0, 8.0, 0.0),
+                (-4.0, 4.0, 4.0, -4.0),
+                (4.0, 12.0, 12.0, 4.0),
+            ] {
+                t.move_to(x0, y0);
+                t.line_to(x1, y1);
+            }
             t.stroke();
         }
         SpanState::LockWait => {
-            // cross-hatch
             t.begin_path();
             t.move_to(0.0, 0.0);
             t.line_to(8.0, 8.0);
@@ -160,11 +172,10 @@ fn make_pattern(
             t.stroke();
         }
         SpanState::Spawn => {
-            t.fill_rect(2.0, 2.0, 2.0, 2.0);
-            t.fill_rect(6.0, 6.0, 2.0, 2.0);
+            t.fill_rect(1.0, 1.0, 2.0, 2.0);
+            t.fill_rect(5.0, 5.0, 2.0, 2.0);
         }
         SpanState::Copy => {
-            // vertical bars
             t.fill_rect(1.0, 0.0, 2.0, 8.0);
             t.fill_rect(5.0, 0.0, 2.0, 8.0);
         }
@@ -172,38 +183,199 @@ fn make_pattern(
     ctx.create_pattern_with_html_canvas_element(&tile, "repeat")
 }
 
+struct Panel {
+    model: Model,
+    root: HtmlElement,
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    stat: Element,
+    patterns: Vec<(SpanState, CanvasPattern)>,
+}
+
+impl Drop for Panel {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// The visible time window and the scrub position, shared by all panels.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct View {
+    /// Zoomed window as fractions (0..1) of the full axis; `None` shows everything.
+    pub zoom: Option<(f64, f64)>,
+    /// Scrub position in ms: spans after it are hidden. `None` shows the whole run.
+    pub cursor: Option<f64>,
+}
+
+/// A span found under the pointer.
+pub struct Hit {
+    pub model: Model,
+    pub span: Span,
+    pub origin: f64,
+}
+
+pub struct Timeline {
+    doc: Document,
+    container: Element,
+    panels: Vec<Panel>,
+    pub view: View,
+}
+
 impl Timeline {
-    pub fn new(canvas: HtmlCanvasElement) -> Result<Timeline, JsValue> {
-        let ctx: CanvasRenderingContext2d = canvas
-            .get_context("2d")?
-            .ok_or("this browser gives no 2D canvas")?
-            .dyn_into()?;
-        let mut patterns = Vec::new();
-        for s in SpanState::ALL {
-            if let Some(p) = make_pattern(&ctx, s)? {
-                patterns.push((s, p));
-            }
-        }
+    pub fn new(doc: &Document) -> Result<Timeline, JsValue> {
+        let container = doc
+            .get_element_by_id("panels")
+            .ok_or("the page has no #panels")?;
         Ok(Timeline {
-            canvas,
-            ctx,
-            patterns,
+            doc: doc.clone(),
+            container,
+            panels: Vec::new(),
+            view: View::default(),
         })
     }
 
-    fn fill_for(&self, state: SpanState) {
-        match self.patterns.iter().find(|(s, _)| *s == state) {
-            Some((_, p)) => self.ctx.set_fill_style_canvas_pattern(p),
-            None => self.ctx.set_fill_style_str(state_colour(state)),
+    /// Builds one panel per model (kept when the models are the same).
+    pub fn set_models(&mut self, models: &[Model]) -> Result<(), JsValue> {
+        if self
+            .panels
+            .iter()
+            .map(|p| p.model)
+            .eq(models.iter().copied())
+        {
+            return Ok(());
+        }
+        self.panels.clear();
+        for &model in models {
+            let root: HtmlElement = self.doc.create_element("article")?.dyn_into()?;
+            root.set_class_name("panel");
+            root.set_attribute("data-model", model.id())?;
+            let head = self.doc.create_element("div")?;
+            head.set_class_name("panel-head");
+            let title = self.doc.create_element("h3")?;
+            title.set_text_content(Some(model.id()));
+            let py = self.doc.create_element("span")?;
+            py.set_class_name("py");
+            py.set_text_content(Some(model.python()));
+            title.append_child(&py)?;
+            let stat = self.doc.create_element("p")?;
+            stat.set_class_name("panel-stat");
+            stat.set_text_content(Some("waiting"));
+            let explain = self.doc.create_element("p")?;
+            explain.set_class_name("explain");
+            explain.set_text_content(Some(explanation(model)));
+            head.append_child(&title)?;
+            head.append_child(&stat)?;
+            head.append_child(&explain)?;
+            let canvas: HtmlCanvasElement = self.doc.create_element("canvas")?.dyn_into()?;
+            canvas.set_tab_index(0);
+            canvas.set_attribute("data-model", model.id())?;
+            canvas.set_attribute("role", "img")?;
+            canvas.set_attribute(
+                "aria-label",
+                &format!("{model} timeline; the table under the timeline lists the same spans"),
+            )?;
+            root.append_child(&head)?;
+            root.append_child(&canvas)?;
+            self.container.append_child(&root)?;
+            let ctx: CanvasRenderingContext2d = canvas
+                .get_context("2d")?
+                .ok_or("this browser gives no 2D canvas")?
+                .dyn_into()?;
+            let mut patterns = Vec::new();
+            for s in SpanState::ALL {
+                if let Some(p) = make_pattern(&self.doc, &ctx, s)? {
+                    patterns.push((s, p));
+                }
+            }
+            self.panels.push(Panel {
+                model,
+                root,
+                canvas,
+                ctx,
+                stat,
+                patterns,
+            });
+        }
+        Ok(())
+    }
+
+    /// The visible window in ms for a run whose longest panel lasts `longest` ms.
+    pub fn window(&self, longest: f64) -> (f64, f64) {
+        let full = longest * 1.02;
+        match self.view.zoom {
+            Some((a, b)) => (a * full, b * full),
+            None => (0.0, full),
         }
     }
 
-    fn rows(trace: &LiveTrace) -> u32 {
-        trace.lanes.clamp(1, MAX_ROWS)
+    /// Zooms by `factor` (< 1 zooms in) around `centre` (0..1 of the visible window).
+    pub fn zoom(&mut self, factor: f64, centre: f64) {
+        let (a, b) = self.view.zoom.unwrap_or((0.0, 1.0));
+        let width = ((b - a) * factor).clamp(0.002, 1.0);
+        let pivot = a + (b - a) * centre.clamp(0.0, 1.0);
+        let mut start = pivot - width * centre.clamp(0.0, 1.0);
+        start = start.clamp(0.0, 1.0 - width);
+        self.view.zoom = if width >= 1.0 {
+            None
+        } else {
+            Some((start, start + width))
+        };
     }
 
-    /// Draws the run so far. `now` is the shared clock, so a running model's panel grows.
-    pub fn draw(&self, traces: &[LiveTrace], now: f64) -> Result<(), JsValue> {
+    /// Pans by `fraction` of the visible window (negative: earlier).
+    pub fn pan(&mut self, fraction: f64) {
+        if let Some((a, b)) = self.view.zoom {
+            let width = b - a;
+            let start = (a + width * fraction).clamp(0.0, 1.0 - width);
+            self.view.zoom = Some((start, start + width));
+        }
+    }
+
+    /// The plot's width in CSS pixels for a panel's canvas.
+    fn plot_width(canvas: &HtmlCanvasElement) -> f64 {
+        (f64::from(canvas.client_width().max(200)) - GUTTER - RIGHT_PAD).max(40.0)
+    }
+
+    /// The span under a point of a panel's canvas (CSS pixels from its top left).
+    pub fn hit(&self, traces: &[LiveTrace], model: Model, x: f64, y: f64, now: f64) -> Option<Hit> {
+        let panel = self.panels.iter().find(|p| p.model == model)?;
+        let trace = traces.iter().find(|t| t.model == model)?;
+        let origin = trace.origin()?;
+        let (from, to) = self.window(longest(traces, now));
+        let scale = TimeScale::new(from, to, Self::plot_width(&panel.canvas));
+        let rows = trace.lanes.clamp(1, MAX_ROWS);
+        let row = ((y - AXIS_H) / ROW_H).floor();
+        if row < 0.0 || row >= f64::from(rows) || x < GUTTER {
+            return None;
+        }
+        let row = row as u32;
+        let t = scale.ms_at(x - GUTTER);
+        // A tolerance of 3 px, so a 1 px span can still be pointed at.
+        let slack = 3.0 * (to - from) / scale.width_px;
+        trace
+            .spans
+            .iter()
+            .filter(|s| s.lane.min(rows - 1) == row)
+            .filter(|s| s.start - origin - slack <= t && t <= s.end - origin + slack)
+            .min_by(|a, b| {
+                let da = ((a.start + a.end) / 2.0 - origin - t).abs();
+                let db = ((b.start + b.end) / 2.0 - origin - t).abs();
+                da.total_cmp(&db)
+            })
+            .map(|s| Hit {
+                model,
+                span: *s,
+                origin,
+            })
+    }
+
+    /// Draws every panel. `now` is the shared clock, so a running model's panel grows.
+    pub fn draw(
+        &mut self,
+        traces: &[LiveTrace],
+        results: &[ModelResult],
+        now: f64,
+    ) -> Result<(), JsValue> {
         let win = web_sys::window().ok_or("no window")?;
         let dark = win
             .match_media("(prefers-color-scheme: dark)")
@@ -212,71 +384,54 @@ impl Timeline {
             .is_some_and(|m| m.matches());
         let pal = if dark { &DARK } else { &LIGHT };
         let dpr = win.device_pixel_ratio().max(1.0);
-        let css_width = self.canvas.client_width().max(280) as f64;
-        let height = if traces.is_empty() {
-            120.0
-        } else {
-            AXIS_H
-                + traces
-                    .iter()
-                    .map(|t| HEADER_H + f64::from(Self::rows(t)) * ROW_H + PANEL_GAP)
-                    .sum::<f64>()
-        };
-        let (w_px, h_px) = (
-            (css_width * dpr).round() as u32,
-            (height * dpr).round() as u32,
-        );
-        if self.canvas.width() != w_px || self.canvas.height() != h_px {
-            self.canvas.set_width(w_px);
-            self.canvas.set_height(h_px);
-            let _ = self
-                .canvas
-                .style()
-                .set_property("height", &format!("{height}px"));
-        }
-        let ctx = &self.ctx;
-        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
-        ctx.set_fill_style_str(pal.background);
-        ctx.fill_rect(0.0, 0.0, css_width, height);
-        ctx.set_font("12px system-ui, sans-serif");
-        if traces.is_empty() {
-            ctx.set_fill_style_str(pal.muted);
-            ctx.fill_text(
-                "Press Run: each model's real run is drawn here as it happens.",
-                12.0,
-                60.0,
-            )?;
-            return Ok(());
-        }
-        let longest = traces.iter().map(|t| t.extent(now)).fold(1.0, f64::max);
-        let plot_w = (css_width - GUTTER - 8.0).max(50.0);
-        let scale = TimeScale::new(0.0, longest * 1.02, plot_w);
-        // Axis and grid.
-        ctx.set_fill_style_str(pal.muted);
-        ctx.set_stroke_style_str(pal.grid);
-        ctx.set_line_width(1.0);
-        for t in scale.ticks(80.0) {
-            let x = GUTTER + scale.x(t);
-            ctx.fill_text(&format_ms(t), x + 2.0, 14.0)?;
-            ctx.begin_path();
-            ctx.move_to(x + 0.5, AXIS_H - 4.0);
-            ctx.line_to(x + 0.5, height);
-            ctx.stroke();
-        }
-        let mut y = AXIS_H;
-        for trace in traces {
-            let rows = Self::rows(trace);
-            ctx.set_fill_style_str(pal.text);
-            ctx.set_font("600 13px system-ui, sans-serif");
-            let status = match (&trace.error, trace.end, trace.origin()) {
-                (Some(e), _, _) => format!("{} — {e}", trace.model),
-                (None, Some(end), Some(o)) => format!("{} — {}", trace.model, format_ms(end - o)),
-                (None, None, Some(_)) => format!("{} — running…", trace.model),
-                _ => format!("{} — waiting", trace.model),
+        let longest_ms = longest(traces, now);
+        let (from, to) = self.window(longest_ms);
+        for panel in &self.panels {
+            let trace = traces.iter().find(|t| t.model == panel.model);
+            let result = results.iter().find(|r| r.model == panel.model);
+            let stat = match (trace, result) {
+                (Some(t), _) if t.error.is_some() => t.error.clone().unwrap_or_default(),
+                (_, Some(r)) => {
+                    let mut s = format_ms(r.wall_ms);
+                    if let Some(x) = r.speedup.filter(|_| r.model != Model::Sequential) {
+                        s.push_str(&format!(" · {x:.2}× sequential"));
+                    }
+                    s
+                }
+                (Some(t), None) if t.origin().is_some() => "running…".to_string(),
+                _ => "waiting".to_string(),
             };
-            ctx.fill_text(&status, 4.0, y + 16.0)?;
+            panel.stat.set_text_content(Some(&stat));
+            let rows = trace.map_or(1, |t| t.lanes.clamp(1, MAX_ROWS));
+            let css_w = f64::from(panel.canvas.client_width().max(200));
+            let css_h = AXIS_H + f64::from(rows) * ROW_H + 4.0;
+            let (w_px, h_px) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+            if panel.canvas.width() != w_px || panel.canvas.height() != h_px {
+                panel.canvas.set_width(w_px);
+                panel.canvas.set_height(h_px);
+                panel
+                    .canvas
+                    .style()
+                    .set_property("height", &format!("{css_h}px"))?;
+            }
+            let ctx = &panel.ctx;
+            ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
+            ctx.set_fill_style_str(pal.background);
+            ctx.fill_rect(0.0, 0.0, css_w, css_h);
+            let scale = TimeScale::new(from, to, css_w - GUTTER - RIGHT_PAD);
             ctx.set_font("11px system-ui, sans-serif");
-            y += HEADER_H;
+            ctx.set_line_width(1.0);
+            ctx.set_stroke_style_str(pal.grid);
+            for t in scale.ticks(70.0) {
+                let x = GUTTER + scale.x(t);
+                ctx.set_fill_style_str(pal.muted);
+                ctx.fill_text(&format_ms(t), x + 3.0, 12.0)?;
+                ctx.begin_path();
+                ctx.move_to(x.floor() + 0.5, 2.0);
+                ctx.line_to(x.floor() + 0.5, css_h);
+                ctx.stroke();
+            }
+            let Some(trace) = trace else { continue };
             for row in 0..rows {
                 let label = if row + 1 == rows && trace.lanes > rows {
                     format!("+{} more", trace.lanes - rows + 1)
@@ -284,32 +439,77 @@ impl Timeline {
                     lane_name(trace.model, row)
                 };
                 ctx.set_fill_style_str(pal.muted);
-                ctx.fill_text(&label, 8.0, y + f64::from(row) * ROW_H + 12.0)?;
+                ctx.fill_text(&label, 4.0, AXIS_H + f64::from(row) * ROW_H + 13.0)?;
             }
-            if let Some(origin) = trace.origin() {
-                for state in SpanState::ALL {
-                    self.fill_for(state);
-                    for s in trace.spans.iter().filter(|s| s.state == state) {
-                        let row = s.lane.min(rows - 1);
-                        let x0 = GUTTER + scale.x(s.start - origin);
-                        let x1 = GUTTER + scale.x(s.end - origin);
-                        ctx.fill_rect(
-                            x0,
-                            y + f64::from(row) * ROW_H + 2.0,
-                            (x1 - x0).max(1.0),
-                            ROW_H - 4.0,
-                        );
+            let Some(origin) = trace.origin() else {
+                continue;
+            };
+            ctx.save();
+            ctx.begin_path();
+            ctx.rect(GUTTER, 0.0, css_w - GUTTER - RIGHT_PAD, css_h);
+            ctx.clip();
+            let cursor = self.view.cursor;
+            for state in SpanState::ALL {
+                match panel.patterns.iter().find(|(s, _)| *s == state) {
+                    Some((_, p)) => ctx.set_fill_style_canvas_pattern(p),
+                    None => ctx.set_fill_style_str(state_colour(state)),
+                }
+                for s in trace.spans.iter().filter(|s| s.state == state) {
+                    let start = s.start - origin;
+                    let mut end = s.end - origin;
+                    if let Some(c) = cursor {
+                        if start > c {
+                            continue;
+                        }
+                        end = end.min(c);
                     }
-                }
-                if trace.end.is_none() && trace.error.is_none() {
-                    // The clock hand of the running model.
-                    let x = GUTTER + scale.x(now - origin);
-                    ctx.set_fill_style_str(pal.text);
-                    ctx.fill_rect(x, y, 1.5, f64::from(rows) * ROW_H);
+                    if end < from || start > to {
+                        continue;
+                    }
+                    let row = s.lane.min(rows - 1);
+                    let x0 = GUTTER + scale.x(start);
+                    let x1 = GUTTER + scale.x(end);
+                    // 1 px gap between touching spans of a lane keeps them countable.
+                    let w = (x1 - x0 - 1.0).max(1.0);
+                    ctx.fill_rect(x0, AXIS_H + f64::from(row) * ROW_H + 3.0, w, ROW_H - 6.0);
                 }
             }
-            y += f64::from(rows) * ROW_H + PANEL_GAP;
+            let hand = match (cursor, trace.end, &trace.error) {
+                (Some(c), _, _) => Some((c, pal.cursor)),
+                (None, None, None) => Some((now - origin, pal.text)),
+                _ => None,
+            };
+            if let Some((t, colour)) = hand {
+                let x = GUTTER + scale.x(t);
+                ctx.set_fill_style_str(colour);
+                ctx.fill_rect(x - 0.75, AXIS_H - 2.0, 1.5, f64::from(rows) * ROW_H + 4.0);
+            }
+            ctx.restore();
         }
         Ok(())
     }
+}
+
+/// A span's details in words, for the tooltip and the table.
+pub fn describe(hit: &Hit) -> String {
+    let s = &hit.span;
+    let what = match s.state {
+        SpanState::Cpu => "computing",
+        SpanState::Io => "waiting for I/O",
+        SpanState::LockWait => "waiting for the GIL",
+        SpanState::Spawn => "starting a worker",
+        SpanState::Copy => "copying the payload",
+    };
+    let task = if s.task == NO_TASK {
+        String::new()
+    } else {
+        format!("task {} · step {} · ", s.task, s.step)
+    };
+    format!(
+        "{} · {}: {what}\n{task}from {} for {}",
+        hit.model,
+        lane_name(hit.model, s.lane),
+        format_ms(s.start - hit.origin),
+        format_ms(s.end - s.start)
+    )
 }
