@@ -81,6 +81,9 @@ impl Calibration {
     /// (100 µs without cross-origin isolation).
     pub const MIN_SAMPLE_MS: f64 = 25.0;
 
+    /// Samples of the final size; the fastest counts.
+    pub const SAMPLES: usize = 5;
+
     /// Rounds for a step of `ms` milliseconds.
     pub fn rounds_for(self, ms: u32) -> u64 {
         self.rounds_per_ms.saturating_mul(u64::from(ms))
@@ -93,7 +96,7 @@ impl Calibration {
     }
 
     /// Calibrates with `measure(rounds) -> elapsed ms`: doubles the rounds until one sample
-    /// lasts [`Self::MIN_SAMPLE_MS`], then takes the fastest of three samples of that size
+    /// lasts [`Self::MIN_SAMPLE_MS`], then takes the fastest of [`Self::SAMPLES`] samples of that size
     /// (the fastest is the least disturbed by other load on a shared machine).
     pub fn measure(mut measure: impl FnMut(u64) -> f64) -> Calibration {
         let mut rounds: u64 = 1 << 14;
@@ -103,7 +106,7 @@ impl Calibration {
             elapsed = measure(rounds);
         }
         let mut best = elapsed;
-        for _ in 0..2 {
+        for _ in 0..Self::SAMPLES - 1 {
             best = best.min(measure(rounds));
         }
         Self::from_sample(rounds, best)

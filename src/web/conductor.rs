@@ -19,6 +19,9 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 /// How often spans are sent to the page while a model runs: about once a frame.
 const FLUSH_MS: u32 = 16;
 
+/// Pause between starting the pool and calibrating the kernel.
+const CALIBRATION_DELAY_MS: u32 = 150;
+
 struct Conductor {
     calibration: Calibration,
     threads: u32,
@@ -82,6 +85,9 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
             "this page is not cross-origin isolated, so workers cannot share memory".to_string(),
         );
     }
+    // Let the just-started pool workers and the page's own loading settle first: calibrating
+    // while they compete for the cores would make every later `cpu` step too short.
+    sleep_ms(CALIBRATION_DELAY_MS).await;
     let calibration = calibrate();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();

@@ -315,10 +315,16 @@ fn bind_timeline(doc: &Document) -> Result<(), JsValue> {
             with_app(|app| app.drag_x = None);
         })?;
     }
-    listen(&panels, "pointerleave", |_| {
+    listen(&panels, "pointerleave", |e| {
+        // A finger "leaves" as soon as it lifts: a tapped span's details stay until the next tap.
+        let touch = e
+            .dyn_ref::<web_sys::PointerEvent>()
+            .is_some_and(|p| p.pointer_type() == "touch");
         with_app(|app| {
             app.drag_x = None;
-            app.hide_tip();
+            if !touch {
+                app.hide_tip();
+            }
         });
     })?;
     // Ctrl/⌘ + wheel zooms (plain wheel keeps scrolling the page); a sideways wheel pans.
@@ -1104,6 +1110,17 @@ impl App {
         }
         let verdict = verdict(&self.last_results, agree);
         set_text(&self.doc, "verdict", &verdict);
+        let agreement = match self.last_results.as_slice() {
+            [] => String::new(),
+            [one] => format!("Checksum {}: the work really was done.", one.checksum),
+            all if agree => format!(
+                "All {} models computed the same checksum, {}: the same work was really done each time.",
+                all.len(),
+                all[0].checksum
+            ),
+            _ => "The checksums differ: a model computed something else. Please report this.".to_string(),
+        };
+        set_text(&self.doc, "agreement", &agreement);
     }
 
     fn trace_json(&self) -> JsValue {

@@ -386,6 +386,12 @@ impl Timeline {
         let dpr = win.device_pixel_ratio().max(1.0);
         let longest_ms = longest(traces, now);
         let (from, to) = self.window(longest_ms);
+        // The visible window, for scripts and tests: "from,to[,cursor]" in ms.
+        let mut view = format!("{from:.2},{to:.2}");
+        if let Some(c) = self.view.cursor {
+            view.push_str(&format!(",{c:.2}"));
+        }
+        self.container.set_attribute("data-view", &view)?;
         for panel in &self.panels {
             let trace = traces.iter().find(|t| t.model == panel.model);
             let result = results.iter().find(|r| r.model == panel.model);

@@ -80,7 +80,7 @@ test('CPU slice: sequential and threads run on workers, agree, and the page keep
 
   // The timeline was drawn: the canvas has CPU-coloured pixels.
   const cpuPixels = await page.evaluate(() => {
-    const c = document.getElementById('timeline');
+    const c = document.querySelector('canvas[data-model=threads]');
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] === 0x00 && d[i + 1] === 0x72 && d[i + 2] === 0xb2) n++;
