@@ -97,6 +97,44 @@ for (let i = 0; i < REPEATS; i++) {
 }
 row('async, 10,000 concurrent io 100: wall (median)', `${median(many).toFixed(0)} ms`, '<= 150 ms', median(many) <= 150 ? 'yes' : 'NO');
 
+// 5. The page: size, first paint, time until ready, frame rate while the CPU preset runs, and
+// how close a calibrated `cpu 100` step comes to 100 ms.
+const { statSync } = await import('node:fs');
+const { gzipSync } = await import('node:zlib');
+const { readFileSync } = await import('node:fs');
+const wasmBytes = statSync('dist/conpar_bg.wasm').size;
+const wasmGz = gzipSync(readFileSync('dist/conpar_bg.wasm')).length;
+row('wasm module size (raw / gzip)', `${(wasmBytes / 1024).toFixed(0)} KiB / ${(wasmGz / 1024).toFixed(0)} KiB`);
+const loads = [], paints = [], fpsRuns = [], stepMs = [];
+for (let i = 0; i < REPEATS; i++) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await context.newPage();
+  await p.addInitScript(() => {
+    window.__frames = [];
+    const tick = (t) => { window.__frames.push([t, document.documentElement.dataset.status]); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  await p.goto(`${site.url}/?preset=cpu&models=sequential,threads&workers=${cores}&run=1`);
+  await waitStatus(p, ['done'], 120000);
+  const m = await p.evaluate(() => {
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+    const running = window.__frames.filter(([, s]) => s === 'running').map(([t]) => t);
+    const gaps = running.slice(1).map((t, i) => t - running[i]);
+    const trace = window.conpar.trace();
+    const seq = trace.traceEvents.find((e) => e.name === 'process_name' && e.args.name === 'sequential').pid;
+    const steps = trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === seq && e.cat === 'cpu').map((e) => e.dur / 1000);
+    // Ready: the first frame painted after the engine reported ready (run=1 starts at once).
+    const ready = window.__frames.find(([, s]) => s === 'ready' || s === 'running');
+    return { fcp: fcp ? fcp.startTime : NaN, ready: ready ? ready[0] : NaN, fps: 1000 * gaps.length / gaps.reduce((a, b) => a + b, 0), worstGap: Math.max(...gaps), steps };
+  });
+  loads.push(m.ready); paints.push(m.fcp); fpsRuns.push(m.fps); stepMs.push(median(m.steps));
+  await context.close();
+}
+row('first contentful paint (median)', `${median(paints).toFixed(0)} ms`);
+row('time until ready: loaded, pool started, calibrated (median)', `${median(loads).toFixed(0)} ms`);
+row('frames per second while the CPU preset runs (median run)', `${median(fpsRuns).toFixed(1)}`, '>= 50', median(fpsRuns) >= 50 ? 'yes' : 'NO');
+row('a calibrated `cpu 100` step, measured (median)', `${median(stepMs).toFixed(1)} ms`, 'about 100 ms');
+
 await browser.close();
 await site.close();
 
