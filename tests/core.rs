@@ -302,3 +302,52 @@ fn time_scale_and_ticks() {
     assert_eq!(format_ms(850.0), "850 ms");
     assert_eq!(format_ms(1250.0), "1.25 s");
 }
+
+#[test]
+fn results_csv_has_a_header_and_a_row_per_model() {
+    let t = ModelTrace {
+        model: Model::Async,
+        lanes: 2,
+        start: 0.0,
+        end: 40.0,
+        checksum: 255,
+        spans: vec![
+            span(0, SpanState::Cpu, 0.0, 10.0),
+            span(1, SpanState::Io, 0.0, 30.0),
+        ],
+    };
+    let csv = conpar::core::export::results_csv(&results(std::slice::from_ref(&t)));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2);
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(header.len(), row.len());
+    assert_eq!(row[0], "async");
+    assert_eq!(row[1], "40.000");
+    assert_eq!(row[2], "", "no speedup without sequential");
+    assert_eq!(row[10], "00000000000000ff");
+}
+
+#[test]
+fn timeline_svg_draws_every_span_with_its_state() {
+    let t = ModelTrace {
+        model: Model::Gil,
+        lanes: 2,
+        start: 100.0,
+        end: 150.0,
+        checksum: 1,
+        spans: vec![
+            span(0, SpanState::Cpu, 100.0, 120.0),
+            span(1, SpanState::LockWait, 100.0, 120.0),
+            span(1, SpanState::Cpu, 120.0, 150.0),
+        ],
+    };
+    let svg = conpar::core::export::timeline_svg(&[t], 10, 800.0);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<rect class=\"cpu\"").count(), 2);
+    assert_eq!(svg.matches("<rect class=\"lock-wait\"").count(), 1);
+    assert!(svg.contains("fill=\"url(#p-lock-wait)\""));
+    assert!(svg.contains(">thread 1<"));
+    assert!(svg.contains("gil — 50 ms"));
+}

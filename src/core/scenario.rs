@@ -130,6 +130,8 @@ impl Scenario {
                 },
                 "run" => s.run = value == "1" || value == "true",
                 "embed" => s.embed = value == "1" || value == "true",
+                // Read by the loader (coi=0: no isolation service worker), not by the scenario.
+                "coi" => {}
                 _ => bad("query", format!("unknown setting `{key}` ignored")),
             }
         }

@@ -11,6 +11,7 @@ pub mod conductor;
 pub mod messages;
 pub mod page;
 pub mod process;
+pub mod share;
 pub mod timeline;
 pub mod timers;
 

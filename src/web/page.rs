@@ -110,6 +110,12 @@ struct App {
     drag_x: Option<f64>,
     /// When a replay started (page clock, ms), while one plays.
     replay_from: Option<f64>,
+    /// Reports this page's height to an embedding page (embed view only).
+    _height_reporter: Option<super::share::HeightReporter>,
+    /// Watches for an embed to scroll into view before starting its workers.
+    visibility: Option<(web_sys::IntersectionObserver, ObserverClosure)>,
+    /// The observer's callback after it fired, until the next frame.
+    spent_observer: Option<ObserverClosure>,
     /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
     run_when_ready: bool,
     last_results: Vec<ModelResult>,
@@ -117,6 +123,7 @@ struct App {
 
 type EventClosure = Closure<dyn FnMut(web_sys::Event)>;
 type FrameClosure = Closure<dyn FnMut(f64)>;
+type ObserverClosure = Closure<dyn FnMut(js_sys::Array)>;
 
 thread_local! {
     static APP: RefCell<Option<App>> = const { RefCell::new(None) };
@@ -174,6 +181,9 @@ pub fn start() -> Result<(), JsValue> {
         engine_generation: 0,
         drag_x: None,
         replay_from: None,
+        _height_reporter: None,
+        visibility: None,
+        spent_observer: None,
         last_results: Vec::new(),
     };
     APP.with(|a| *a.borrow_mut() = Some(app));
@@ -189,9 +199,28 @@ pub fn start() -> Result<(), JsValue> {
         app.validate();
     });
     bind_controls(&doc)?;
+    bind_share(&doc)?;
     install_api(&win)?;
-    let engine = spawn_engine(pool_threads)?;
-    with_app(|app| app.set_engine(engine));
+    let (embed, run) =
+        with_app(|app| (app.scenario.embed, app.scenario.run)).unwrap_or((false, false));
+    with_app(|app| app.show_links());
+    if embed {
+        let reporter = super::share::report_height()?;
+        with_app(|app| app._height_reporter = Some(reporter));
+    }
+    if embed && !run {
+        // An embed spends no CPU until the reader scrolls to it.
+        watch_visibility(&doc)?;
+        with_app(|app| {
+            app.set_status(
+                Status::Loading,
+                "The workers start when this comes into view…",
+            )
+        });
+    } else {
+        let engine = spawn_engine(pool_threads)?;
+        with_app(|app| app.set_engine(engine));
+    }
     request_frame();
     Ok(())
 }
@@ -254,6 +283,117 @@ fn bind_controls(doc: &Document) -> Result<(), JsValue> {
     if let Ok(Some(scheme)) = win.match_media("(prefers-color-scheme: dark)") {
         listen(&scheme, "change", |_| request_frame())?;
     }
+    Ok(())
+}
+
+/// Starts the engine once the timeline is on screen (embeds only).
+fn watch_visibility(doc: &Document) -> Result<(), JsValue> {
+    let target: Element = by_id(doc, "panels")?;
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(|entries: js_sys::Array| {
+        let visible = entries.iter().any(|e| {
+            e.dyn_into::<web_sys::IntersectionObserverEntry>()
+                .is_ok_and(|e| e.is_intersecting())
+        });
+        if !visible {
+            return;
+        }
+        with_app(|app| {
+            if let Some((observer, callback)) = app.visibility.take() {
+                observer.disconnect();
+                // This closure is running: it is dropped on the next frame, like retired engines.
+                app.spent_observer = Some(callback);
+            }
+            if app.engine.is_none() {
+                match spawn_engine(app.pool_threads) {
+                    Ok(engine) => app.set_engine(engine),
+                    Err(e) => {
+                        app.set_status(Status::Error, &format!("The engine could not start: {e:?}"))
+                    }
+                }
+            }
+        });
+    });
+    let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref())?;
+    observer.observe(&target);
+    with_app(|app| app.visibility = Some((observer, callback)));
+    Ok(())
+}
+
+fn bind_share(doc: &Document) -> Result<(), JsValue> {
+    let copy: Element = by_id(doc, "copy-link")?;
+    listen(&copy, "click", |_| {
+        let Some(url) = with_app(|app| super::share::address(&app.full_query())) else {
+            return;
+        };
+        let Ok(url) = url else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = match super::share::copy(&url).await {
+                Ok(()) => "Link copied: it reproduces this scenario.".to_string(),
+                Err(_) => format!("Copy this link: {url}"),
+            };
+            with_app(|app| app.show_notices(&[text]));
+        });
+    })?;
+    let dialog: web_sys::HtmlDialogElement = by_id(doc, "embed-dialog")?;
+    let open: Element = by_id(doc, "embed-open")?;
+    let d = dialog.clone();
+    listen(&open, "click", move |_| {
+        with_app(|app| {
+            let mut embed = app.scenario.clone();
+            embed.embed = true;
+            let models: Vec<&str> = embed.models.iter().map(|m| m.id()).collect();
+            let title = format!(
+                "conpar: {} under {}",
+                embed.text().replace('\n', "; "),
+                models.join(", ")
+            );
+            if let (Ok(src), Ok(area)) = (
+                super::share::address(&embed.to_query()),
+                by_id::<HtmlTextAreaElement>(&app.doc, "embed-code"),
+            ) {
+                area.set_value(&super::share::embed_snippet(&src, &title));
+            }
+        });
+        let _ = d.show_modal();
+    })?;
+    let close: Element = by_id(doc, "embed-close")?;
+    let d = dialog.clone();
+    listen(&close, "click", move |_| d.close())?;
+    let copy_code: Element = by_id(doc, "embed-copy")?;
+    listen(&copy_code, "click", |_| {
+        let Some(code) = with_app(|app| {
+            by_id::<HtmlTextAreaElement>(&app.doc, "embed-code")
+                .map(|a| a.value())
+                .ok()
+        })
+        .flatten() else {
+            return;
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            let label = if super::share::copy(&code).await.is_ok() {
+                "Copied"
+            } else {
+                "Select and copy the code"
+            };
+            with_app(|app| set_text(&app.doc, "embed-copy", label));
+        });
+    })?;
+    let menu: Element = by_id(doc, "export-menu")?;
+    listen(&menu, "click", |e| {
+        let Some(kind) = e
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.get_attribute("data-export"))
+        else {
+            return;
+        };
+        with_app(|app| {
+            if let Some(m) = app.doc.get_element_by_id("export-menu") {
+                let _ = m.remove_attribute("open");
+            }
+            app.export(&kind);
+        });
+    })?;
     Ok(())
 }
 
@@ -608,6 +748,7 @@ fn schedule_frame() {
                 let dirty = DIRTY.with(|d| d.replace(false));
                 let running = with_app(|app| {
                     app.retired.clear();
+                    app.spent_observer = None;
                     let running =
                         app.run.as_ref().is_some_and(|r| !r.finished) || app.replay_from.is_some();
                     if dirty || (running && hand_due) || app.replay_from.is_some() {
@@ -661,6 +802,98 @@ impl App {
             engine.worker.terminate();
             self.retired.push(engine);
             request_frame();
+        }
+    }
+
+    /// The scenario's query for the full playground (no embed view, no auto-run).
+    fn full_query(&self) -> String {
+        let mut full = self.scenario.clone();
+        full.embed = false;
+        full.to_query()
+    }
+
+    /// Points the "full playground" and "new tab" links at this scenario.
+    fn show_links(&self) {
+        let Ok(url) = super::share::address(&self.full_query()) else {
+            return;
+        };
+        for id in ["full-link", "open-tab"] {
+            if let Some(a) = self.doc.get_element_by_id(id) {
+                let _ = a.set_attribute("href", &url);
+            }
+        }
+        if let Some(root) = self.doc.document_element() {
+            let _ = root
+                .class_list()
+                .toggle_with_force("embed", self.scenario.embed);
+        }
+        // In a frame of a page that is not isolated, a tab of our own can be.
+        if !self.isolated && super::share::in_frame() {
+            if let Some(a) = self.doc.get_element_by_id("open-tab") {
+                let _ = a.remove_attribute("hidden");
+            }
+        }
+    }
+
+    /// Offers the last run as a file.
+    fn export(&self, kind: &str) {
+        let Some(run) = self.run.as_ref().filter(|r| r.finished) else {
+            self.show_notices(&[
+                "Run a scenario first: exports contain measured runs only.".to_string()
+            ]);
+            return;
+        };
+        let traces = run.completed();
+        if traces.is_empty() {
+            self.show_notices(&["This run has no finished model to export.".to_string()]);
+            return;
+        }
+        let svg = || crate::core::export::timeline_svg(&traces, super::timeline::MAX_ROWS, 1000.0);
+        let result = match kind {
+            "trace" => {
+                let json = chrome_trace(&traces, &self.last_results, run.origin());
+                super::share::download_text(
+                    "conpar-trace.json",
+                    "application/json",
+                    &json.to_string(),
+                )
+            }
+            "svg" => super::share::download_text("conpar-timeline.svg", "image/svg+xml", &svg()),
+            "csv" => super::share::download_text(
+                "conpar-results.csv",
+                "text/csv",
+                &crate::core::export::results_csv(&self.last_results),
+            ),
+            "json" => match serde_json::to_string_pretty(&self.last_results) {
+                Ok(text) => {
+                    super::share::download_text("conpar-results.json", "application/json", &text)
+                }
+                Err(e) => Err(JsValue::from_str(&e.to_string())),
+            },
+            "png" => {
+                let svg = svg();
+                let height = svg
+                    .split("height=\"")
+                    .nth(1)
+                    .and_then(|h| h.split('"').next())
+                    .and_then(|h| h.parse::<f64>().ok())
+                    .unwrap_or(600.0);
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Err(e) =
+                        super::share::download_png("conpar-timeline.png", &svg, 1000.0, height)
+                            .await
+                    {
+                        with_app(|app| {
+                            app.show_notices(&[format!("The PNG could not be made: {e:?}")])
+                        });
+                    }
+                });
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            self.show_notices(&[format!("The export failed: {e:?}")]);
         }
     }
 

@@ -10,7 +10,7 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [] }) {
+export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [], headers: extraHeaders = {} }) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
@@ -30,6 +30,7 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missi
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       }
+      Object.assign(headers, extraHeaders);
       res.writeHead(200, headers);
       res.end(body);
     } catch {

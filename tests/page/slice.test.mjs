@@ -166,7 +166,8 @@ test('Stop ends a run at once and the next run works', async () => {
 });
 
 test('without cross-origin isolation: says so, runs sequential, async and processes, marks gil and threads unavailable', async () => {
-  const { page } = await open(browser, `${plain.url}/?preset=mixed&models=sequential,async,processes&workers=2&run=1`, { states: ['done', 'error'], timeout: 90000 });
+  // coi=0: no isolation service worker, so the page stays as the host serves it.
+  const { page } = await open(browser, `${plain.url}/?preset=mixed&models=sequential,async,processes&workers=2&run=1&coi=0`, { states: ['done', 'error'], timeout: 90000 });
   assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
   assert.match(await page.textContent('#env'), /Not cross-origin isolated/);
