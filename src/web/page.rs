@@ -954,7 +954,15 @@ impl App {
                 self.cores
             )
         };
-        if let Some(r) = ready {
+        if self.scenario.embed {
+            // One line in an embed.
+            text = if self.isolated {
+                "All five models run here; I/O is simulated with timers.".to_string()
+            } else {
+                "This page is not cross-origin isolated, so gil and threads cannot run in it."
+                    .to_string()
+            };
+        } else if let Some(r) = ready {
             if let Some(err) = r.pool_error.as_ref().filter(|_| self.isolated) {
                 text = format!(
                     "The thread pool could not start ({err}); gil and threads are unavailable."
