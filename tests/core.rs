@@ -351,3 +351,25 @@ fn timeline_svg_draws_every_span_with_its_state() {
     assert!(svg.contains(">thread 1<"));
     assert!(svg.contains("gil — 50 ms"));
 }
+
+#[test]
+fn an_error_points_at_its_word_in_the_text() {
+    let text = "io 100\ncpu fast, io 5";
+    let e = Workload::parse(text).expect_err("invalid");
+    let (a, b) = e.utf16_range(text);
+    assert_eq!(&text[a as usize..b as usize], "fast");
+    // Past the end of the text (a missing duration): the last character.
+    let text = "io 5, cpu";
+    let e = Workload::parse(text).expect_err("invalid");
+    let (a, b) = e.utf16_range(text);
+    assert_eq!((a, b), (8, 9));
+    // Non-ASCII before the error counts in UTF-16 units, as the browser does.
+    let text = "2 × io 5, wait 3";
+    let e = Workload::parse(text).expect_err("invalid");
+    let (a, b) = e.utf16_range(text);
+    let units: Vec<u16> = text.encode_utf16().collect();
+    assert_eq!(
+        String::from_utf16_lossy(&units[a as usize..b as usize]),
+        "wait"
+    );
+}

@@ -124,6 +124,50 @@ impl fmt::Display for WorkloadError {
 
 impl std::error::Error for WorkloadError {}
 
+impl WorkloadError {
+    /// Where the error is in `text`, as a range of UTF-16 code units (what a browser's text
+    /// selection counts): from its line and column to the end of the word there, at least one
+    /// unit long, clamped to the text.
+    pub fn utf16_range(&self, text: &str) -> (u32, u32) {
+        let mut units = 0u32;
+        let mut start = None;
+        let mut end = None;
+        let (mut line, mut column) = (1u32, 1u32);
+        for c in text.chars() {
+            if start.is_none() && line == self.line && column == self.column {
+                start = Some(units);
+            }
+            if start.is_some()
+                && end.is_none()
+                && (c.is_whitespace() || c == ',' || c == ';')
+                && Some(units) != start
+            {
+                end = Some(units);
+            }
+            units += c.len_utf16() as u32;
+            if c == '\n' {
+                if line == self.line && start.is_none() {
+                    // The column is past the end of this line: point at its end.
+                    start = Some(units - 1);
+                }
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        let start = start.unwrap_or(units);
+        let end = end.unwrap_or(units).max(start);
+        if end == start && start > 0 && start == units {
+            (start - 1, start)
+        } else if end == start {
+            (start, (start + 1).min(units))
+        } else {
+            (start, end)
+        }
+    }
+}
+
 /// A word of the input and where it starts.
 #[derive(Clone, Copy, Debug)]
 struct Token<'a> {

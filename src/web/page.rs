@@ -130,6 +130,8 @@ thread_local! {
     /// Closures the page keeps for its whole life (one each, created once at start-up).
     static LISTENERS: RefCell<Vec<EventClosure>> = const { RefCell::new(Vec::new()) };
     static FRAME: RefCell<Option<FrameClosure>> = const { RefCell::new(None) };
+    /// The closures behind `window.conpar`, kept for the page's life.
+    static API: RefCell<Vec<Closure<dyn Fn() -> JsValue>>> = const { RefCell::new(Vec::new()) };
     static FRAME_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static DIRTY: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
     static LAST_DRAW: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
@@ -570,9 +572,7 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     js_sys::Reflect::set(&api, &"trace".into(), trace.as_ref())?;
     js_sys::Reflect::set(&api, &"results".into(), results.as_ref())?;
     js_sys::Reflect::set(win, &"conpar".into(), &api)?;
-    // These two live as long as the page: created once, never in a loop.
-    trace.forget();
-    results.forget();
+    API.with(|a| *a.borrow_mut() = vec![trace, results]);
     Ok(())
 }
 
@@ -1154,6 +1154,15 @@ impl App {
             return;
         }
         let Some(workload) = self.validate() else {
+            // Put the cursor on the error, so it is shown where it is.
+            if let (Ok(area), Err(e)) = (
+                by_id::<HtmlTextAreaElement>(&self.doc, "workload"),
+                self.scenario.workload(),
+            ) {
+                let (start, end) = e.utf16_range(&area.value());
+                let _ = area.focus();
+                let _ = area.set_selection_range(start, end);
+            }
             self.set_status(
                 Status::Error,
                 "The workload has an error (shown under the editor); nothing was run.",

@@ -142,6 +142,13 @@ test('a bad workload shows its line and column and runs nothing', async () => {
   const { page } = await open(browser, `${site.url}/?workload=io+50%0Acpu+fast&run=1`, { states: ['error', 'done'] });
   assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'error');
   assert.match(await page.textContent('#workload-error'), /Line 2, column 5: expected a duration/);
+  // Pressing Run puts the cursor on the error.
+  await page.click('#run');
+  const selected = await page.evaluate(() => {
+    const t = document.activeElement;
+    return t.id === 'workload' ? t.value.slice(t.selectionStart, t.selectionEnd) : null;
+  });
+  assert.equal(selected, 'fast');
   // Fixing it in the editor and pressing Run works.
   await page.fill('#workload', 'io 50\ncpu 5');
   await page.click('#run');
@@ -192,3 +199,17 @@ for (const file of ['/conpar_bg.wasm', '/conpar.js']) {
     }
   });
 }
+
+test('a worker that fails gives a message, and the page recovers on the next Run', async () => {
+  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running'] });
+  // From now on the engine's module cannot be fetched: the restarted worker fails to start.
+  await page.route('**/conpar.js', (route) => route.abort());
+  await page.click('#stop');
+  assert.equal(await waitStatus(page, ['error'], 30000), 'error');
+  assert.match(await page.textContent('#status'), /The engine failed: .+Press Run to start it again/);
+  await page.unroute('**/conpar.js');
+  await page.fill('#workload', 'cpu 10');
+  await page.click('#run');
+  assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
+  await page.close();
+});
