@@ -33,14 +33,7 @@ fn calibration() -> Calibration {
 }
 
 fn trace(model: Model, outcome: Outcome, recorder: &Recorder) -> ModelTrace {
-    ModelTrace {
-        model,
-        lanes: outcome.lanes,
-        start: outcome.start,
-        end: outcome.end,
-        checksum: outcome.checksum.0,
-        spans: recorder.drain(),
-    }
+    outcome.into_trace(model, recorder.drain())
 }
 
 fn run_pool(model: Model, text: &str, workers: u32) -> ModelTrace {

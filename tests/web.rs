@@ -46,14 +46,7 @@ fn config(workers: u32) -> RunConfig {
 }
 
 fn trace(model: Model, outcome: Outcome, recorder: &Recorder) -> ModelTrace {
-    ModelTrace {
-        model,
-        lanes: outcome.lanes,
-        start: outcome.start,
-        end: outcome.end,
-        checksum: outcome.checksum.0,
-        spans: recorder.drain(),
-    }
+    outcome.into_trace(model, recorder.drain())
 }
 
 #[wasm_bindgen_test]

@@ -88,6 +88,24 @@ pub struct Outcome {
     pub checksum: Checksum,
 }
 
+impl Outcome {
+    /// The model's trace: this outcome with the spans its recorder collected.
+    pub fn into_trace(
+        self,
+        model: crate::core::trace::Model,
+        spans: Vec<Span>,
+    ) -> crate::core::trace::ModelTrace {
+        crate::core::trace::ModelTrace {
+            model,
+            lanes: self.lanes,
+            start: self.start,
+            end: self.end,
+            checksum: self.checksum.0,
+            spans,
+        }
+    }
+}
+
 /// One CPU step, resumable: models that must give up the CPU part-way (the GIL) run it chunk
 /// by chunk; the result does not depend on where it was interrupted.
 pub struct CpuStep {
