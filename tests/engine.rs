@@ -296,3 +296,34 @@ fn the_clock_is_shared_wall_time() {
     std::thread::sleep(std::time::Duration::from_millis(5));
     assert!(SystemClock.now() - a >= 5.0);
 }
+
+#[test]
+fn a_lane_shows_the_span_it_is_in_while_it_lasts() {
+    let recorder = std::sync::Arc::new(Recorder::new());
+    let rec = recorder.clone();
+    let cfg = config(1); // calibrates (once per binary) before the clock below starts
+    let worker = std::thread::spawn(move || {
+        let threads = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        let tasks = Workload::parse("io 300").expect("valid").tasks();
+        threads
+            .install(|| pool::run(Model::Sequential, &tasks, &cfg, &SystemClock, &rec))
+            .expect("runs")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let open = recorder.open_spans();
+    assert_eq!(open.len(), 1, "the waiting lane shows no span in progress");
+    assert_eq!((open[0].lane, open[0].state), (0, SpanState::Io));
+    assert!(
+        recorder.drain().is_empty(),
+        "the wait was recorded before it ended"
+    );
+    worker.join().expect("run");
+    assert!(
+        recorder.open_spans().is_empty(),
+        "a finished lane still shows a span in progress"
+    );
+    assert_eq!(recorder.drain().len(), 1);
+}

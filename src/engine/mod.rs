@@ -42,6 +42,9 @@ impl Clock for SystemClock {
 #[derive(Default)]
 pub struct Recorder {
     spans: Mutex<Vec<Span>>,
+    /// The span each lane is in right now (its `end` is its start), so a long step is visible
+    /// while it lasts. Only lanes that call [`Recorder::begin`] have one.
+    open: Mutex<Vec<Option<Span>>>,
 }
 
 impl Recorder {
@@ -67,6 +70,46 @@ impl Recorder {
     /// Takes the spans recorded since the last call.
     pub fn drain(&self) -> Vec<Span> {
         std::mem::take(&mut *self.spans.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Marks `lane` as in `state` since `start`, until [`Recorder::end`] or the next `begin`.
+    pub fn begin(&self, lane: u32, task: u32, step: u32, state: SpanState, start: f64) {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = lane as usize;
+        if open.len() <= index {
+            open.resize(index + 1, None);
+        }
+        open[index] = Some(Span {
+            lane,
+            task,
+            step,
+            state,
+            start,
+            end: start,
+        });
+    }
+
+    /// Clears `lane`'s open span.
+    pub fn end(&self, lane: u32) {
+        if let Some(slot) = self
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_mut(lane as usize)
+        {
+            *slot = None;
+        }
+    }
+
+    /// The spans in progress now.
+    pub fn open_spans(&self) -> Vec<Span> {
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .flatten()
+            .copied()
+            .collect()
     }
 }
 

@@ -129,6 +129,11 @@ impl Lane<'_> {
     fn record(&self, task: u32, step: u32, state: SpanState, start: f64, end: f64) {
         self.recorder
             .record(self.lane, task, step, state, start, end);
+        self.recorder.end(self.lane);
+    }
+
+    fn begin(&self, task: u32, step: u32, state: SpanState, start: f64) {
+        self.recorder.begin(self.lane, task, step, state, start);
     }
 
     /// The time now, but never before this lane took the GIL: a lane's own clock may run a
@@ -141,11 +146,14 @@ impl Lane<'_> {
     fn acquire(&self, task: u32, step: u32) {
         if let Some(gil) = self.gil {
             let asked = self.clock.now();
+            self.begin(task, step, SpanState::LockWait, asked);
             let (waited, released_at) = gil.take();
             let got = self.clock.now().max(released_at).max(asked);
             self.holding_since.set(got);
             if waited {
                 self.record(task, step, SpanState::LockWait, asked, got);
+            } else {
+                self.recorder.end(self.lane);
             }
         }
     }
@@ -177,6 +185,7 @@ impl Lane<'_> {
                         // Blocking I/O releases the GIL for the whole wait.
                         let start = self.now();
                         self.release();
+                        self.begin(task_id, step_id, SpanState::Io, start);
                         std::thread::sleep(Duration::from_millis(u64::from(ms)));
                         self.record(task_id, step_id, SpanState::Io, start, self.clock.now());
                         self.acquire(task_id, step_id);
@@ -193,12 +202,14 @@ impl Lane<'_> {
         let (task, step) = (cpu.task, cpu.step);
         let Some(gil) = self.gil else {
             let start = self.clock.now();
+            self.begin(task, step, SpanState::Cpu, start);
             cpu.finish();
             self.record(task, step, SpanState::Cpu, start, self.clock.now());
             return;
         };
         loop {
             let start = self.now();
+            self.begin(task, step, SpanState::Cpu, start);
             while !gil.drop_requested() && cpu.run_chunk() {}
             let end = self.now();
             self.record(task, step, SpanState::Cpu, start, end);
@@ -206,6 +217,7 @@ impl Lane<'_> {
                 return;
             }
             // Another thread asked: hand the GIL over, then queue for it again.
+            self.begin(task, step, SpanState::LockWait, end);
             gil.release(end);
             let (_, released_at) = gil.take();
             let got = self.clock.now().max(released_at).max(end);

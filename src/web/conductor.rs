@@ -121,7 +121,8 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
 
 fn post_spans(run: u32, model: Model, recorder: &Recorder) {
     let spans = recorder.drain();
-    if spans.is_empty() {
+    let open = recorder.open_spans();
+    if spans.is_empty() && open.is_empty() {
         return;
     }
     let o = messages::object("spans");
@@ -129,6 +130,8 @@ fn post_spans(run: u32, model: Model, recorder: &Recorder) {
     messages::set(&o, "model", &JsValue::from_str(model.id()));
     let flat = spans_to_flat(&spans);
     messages::set(&o, "spans", &js_sys::Float64Array::from(flat.as_slice()));
+    let flat = spans_to_flat(&open);
+    messages::set(&o, "open", &js_sys::Float64Array::from(flat.as_slice()));
     post(&o);
 }
 

@@ -689,15 +689,19 @@ fn on_conductor_message(data: JsValue) {
             let model = messages::get(&data, "model")
                 .as_string()
                 .and_then(|m| Model::from_id(&m));
-            let flat = messages::get(&data, "spans")
-                .dyn_into::<js_sys::Float64Array>()
-                .map(|a| a.to_vec())
-                .unwrap_or_default();
+            let floats = |key: &str| {
+                messages::get(&data, key)
+                    .dyn_into::<js_sys::Float64Array>()
+                    .map(|a| a.to_vec())
+                    .unwrap_or_default()
+            };
+            let (flat, open) = (floats("spans"), floats("open"));
             with_app(|app| {
                 if let (Some(r), Some(m)) = (app.run.as_mut(), model) {
                     if r.id == run {
                         if let Some(t) = r.trace_mut(m) {
                             t.add(spans_from_flat(&flat));
+                            t.open = spans_from_flat(&open);
                         }
                     }
                 }
@@ -1260,6 +1264,7 @@ impl App {
             return;
         };
         if let Some(t) = run.trace_mut(done.model) {
+            t.open.clear();
             if let Some(err) = done.error {
                 t.error = Some(err);
             } else {

@@ -28,6 +28,8 @@ pub struct LiveTrace {
     pub lanes: u32,
     pub checksum: Option<u64>,
     pub error: Option<String>,
+    /// Spans in progress (their `end` is their start), drawn up to the clock's hand.
+    pub open: Vec<Span>,
     first_span: f64,
     last_span: f64,
 }
@@ -42,6 +44,7 @@ impl LiveTrace {
             lanes: 0,
             checksum: None,
             error: None,
+            open: Vec::new(),
             first_span: f64::INFINITY,
             last_span: f64::NEG_INFINITY,
         }
@@ -479,6 +482,26 @@ impl Timeline {
                     let w = (x1 - x0 - 1.0).max(1.0);
                     ctx.fill_rect(x0, AXIS_H + f64::from(row) * ROW_H + 3.0, w, ROW_H - 6.0);
                 }
+            }
+            if trace.end.is_none() && trace.error.is_none() && cursor.is_none() {
+                // What each lane is doing right now, up to the clock hand, lighter.
+                ctx.set_global_alpha(0.55);
+                for s in &trace.open {
+                    match panel.patterns.iter().find(|(st, _)| *st == s.state) {
+                        Some((_, p)) => ctx.set_fill_style_canvas_pattern(p),
+                        None => ctx.set_fill_style_str(state_colour(s.state)),
+                    }
+                    let row = s.lane.min(rows - 1);
+                    let x0 = GUTTER + scale.x(s.start - origin);
+                    let x1 = GUTTER + scale.x(now - origin);
+                    ctx.fill_rect(
+                        x0,
+                        AXIS_H + f64::from(row) * ROW_H + 3.0,
+                        (x1 - x0).max(1.0),
+                        ROW_H - 6.0,
+                    );
+                }
+                ctx.set_global_alpha(1.0);
             }
             let hand = match (cursor, trace.end, &trace.error) {
                 (Some(c), _, _) => Some((c, pal.cursor)),
