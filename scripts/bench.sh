@@ -8,5 +8,6 @@ cd "$ROOT"
 step "Release builds"
 trunk build --release
 native=$(cargo run --quiet --release --example kernel)
+scaling=$(cargo run --quiet --release --example scaling)
 step "Measuring in headless Chromium"
-node scripts/bench.mjs "$native"
+node scripts/bench.mjs "$native" "$scaling"

@@ -19,6 +19,9 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 /// How often spans are sent to the page while a model runs: about once a frame.
 const FLUSH_MS: u32 = 16;
 
+/// Pause between one model's end and the next one's start.
+const BETWEEN_MODELS_MS: u32 = 120;
+
 /// Pause between starting the pool and calibrating the kernel.
 const CALIBRATION_DELAY_MS: u32 = 150;
 
@@ -30,6 +33,8 @@ struct Conductor {
 }
 
 thread_local! {
+    /// The open spans last sent to the page.
+    static LAST_OPEN: RefCell<Vec<crate::core::trace::Span>> = const { RefCell::new(Vec::new()) };
     static CONDUCTOR: RefCell<Option<Rc<Conductor>>> = const { RefCell::new(None) };
 }
 
@@ -122,7 +127,17 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
 fn post_spans(run: u32, model: Model, recorder: &Recorder) {
     let spans = recorder.drain();
     let open = recorder.open_spans();
-    if spans.is_empty() && open.is_empty() {
+    // Only what changed: each message makes the page redraw, and redrawing every frame takes
+    // CPU from the very workers being measured (see BENCHMARKS.md).
+    let open_changed = LAST_OPEN.with(|last| {
+        let mut last = last.borrow_mut();
+        let changed = *last != open;
+        if changed {
+            last.clone_from(&open);
+        }
+        changed
+    });
+    if spans.is_empty() && !open_changed {
         return;
     }
     let o = messages::object("spans");
@@ -153,7 +168,12 @@ async fn run(request: RunRequest) {
         workers: request.workers,
         switch_ms: request.switch_ms,
     };
-    for &model in &request.models {
+    for (index, &model) in request.models.iter().enumerate() {
+        if index > 0 {
+            // Unmeasured: the page takes in the previous model's results (table, redraw) now,
+            // instead of competing with the next model's workers for the cores.
+            sleep_ms(BETWEEN_MODELS_MS).await;
+        }
         let start = messages::object("model-start");
         messages::set(&start, "run", &JsValue::from(request.run));
         messages::set(&start, "model", &JsValue::from_str(model.id()));

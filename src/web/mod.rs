@@ -133,16 +133,19 @@ pub fn bench_kernel(rounds: f64) -> f64 {
     PerfClock.now() - start
 }
 
-/// Benchmark hook: microseconds the tracer adds per span (two clock reads and a record), from
-/// `spans` recordings.
+/// Benchmark hook: microseconds the tracer adds per span, from `spans` recordings: what a lane
+/// does for each span (two clock reads, marking it open, recording it, closing it).
 #[wasm_bindgen(js_name = benchTracer)]
 pub fn bench_tracer(spans: u32) -> f64 {
+    use crate::core::trace::SpanState;
     let recorder = crate::engine::Recorder::new();
     let start = PerfClock.now();
     for i in 0..spans {
         let a = PerfClock.now();
+        recorder.begin(0, i, 0, SpanState::Cpu, a);
         let b = PerfClock.now();
-        recorder.record(0, i, 0, crate::core::trace::SpanState::Cpu, a, b);
+        recorder.record(0, i, 0, SpanState::Cpu, a, b);
+        recorder.end(0);
     }
     let elapsed = PerfClock.now() - start;
     std::hint::black_box(recorder.drain().len());

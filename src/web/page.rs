@@ -132,6 +132,8 @@ thread_local! {
     static FRAME: RefCell<Option<FrameClosure>> = const { RefCell::new(None) };
     /// The closures behind `window.conpar`, kept for the page's life.
     static API: RefCell<Vec<Closure<dyn Fn() -> JsValue>>> = const { RefCell::new(Vec::new()) };
+    static HAND_TIMER: RefCell<Option<Closure<dyn FnMut()>>> = const { RefCell::new(None) };
+    static HAND_PENDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static FRAME_REQUESTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     static DIRTY: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
     static LAST_DRAW: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NEG_INFINITY) };
@@ -750,26 +752,52 @@ fn schedule_frame() {
                 FRAME_REQUESTED.with(|f| f.set(false));
                 let hand_due = LAST_DRAW.with(|l| t - l.get() >= CLOCK_HAND_MS);
                 let dirty = DIRTY.with(|d| d.replace(false));
-                let running = with_app(|app| {
+                let (running, replaying) = with_app(|app| {
                     app.retired.clear();
                     app.spent_observer = None;
-                    let running =
-                        app.run.as_ref().is_some_and(|r| !r.finished) || app.replay_from.is_some();
-                    if dirty || (running && hand_due) || app.replay_from.is_some() {
+                    let running = app.run.as_ref().is_some_and(|r| !r.finished);
+                    let replaying = app.replay_from.is_some();
+                    if dirty || (running && hand_due) || replaying {
                         app.draw();
                         LAST_DRAW.with(|l| l.set(t));
                     }
-                    running
+                    (running, replaying)
                 })
-                .unwrap_or(false);
-                // While a run is in progress keep the loop alive for the clock hand.
-                if running {
+                .unwrap_or((false, false));
+                if replaying {
+                    // A replay is an animation: every frame.
                     schedule_frame();
+                } else if running {
+                    // A run moves the clock hand every CLOCK_HAND_MS; a timer wakes the page for
+                    // it, so the browser's frame pipeline idles in between.
+                    schedule_hand();
                 }
             }));
         }
         if let (Some(cb), Ok(win)) = (f.as_ref(), window()) {
             let _ = win.request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    });
+}
+
+/// Draws again after CLOCK_HAND_MS (at most one timer pending).
+fn schedule_hand() {
+    if HAND_PENDING.with(|p| p.replace(true)) {
+        return;
+    }
+    HAND_TIMER.with(|h| {
+        let mut h = h.borrow_mut();
+        let timer = h.get_or_insert_with(|| {
+            Closure::<dyn FnMut()>::new(|| {
+                HAND_PENDING.with(|p| p.set(false));
+                request_frame();
+            })
+        });
+        if let Ok(win) = window() {
+            let _ = win.set_timeout_with_callback_and_timeout_and_arguments_0(
+                timer.as_ref().unchecked_ref(),
+                CLOCK_HAND_MS as i32,
+            );
         }
     });
 }
