@@ -9,7 +9,9 @@ fn main() {
         let t = Instant::now();
         std::thread::scope(|s| {
             for i in 0..threads {
-                s.spawn(move || std::hint::black_box(run_rounds(std::hint::black_box(i as u32 + 1), rounds)));
+                s.spawn(move || {
+                    std::hint::black_box(run_rounds(std::hint::black_box(i as u32 + 1), rounds))
+                });
             }
         });
         t.elapsed().as_secs_f64()
@@ -21,5 +23,8 @@ fn main() {
         two = two.min(time(2));
     }
     // Two threads do twice the work: their speedup over one is 2 × one / two.
-    println!("{{\"one_s\":{one:.4},\"two_s\":{two:.4},\"ceiling\":{:.3}}}", 2.0 * one / two);
+    println!(
+        "{{\"one_s\":{one:.4},\"two_s\":{two:.4},\"ceiling\":{:.3}}}",
+        2.0 * one / two
+    );
 }

@@ -193,6 +193,22 @@ struct Panel {
     ctx: CanvasRenderingContext2d,
     stat: Element,
     patterns: Vec<(SpanState, CanvasPattern)>,
+    /// What the canvas shows now; a panel whose key did not change is not drawn again (a
+    /// finished model's panel stays still while the running one grows).
+    drawn: Option<DrawKey>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct DrawKey {
+    size: (u32, u32),
+    window: (u64, u64),
+    cursor: Option<u64>,
+    spans: usize,
+    open: Vec<(u32, u8, u64)>,
+    /// The clock, for a panel whose model is running (its hand moves).
+    now: Option<u64>,
+    finished: bool,
+    dark: bool,
 }
 
 impl Drop for Panel {
@@ -297,6 +313,7 @@ impl Timeline {
                 ctx,
                 stat,
                 patterns,
+                drawn: None,
             });
         }
         Ok(())
@@ -395,7 +412,8 @@ impl Timeline {
             view.push_str(&format!(",{c:.2}"));
         }
         self.container.set_attribute("data-view", &view)?;
-        for panel in &self.panels {
+        let cursor = self.view.cursor;
+        for panel in &mut self.panels {
             let trace = traces.iter().find(|t| t.model == panel.model);
             let result = results.iter().find(|r| r.model == panel.model);
             let stat = match (trace, result) {
@@ -410,11 +428,34 @@ impl Timeline {
                 (Some(t), None) if t.origin().is_some() => "running…".to_string(),
                 _ => "waiting".to_string(),
             };
-            panel.stat.set_text_content(Some(&stat));
+            if panel.stat.text_content().as_deref() != Some(stat.as_str()) {
+                panel.stat.set_text_content(Some(&stat));
+            }
             let rows = trace.map_or(1, |t| t.lanes.clamp(1, MAX_ROWS));
             let css_w = f64::from(panel.canvas.client_width().max(200));
             let css_h = AXIS_H + f64::from(rows) * ROW_H + 4.0;
             let (w_px, h_px) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+            let running =
+                trace.is_some_and(|t| t.end.is_none() && t.error.is_none() && t.origin().is_some());
+            let key = DrawKey {
+                size: (w_px, h_px),
+                window: (from.to_bits(), to.to_bits()),
+                cursor: cursor.map(f64::to_bits),
+                spans: trace.map_or(0, |t| t.spans.len()),
+                open: trace.map_or(Vec::new(), |t| {
+                    t.open
+                        .iter()
+                        .map(|s| (s.lane, s.state.code(), s.start.to_bits()))
+                        .collect()
+                }),
+                now: running.then(|| now.to_bits()),
+                finished: trace.is_some_and(|t| t.end.is_some() || t.error.is_some()),
+                dark,
+            };
+            if panel.drawn.as_ref() == Some(&key) {
+                continue;
+            }
+            panel.drawn = Some(key);
             if panel.canvas.width() != w_px || panel.canvas.height() != h_px {
                 panel.canvas.set_width(w_px);
                 panel.canvas.set_height(h_px);
@@ -457,7 +498,6 @@ impl Timeline {
             ctx.begin_path();
             ctx.rect(GUTTER, 0.0, css_w - GUTTER - RIGHT_PAD, css_h);
             ctx.clip();
-            let cursor = self.view.cursor;
             for state in SpanState::ALL {
                 match panel.patterns.iter().find(|(s, _)| *s == state) {
                     Some((_, p)) => ctx.set_fill_style_canvas_pattern(p),
