@@ -5,5 +5,6 @@ pub mod export;
 pub mod kernel;
 pub mod layout;
 pub mod scenario;
+pub mod summary;
 pub mod trace;
 pub mod workload;

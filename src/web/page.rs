@@ -19,10 +19,6 @@ use web_sys::{
     MessageEvent, Worker,
 };
 
-/// Longest a model may be expected to run before the page refuses it (the estimate is the
-/// workload's ideal time under that model).
-const MAX_MODEL_MS: u64 = 120_000;
-
 /// How long the conductor may take to calibrate and start its pool before the page says so.
 const ENGINE_START_TIMEOUT_MS: u32 = 30_000;
 
@@ -1222,25 +1218,22 @@ impl App {
             );
             return;
         };
-        let mut skipped = Vec::new();
-        let mut models = Vec::new();
-        for &m in &self.scenario.models {
-            let estimate = estimate_ms(m, &workload, self.scenario.workers);
-            if m.needs_shared_memory() && ready.threads == 0 {
-                skipped.push(format!(
-                    "{m} is unavailable here: {}.",
-                    ready.pool_error.clone().unwrap_or_default()
-                ));
-            } else if estimate > MAX_MODEL_MS {
-                skipped.push(format!(
-                    "{m} skipped: this workload would take about {} under it (the limit is {}).",
-                    format_ms(estimate as f64),
-                    format_ms(MAX_MODEL_MS as f64)
-                ));
-            } else {
-                models.push(m);
-            }
-        }
+        let pool_missing = ready
+            .pool_error
+            .clone()
+            .unwrap_or_else(|| "no thread pool started".into());
+        let shared = if ready.threads > 0 {
+            Ok(())
+        } else {
+            Err(pool_missing.as_str())
+        };
+        let plan = crate::core::summary::plan(
+            &self.scenario.models,
+            &workload,
+            self.scenario.workers,
+            shared,
+        );
+        let (models, skipped) = (plan.run, plan.skipped);
         self.show_notices(&skipped);
         if models.is_empty() {
             self.set_status(
@@ -1391,18 +1384,9 @@ impl App {
             let _ = row.set_attribute("data-model", r.model.id());
             let _ = body.append_child(&row);
         }
-        let verdict = verdict(&self.last_results, agree);
+        let verdict = crate::core::summary::verdict(&self.last_results, agree);
         set_text(&self.doc, "verdict", &verdict);
-        let agreement = match self.last_results.as_slice() {
-            [] => String::new(),
-            [one] => format!("Checksum {}: the work really was done.", one.checksum),
-            all if agree => format!(
-                "All {} models computed the same checksum, {}: the same work was really done each time.",
-                all.len(),
-                all[0].checksum
-            ),
-            _ => "The checksums differ: a model computed something else. Please report this.".to_string(),
-        };
+        let agreement = crate::core::summary::agreement(&self.last_results, agree);
         set_text(&self.doc, "agreement", &agreement);
     }
 
@@ -1584,56 +1568,4 @@ fn reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
-}
-
-/// The ideal time of `workload` under `model`: what the page checks against [`MAX_MODEL_MS`].
-pub fn estimate_ms(model: Model, workload: &Workload, workers: u32) -> u64 {
-    let w = u64::from(workers.max(1));
-    match model {
-        Model::Sequential => workload.serial_ms(),
-        Model::Async => workload.total_cpu_ms().max(workload.longest_task_ms()),
-        Model::Gil => workload.total_cpu_ms().max(workload.serial_ms() / w),
-        Model::Threads | Model::Processes => {
-            workload.longest_task_ms().max(workload.serial_ms() / w)
-        }
-    }
-}
-
-/// One sentence computed from the numbers.
-fn verdict(results: &[ModelResult], agree: bool) -> String {
-    let Some(best) = results
-        .iter()
-        .filter(|r| r.model != Model::Sequential)
-        .max_by(|a, b| {
-            a.speedup
-                .unwrap_or(0.0)
-                .total_cmp(&b.speedup.unwrap_or(0.0))
-        })
-    else {
-        return String::new();
-    };
-    let Some(speedup) = best.speedup else {
-        return format!("{} finished in {}.", best.model, format_ms(best.wall_ms));
-    };
-    let how = match best.model {
-        Model::Async => "its waits overlapped on one thread",
-        Model::Gil => "its threads released the GIL while waiting",
-        Model::Threads => "its threads computed on several cores at once",
-        Model::Processes => {
-            "its processes computed on several cores, after paying to start and copy"
-        }
-        Model::Sequential => "",
-    };
-    let mut s = if speedup >= 1.1 {
-        format!(
-            "{} finished {speedup:.1}× faster than sequential: {how}.",
-            best.model
-        )
-    } else {
-        "No model beat sequential by more than 10% here: nothing could overlap.".to_string()
-    };
-    if !agree {
-        s.push_str(" Warning: the models' checksums differ.");
-    }
-    s
 }

@@ -1,0 +1,110 @@
+//! What the page says about a scenario and its results, decided here rather than in the glue:
+//! which models a run can include, and the sentences that sum the numbers up.
+
+use super::layout::format_ms;
+use super::trace::{Model, ModelResult};
+use super::workload::Workload;
+
+/// Longest a model may be expected to run; a model whose ideal time is longer is skipped with a
+/// message (sequential on 10,000 waits of 100 ms would take 17 minutes).
+pub const MAX_MODEL_MS: u64 = 120_000;
+
+/// The ideal time of `workload` under `model` with `workers`: no run can be faster.
+pub fn estimate_ms(model: Model, workload: &Workload, workers: u32) -> u64 {
+    let w = u64::from(workers.max(1));
+    match model {
+        Model::Sequential => workload.serial_ms(),
+        Model::Async => workload.total_cpu_ms().max(workload.longest_task_ms()),
+        Model::Gil => workload.total_cpu_ms().max(workload.serial_ms() / w),
+        Model::Threads | Model::Processes => {
+            workload.longest_task_ms().max(workload.serial_ms() / w)
+        }
+    }
+}
+
+/// The models a run will include, and why the others were left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub run: Vec<Model>,
+    pub skipped: Vec<String>,
+}
+
+/// Decides which of `models` can run. `shared_memory` is `Err(reason)` where workers cannot
+/// share memory (no cross-origin isolation, or no thread pool).
+pub fn plan(
+    models: &[Model],
+    workload: &Workload,
+    workers: u32,
+    shared_memory: Result<(), &str>,
+) -> Plan {
+    let mut run = Vec::new();
+    let mut skipped = Vec::new();
+    for &m in models {
+        let estimate = estimate_ms(m, workload, workers);
+        if let (true, Err(reason)) = (m.needs_shared_memory(), shared_memory) {
+            skipped.push(format!("{m} is unavailable here: {reason}."));
+        } else if estimate > MAX_MODEL_MS {
+            skipped.push(format!(
+                "{m} skipped: this workload would take at least {} under it (the limit is {}).",
+                format_ms(estimate as f64),
+                format_ms(MAX_MODEL_MS as f64)
+            ));
+        } else {
+            run.push(m);
+        }
+    }
+    Plan { run, skipped }
+}
+
+/// One sentence on what happened, computed from the numbers.
+pub fn verdict(results: &[ModelResult], agree: bool) -> String {
+    let Some(best) = results
+        .iter()
+        .filter(|r| r.model != Model::Sequential)
+        .max_by(|a, b| {
+            a.speedup
+                .unwrap_or(0.0)
+                .total_cmp(&b.speedup.unwrap_or(0.0))
+        })
+    else {
+        return String::new();
+    };
+    let Some(speedup) = best.speedup else {
+        return format!("{} finished in {}.", best.model, format_ms(best.wall_ms));
+    };
+    let how = match best.model {
+        Model::Async => "its waits overlapped on one thread",
+        Model::Gil => "its threads released the GIL while waiting",
+        Model::Threads => "its threads computed on several cores at once",
+        Model::Processes => {
+            "its processes computed on several cores, after paying to start and copy"
+        }
+        Model::Sequential => "",
+    };
+    let mut s = if speedup >= 1.1 {
+        format!(
+            "{} finished {speedup:.1}× faster than sequential: {how}.",
+            best.model
+        )
+    } else {
+        "No model beat sequential by more than 10% here: nothing could overlap.".to_string()
+    };
+    if !agree {
+        s.push_str(" Warning: the models' checksums differ.");
+    }
+    s
+}
+
+/// One sentence on the checksums.
+pub fn agreement(results: &[ModelResult], agree: bool) -> String {
+    match results {
+        [] => String::new(),
+        [one] => format!("Checksum {}: the work really was done.", one.checksum),
+        all if agree => format!(
+            "All {} models computed the same checksum, {}: the same work was really done each time.",
+            all.len(),
+            all[0].checksum
+        ),
+        _ => "The checksums differ: a model computed something else. Please report this.".to_string(),
+    }
+}

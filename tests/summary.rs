@@ -1,0 +1,110 @@
+//! Native tests of what the page decides and says: which models run, and the sentences.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::summary::{agreement, estimate_ms, plan, verdict, MAX_MODEL_MS};
+use conpar::core::trace::{Model, ModelResult};
+use conpar::core::workload::Workload;
+
+fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
+    ModelResult {
+        model,
+        wall_ms,
+        checksum: "00000000000000aa".into(),
+        speedup,
+        cpu_ms: 0.0,
+        io_ms: 0.0,
+        lock_wait_ms: 0.0,
+        spawn_ms: 0.0,
+        copy_ms: 0.0,
+        lanes: 1,
+        utilisation: 0.0,
+    }
+}
+
+#[test]
+fn estimates_are_each_models_ideal_time() {
+    let w = Workload::parse("4 x io 100, cpu 50").expect("valid");
+    assert_eq!(estimate_ms(Model::Sequential, &w, 2), 600);
+    assert_eq!(
+        estimate_ms(Model::Async, &w, 2),
+        200,
+        "CPU adds up on one loop"
+    );
+    assert_eq!(
+        estimate_ms(Model::Gil, &w, 2),
+        300,
+        "two threads, half the serial time"
+    );
+    assert_eq!(estimate_ms(Model::Threads, &w, 4), 150, "the longest task");
+}
+
+#[test]
+fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
+    let all = Model::ALL;
+    let many = Workload::parse("10000 x io 100").expect("valid");
+    // Ten thousand waits: only async overlaps them all; four threads would need 250 s.
+    let p = plan(&all, &many, 4, Ok(()));
+    assert_eq!(p.run, vec![Model::Async]);
+    assert_eq!(p.skipped.len(), 4);
+    assert_eq!(
+        p.skipped[0],
+        "sequential skipped: this workload would take at least 1000.0 s under it (the limit is 120.0 s)."
+    );
+    assert!(p.skipped[1].starts_with("gil skipped") && p.skipped[1].contains("250.0 s"));
+
+    let small = Workload::parse("io 10").expect("valid");
+    let p = plan(
+        &all,
+        &small,
+        2,
+        Err("this page is not cross-origin isolated"),
+    );
+    assert_eq!(
+        p.run,
+        vec![Model::Sequential, Model::Async, Model::Processes]
+    );
+    assert_eq!(
+        p.skipped,
+        vec![
+            "gil is unavailable here: this page is not cross-origin isolated.".to_string(),
+            "threads is unavailable here: this page is not cross-origin isolated.".to_string(),
+        ]
+    );
+    assert_eq!(MAX_MODEL_MS, 120_000);
+}
+
+#[test]
+fn the_verdict_names_the_fastest_model_and_why() {
+    let rs = [
+        result(Model::Sequential, 1600.0, Some(1.0)),
+        result(Model::Async, 205.0, Some(7.8)),
+        result(Model::Gil, 400.0, Some(4.0)),
+    ];
+    assert_eq!(
+        verdict(&rs, true),
+        "async finished 7.8× faster than sequential: its waits overlapped on one thread."
+    );
+    let flat = [
+        result(Model::Sequential, 800.0, Some(1.0)),
+        result(Model::Gil, 820.0, Some(0.98)),
+    ];
+    assert!(verdict(&flat, true).starts_with("No model beat sequential"));
+    assert!(verdict(&rs, false).ends_with("Warning: the models' checksums differ."));
+    assert_eq!(
+        verdict(&[result(Model::Threads, 1250.0, None)], true),
+        "threads finished in 1.25 s."
+    );
+    assert_eq!(verdict(&[], true), "");
+}
+
+#[test]
+fn agreement_says_whether_the_same_work_was_done() {
+    let rs = [
+        result(Model::Sequential, 1.0, None),
+        result(Model::Async, 1.0, None),
+    ];
+    assert!(agreement(&rs, true)
+        .starts_with("All 2 models computed the same checksum, 00000000000000aa"));
+    assert!(agreement(&rs, false).starts_with("The checksums differ"));
+    assert_eq!(agreement(&[], true), "");
+}
