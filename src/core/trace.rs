@@ -44,11 +44,6 @@ impl Model {
         matches!(self, Model::Gil | Model::Threads)
     }
 
-    /// Whether the model uses the `workers` setting.
-    pub fn uses_workers(self) -> bool {
-        matches!(self, Model::Gil | Model::Threads | Model::Processes)
-    }
-
     /// The Python program this model stands for.
     pub fn python(self) -> &'static str {
         match self {

@@ -611,14 +611,6 @@ impl Preset {
         Preset::ALL.into_iter().find(|p| p.id() == id)
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Preset::Io => "I/O-bound: 8 downloads",
-            Preset::Cpu => "CPU-bound: 8 computations",
-            Preset::Mixed => "Mixed: fetch, parse, store",
-        }
-    }
-
     /// The preset in the workload language.
     pub fn text(self) -> &'static str {
         match self {
