@@ -373,3 +373,18 @@ fn an_error_points_at_its_word_in_the_text() {
         "wait"
     );
 }
+
+#[test]
+fn a_model_without_cpu_work_uses_zero_not_negative_zero() {
+    let t = ModelTrace {
+        model: Model::Async,
+        lanes: 2,
+        start: 0.0,
+        end: 100.0,
+        checksum: 0,
+        spans: vec![span(1, SpanState::Io, 0.0, 100.0)],
+    };
+    let r = &results(&[t])[0];
+    assert!(r.cpu_ms.is_sign_positive() && r.cpu_ms == 0.0);
+    assert_eq!(format!("{:.0}%", r.utilisation * 100.0), "0%");
+}

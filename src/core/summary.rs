@@ -97,6 +97,10 @@ pub fn verdict(results: &[ModelResult], agree: bool) -> String {
 
 /// One sentence on the checksums.
 pub fn agreement(results: &[ModelResult], agree: bool) -> String {
+    if !results.is_empty() && results.iter().all(|r| r.cpu_ms == 0.0) {
+        return "This workload has no CPU steps, so there is no computation to checksum."
+            .to_string();
+    }
     match results {
         [] => String::new(),
         [one] => format!("Checksum {}: the work really was done.", one.checksum),

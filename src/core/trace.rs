@@ -188,11 +188,11 @@ impl ModelTrace {
 
     /// Total time spent in `state`, over all lanes.
     pub fn time_in(&self, state: SpanState) -> f64 {
+        // A fold from +0.0: `sum()` of no f64 values is -0.0, which prints as "-0".
         self.spans
             .iter()
             .filter(|s| s.state == state)
-            .map(Span::duration)
-            .sum()
+            .fold(0.0, |total, s| total + s.duration())
     }
 
     /// The largest number of `state` spans in progress at one instant.

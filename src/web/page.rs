@@ -1359,11 +1359,16 @@ impl App {
                 format!("{:.0}%", r.utilisation * 100.0),
                 ms_or_dash(r.lock_wait_ms),
                 ms_or_dash(r.spawn_ms + r.copy_ms),
-                format!(
-                    "{} {}",
-                    &r.checksum[..8],
-                    if agree { "✓" } else { "✗ differs" }
-                ),
+                if r.cpu_ms == 0.0 {
+                    // No computation, nothing to check.
+                    "– ".to_string()
+                } else {
+                    format!(
+                        "{} {}",
+                        &r.checksum[..8],
+                        if agree { "✓" } else { "✗ differs" }
+                    )
+                },
             ];
             for (i, c) in cells.iter().enumerate() {
                 if let Ok(td) = self.doc.create_element(if i == 0 { "th" } else { "td" }) {
