@@ -103,6 +103,27 @@ for (let i = 0; i < REPEATS; i++) {
 }
 row('async, 10,000 concurrent io 100: wall (median)', `${median(many).toFixed(0)} ms`, '<= 150 ms', median(many) <= 150 ? 'yes' : 'NO');
 
+// Drawing 10,000 spans: time per redraw while zooming in and out (each click redraws every panel).
+{
+  const p = await run('?workload=10000+x+io+100&models=async&run=1');
+  const perRedraw = await p.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    await frame();
+    const times = [];
+    for (let i = 0; i < 20; i++) {
+      const before = document.getElementById('panels').dataset.view;
+      const t = performance.now();
+      document.getElementById(i % 2 ? 'zoom-out' : 'zoom-in').click();
+      while (document.getElementById('panels').dataset.view === before) await frame();
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return times[times.length >> 1];
+  });
+  await p.close();
+  row('zoom with 10,000 spans on screen: click to redrawn frame (median of 20)', `${perRedraw.toFixed(1)} ms`, '< 20 ms (50 fps)', perRedraw < 20 ? 'yes' : 'NO');
+}
+
 // 5. The page: size, first paint, time until ready, frame rate while the CPU preset runs, and
 // how close a calibrated `cpu 100` step comes to 100 ms.
 const { statSync } = await import('node:fs');

@@ -503,6 +503,11 @@ impl Timeline {
                     Some((_, p)) => ctx.set_fill_style_canvas_pattern(p),
                     None => ctx.set_fill_style_str(state_colour(state)),
                 }
+                // Level of detail: per row, the interval already painted in this state. A span
+                // that would add less than half a pixel to it is skipped, so thousands of
+                // overlapping waits in a shared row, or sub-pixel GIL turns, cost one rect each
+                // pixel rather than one each span.
+                let mut painted = vec![(f64::NEG_INFINITY, f64::NEG_INFINITY); rows as usize];
                 for s in trace.spans.iter().filter(|s| s.state == state) {
                     let start = s.start - origin;
                     let mut end = s.end - origin;
@@ -520,6 +525,15 @@ impl Timeline {
                     let x1 = GUTTER + scale.x(end);
                     // 1 px gap between touching spans of a lane keeps them countable.
                     let w = (x1 - x0 - 1.0).max(1.0);
+                    let (p0, p1) = &mut painted[row as usize];
+                    if x0 >= *p0 && x0 + w <= *p1 + 0.5 {
+                        continue;
+                    }
+                    if x0 <= *p1 + 0.5 && x0 >= *p0 {
+                        *p1 = p1.max(x0 + w);
+                    } else {
+                        (*p0, *p1) = (x0, x0 + w);
+                    }
                     ctx.fill_rect(x0, AXIS_H + f64::from(row) * ROW_H + 3.0, w, ROW_H - 6.0);
                 }
             }
