@@ -205,6 +205,24 @@ fn bad_url_values_give_notices_and_safe_defaults() {
     assert_eq!(s.text(), "io%2");
 }
 
+/// A model's trace with `lanes`, running over `(start, end)`.
+fn model_trace(
+    model: Model,
+    lanes: u32,
+    (start, end): (f64, f64),
+    checksum: u64,
+    spans: Vec<Span>,
+) -> ModelTrace {
+    ModelTrace {
+        model,
+        lanes,
+        start,
+        end,
+        checksum,
+        spans,
+    }
+}
+
 fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
     Span {
         lane,
@@ -218,28 +236,26 @@ fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
 
 #[test]
 fn results_and_overlap_measures() {
-    let seq = ModelTrace {
-        model: Model::Sequential,
-        lanes: 1,
-        start: 0.0,
-        end: 100.0,
-        checksum: 7,
-        spans: vec![
+    let seq = model_trace(
+        Model::Sequential,
+        1,
+        (0.0, 100.0),
+        7,
+        vec![
             span(0, SpanState::Cpu, 0.0, 50.0),
             span(0, SpanState::Cpu, 50.0, 100.0),
         ],
-    };
-    let par = ModelTrace {
-        model: Model::Threads,
-        lanes: 2,
-        start: 0.0,
-        end: 50.0,
-        checksum: 7,
-        spans: vec![
+    );
+    let par = model_trace(
+        Model::Threads,
+        2,
+        (0.0, 50.0),
+        7,
+        vec![
             span(0, SpanState::Cpu, 0.0, 50.0),
             span(1, SpanState::Cpu, 0.0, 50.0),
         ],
-    };
+    );
     assert_eq!(
         seq.max_concurrent(SpanState::Cpu),
         1,
@@ -258,14 +274,13 @@ fn results_and_overlap_measures() {
 
 #[test]
 fn chrome_trace_has_names_lanes_and_microseconds() {
-    let t = ModelTrace {
-        model: Model::Gil,
-        lanes: 2,
-        start: 1000.0,
-        end: 1010.0,
-        checksum: 1,
-        spans: vec![span(1, SpanState::LockWait, 1002.0, 1003.5)],
-    };
+    let t = model_trace(
+        Model::Gil,
+        2,
+        (1000.0, 1010.0),
+        1,
+        vec![span(1, SpanState::LockWait, 1002.0, 1003.5)],
+    );
     let json = chrome_trace(
         std::slice::from_ref(&t),
         &results(std::slice::from_ref(&t)),
@@ -305,17 +320,16 @@ fn time_scale_and_ticks() {
 
 #[test]
 fn results_csv_has_a_header_and_a_row_per_model() {
-    let t = ModelTrace {
-        model: Model::Async,
-        lanes: 2,
-        start: 0.0,
-        end: 40.0,
-        checksum: 255,
-        spans: vec![
+    let t = model_trace(
+        Model::Async,
+        2,
+        (0.0, 40.0),
+        255,
+        vec![
             span(0, SpanState::Cpu, 0.0, 10.0),
             span(1, SpanState::Io, 0.0, 30.0),
         ],
-    };
+    );
     let csv = conpar::core::export::results_csv(&results(std::slice::from_ref(&t)));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2);
@@ -330,19 +344,23 @@ fn results_csv_has_a_header_and_a_row_per_model() {
 
 #[test]
 fn timeline_svg_draws_every_span_with_its_state() {
-    let t = ModelTrace {
-        model: Model::Gil,
-        lanes: 2,
-        start: 100.0,
-        end: 150.0,
-        checksum: 1,
-        spans: vec![
+    let t = model_trace(
+        Model::Gil,
+        2,
+        (100.0, 150.0),
+        1,
+        vec![
             span(0, SpanState::Cpu, 100.0, 120.0),
             span(1, SpanState::LockWait, 100.0, 120.0),
             span(1, SpanState::Cpu, 120.0, 150.0),
         ],
-    };
-    let svg = conpar::core::export::timeline_svg(&[t], 10, 800.0);
+    );
+    let drawn = conpar::core::export::timeline_svg(&[t], 10, 800.0);
+    assert_eq!(drawn.width, 800.0);
+    // Two lanes of 18 px under a 22 px heading, an 18 px axis and a 10 px gap.
+    assert_eq!(drawn.height, 18.0 + 22.0 + 2.0 * 18.0 + 10.0);
+    assert!(drawn.text.contains(&format!("height=\"{}\"", drawn.height)));
+    let svg = drawn.text;
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.trim_end().ends_with("</svg>"));
     assert_eq!(svg.matches("<rect class=\"cpu\"").count(), 2);
@@ -376,14 +394,13 @@ fn an_error_points_at_its_word_in_the_text() {
 
 #[test]
 fn a_model_without_cpu_work_uses_zero_not_negative_zero() {
-    let t = ModelTrace {
-        model: Model::Async,
-        lanes: 2,
-        start: 0.0,
-        end: 100.0,
-        checksum: 0,
-        spans: vec![span(1, SpanState::Io, 0.0, 100.0)],
-    };
+    let t = model_trace(
+        Model::Async,
+        2,
+        (0.0, 100.0),
+        0,
+        vec![span(1, SpanState::Io, 0.0, 100.0)],
+    );
     let r = &results(&[t])[0];
     assert!(r.cpu_ms.is_sign_positive() && r.cpu_ms == 0.0);
     assert_eq!(format!("{:.0}%", r.utilisation * 100.0), "0%");

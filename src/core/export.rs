@@ -93,9 +93,16 @@ fn xml(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A drawn SVG document and its size in CSS pixels.
+pub struct Svg {
+    pub text: String,
+    pub width: f64,
+    pub height: f64,
+}
+
 /// The timeline as a standalone SVG: a panel per model on one time axis, the same colours and
 /// patterns as the page, lanes capped at `max_rows` (the last row gathers the rest).
-pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> String {
+pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> Svg {
     use super::layout::{format_ms, TimeScale};
     use super::trace::SpanState;
     const ROW: f64 = 18.0;
@@ -115,10 +122,21 @@ pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> String 
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"11\">\n"
     );
     s.push_str("<title>conpar timeline</title>\n<defs>\n");
-    s.push_str("<pattern id=\"p-io\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#56B4E9\"/><path d=\"M0 8L8 0M-4 4L4 -4M4 12L12 4\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/></pattern>\n");
-    s.push_str("<pattern id=\"p-lock-wait\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#D55E00\"/><path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/></pattern>\n");
-    s.push_str("<pattern id=\"p-spawn\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#999999\"/><rect x=\"1\" y=\"1\" width=\"2\" height=\"2\" fill=\"#fff\" fill-opacity=\"0.65\"/><rect x=\"5\" y=\"5\" width=\"2\" height=\"2\" fill=\"#fff\" fill-opacity=\"0.65\"/></pattern>\n");
-    s.push_str("<pattern id=\"p-copy\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#CC79A7\"/><rect x=\"1\" width=\"2\" height=\"8\" fill=\"#fff\" fill-opacity=\"0.65\"/><rect x=\"5\" width=\"2\" height=\"8\" fill=\"#fff\" fill-opacity=\"0.65\"/></pattern>\n");
+    for state in SpanState::ALL {
+        // The same shapes as the page's canvas tiles, over the state's colour.
+        let overlay = match state {
+            SpanState::Cpu => continue,
+            SpanState::Io => "<path d=\"M0 8L8 0M-4 4L4 -4M4 12L12 4\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/>",
+            SpanState::LockWait => "<path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/>",
+            SpanState::Spawn => "<rect x=\"1\" y=\"1\" width=\"2\" height=\"2\" fill=\"#fff\" fill-opacity=\"0.65\"/><rect x=\"5\" y=\"5\" width=\"2\" height=\"2\" fill=\"#fff\" fill-opacity=\"0.65\"/>",
+            SpanState::Copy => "<rect x=\"1\" width=\"2\" height=\"8\" fill=\"#fff\" fill-opacity=\"0.65\"/><rect x=\"5\" width=\"2\" height=\"8\" fill=\"#fff\" fill-opacity=\"0.65\"/>",
+        };
+        s.push_str(&format!(
+            "<pattern id=\"p-{}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"{}\"/>{overlay}</pattern>\n",
+            state.id(),
+            state.colour()
+        ));
+    }
     s.push_str("</defs>\n");
     s.push_str(&format!(
         "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n"
@@ -159,7 +177,7 @@ pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> String 
             let x0 = GUTTER + scale.x(span.start - t.start);
             let x1 = GUTTER + scale.x(span.end - t.start);
             let fill = match span.state {
-                SpanState::Cpu => "#0072B2".to_string(),
+                SpanState::Cpu => span.state.colour().to_string(),
                 other => format!("url(#p-{})", other.id()),
             };
             s.push_str(&format!(
@@ -174,5 +192,9 @@ pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> String 
         y += f64::from(rows) * ROW + GAP;
     }
     s.push_str("</svg>\n");
-    s
+    Svg {
+        text: s,
+        width,
+        height,
+    }
 }

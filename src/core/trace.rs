@@ -44,6 +44,17 @@ impl Model {
         matches!(self, Model::Gil | Model::Threads)
     }
 
+    /// What the model stands for, in one or two sentences (shown beside its panel).
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Model::Sequential => "A plain loop: one task after another on one worker. Every wait and every computation adds up: the baseline for speedups.",
+            Model::Async => "One thread runs an event loop. Awaiting I/O (here a timer) lets other tasks run, so waits overlap; computing blocks the loop, so CPU work never does.",
+            Model::Gil => "Real threads, but only the holder of the global interpreter lock runs Python code. A waiting thread asks for it after the switch interval (5 ms by default); blocking I/O releases it. Waits overlap, computing does not.",
+            Model::Threads => "Threads with no GIL (python3.13t; Java and Rust never had one) share memory and compute on several cores at once. Here: Web Workers on one shared WebAssembly memory.",
+            Model::Processes => "Separate interpreters with separate memory compute in parallel, but each must be started and every argument and result is copied (pickled). Here: workers with their own wasm instance, data sent by postMessage.",
+        }
+    }
+
     /// The Python program this model stands for.
     pub fn python(self) -> &'static str {
         match self {
@@ -99,6 +110,19 @@ impl SpanState {
 
     pub fn code(self) -> u8 {
         self as u8
+    }
+
+    /// The state's colour, from the Okabe–Ito palette (distinguishable with the common
+    /// colour-vision deficiencies); every state but `cpu` also has a pattern, drawn by the
+    /// timeline and the SVG export alike.
+    pub fn colour(self) -> &'static str {
+        match self {
+            SpanState::Cpu => "#0072B2",
+            SpanState::Io => "#56B4E9",
+            SpanState::LockWait => "#D55E00",
+            SpanState::Spawn => "#999999",
+            SpanState::Copy => "#CC79A7",
+        }
     }
 
     pub fn from_code(code: u8) -> Option<SpanState> {

@@ -886,7 +886,9 @@ impl App {
                     &json.to_string(),
                 )
             }
-            "svg" => super::share::download_text("conpar-timeline.svg", "image/svg+xml", &svg()),
+            "svg" => {
+                super::share::download_text("conpar-timeline.svg", "image/svg+xml", &svg().text)
+            }
             "csv" => super::share::download_text(
                 "conpar-results.csv",
                 "text/csv",
@@ -900,17 +902,8 @@ impl App {
             },
             "png" => {
                 let svg = svg();
-                let height = svg
-                    .split("height=\"")
-                    .nth(1)
-                    .and_then(|h| h.split('"').next())
-                    .and_then(|h| h.parse::<f64>().ok())
-                    .unwrap_or(600.0);
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) =
-                        super::share::download_png("conpar-timeline.png", &svg, 1000.0, height)
-                            .await
-                    {
+                    if let Err(e) = super::share::download_png("conpar-timeline.png", &svg).await {
                         with_app(|app| {
                             app.show_notices(&[format!("The PNG could not be made: {e:?}")])
                         });

@@ -143,11 +143,13 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> 
 ///
 /// # Errors
 /// When the image cannot be decoded or encoded.
-pub async fn download_png(name: &str, svg: &str, width: f64, height: f64) -> Result<(), JsValue> {
+pub async fn download_png(name: &str, svg: &crate::core::export::Svg) -> Result<(), JsValue> {
+    let (width, height) = (svg.width, svg.height);
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
-    let url = Url::create_object_url_with_blob(&blob(&JsValue::from_str(svg), "image/svg+xml")?)?;
+    let url =
+        Url::create_object_url_with_blob(&blob(&JsValue::from_str(&svg.text), "image/svg+xml")?)?;
     let img = HtmlImageElement::new()?;
     img.set_src(&url);
     let decoded = JsFuture::from(img.decode()).await;

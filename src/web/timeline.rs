@@ -92,17 +92,6 @@ pub fn longest(traces: &[LiveTrace], now: f64) -> f64 {
     traces.iter().map(|t| t.extent(now)).fold(1.0, f64::max)
 }
 
-/// What each model stands for, in one or two sentences.
-pub fn explanation(model: Model) -> &'static str {
-    match model {
-        Model::Sequential => "A plain loop: one task after another on one worker. Every wait and every computation adds up: the baseline for speedups.",
-        Model::Async => "One thread runs an event loop. Awaiting I/O (here a timer) lets other tasks run, so waits overlap; computing blocks the loop, so CPU work never does.",
-        Model::Gil => "Real threads, but only the holder of the global interpreter lock runs Python code. A waiting thread asks for it after the switch interval (5 ms by default); blocking I/O releases it. Waits overlap, computing does not.",
-        Model::Threads => "Threads with no GIL (python3.13t; Java and Rust never had one) share memory and compute on several cores at once. Here: Web Workers on one shared WebAssembly memory.",
-        Model::Processes => "Separate interpreters with separate memory compute in parallel, but each must be started and every argument and result is copied (pickled). Here: workers with their own wasm instance, data sent by postMessage.",
-    }
-}
-
 struct Palette {
     background: &'static str,
     text: &'static str,
@@ -126,17 +115,6 @@ const DARK: Palette = Palette {
     cursor: "#f0a030",
 };
 
-/// Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
-pub fn state_colour(state: SpanState) -> &'static str {
-    match state {
-        SpanState::Cpu => "#0072B2",
-        SpanState::Io => "#56B4E9",
-        SpanState::LockWait => "#D55E00",
-        SpanState::Spawn => "#999999",
-        SpanState::Copy => "#CC79A7",
-    }
-}
-
 /// A small tile with the state's colour and its own pattern.
 fn make_pattern(
     doc: &Document,
@@ -147,7 +125,7 @@ fn make_pattern(
     tile.set_width(8);
     tile.set_height(8);
     let t: CanvasRenderingContext2d = tile.get_context("2d")?.ok_or("no 2d context")?.dyn_into()?;
-    t.set_fill_style_str(state_colour(state));
+    t.set_fill_style_str(state.colour());
     t.fill_rect(0.0, 0.0, 8.0, 8.0);
     t.set_stroke_style_str("rgba(255,255,255,0.6)");
     t.set_fill_style_str("rgba(255,255,255,0.65)");
@@ -281,7 +259,7 @@ impl Timeline {
             stat.set_text_content(Some("waiting"));
             let explain = self.doc.create_element("p")?;
             explain.set_class_name("explain");
-            explain.set_text_content(Some(explanation(model)));
+            explain.set_text_content(Some(model.explanation()));
             head.append_child(&title)?;
             head.append_child(&stat)?;
             head.append_child(&explain)?;
@@ -501,7 +479,7 @@ impl Timeline {
             for state in SpanState::ALL {
                 match panel.patterns.iter().find(|(s, _)| *s == state) {
                     Some((_, p)) => ctx.set_fill_style_canvas_pattern(p),
-                    None => ctx.set_fill_style_str(state_colour(state)),
+                    None => ctx.set_fill_style_str(state.colour()),
                 }
                 // Level of detail: per row, the interval already painted in this state. A span
                 // that would add less than half a pixel to it is skipped, so thousands of
@@ -543,7 +521,7 @@ impl Timeline {
                 for s in &trace.open {
                     match panel.patterns.iter().find(|(st, _)| *st == s.state) {
                         Some((_, p)) => ctx.set_fill_style_canvas_pattern(p),
-                        None => ctx.set_fill_style_str(state_colour(s.state)),
+                        None => ctx.set_fill_style_str(s.state.colour()),
                     }
                     let row = s.lane.min(rows - 1);
                     let x0 = GUTTER + scale.x(s.start - origin);
