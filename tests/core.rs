@@ -405,3 +405,19 @@ fn a_model_without_cpu_work_uses_zero_not_negative_zero() {
     assert!(r.cpu_ms.is_sign_positive() && r.cpu_ms == 0.0);
     assert_eq!(format!("{:.0}%", r.utilisation * 100.0), "0%");
 }
+
+#[test]
+fn calibration_ignores_samples_that_measured_nothing() {
+    let mut calls = 0;
+    // 1,000 rounds per ms, but every sample after the doubling reads 0 ms (the work was not done).
+    let c = Calibration::measure(|rounds| {
+        calls += 1;
+        let ms = rounds as f64 / 1000.0;
+        if ms >= Calibration::MIN_SAMPLE_MS && calls > 2 {
+            0.0
+        } else {
+            ms
+        }
+    });
+    assert_eq!(c.rounds_per_ms, 1000);
+}

@@ -2,7 +2,6 @@
 //! (blocking waits are allowed there, as in conpar's own workers).
 #![cfg(target_arch = "wasm32")]
 
-use conpar::core::kernel::Calibration;
 use conpar::core::trace::{Model, ModelTrace, SpanState};
 use conpar::core::workload::Workload;
 use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig};
@@ -32,11 +31,7 @@ async fn pool() {
 }
 
 fn config(workers: u32) -> RunConfig {
-    let calibration = Calibration::measure(|rounds| {
-        let start = PerfClock.now();
-        std::hint::black_box(conpar::core::kernel::run_rounds(1, rounds));
-        PerfClock.now() - start
-    });
+    let calibration = conpar::engine::calibrate(&PerfClock);
     RunConfig {
         calibration,
         seed: 7,
@@ -196,4 +191,26 @@ async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
         p.checksum, seq.checksum.0,
         "processes computed a different checksum"
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_calibrated_cpu_step_lasts_about_its_milliseconds() {
+    pool().await;
+    let tasks = Workload::parse("3 x cpu 100").expect("valid").tasks();
+    let cfg = config(1);
+    let rec = Recorder::new();
+    let t = trace(
+        Model::Sequential,
+        pool::run(Model::Sequential, &tasks, &cfg, &PerfClock, &rec).expect("runs"),
+        &rec,
+    );
+    // Loose on purpose (a shared machine): this catches a calibration that is wrong by a factor,
+    // not a few percent of noise.
+    for s in &t.spans {
+        assert!(
+            (40.0..400.0).contains(&s.duration()),
+            "cpu 100 lasted {} ms",
+            s.duration()
+        );
+    }
 }

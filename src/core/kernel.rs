@@ -98,6 +98,9 @@ impl Calibration {
     /// Calibrates with `measure(rounds) -> elapsed ms`: doubles the rounds until one sample
     /// lasts [`Self::MIN_SAMPLE_MS`], then takes the fastest of [`Self::SAMPLES`] samples of that size
     /// (the fastest is the least disturbed by other load on a shared machine).
+    ///
+    /// A sample of zero or less cannot be a measurement (a coarse clock, or work the compiler
+    /// removed); it is ignored rather than allowed to set an absurd calibration.
     pub fn measure(mut measure: impl FnMut(u64) -> f64) -> Calibration {
         let mut rounds: u64 = 1 << 14;
         let mut elapsed = measure(rounds);
@@ -107,7 +110,10 @@ impl Calibration {
         }
         let mut best = elapsed;
         for _ in 0..Self::SAMPLES - 1 {
-            best = best.min(measure(rounds));
+            let sample = measure(rounds);
+            if sample > 0.0 {
+                best = best.min(sample);
+            }
         }
         Self::from_sample(rounds, best)
     }

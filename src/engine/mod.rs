@@ -113,6 +113,23 @@ impl Recorder {
     }
 }
 
+/// Calibrates the kernel on the calling thread, timed by `clock`, so that `cpu 50` lasts about
+/// 50 ms here. Every model of a run then uses this one calibration, so their checksums agree.
+pub fn calibrate(clock: &dyn Clock) -> Calibration {
+    Calibration::measure(|rounds| {
+        let start = clock.now();
+        // Opaque inputs, not just an observed result: the kernel is pure, and `measure` calls
+        // this with the same `rounds` several times, so without them the compiler may compute it
+        // once and every later sample measures nothing (seen in the wasm build: a sample of
+        // 0 ms and a calibration 40 times too high).
+        std::hint::black_box(kernel::run_rounds(
+            std::hint::black_box(1),
+            std::hint::black_box(rounds),
+        ));
+        clock.now() - start
+    })
+}
+
 /// The fixed inputs of a run that every model shares.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunConfig {

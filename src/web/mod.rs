@@ -129,7 +129,11 @@ pub fn kernel_rounds(state: u32, rounds: f64) -> u32 {
 #[wasm_bindgen(js_name = benchKernel)]
 pub fn bench_kernel(rounds: f64) -> f64 {
     let start = PerfClock.now();
-    std::hint::black_box(crate::core::kernel::run_rounds(1, rounds.max(0.0) as u64));
+    let rounds = std::hint::black_box(rounds.max(0.0) as u64);
+    std::hint::black_box(crate::core::kernel::run_rounds(
+        std::hint::black_box(1),
+        rounds,
+    ));
     PerfClock.now() - start
 }
 

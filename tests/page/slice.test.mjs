@@ -65,6 +65,10 @@ test('CPU slice: sequential and threads run on workers, agree, and the page keep
   assert.ok(seq.length >= 8 && thr.length >= 8, 'every CPU step is a span');
   assert.ok([...seq, ...thr].every((e) => e.cat === 'cpu' && e.name === 'cpu' && e.dur > 0 && typeof e.args.task === 'number'));
   assert.equal(maxConcurrent(seq, 'cpu'), 1, 'sequential overlapped two spans');
+  // The calibration: each `cpu 100` step lasts about 100 ms. Loose on purpose (a shared
+  // machine); it catches a calibration that is off by a factor, as one once was in the release
+  // build only.
+  for (const e of seq) assert.ok(e.dur > 40_000 && e.dur < 400_000, `a cpu 100 step lasted ${e.dur / 1000} ms`);
   assert.equal(maxConcurrent(thr, 'cpu'), 2, 'threads never computed on two workers at once');
   assert.deepEqual([...new Set(thr.map((e) => e.tid))].sort(), [0, 1]);
   const names = t.traceEvents.filter((e) => e.name === 'thread_name' && e.ph === 'M');
