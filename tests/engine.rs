@@ -23,13 +23,7 @@ fn config(workers: u32) -> RunConfig {
 
 fn calibration() -> Calibration {
     static CAL: std::sync::OnceLock<Calibration> = std::sync::OnceLock::new();
-    *CAL.get_or_init(|| {
-        Calibration::measure(|rounds| {
-            let t = std::time::Instant::now();
-            std::hint::black_box(conpar::core::kernel::run_rounds(1, rounds));
-            t.elapsed().as_secs_f64() * 1000.0
-        })
-    })
+    *CAL.get_or_init(|| conpar::engine::calibrate(&SystemClock))
 }
 
 fn trace(model: Model, outcome: Outcome, recorder: &Recorder) -> ModelTrace {

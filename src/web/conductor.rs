@@ -4,10 +4,10 @@
 use super::messages::{self, ModelDone, Ready, RunRequest};
 use super::timers::LoopTimers;
 use super::{process, sleep_ms, PerfClock};
-use crate::core::kernel::{self, Calibration};
-use crate::core::trace::{spans_to_flat, Model};
+use crate::core::kernel::Calibration;
+use crate::core::trace::{spans_to_flat, Model, Span};
 use crate::core::workload::{Task, Workload};
-use crate::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig};
+use crate::engine::{asyncio, pool, Outcome, Recorder, RunConfig};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -33,8 +33,6 @@ struct Conductor {
 }
 
 thread_local! {
-    /// The open spans last sent to the page.
-    static LAST_OPEN: RefCell<Vec<crate::core::trace::Span>> = const { RefCell::new(Vec::new()) };
     static CONDUCTOR: RefCell<Option<Rc<Conductor>>> = const { RefCell::new(None) };
 }
 
@@ -65,17 +63,6 @@ pub fn start(config: JsValue) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn calibrate() -> Calibration {
-    Calibration::measure(|rounds| {
-        let clock = PerfClock;
-        let start = clock.now();
-        let out = kernel::run_rounds(1, rounds);
-        // Keep the result observable so the loop cannot be optimised away.
-        std::hint::black_box(out);
-        clock.now() - start
-    })
-}
-
 async fn init(wanted: u32) -> Result<(), JsValue> {
     let isolated = super::cross_origin_isolated();
     let mut pool_error = None;
@@ -93,7 +80,7 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
     // Let the just-started pool workers and the page's own loading settle first: calibrating
     // while they compete for the cores would make every later `cpu` step too short.
     sleep_ms(CALIBRATION_DELAY_MS).await;
-    let calibration = calibrate();
+    let calibration = crate::engine::calibrate(&PerfClock);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
         let data = event.data();
         if messages::kind_of(&data).as_deref() == Some("run") {
@@ -124,30 +111,43 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn post_spans(run: u32, model: Model, recorder: &Recorder) {
-    let spans = recorder.drain();
-    let open = recorder.open_spans();
-    // Only what changed: each message makes the page redraw, and redrawing every frame takes
-    // CPU from the very workers being measured (see BENCHMARKS.md).
-    let open_changed = LAST_OPEN.with(|last| {
-        let mut last = last.borrow_mut();
-        let changed = *last != open;
-        if changed {
-            last.clone_from(&open);
+/// Sends one model's spans to the page: those recorded since the last flush, and the lanes'
+/// open spans when they changed. Only what changed: each message makes the page redraw, and
+/// redrawing takes CPU from the very workers being measured (see BENCHMARKS.md).
+struct SpanStream {
+    run: u32,
+    model: Model,
+    recorder: Arc<Recorder>,
+    last_open: RefCell<Vec<Span>>,
+}
+
+impl SpanStream {
+    fn new(run: u32, model: Model) -> SpanStream {
+        SpanStream {
+            run,
+            model,
+            recorder: Arc::new(Recorder::new()),
+            last_open: RefCell::new(Vec::new()),
         }
-        changed
-    });
-    if spans.is_empty() && !open_changed {
-        return;
     }
-    let o = messages::object("spans");
-    messages::set(&o, "run", &JsValue::from(run));
-    messages::set(&o, "model", &JsValue::from_str(model.id()));
-    let flat = spans_to_flat(&spans);
-    messages::set(&o, "spans", &js_sys::Float64Array::from(flat.as_slice()));
-    let flat = spans_to_flat(&open);
-    messages::set(&o, "open", &js_sys::Float64Array::from(flat.as_slice()));
-    post(&o);
+
+    fn flush(&self) {
+        let spans = self.recorder.drain();
+        let open = self.recorder.open_spans();
+        let open_changed = *self.last_open.borrow() != open;
+        if spans.is_empty() && !open_changed {
+            return;
+        }
+        let o = messages::object("spans");
+        messages::set(&o, "run", &JsValue::from(self.run));
+        messages::set(&o, "model", &JsValue::from_str(self.model.id()));
+        let flat = spans_to_flat(&spans);
+        messages::set(&o, "spans", &js_sys::Float64Array::from(flat.as_slice()));
+        let flat = spans_to_flat(&open);
+        messages::set(&o, "open", &js_sys::Float64Array::from(flat.as_slice()));
+        post(&o);
+        *self.last_open.borrow_mut() = open;
+    }
 }
 
 async fn run(request: RunRequest) {
@@ -178,11 +178,12 @@ async fn run(request: RunRequest) {
         messages::set(&start, "run", &JsValue::from(request.run));
         messages::set(&start, "model", &JsValue::from_str(model.id()));
         post(&start);
-        let recorder = Arc::new(Recorder::new());
+        let stream = Rc::new(SpanStream::new(request.run, model));
+        let recorder = &stream.recorder;
         let outcome = match model {
             Model::Sequential if conductor.threads == 0 => {
                 // No pool: the plain loop runs right here (its spans arrive when it ends).
-                Ok(pool::run_here(&tasks, &config, &PerfClock, &recorder))
+                Ok(pool::run_here(&tasks, &config, &PerfClock, recorder))
             }
             Model::Sequential | Model::Gil | Model::Threads => {
                 if conductor.threads == 0 {
@@ -190,18 +191,24 @@ async fn run(request: RunRequest) {
                         "{model} needs a thread pool, and none could start here"
                     ))
                 } else {
-                    run_on_pool(request.run, model, tasks.clone(), config, recorder.clone()).await
+                    run_on_pool(&stream, tasks.clone(), config).await
                 }
             }
-            Model::Async => Ok(run_async(request.run, &tasks, &config, &recorder).await),
+            Model::Async => {
+                let pump = Pump::start(stream.clone());
+                let timers = LoopTimers::new();
+                let out = asyncio::run(&tasks, &config, &PerfClock, &timers, recorder).await;
+                pump.stop();
+                Ok(out)
+            }
             Model::Processes => {
-                let pump = Pump::start(request.run, model, recorder.clone());
-                let out = process::run(&tasks, &config, &recorder).await;
+                let pump = Pump::start(stream.clone());
+                let out = process::run(&tasks, &config, recorder).await;
                 pump.stop();
                 out
             }
         };
-        post_spans(request.run, model, &recorder);
+        stream.flush();
         let done = match outcome {
             Ok(o) => ModelDone {
                 run: request.run,
@@ -239,13 +246,13 @@ struct Pump {
 }
 
 impl Pump {
-    fn start(run: u32, model: Model, recorder: Arc<Recorder>) -> Pump {
+    fn start(stream: Rc<SpanStream>) -> Pump {
         let stopped = Rc::new(Cell::new(false));
         let flag = stopped.clone();
         spawn_local(async move {
             while !flag.get() {
                 sleep_ms(FLUSH_MS).await;
-                post_spans(run, model, &recorder);
+                stream.flush();
             }
         });
         Pump { stopped }
@@ -255,37 +262,24 @@ impl Pump {
     }
 }
 
-async fn run_async(
-    run: u32,
-    tasks: &[Task],
-    config: &RunConfig,
-    recorder: &Arc<Recorder>,
-) -> Outcome {
-    let pump = Pump::start(run, Model::Async, recorder.clone());
-    let outcome = asyncio::run(tasks, config, &PerfClock, &LoopTimers::new(), recorder).await;
-    pump.stop();
-    outcome
-}
-
 /// Runs a pool model on the rayon workers without blocking this thread: the pool does the
 /// work, this loop forwards spans until the result appears.
 async fn run_on_pool(
-    run: u32,
-    model: Model,
+    stream: &SpanStream,
     tasks: Arc<Vec<Task>>,
     config: RunConfig,
-    recorder: Arc<Recorder>,
 ) -> Result<Outcome, String> {
+    let model = stream.model;
     type Slot = Arc<Mutex<Option<Result<Outcome, pool::PoolError>>>>;
     let slot: Slot = Arc::new(Mutex::new(None));
-    let (slot_in, rec_in) = (slot.clone(), recorder.clone());
+    let (slot_in, rec_in) = (slot.clone(), stream.recorder.clone());
     rayon::spawn(move || {
         let result = pool::run(model, &tasks, &config, &PerfClock, &rec_in);
         *slot_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
     });
     loop {
         sleep_ms(FLUSH_MS).await;
-        post_spans(run, model, &recorder);
+        stream.flush();
         if let Some(result) = slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
             return result.map_err(|e| e.to_string());
         }

@@ -397,56 +397,72 @@ fn bind_share(doc: &Document) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The model of the timeline canvas an event happened on, and the point in its CSS pixels.
-fn canvas_point(e: &web_sys::Event) -> Option<(Model, f64, f64, web_sys::MouseEvent)> {
-    let target: Element = e.target()?.dyn_into().ok()?;
-    let model = Model::from_id(&target.get_attribute("data-model")?)?;
-    let mouse: web_sys::MouseEvent = e.clone().dyn_into().ok()?;
-    let rect = target.get_bounding_client_rect();
-    Some((
-        model,
-        f64::from(mouse.client_x()) - rect.left(),
-        f64::from(mouse.client_y()) - rect.top(),
-        mouse,
-    ))
+/// A pointer event on a panel's canvas: which model, the point in the canvas's CSS pixels, the
+/// point in the viewport (for the tooltip), and where the canvas's plot is.
+struct CanvasPoint {
+    model: Model,
+    x: f64,
+    y: f64,
+    client: (f64, f64),
+    plot_left: f64,
+    plot_width: f64,
+}
+
+impl CanvasPoint {
+    fn of(e: &web_sys::Event) -> Option<CanvasPoint> {
+        let target: Element = e.target()?.dyn_into().ok()?;
+        let model = Model::from_id(&target.get_attribute("data-model")?)?;
+        let mouse: web_sys::MouseEvent = e.clone().dyn_into().ok()?;
+        let rect = target.get_bounding_client_rect();
+        let client = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
+        let (plot_left, plot_width) = super::timeline::plot_area(rect.width());
+        Some(CanvasPoint {
+            model,
+            x: client.0 - rect.left(),
+            y: client.1 - rect.top(),
+            client,
+            plot_left,
+            plot_width,
+        })
+    }
+
+    /// Where the point is across the plot, from 0 (left) to 1 (right).
+    fn fraction(&self) -> f64 {
+        ((self.x - self.plot_left) / self.plot_width).clamp(0.0, 1.0)
+    }
 }
 
 fn bind_timeline(doc: &Document) -> Result<(), JsValue> {
     let panels: Element = by_id(doc, "panels")?;
     listen(&panels, "pointermove", |e| {
-        let Some((model, x, y, mouse)) = canvas_point(&e) else {
+        let Some(p) = CanvasPoint::of(&e) else {
             return;
         };
-        let page = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
-        with_app(|app| {
-            if let Some(last) = app.drag_x {
-                let width = f64::from(
-                    mouse
-                        .target()
-                        .and_then(|t| t.dyn_into::<Element>().ok())
-                        .map_or(600, |c| c.client_width()),
-                );
-                app.timeline.pan((last - x) / width.max(1.0));
-                app.drag_x = Some(x);
+        let dragged = with_app(|app| match app.drag_x {
+            Some(last) => {
+                app.timeline.pan((last - p.x) / p.plot_width);
+                app.drag_x = Some(p.x);
                 app.hide_tip();
-            } else {
-                app.on_hover(model, x, y, page.0, page.1);
+                true
+            }
+            None => {
+                app.on_hover(p.model, p.x, p.y, p.client);
+                false
             }
         });
-        if with_app(|app| app.drag_x.is_some()).unwrap_or(false) {
+        if dragged == Some(true) {
             request_frame();
         }
     })?;
     listen(&panels, "pointerdown", |e| {
-        let Some((model, x, y, mouse)) = canvas_point(&e) else {
+        let Some(p) = CanvasPoint::of(&e) else {
             return;
         };
-        let page = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
         with_app(|app| {
             // A tap shows the details; a drag on a zoomed timeline pans it.
-            app.on_hover(model, x, y, page.0, page.1);
+            app.on_hover(p.model, p.x, p.y, p.client);
             if app.timeline.view.zoom.is_some() {
-                app.drag_x = Some(x);
+                app.drag_x = Some(p.x);
             }
         });
     })?;
@@ -471,17 +487,13 @@ fn bind_timeline(doc: &Document) -> Result<(), JsValue> {
     let options = web_sys::AddEventListenerOptions::new();
     options.set_passive(false);
     let wheel = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
-        let Some((_, x, _, _)) = canvas_point(&e) else {
+        let Some(p) = CanvasPoint::of(&e) else {
             return;
         };
         let Some(w) = e.dyn_ref::<web_sys::WheelEvent>() else {
             return;
         };
-        let width = e
-            .target()
-            .and_then(|t| t.dyn_into::<Element>().ok())
-            .map_or(600.0, |c| f64::from(c.client_width()));
-        let centre = ((x - 78.0) / (width - 86.0).max(1.0)).clamp(0.0, 1.0);
+        let centre = p.fraction();
         if w.ctrl_key() || w.meta_key() {
             e.prevent_default();
             with_app(|app| {
@@ -496,7 +508,7 @@ fn bind_timeline(doc: &Document) -> Result<(), JsValue> {
             } else {
                 w.delta_y()
             };
-            with_app(|app| app.timeline.pan(delta / width.max(1.0)));
+            with_app(|app| app.timeline.pan(delta / p.plot_width));
             request_frame();
         }
     });
@@ -1472,7 +1484,7 @@ impl App {
     }
 
     /// Shows the span under the pointer in the tooltip.
-    fn on_hover(&mut self, model: Model, x: f64, y: f64, client_x: f64, client_y: f64) {
+    fn on_hover(&mut self, model: Model, x: f64, y: f64, (client_x, client_y): (f64, f64)) {
         let hit = self.timeline.hit(self.traces(), model, x, y, Self::now());
         let Ok(tip) = by_id::<HtmlElement>(&self.doc, "tip") else {
             return;

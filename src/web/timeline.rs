@@ -87,6 +87,15 @@ impl LiveTrace {
     }
 }
 
+/// Where the plot sits in a panel canvas `css_width` CSS pixels wide: its left edge and its
+/// width (lane labels take the left, a small margin the right).
+pub fn plot_area(css_width: f64) -> (f64, f64) {
+    (
+        GUTTER,
+        (css_width.max(200.0) - GUTTER - RIGHT_PAD).max(40.0),
+    )
+}
+
 /// The longest panel, which sets the shared axis.
 pub fn longest(traces: &[LiveTrace], now: f64) -> f64 {
     traces.iter().map(|t| t.extent(now)).fold(1.0, f64::max)
@@ -331,7 +340,7 @@ impl Timeline {
 
     /// The plot's width in CSS pixels for a panel's canvas.
     fn plot_width(canvas: &HtmlCanvasElement) -> f64 {
-        (f64::from(canvas.client_width().max(200)) - GUTTER - RIGHT_PAD).max(40.0)
+        plot_area(f64::from(canvas.client_width())).1
     }
 
     /// The span under a point of a panel's canvas (CSS pixels from its top left).
@@ -446,7 +455,8 @@ impl Timeline {
             ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
             ctx.set_fill_style_str(pal.background);
             ctx.fill_rect(0.0, 0.0, css_w, css_h);
-            let scale = TimeScale::new(from, to, css_w - GUTTER - RIGHT_PAD);
+            let (plot_left, plot_width) = plot_area(css_w);
+            let scale = TimeScale::new(from, to, plot_width);
             ctx.set_font("11px system-ui, sans-serif");
             ctx.set_line_width(1.0);
             ctx.set_stroke_style_str(pal.grid);
@@ -474,7 +484,7 @@ impl Timeline {
             };
             ctx.save();
             ctx.begin_path();
-            ctx.rect(GUTTER, 0.0, css_w - GUTTER - RIGHT_PAD, css_h);
+            ctx.rect(plot_left, 0.0, plot_width, css_h);
             ctx.clip();
             for state in SpanState::ALL {
                 match panel.patterns.iter().find(|(s, _)| *s == state) {
