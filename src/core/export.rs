@@ -184,7 +184,8 @@ pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> Svg {
                 "<rect class=\"{}\" x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{fill}\"/>\n",
                 span.state.id(),
                 y + f64::from(row) * ROW + 3.0,
-                (x1 - x0).max(0.5),
+                // The page's 1 px gap between touching spans, so they stay countable.
+                (x1 - x0 - 1.0).max(0.5),
                 ROW - 6.0
             ));
         }
