@@ -355,10 +355,11 @@ fn timeline_svg_draws_every_span_with_its_state() {
             span(1, SpanState::Cpu, 120.0, 150.0),
         ],
     );
-    let drawn = conpar::core::export::timeline_svg(&[t], 10, 800.0);
+    let drawn = conpar::core::export::timeline_svg(&[t], "2 x cpu 25 under gil", 800.0);
     assert_eq!(drawn.width, 800.0);
-    // Two lanes of 18 px under a 22 px heading, an 18 px axis and a 10 px gap.
-    assert_eq!(drawn.height, 18.0 + 22.0 + 2.0 * 18.0 + 10.0);
+    // A 40 px caption and legend, a 22 px heading, the panel (18 px axis, two 20 px rows and
+    // 4 px) and a 10 px gap.
+    assert_eq!(drawn.height, 40.0 + 22.0 + (18.0 + 2.0 * 20.0 + 4.0) + 10.0);
     assert!(drawn.text.contains(&format!("height=\"{}\"", drawn.height)));
     let svg = drawn.text;
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
@@ -367,6 +368,13 @@ fn timeline_svg_draws_every_span_with_its_state() {
     assert_eq!(svg.matches("<rect class=\"lock-wait\"").count(), 1);
     assert!(svg.contains("fill=\"url(#p-lock-wait)\""));
     assert!(svg.contains(">thread 1<"));
+    assert!(svg.contains(">2 x cpu 25 under gil<"), "the caption");
+    for state in SpanState::ALL {
+        assert!(
+            svg.contains(&format!(">{}: ", state.id())),
+            "legend lacks {state:?}"
+        );
+    }
     assert!(svg.contains("gil — 50 ms"));
 }
 

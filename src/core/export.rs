@@ -1,18 +1,15 @@
 //! Trace export in the Chrome Trace Event format, which Perfetto and chrome://tracing open.
 
-use super::trace::{Model, ModelResult, ModelTrace, NO_TASK};
+use super::layout::format_ms;
+use super::scene::{
+    longest, paint, panel_scene, pattern, state_meaning, Anchor, Bar, Hand, HandKind, Label,
+    LiveTrace, Mark, Painter, PanelScene, View, TILE,
+};
+use super::trace::SpanState;
+use super::trace::{ModelResult, ModelTrace, NO_TASK};
 use serde_json::{json, Value};
 
-/// A lane's name in a model's panel and in the trace.
-pub fn lane_name(model: Model, lane: u32) -> String {
-    match model {
-        Model::Sequential => "main".to_string(),
-        Model::Async if lane == 0 => "event loop".to_string(),
-        Model::Async => format!("I/O wait {lane}"),
-        Model::Gil | Model::Threads => format!("thread {lane}"),
-        Model::Processes => format!("process {lane}"),
-    }
-}
+pub use super::scene::lane_name;
 
 /// The whole run as a Chrome Trace Event JSON object: one `pid` per model (named by a
 /// `process_name` metadata event), one `tid` per lane, complete (`X`) events with `ts`/`dur` in
@@ -100,102 +97,157 @@ pub struct Svg {
     pub height: f64,
 }
 
-/// The timeline as a standalone SVG: a panel per model on one time axis, the same colours and
-/// patterns as the page, lanes capped at `max_rows` (the last row gathers the rest).
-pub fn timeline_svg(traces: &[ModelTrace], max_rows: u32, width: f64) -> Svg {
-    use super::layout::{format_ms, TimeScale};
-    use super::trace::SpanState;
-    const ROW: f64 = 18.0;
-    const HEAD: f64 = 22.0;
-    const AXIS: f64 = 18.0;
-    const GUTTER: f64 = 90.0;
-    const GAP: f64 = 10.0;
-    let longest = traces.iter().map(ModelTrace::wall_ms).fold(1.0, f64::max) * 1.02;
-    let scale = TimeScale::new(0.0, longest, width - GUTTER - 10.0);
-    let rows_of = |t: &ModelTrace| t.lanes.clamp(1, max_rows.max(1));
-    let height: f64 = AXIS
-        + traces
+/// Height of a panel's title line in the SVG.
+const TITLE_H: f64 = 22.0;
+/// Space after each panel.
+const PANEL_GAP: f64 = 10.0;
+/// Height of the caption and legend lines at the top.
+const CAPTION_H: f64 = 40.0;
+
+/// The fill of a bar: plain colour for `cpu`, the state's pattern otherwise.
+fn svg_fill(state: SpanState) -> String {
+    if pattern(state).is_empty() {
+        state.colour().to_string()
+    } else {
+        format!("url(#p-{})", state.id())
+    }
+}
+
+/// The timeline as a standalone SVG: a caption (`caption`, e.g. the workload and the models), a
+/// legend, then a panel per model on one time axis. Each panel is the same [`PanelScene`] the
+/// page's canvas paints, so the two cannot disagree.
+pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
+    let live: Vec<LiveTrace> = traces.iter().map(LiveTrace::finished).collect();
+    let longest_ms = longest(&live, 0.0);
+    let view = View::default();
+    let scenes: Vec<PanelScene> = live
+        .iter()
+        .map(|t| panel_scene(t, &view, longest_ms, 0.0, width))
+        .collect();
+    let height = CAPTION_H
+        + scenes
             .iter()
-            .map(|t| HEAD + f64::from(rows_of(t)) * ROW + GAP)
+            .map(|p| TITLE_H + p.height + PANEL_GAP)
             .sum::<f64>();
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"system-ui, sans-serif\" font-size=\"11\">\n"
     );
     s.push_str("<title>conpar timeline</title>\n<defs>\n");
     for state in SpanState::ALL {
-        // The same shapes as the page's canvas tiles, over the state's colour.
-        let overlay = match state {
-            SpanState::Cpu => continue,
-            SpanState::Io => "<path d=\"M0 8L8 0M-4 4L4 -4M4 12L12 4\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/>",
-            SpanState::LockWait => "<path d=\"M0 0L8 8M8 0L0 8\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/>",
-            SpanState::Spawn => "<rect x=\"1\" y=\"1\" width=\"2\" height=\"2\" fill=\"#fff\" fill-opacity=\"0.65\"/><rect x=\"5\" y=\"5\" width=\"2\" height=\"2\" fill=\"#fff\" fill-opacity=\"0.65\"/>",
-            SpanState::Copy => "<rect x=\"1\" width=\"2\" height=\"8\" fill=\"#fff\" fill-opacity=\"0.65\"/><rect x=\"5\" width=\"2\" height=\"8\" fill=\"#fff\" fill-opacity=\"0.65\"/>",
-        };
+        if pattern(state).is_empty() {
+            continue;
+        }
         s.push_str(&format!(
-            "<pattern id=\"p-{}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"{}\"/>{overlay}</pattern>\n",
+            "<pattern id=\"p-{}\" width=\"{TILE}\" height=\"{TILE}\" patternUnits=\"userSpaceOnUse\"><rect width=\"{TILE}\" height=\"{TILE}\" fill=\"{}\"/>",
             state.id(),
             state.colour()
         ));
+        for mark in pattern(state) {
+            s.push_str(&match *mark {
+                Mark::Line(x0, y0, x1, y1) => format!("<path d=\"M{x0} {y0}L{x1} {y1}\" stroke=\"#fff\" stroke-opacity=\"0.6\" stroke-width=\"1.5\"/>"),
+                Mark::Block(x, y, w, h) => format!("<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"#fff\" fill-opacity=\"0.65\"/>"),
+            });
+        }
+        s.push_str("</pattern>\n");
     }
     s.push_str("</defs>\n");
     s.push_str(&format!(
-        "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n"
+        "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n<text x=\"4\" y=\"14\" font-size=\"12\" fill=\"#1b1f24\">{}</text>\n",
+        xml(caption)
     ));
-    for t in scale.ticks(80.0) {
-        let x = GUTTER + scale.x(t);
+    // The legend: every state, with its swatch.
+    let mut x = 4.0;
+    for state in SpanState::ALL {
+        let text = format!("{}: {}", state.id(), state_meaning(state));
         s.push_str(&format!(
-            "<line x1=\"{x:.1}\" y1=\"{AXIS}\" x2=\"{x:.1}\" y2=\"{height}\" stroke=\"#e3e8ee\"/><text x=\"{:.1}\" y=\"12\" fill=\"#57606a\">{}</text>\n",
-            x + 2.0,
-            format_ms(t)
+            "<rect x=\"{x}\" y=\"24\" width=\"18\" height=\"10\" fill=\"{}\"/><text x=\"{:.1}\" y=\"33\" fill=\"#57606a\">{}</text>\n",
+            svg_fill(state),
+            x + 22.0,
+            xml(&text)
         ));
+        x += 30.0 + text.chars().count() as f64 * 5.6;
     }
-    let mut y = AXIS;
-    for t in traces {
-        let rows = rows_of(t);
+    let mut y = CAPTION_H;
+    for (scene, trace) in scenes.iter().zip(traces) {
         s.push_str(&format!(
             "<g data-model=\"{}\"><text x=\"4\" y=\"{:.1}\" font-weight=\"600\" font-size=\"13\" fill=\"#1b1f24\">{} — {}</text>\n",
-            t.model.id(),
+            scene.model.id(),
             y + 15.0,
-            t.model.id(),
-            xml(&format_ms(t.wall_ms()))
+            scene.model.id(),
+            xml(&format_ms(trace.wall_ms()))
         ));
-        y += HEAD;
-        for row in 0..rows {
-            let label = if row + 1 == rows && t.lanes > rows {
-                format!("+{} more", t.lanes - rows + 1)
-            } else {
-                lane_name(t.model, row)
-            };
-            s.push_str(&format!(
-                "<text x=\"4\" y=\"{:.1}\" fill=\"#57606a\">{}</text>\n",
-                y + f64::from(row) * ROW + 12.0,
-                xml(&label)
-            ));
-        }
-        for span in &t.spans {
-            let row = span.lane.min(rows - 1);
-            let x0 = GUTTER + scale.x(span.start - t.start);
-            let x1 = GUTTER + scale.x(span.end - t.start);
-            let fill = match span.state {
-                SpanState::Cpu => span.state.colour().to_string(),
-                other => format!("url(#p-{})", other.id()),
-            };
-            s.push_str(&format!(
-                "<rect class=\"{}\" x=\"{x0:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{fill}\"/>\n",
-                span.state.id(),
-                y + f64::from(row) * ROW + 3.0,
-                // The page's 1 px gap between touching spans, so they stay countable.
-                (x1 - x0 - 1.0).max(0.5),
-                ROW - 6.0
-            ));
-        }
-        s.push_str("</g>\n");
-        y += f64::from(rows) * ROW + GAP;
+        y += TITLE_H;
+        s.push_str(&format!("<g transform=\"translate(0 {y:.1})\">\n"));
+        paint(scene, &mut SvgPainter(&mut s));
+        s.push_str("</g></g>\n");
+        y += scene.height + PANEL_GAP;
     }
     s.push_str("</svg>\n");
     Svg {
         text: s,
         width,
         height,
+    }
+}
+
+/// Writes a panel's scene as SVG elements, in the panel's own coordinates.
+pub struct SvgPainter<'a>(pub &'a mut String);
+
+impl Painter for SvgPainter<'_> {
+    fn tick(&mut self, x: f64, bottom: f64, label: &Label) {
+        let anchor = match label.anchor {
+            Anchor::Start => "start",
+            Anchor::End => "end",
+        };
+        self.0.push_str(&format!(
+            "<line x1=\"{x:.1}\" y1=\"2\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#e3e8ee\"/><text class=\"tick\" x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"#57606a\">{}</text>\n",
+            label.x,
+            label.y,
+            xml(&label.text)
+        ));
+    }
+
+    fn lane_label(&mut self, label: &Label) {
+        self.0.push_str(&format!(
+            "<text class=\"lane\" x=\"{}\" y=\"{:.1}\" fill=\"#57606a\">{}</text>\n",
+            label.x,
+            label.y,
+            xml(&label.text)
+        ));
+    }
+
+    fn begin_plot(&mut self, left: f64, width: f64, height: f64) {
+        // A nested SVG viewport clips the bars to the plot, as the canvas's clip rectangle does.
+        self.0.push_str(&format!(
+            "<svg x=\"{left}\" y=\"0\" width=\"{width:.2}\" height=\"{height:.1}\" viewBox=\"{left} 0 {width:.2} {height:.1}\" overflow=\"hidden\">\n"
+        ));
+    }
+
+    fn bar(&mut self, bar: &Bar) {
+        self.0.push_str(&format!(
+            "<rect class=\"{}\" x=\"{:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"{}/>\n",
+            bar.state.id(),
+            bar.x,
+            bar.y,
+            bar.w,
+            bar.h,
+            svg_fill(bar.state),
+            if bar.open { " fill-opacity=\"0.55\"" } else { "" }
+        ));
+    }
+
+    fn hand(&mut self, hand: &Hand, top: f64, height: f64) {
+        let colour = match hand.kind {
+            HandKind::Now => "#1b1f24",
+            HandKind::Cursor => "#b35c00",
+        };
+        self.0.push_str(&format!(
+            "<rect class=\"hand\" x=\"{:.2}\" y=\"{top}\" width=\"1.5\" height=\"{height}\" fill=\"{colour}\"/>\n",
+            hand.x - 0.75
+        ));
+    }
+
+    fn end_plot(&mut self) {
+        self.0.push_str("</svg>\n");
     }
 }

@@ -5,6 +5,7 @@ pub mod export;
 pub mod kernel;
 pub mod layout;
 pub mod scenario;
+pub mod scene;
 pub mod summary;
 pub mod trace;
 pub mod workload;

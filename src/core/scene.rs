@@ -1,0 +1,497 @@
+//! What the timeline shows, decided once: a [`PanelScene`] per model (rectangles with their
+//! state, lane labels, ticks, the clock hand) built from a trace and a [`View`]. The page's
+//! canvas and the SVG export both paint these, so they cannot drift apart; hit-testing and span
+//! descriptions read the same geometry. Pure, so it is tested natively.
+
+use super::layout::{format_ms, TimeScale};
+use super::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
+
+/// Rows drawn per panel; further lanes (thousands of pending waits under `async`) share the last.
+pub const MAX_ROWS: u32 = 10;
+/// Height of one lane's row, CSS px.
+pub const ROW_H: f64 = 20.0;
+/// Height of the tick labels above the rows.
+pub const AXIS_H: f64 = 18.0;
+/// Width of the lane labels left of the plot.
+pub const GUTTER: f64 = 78.0;
+/// Margin right of the plot.
+pub const RIGHT_PAD: f64 = 8.0;
+/// Space between tick labels.
+pub const TICK_GAP: f64 = 70.0;
+/// A span's bar leaves this much of its row free above and below.
+const BAR_INSET: f64 = 3.0;
+/// Width of one character of the 11 px label font, generously, for keeping labels inside.
+const CHAR_W: f64 = 6.5;
+
+/// A lane's name in a model's panel and in the trace.
+pub fn lane_name(model: Model, lane: u32) -> String {
+    match model {
+        Model::Sequential => "main".to_string(),
+        Model::Async if lane == 0 => "event loop".to_string(),
+        Model::Async => format!("I/O wait {lane}"),
+        Model::Gil | Model::Threads => format!("thread {lane}"),
+        Model::Processes => format!("process {lane}"),
+    }
+}
+
+/// One model's spans as they arrive during a run (a finished one has a start, an end and a
+/// checksum, and becomes a [`ModelTrace`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveTrace {
+    pub model: Model,
+    pub spans: Vec<Span>,
+    pub start: Option<f64>,
+    pub end: Option<f64>,
+    pub lanes: u32,
+    pub checksum: Option<u64>,
+    pub error: Option<String>,
+    /// Spans in progress (their `end` is their start), drawn up to the clock's hand.
+    pub open: Vec<Span>,
+    first_span: f64,
+    last_span: f64,
+}
+
+impl LiveTrace {
+    pub fn new(model: Model) -> LiveTrace {
+        LiveTrace {
+            model,
+            spans: Vec::new(),
+            start: None,
+            end: None,
+            lanes: 0,
+            checksum: None,
+            error: None,
+            open: Vec::new(),
+            first_span: f64::INFINITY,
+            last_span: f64::NEG_INFINITY,
+        }
+    }
+
+    /// A finished trace, as the SVG export and tests draw it.
+    pub fn finished(trace: &ModelTrace) -> LiveTrace {
+        let mut live = LiveTrace::new(trace.model);
+        live.add(trace.spans.clone());
+        live.start = Some(trace.start);
+        live.end = Some(trace.end);
+        live.lanes = live.lanes.max(trace.lanes);
+        live.checksum = Some(trace.checksum);
+        live
+    }
+
+    pub fn add(&mut self, spans: Vec<Span>) {
+        for s in &spans {
+            self.lanes = self.lanes.max(s.lane + 1);
+            self.first_span = self.first_span.min(s.start);
+            self.last_span = self.last_span.max(s.end);
+        }
+        self.spans.extend(spans);
+    }
+
+    pub fn completed(&self) -> Option<ModelTrace> {
+        Some(ModelTrace {
+            model: self.model,
+            lanes: self.lanes,
+            start: self.start?,
+            end: self.end?,
+            checksum: self.checksum?,
+            spans: self.spans.clone(),
+        })
+    }
+
+    pub fn running(&self) -> bool {
+        self.end.is_none() && self.error.is_none() && self.origin().is_some()
+    }
+
+    /// The panel's time zero: the model's start, or its first span while it runs.
+    pub fn origin(&self) -> Option<f64> {
+        self.start
+            .or(Some(self.first_span).filter(|t| t.is_finite()))
+    }
+
+    /// How long the panel is, in ms: finished, its wall time; running, up to `now`.
+    pub fn extent(&self, now: f64) -> f64 {
+        match (self.origin(), self.end) {
+            (Some(o), Some(e)) => e - o,
+            (Some(o), None) if self.error.is_none() => now - o,
+            (Some(o), None) => self.last_span - o,
+            _ => 0.0,
+        }
+    }
+
+    /// Rows its panel draws.
+    pub fn rows(&self) -> u32 {
+        self.lanes.clamp(1, MAX_ROWS)
+    }
+}
+
+/// The longest panel, which sets the shared axis.
+pub fn longest(traces: &[LiveTrace], now: f64) -> f64 {
+    traces.iter().map(|t| t.extent(now)).fold(1.0, f64::max)
+}
+
+/// Where the plot sits in a panel `width` CSS pixels wide: its left edge and its width.
+pub fn plot_area(width: f64) -> (f64, f64) {
+    (GUTTER, (width.max(200.0) - GUTTER - RIGHT_PAD).max(40.0))
+}
+
+/// A panel's height for `rows` lanes.
+pub fn panel_height(rows: u32) -> f64 {
+    AXIS_H + f64::from(rows) * ROW_H + 4.0
+}
+
+/// The visible time window and the scrub position, shared by all panels.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct View {
+    /// Zoomed window as fractions (0..1) of the full axis; `None` shows everything.
+    pub zoom: Option<(f64, f64)>,
+    /// Scrub position in ms: spans after it are hidden. `None` shows the whole run.
+    pub cursor: Option<f64>,
+}
+
+impl View {
+    /// The visible window in ms for a run whose longest panel lasts `longest` ms.
+    pub fn window(&self, longest: f64) -> (f64, f64) {
+        let full = longest * 1.02;
+        match self.zoom {
+            Some((a, b)) => (a * full, b * full),
+            None => (0.0, full),
+        }
+    }
+
+    /// Zooms by `factor` (< 1 zooms in) around `centre` (0..1 of the visible window).
+    pub fn zoom_by(&mut self, factor: f64, centre: f64) {
+        let (a, b) = self.zoom.unwrap_or((0.0, 1.0));
+        let centre = centre.clamp(0.0, 1.0);
+        let width = ((b - a) * factor).clamp(0.002, 1.0);
+        let pivot = a + (b - a) * centre;
+        let start = (pivot - width * centre).clamp(0.0, 1.0 - width);
+        self.zoom = (width < 1.0).then_some((start, start + width));
+    }
+
+    /// Pans by `fraction` of the visible window (negative: earlier).
+    pub fn pan(&mut self, fraction: f64) {
+        if let Some((a, b)) = self.zoom {
+            let width = b - a;
+            let start = (a + width * fraction).clamp(0.0, 1.0 - width);
+            self.zoom = Some((start, start + width));
+        }
+    }
+}
+
+/// A span's bar, in panel coordinates (CSS px).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bar {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub state: SpanState,
+    /// A span still in progress (drawn lighter, up to the clock hand).
+    pub open: bool,
+}
+
+/// Text anchored at its start or its end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    End,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub x: f64,
+    /// Baseline.
+    pub y: f64,
+    pub text: String,
+    pub anchor: Anchor,
+}
+
+/// A vertical line across the rows: the running clock or the scrub cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandKind {
+    Now,
+    Cursor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hand {
+    pub x: f64,
+    pub kind: HandKind,
+}
+
+/// Everything one panel shows, in its own CSS-pixel coordinates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PanelScene {
+    pub model: Model,
+    pub width: f64,
+    pub height: f64,
+    /// The plot's left edge and width; bars are clipped to it.
+    pub plot: (f64, f64),
+    /// Tick positions (x) with their labels above the rows.
+    pub ticks: Vec<Label>,
+    pub lanes: Vec<Label>,
+    pub bars: Vec<Bar>,
+    pub hand: Option<Hand>,
+}
+
+/// Builds one panel of `width` CSS px for `trace`, on the shared window of `view` (the longest
+/// panel lasts `longest` ms), at clock reading `now`.
+pub fn panel_scene(
+    trace: &LiveTrace,
+    view: &View,
+    longest: f64,
+    now: f64,
+    width: f64,
+) -> PanelScene {
+    let (from, to) = view.window(longest);
+    let (plot_left, plot_width) = plot_area(width);
+    let scale = TimeScale::new(from, to, plot_width);
+    let rows = trace.rows();
+    let height = panel_height(rows);
+    let plot_right = plot_left + plot_width;
+    let ticks = scale
+        .ticks(TICK_GAP)
+        .into_iter()
+        .map(|t| {
+            let x = plot_left + scale.x(t);
+            let text = format_ms(t);
+            // A label that would run past the plot is right-aligned to its tick instead.
+            let fits = x + 3.0 + text.chars().count() as f64 * CHAR_W <= plot_right + RIGHT_PAD;
+            Label {
+                x: if fits { x + 3.0 } else { x - 3.0 },
+                y: 12.0,
+                text,
+                anchor: if fits { Anchor::Start } else { Anchor::End },
+            }
+        })
+        .collect();
+    let lanes = (0..rows)
+        .map(|row| Label {
+            x: 4.0,
+            y: AXIS_H + f64::from(row) * ROW_H + 13.0,
+            text: if row + 1 == rows && trace.lanes > rows {
+                format!("+{} more", trace.lanes - rows + 1)
+            } else {
+                lane_name(trace.model, row)
+            },
+            anchor: Anchor::Start,
+        })
+        .collect();
+    let mut scene = PanelScene {
+        model: trace.model,
+        width,
+        height,
+        plot: (plot_left, plot_width),
+        ticks,
+        lanes,
+        bars: Vec::new(),
+        hand: None,
+    };
+    let Some(origin) = trace.origin() else {
+        return scene;
+    };
+    let cursor = view.cursor;
+    let row_y = |lane: u32| AXIS_H + f64::from(lane.min(rows - 1)) * ROW_H + BAR_INSET;
+    for state in SpanState::ALL {
+        // Level of detail: per row, the interval already painted in this state. A span that
+        // would add less than half a pixel to it is skipped, so thousands of overlapping waits
+        // in a shared row, or sub-pixel GIL turns, cost one bar each pixel rather than one
+        // each span.
+        let mut painted = vec![(f64::NEG_INFINITY, f64::NEG_INFINITY); rows as usize];
+        for s in trace.spans.iter().filter(|s| s.state == state) {
+            let start = s.start - origin;
+            let mut end = s.end - origin;
+            if let Some(c) = cursor {
+                if start > c {
+                    continue;
+                }
+                end = end.min(c);
+            }
+            if end < from || start > to {
+                continue;
+            }
+            let x0 = plot_left + scale.x(start);
+            let x1 = plot_left + scale.x(end);
+            // A 1 px gap between touching spans of a lane keeps them countable.
+            let w = (x1 - x0 - 1.0).max(1.0);
+            let (p0, p1) = &mut painted[s.lane.min(rows - 1) as usize];
+            if x0 >= *p0 && x0 + w <= *p1 + 0.5 {
+                continue;
+            }
+            if x0 <= *p1 + 0.5 && x0 >= *p0 {
+                *p1 = p1.max(x0 + w);
+            } else {
+                (*p0, *p1) = (x0, x0 + w);
+            }
+            scene.bars.push(Bar {
+                x: x0,
+                y: row_y(s.lane),
+                w,
+                h: ROW_H - 2.0 * BAR_INSET,
+                state,
+                open: false,
+            });
+        }
+    }
+    let running = trace.end.is_none() && trace.error.is_none();
+    if running && cursor.is_none() {
+        // What each lane is doing right now, up to the clock hand.
+        for s in &trace.open {
+            let x0 = plot_left + scale.x(s.start - origin);
+            let x1 = plot_left + scale.x(now - origin);
+            scene.bars.push(Bar {
+                x: x0,
+                y: row_y(s.lane),
+                w: (x1 - x0).max(1.0),
+                h: ROW_H - 2.0 * BAR_INSET,
+                state: s.state,
+                open: true,
+            });
+        }
+    }
+    scene.hand = match (cursor, running) {
+        (Some(c), _) => Some(Hand {
+            x: plot_left + scale.x(c),
+            kind: HandKind::Cursor,
+        }),
+        (None, true) => Some(Hand {
+            x: plot_left + scale.x(now - origin),
+            kind: HandKind::Now,
+        }),
+        _ => None,
+    };
+    scene
+}
+
+/// The span under a point of a panel (CSS px from its top left), with a tolerance of 3 px so a
+/// 1 px bar can still be pointed at.
+pub fn hit(
+    trace: &LiveTrace,
+    view: &View,
+    longest: f64,
+    width: f64,
+    (x, y): (f64, f64),
+) -> Option<Span> {
+    let origin = trace.origin()?;
+    let (from, to) = view.window(longest);
+    let (plot_left, plot_width) = plot_area(width);
+    let scale = TimeScale::new(from, to, plot_width);
+    let rows = trace.rows();
+    let row = ((y - AXIS_H) / ROW_H).floor();
+    if row < 0.0 || row >= f64::from(rows) || x < plot_left {
+        return None;
+    }
+    let row = row as u32;
+    let t = scale.ms_at(x - plot_left);
+    let slack = 3.0 * (to - from) / scale.width_px;
+    trace
+        .spans
+        .iter()
+        .filter(|s| s.lane.min(rows - 1) == row)
+        .filter(|s| s.start - origin - slack <= t && t <= s.end - origin + slack)
+        .min_by(|a, b| {
+            let da = ((a.start + a.end) / 2.0 - origin - t).abs();
+            let db = ((b.start + b.end) / 2.0 - origin - t).abs();
+            da.total_cmp(&db)
+        })
+        .copied()
+}
+
+/// A span's details in words, for the tooltip; `origin` is its model's start.
+pub fn describe(model: Model, span: &Span, origin: f64) -> String {
+    let what = match span.state {
+        SpanState::Cpu => "computing",
+        SpanState::Io => "waiting for I/O",
+        SpanState::LockWait => "waiting for the GIL",
+        SpanState::Spawn => "starting a worker",
+        SpanState::Copy => "copying the payload",
+    };
+    let task = if span.task == NO_TASK {
+        String::new()
+    } else {
+        format!("task {} · step {} · ", span.task, span.step)
+    };
+    format!(
+        "{model} · {}: {what}\n{task}from {} for {}",
+        lane_name(model, span.lane),
+        format_ms(span.start - origin),
+        format_ms(span.duration())
+    )
+}
+
+/// Side of a pattern tile, px.
+pub const TILE: f64 = 8.0;
+
+/// One mark of a state's pattern, drawn in translucent white over the state's colour.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Mark {
+    /// A stroked line from (x0, y0) to (x1, y1).
+    Line(f64, f64, f64, f64),
+    /// A filled rectangle (x, y, w, h).
+    Block(f64, f64, f64, f64),
+}
+
+/// The pattern that tells a state apart without its colour (every state but `cpu` has one).
+pub fn pattern(state: SpanState) -> &'static [Mark] {
+    use Mark::{Block, Line};
+    match state {
+        SpanState::Cpu => &[],
+        SpanState::Io => &[
+            Line(0.0, 8.0, 8.0, 0.0),
+            Line(-4.0, 4.0, 4.0, -4.0),
+            Line(4.0, 12.0, 12.0, 4.0),
+        ],
+        SpanState::LockWait => &[Line(0.0, 0.0, 8.0, 8.0), Line(8.0, 0.0, 0.0, 8.0)],
+        SpanState::Spawn => &[Block(1.0, 1.0, 2.0, 2.0), Block(5.0, 5.0, 2.0, 2.0)],
+        SpanState::Copy => &[Block(1.0, 0.0, 2.0, 8.0), Block(5.0, 0.0, 2.0, 8.0)],
+    }
+}
+
+/// What a state means, for legends.
+pub fn state_meaning(state: SpanState) -> &'static str {
+    match state {
+        SpanState::Cpu => "computing",
+        SpanState::Io => "waiting (a timer)",
+        SpanState::LockWait => "waiting for the GIL",
+        SpanState::Spawn => "starting a worker",
+        SpanState::Copy => "payload copied",
+    }
+}
+
+/// The drawing operations a timeline needs; the page's canvas and the SVG export implement it,
+/// and [`paint`] walks a scene through it, so both draw the same things in the same order.
+pub trait Painter {
+    /// A tick's grid line at `x`, from the top of the panel to `bottom`, and its label.
+    fn tick(&mut self, x: f64, bottom: f64, label: &Label);
+    /// A lane's name, left of the plot.
+    fn lane_label(&mut self, label: &Label);
+    /// From here until [`Painter::end_plot`], drawing is clipped to the plot.
+    fn begin_plot(&mut self, left: f64, width: f64, height: f64);
+    fn bar(&mut self, bar: &Bar);
+    /// The clock hand or scrub cursor, from `top` for `height`.
+    fn hand(&mut self, hand: &Hand, top: f64, height: f64);
+    fn end_plot(&mut self);
+}
+
+/// Paints `scene` with `painter`.
+pub fn paint(scene: &PanelScene, painter: &mut impl Painter) {
+    for tick in &scene.ticks {
+        let x = match tick.anchor {
+            Anchor::Start => tick.x - 3.0,
+            Anchor::End => tick.x + 3.0,
+        };
+        painter.tick(x, scene.height, tick);
+    }
+    for lane in &scene.lanes {
+        painter.lane_label(lane);
+    }
+    painter.begin_plot(scene.plot.0, scene.plot.1, scene.height);
+    for bar in &scene.bars {
+        painter.bar(bar);
+    }
+    if let Some(hand) = &scene.hand {
+        let rows = scene.lanes.len().max(1) as f64;
+        painter.hand(hand, AXIS_H - 2.0, rows * ROW_H + 4.0);
+    }
+    painter.end_plot();
+}
