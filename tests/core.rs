@@ -168,10 +168,43 @@ fn scenario_reads_and_writes_the_url() {
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(s.source, Source::Preset(Preset::Cpu));
     assert_eq!(s.models, vec![Model::Sequential, Model::Threads]);
-    assert_eq!((s.workers, s.run), (2, true));
+    assert_eq!(
+        (s.threads, s.processes, s.run),
+        (2, 2, true),
+        "workers= sets both"
+    );
     let (back, _) = Scenario::from_query(&s.to_query(), 2);
     assert_eq!(back.models, s.models);
     assert_eq!(back.source, s.source);
+
+    // Pool sizes as in Python: ThreadPoolExecutor's min(32, cores + 4), ProcessPoolExecutor's
+    // cores; threads may exceed the cores.
+    let (d, _) = Scenario::from_query("", 2);
+    assert_eq!((d.threads, d.processes), (6, 2));
+    let (d, _) = Scenario::from_query("", 64);
+    assert_eq!((d.threads, d.processes), (32, 32));
+    let (s, notices) = Scenario::from_query("threads=64&processes=32", 2);
+    assert!(notices.is_empty());
+    assert_eq!((s.threads, s.processes), (64, 32));
+    let (s, notices) = Scenario::from_query("threads=65&processes=33", 2);
+    assert_eq!(notices.len(), 2);
+    assert!(
+        notices[0].message.contains("from 1 to 64; using 6"),
+        "{notices:?}"
+    );
+    assert_eq!((s.threads, s.processes), (6, 2));
+    assert!(s.to_query().contains("threads=6&processes=2"));
+
+    // The form writes through the same setter as the URL.
+    let mut form = Scenario::default_for(2);
+    assert!(form.set("switch", "0.05").is_err());
+    assert_eq!(form.switch_ms, 5.0);
+    form.set("switch", "2.5").expect("in range");
+    assert_eq!(form.switch_ms, 2.5);
+    // Percent-encoded keys are decoded like values.
+    let (s, notices) = Scenario::from_query("wor%6Bload=io+5", 2);
+    assert!(notices.is_empty());
+    assert_eq!(s.text(), "io 5");
 
     let text = "4 x io 50, cpu 5\ncpu 10 payload 1kb";
     let custom = Scenario {
@@ -195,13 +228,15 @@ fn bad_url_values_give_notices_and_safe_defaults() {
         vec!["preset", "models", "workers", "switch", "seed", "query"]
     );
     assert_eq!(s.models, vec![Model::Gil]);
-    assert_eq!(s.workers, 4);
+    assert_eq!((s.threads, s.processes), (8, 4), "the defaults for 4 cores");
     assert_eq!(s.switch_ms, 5.0);
     // An empty workload is kept so the editor can show its error.
     assert!(s.workload().is_err());
-    let (s, notices) = Scenario::from_query("models=nothing&workload=io%2", 4);
+    let (s, notices) = Scenario::from_query("models=nothing&workload=io%2&run=yes", 4);
     assert_eq!(s.models.len(), 5);
-    assert_eq!(notices.len(), 2);
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].message.ends_with("showing all five"));
+    assert!(notices[1].message.contains("run must be 1 or 0"));
     assert_eq!(s.text(), "io%2");
 }
 

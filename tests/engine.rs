@@ -5,7 +5,7 @@ use conpar::core::kernel::Calibration;
 use conpar::core::trace::{Model, ModelTrace, SpanState};
 use conpar::core::workload::Workload;
 use conpar::engine::asyncio::{self, Timer};
-use conpar::engine::{pool, Clock, Outcome, Recorder, RunConfig, SystemClock};
+use conpar::engine::{pool, Clock, Outcome, Recorder, RunConfig, SystemClock, Work};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -14,9 +14,12 @@ use std::task::{Context, Poll, Waker};
 fn config(workers: u32) -> RunConfig {
     RunConfig {
         // Measured once per test binary: the same calibration for every model, as in the page.
-        calibration: calibration(),
-        seed: 42,
-        workers,
+        work: Work {
+            calibration: calibration(),
+            seed: 42,
+        },
+        threads: workers,
+        processes: workers,
         switch_ms: 5.0,
     }
 }

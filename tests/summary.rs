@@ -43,7 +43,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let all = Model::ALL;
     let many = Workload::parse("10000 x io 100").expect("valid");
     // Ten thousand waits: only async overlaps them all; four threads would need 250 s.
-    let p = plan(&all, &many, 4, Ok(()));
+    let p = plan(&all, &many, (4, 4), Ok(()));
     assert_eq!(p.run, vec![Model::Async]);
     assert_eq!(p.skipped.len(), 4);
     assert_eq!(
@@ -56,7 +56,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let p = plan(
         &all,
         &small,
-        2,
+        (2, 2),
         Err("this page is not cross-origin isolated"),
     );
     assert_eq!(
@@ -112,4 +112,40 @@ fn agreement_says_whether_the_same_work_was_done() {
         .starts_with("All 2 models computed the same checksum, 00000000000000aa"));
     assert!(agreement(&rs, false).starts_with("The checksums differ"));
     assert_eq!(agreement(&[], true), "");
+}
+
+#[test]
+fn result_rows_are_formatted_once_in_the_core() {
+    use conpar::core::summary::result_rows;
+    let mut r = result(Model::Threads, 500.0, Some(1.9));
+    r.cpu_ms = 900.0;
+    r.utilisation = 0.9;
+    let none = result(Model::Async, 100.0, None);
+    let rows = result_rows(&[r, none], true);
+    assert_eq!(
+        rows[0].cells,
+        ["500 ms", "1.90×", "90%", "–", "–"].map(String::from)
+    );
+    assert_eq!(rows[0].checksum, Some(("00000000".to_string(), true)));
+    assert_eq!(rows[1].checksum, None, "no CPU work, nothing to check");
+    assert_eq!(rows[1].cells[1], "–");
+}
+
+#[test]
+fn the_environment_line_names_the_real_reason() {
+    use conpar::core::summary::{environment, SharedMemory};
+    assert!(environment(&SharedMemory::Pool(6), 2, false).contains("all five models run here"));
+    let not = environment(&SharedMemory::NotIsolated, 2, false);
+    assert!(not.contains("not cross-origin isolated"), "{not}");
+    let no_sab = environment(&SharedMemory::NoSharedArrayBuffer, 2, false);
+    assert!(no_sab.contains("no SharedArrayBuffer") && no_sab.contains("is cross-origin isolated"));
+    let failed = environment(&SharedMemory::PoolFailed("DataCloneError".into()), 2, true);
+    assert!(
+        failed.contains("failed to start: DataCloneError"),
+        "{failed}"
+    );
+    assert!(
+        !failed.contains("All five"),
+        "an embed never claims five models it cannot run"
+    );
 }

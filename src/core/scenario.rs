@@ -6,7 +6,11 @@ use super::workload::{Preset, Workload, WorkloadError};
 pub const DEFAULT_SWITCH_MS: f64 = 5.0;
 pub const MIN_SWITCH_MS: f64 = 0.1;
 pub const MAX_SWITCH_MS: f64 = 1000.0;
-pub const MAX_WORKERS: u32 = 16;
+/// Most threads a scenario may ask for: twice `ThreadPoolExecutor`'s own cap of 32, so
+/// oversubscription can be shown; every one is a real Web Worker.
+pub const MAX_THREADS: u32 = 64;
+/// Most processes: each is a worker with a wasm instance and memory of its own.
+pub const MAX_PROCESSES: u32 = 32;
 
 /// Where the workload came from: a preset keeps its short name in the URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,32 +23,70 @@ pub enum Source {
 pub struct Scenario {
     pub source: Source,
     pub models: Vec<Model>,
-    pub workers: u32,
+    /// Lanes of `gil` and `threads`, as `ThreadPoolExecutor(max_workers=…)`.
+    pub threads: u32,
+    /// Lanes of `processes`, as `ProcessPoolExecutor(max_workers=…)`.
+    pub processes: u32,
     pub switch_ms: f64,
     pub seed: u32,
     pub run: bool,
     pub embed: bool,
 }
 
-/// A problem with the URL, shown to the user; the scenario falls back to a safe default.
+/// A problem with a setting, shown to the user; the setting keeps its previous value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
     pub field: &'static str,
     pub message: String,
 }
 
+impl Notice {
+    fn new(field: &'static str, message: String) -> Notice {
+        Notice { field, message }
+    }
+}
+
+/// `ThreadPoolExecutor`'s default `max_workers`: `min(32, os.cpu_count() + 4)`.
+pub fn default_threads(cores: u32) -> u32 {
+    (cores.max(1) + 4).min(32)
+}
+
+/// `ProcessPoolExecutor`'s default `max_workers`: `os.cpu_count()`.
+pub fn default_processes(cores: u32) -> u32 {
+    cores.clamp(1, MAX_PROCESSES)
+}
+
+fn whole(value: &str, field: &'static str, range: (u32, u32), now: u32) -> Result<u32, Notice> {
+    match value.trim().parse::<u32>() {
+        Ok(n) if (range.0..=range.1).contains(&n) => Ok(n),
+        _ => Err(Notice::new(
+            field,
+            format!(
+                "{field} must be a whole number from {} to {}; using {now}",
+                range.0, range.1
+            ),
+        )),
+    }
+}
+
+fn flag(value: &str, field: &'static str) -> Result<bool, Notice> {
+    match value {
+        "1" | "true" => Ok(true),
+        "0" | "false" | "" => Ok(false),
+        _ => Err(Notice::new(
+            field,
+            format!("{field} must be 1 or 0; using 0"),
+        )),
+    }
+}
+
 impl Scenario {
     pub fn default_for(cores: u32) -> Scenario {
         Scenario {
             source: Source::Preset(Preset::Io),
-            models: vec![
-                Model::Sequential,
-                Model::Async,
-                Model::Gil,
-                Model::Threads,
-                Model::Processes,
-            ],
-            workers: cores.clamp(2, 4),
+            models: Model::ALL.to_vec(),
+            threads: default_threads(cores),
+            processes: default_processes(cores),
             switch_ms: DEFAULT_SWITCH_MS,
             seed: 1,
             run: false,
@@ -67,78 +109,116 @@ impl Scenario {
         Workload::parse(&self.text())
     }
 
+    /// Sets the workload text; a text equal to a preset's becomes that preset.
+    pub fn set_text(&mut self, text: String) {
+        self.source = match Preset::ALL.into_iter().find(|p| p.text() == text) {
+            Some(p) => Source::Preset(p),
+            None => Source::Text(text),
+        };
+    }
+
+    /// Sets one setting from its text, as the URL query and the form both write them. A bad
+    /// value leaves the setting as it was and says why.
+    ///
+    /// # Errors
+    /// A [`Notice`] naming the setting and the values it takes.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), Notice> {
+        match key {
+            "preset" => match Preset::from_id(value) {
+                Some(p) => self.source = Source::Preset(p),
+                None => {
+                    return Err(Notice::new(
+                        "preset",
+                        format!("unknown preset `{value}`; use io, cpu or mixed"),
+                    ))
+                }
+            },
+            // Kept even when invalid, so the editor can show the error where it is.
+            "workload" => self.set_text(value.to_string()),
+            "models" => {
+                let mut models = Vec::new();
+                let mut unknown = Vec::new();
+                for id in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                    match Model::from_id(id) {
+                        Some(m) if !models.contains(&m) => models.push(m),
+                        Some(_) => {}
+                        None => unknown.push(format!("`{id}`")),
+                    }
+                }
+                let keep = !models.is_empty();
+                if keep {
+                    models.sort();
+                    self.models = models;
+                }
+                if !unknown.is_empty() || !keep {
+                    let mut message = if unknown.is_empty() {
+                        "no model chosen".to_string()
+                    } else {
+                        format!(
+                            "unknown model {}; use sequential, async, gil, threads or processes",
+                            unknown.join(", ")
+                        )
+                    };
+                    if !keep {
+                        message.push_str("; showing all five");
+                        self.models = Model::ALL.to_vec();
+                    }
+                    return Err(Notice::new("models", message));
+                }
+            }
+            "threads" => self.threads = whole(value, "threads", (1, MAX_THREADS), self.threads)?,
+            "processes" => {
+                self.processes = whole(value, "processes", (1, MAX_PROCESSES), self.processes)?
+            }
+            // Links from before threads and processes were separate set both.
+            "workers" => {
+                let n = whole(value, "workers", (1, MAX_PROCESSES), self.processes)?;
+                (self.threads, self.processes) = (n, n);
+            }
+            "switch" => match value.trim().parse::<f64>() {
+                Ok(v) if (MIN_SWITCH_MS..=MAX_SWITCH_MS).contains(&v) => self.switch_ms = v,
+                _ => return Err(Notice::new(
+                    "switch",
+                    format!("switch must be a number of milliseconds from {MIN_SWITCH_MS} to {MAX_SWITCH_MS}; using {}", self.switch_ms),
+                )),
+            },
+            "seed" => self.seed = whole(value, "seed", (0, u32::MAX), self.seed)?,
+            "run" => self.run = flag(value, "run")?,
+            "embed" => self.embed = flag(value, "embed")?,
+            // Read by the loader (coi=0: no isolation service worker), not by the scenario.
+            "coi" => {}
+            _ => {
+                let shown: String = key.chars().take(40).collect();
+                let more = if shown.len() < key.len() { "…" } else { "" };
+                return Err(Notice::new(
+                    "query",
+                    format!("unknown setting `{shown}{more}` ignored"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Reads a URL query (`?a=b&c=d`, with or without the `?`). Unknown keys and bad values
     /// produce notices and leave the defaults in place, so any URL gives a working page.
     pub fn from_query(query: &str, cores: u32) -> (Scenario, Vec<Notice>) {
         let mut s = Scenario::default_for(cores);
         let mut notices = Vec::new();
-        let mut bad =
-            |field: &'static str, message: String| notices.push(Notice { field, message });
-        let max_workers = cores.clamp(2, MAX_WORKERS);
         for pair in query
             .trim_start_matches('?')
             .split('&')
             .filter(|p| !p.is_empty())
         {
             let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = decode_component(raw);
-            match key {
-                "preset" => match Preset::from_id(&value) {
-                    Some(p) => s.source = Source::Preset(p),
-                    None => bad("preset", format!("unknown preset `{value}`; use io, cpu or mixed")),
-                },
-                "workload" => {
-                    // Kept even when invalid, so the editor can show the error where it is.
-                    s.source = Source::Text(value);
-                }
-                "models" => {
-                    let mut models = Vec::new();
-                    for id in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-                        match Model::from_id(id) {
-                            Some(m) if !models.contains(&m) => models.push(m),
-                            Some(_) => {}
-                            None => bad(
-                                "models",
-                                format!("unknown model `{id}`; use sequential, async, gil, threads or processes"),
-                            ),
-                        }
-                    }
-                    if models.is_empty() {
-                        bad("models", "no known model chosen; showing all five".into());
-                    } else {
-                        models.sort();
-                        s.models = models;
-                    }
-                }
-                "workers" => match value.parse::<u32>() {
-                    Ok(n) if (1..=max_workers).contains(&n) => s.workers = n,
-                    _ => bad(
-                        "workers",
-                        format!("workers must be a whole number from 1 to {max_workers}; using {}", s.workers),
-                    ),
-                },
-                "switch" => match value.parse::<f64>() {
-                    Ok(v) if (MIN_SWITCH_MS..=MAX_SWITCH_MS).contains(&v) => s.switch_ms = v,
-                    _ => bad(
-                        "switch",
-                        format!("switch must be a number of milliseconds from {MIN_SWITCH_MS} to {MAX_SWITCH_MS}; using {DEFAULT_SWITCH_MS}"),
-                    ),
-                },
-                "seed" => match value.parse::<u32>() {
-                    Ok(n) => s.seed = n,
-                    Err(_) => bad("seed", format!("seed must be a whole number from 0 to {}; using 1", u32::MAX)),
-                },
-                "run" => s.run = value == "1" || value == "true",
-                "embed" => s.embed = value == "1" || value == "true",
-                // Read by the loader (coi=0: no isolation service worker), not by the scenario.
-                "coi" => {}
-                _ => bad("query", format!("unknown setting `{key}` ignored")),
+            if let Err(n) = s.set(&decode_component(key), &decode_component(raw)) {
+                notices.push(n);
             }
         }
         (s, notices)
     }
 
-    /// The URL query that restores this scenario (without `run`).
+    /// The URL query that restores this scenario (without `run`). Pool sizes are always
+    /// written: their defaults depend on the reader's cores, and a link should mean one thing.
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
         match &self.source {
@@ -147,7 +227,8 @@ impl Scenario {
         }
         let ids: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
         parts.push(format!("models={}", ids.join(",")));
-        parts.push(format!("workers={}", self.workers));
+        parts.push(format!("threads={}", self.threads));
+        parts.push(format!("processes={}", self.processes));
         if self.switch_ms != DEFAULT_SWITCH_MS {
             parts.push(format!("switch={}", self.switch_ms));
         }

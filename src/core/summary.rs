@@ -29,18 +29,28 @@ pub struct Plan {
     pub skipped: Vec<String>,
 }
 
-/// Decides which of `models` can run. `shared_memory` is `Err(reason)` where workers cannot
-/// share memory (no cross-origin isolation, or no thread pool).
+/// The lanes `model` runs on with pools of `threads` and `processes`.
+pub fn lanes(model: Model, (threads, processes): (u32, u32)) -> u32 {
+    match model {
+        Model::Sequential | Model::Async => 1,
+        Model::Gil | Model::Threads => threads.max(1),
+        Model::Processes => processes.max(1),
+    }
+}
+
+/// Decides which of `models` can run with pools of `(threads, processes)`. `shared_memory` is
+/// `Err(reason)` where workers cannot share memory (no cross-origin isolation, or no thread
+/// pool).
 pub fn plan(
     models: &[Model],
     workload: &Workload,
-    workers: u32,
+    pools: (u32, u32),
     shared_memory: Result<(), &str>,
 ) -> Plan {
     let mut run = Vec::new();
     let mut skipped = Vec::new();
     for &m in models {
-        let estimate = estimate_ms(m, workload, workers);
+        let estimate = estimate_ms(m, workload, lanes(m, pools));
         if let (true, Err(reason)) = (m.needs_shared_memory(), shared_memory) {
             skipped.push(format!("{m} is unavailable here: {reason}."));
         } else if estimate > MAX_MODEL_MS {
@@ -111,4 +121,97 @@ pub fn agreement(results: &[ModelResult], agree: bool) -> String {
         ),
         _ => "The checksums differ: a model computed something else. Please report this.".to_string(),
     }
+}
+
+/// A results-table row, formatted: the page shows the cells as they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultRow {
+    pub model: Model,
+    /// Wall time, speedup, CPU use, lock waits, spawn + copy.
+    pub cells: [String; 5],
+    /// The checksum's first eight hex digits and whether every model agreed, when the model
+    /// computed anything (no computation, nothing to check).
+    pub checksum: Option<(String, bool)>,
+    /// The whole checksum, for a tooltip.
+    pub full_checksum: String,
+}
+
+/// The results table's rows.
+pub fn result_rows(results: &[ModelResult], agree: bool) -> Vec<ResultRow> {
+    let ms_or_dash = |ms: f64| {
+        if ms > 0.0 {
+            format_ms(ms)
+        } else {
+            "–".into()
+        }
+    };
+    results
+        .iter()
+        .map(|r| ResultRow {
+            model: r.model,
+            cells: [
+                format_ms(r.wall_ms),
+                r.speedup.map_or("–".into(), |s| format!("{s:.2}×")),
+                format!("{:.0}%", r.utilisation * 100.0),
+                ms_or_dash(r.lock_wait_ms),
+                ms_or_dash(r.spawn_ms + r.copy_ms),
+            ],
+            checksum: (r.cpu_ms > 0.0).then(|| (r.checksum.chars().take(8).collect(), agree)),
+            full_checksum: r.checksum.clone(),
+        })
+        .collect()
+}
+
+/// Whether workers can share memory here, and if not, why not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SharedMemory {
+    /// The page is not cross-origin isolated (a blog's frame, a host without the headers).
+    NotIsolated,
+    /// Isolated, but this browser gives no `SharedArrayBuffer` (WebKitGTK without
+    /// `JSC_useSharedArrayBuffer=1`).
+    NoSharedArrayBuffer,
+    /// The thread pool is still starting.
+    Starting,
+    /// The thread pool failed to start.
+    PoolFailed(String),
+    /// A pool of this many threads runs.
+    Pool(u32),
+}
+
+impl SharedMemory {
+    /// Why `gil` and `threads` cannot run, if they cannot.
+    pub fn unavailable_reason(&self) -> Option<String> {
+        match self {
+            SharedMemory::NotIsolated => Some(
+                "this page is not cross-origin isolated, so workers cannot share memory".into(),
+            ),
+            SharedMemory::NoSharedArrayBuffer => Some(
+                "this browser gives no SharedArrayBuffer, even though the page is cross-origin isolated"
+                    .into(),
+            ),
+            SharedMemory::PoolFailed(e) => Some(format!("the thread pool failed to start: {e}")),
+            SharedMemory::Starting | SharedMemory::Pool(_) => None,
+        }
+    }
+}
+
+/// The environment line: what can run here and why, in plain words.
+pub fn environment(shared: &SharedMemory, cores: u32, embed: bool) -> String {
+    let threads_ok = shared.unavailable_reason().is_none();
+    if embed {
+        return match shared.unavailable_reason() {
+            None => "All five models run here; I/O is simulated with timers.".to_string(),
+            Some(why) => format!("gil and threads cannot run here: {why}."),
+        };
+    }
+    let mut text = if threads_ok {
+        format!("{cores} cores reported: all five models run here.")
+    } else {
+        format!(
+            "{cores} cores reported: sequential, async and processes run here; gil and threads cannot, because {}.",
+            shared.unavailable_reason().unwrap_or_default()
+        )
+    };
+    text.push_str(" I/O is simulated with timers; CPU work is real.");
+    text
 }

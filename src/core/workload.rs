@@ -59,7 +59,7 @@ impl Task {
 }
 
 /// A group of identical tasks, as written on one line.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Group {
     count: u32,
     task: Task,
@@ -67,7 +67,7 @@ struct Group {
 
 /// A parsed workload. Kept as written (groups) so it prints back the same way; [`Workload::tasks`]
 /// expands it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Workload {
     groups: Vec<Group>,
 }

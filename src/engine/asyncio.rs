@@ -5,10 +5,10 @@
 //! Lane 0 is the event loop. A pending wait has no thread of its own; each one is drawn on the
 //! lowest free "I/O wait" lane (1, 2, …) so overlapping waits stay visible.
 
-use super::{Clock, CpuStep, Outcome, Recorder, RunConfig};
+use super::{run_task, Clock, CpuStep, Outcome, Recorder, RunConfig, StepRunner};
 use crate::core::kernel::Checksum;
 use crate::core::trace::SpanState;
-use crate::core::workload::{Step, Task};
+use crate::core::workload::Task;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -39,6 +39,39 @@ impl WaitLanes {
     }
 }
 
+/// One event loop's way of running steps: CPU inline on lane 0 (blocking the loop), waits on
+/// the timer, drawn on the lowest free wait lane.
+struct LoopLane<'a, T> {
+    clock: &'a dyn Clock,
+    timer: &'a T,
+    recorder: &'a Recorder,
+    wait_lanes: RefCell<WaitLanes>,
+}
+
+impl<T: Timer> StepRunner for LoopLane<'_, T> {
+    fn cpu(&self, cpu: &mut CpuStep) {
+        let begin = self.clock.now();
+        cpu.finish();
+        self.recorder.record(
+            0,
+            cpu.task,
+            cpu.step,
+            SpanState::Cpu,
+            begin,
+            self.clock.now(),
+        );
+    }
+
+    async fn io(&self, task: u32, step: u32, ms: u32) {
+        let lane = self.wait_lanes.borrow_mut().take();
+        let begin = self.clock.now();
+        self.timer.sleep(ms).await;
+        self.recorder
+            .record(lane, task, step, SpanState::Io, begin, self.clock.now());
+        self.wait_lanes.borrow_mut().give_back(lane);
+    }
+}
+
 /// Runs `tasks` concurrently on the calling thread's event loop; resolves when all are done.
 pub async fn run<T: Timer>(
     tasks: &[Task],
@@ -47,40 +80,26 @@ pub async fn run<T: Timer>(
     timer: &T,
     recorder: &Recorder,
 ) -> Outcome {
-    let wait_lanes = RefCell::new(WaitLanes::default());
     let checksum = Cell::new(Checksum::default());
     let start = clock.now();
+    let runner = LoopLane {
+        clock,
+        timer,
+        recorder,
+        wait_lanes: RefCell::new(WaitLanes::default()),
+    };
     let futures = tasks.iter().enumerate().map(|(index, task)| {
-        let wait_lanes = &wait_lanes;
-        let checksum = &checksum;
+        let (runner, checksum) = (&runner, &checksum);
         async move {
-            let task_id = index as u32;
-            for (step_index, step) in task.steps.iter().enumerate() {
-                let step_id = step_index as u32;
-                match *step {
-                    Step::Cpu(ms) => {
-                        let mut cpu = CpuStep::new(config, task_id, step_id, ms);
-                        let begin = clock.now();
-                        cpu.finish();
-                        recorder.record(0, task_id, step_id, SpanState::Cpu, begin, clock.now());
-                        let mut sum = checksum.get();
-                        sum.add(cpu.contribution());
-                        checksum.set(sum);
-                    }
-                    Step::Io(ms) => {
-                        let lane = wait_lanes.borrow_mut().take();
-                        let begin = clock.now();
-                        timer.sleep(ms).await;
-                        recorder.record(lane, task_id, step_id, SpanState::Io, begin, clock.now());
-                        wait_lanes.borrow_mut().give_back(lane);
-                    }
-                }
-            }
+            let sum = run_task(runner, &config.work, index as u32, task).await;
+            let mut total: Checksum = checksum.get();
+            total.merge(sum);
+            checksum.set(total);
         }
     });
     join_all(futures.collect()).await;
     let end = clock.now();
-    let lanes = 1 + wait_lanes.borrow().used;
+    let lanes = 1 + runner.wait_lanes.borrow().used;
     Outcome {
         start,
         end,

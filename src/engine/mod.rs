@@ -12,6 +12,7 @@ pub mod pool;
 
 use crate::core::kernel::{self, Calibration, Checksum};
 use crate::core::trace::{Span, SpanState};
+use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 
 /// Milliseconds on the clock that every lane shares. In the browser this is
@@ -130,13 +131,75 @@ pub fn calibrate(clock: &dyn Clock) -> Calibration {
     })
 }
 
+/// What a CPU step computes: the calibration (rounds per ms) and the seed. Every model of a run
+/// shares it, so their checksums agree; a process worker receives it with each task.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Work {
+    pub calibration: Calibration,
+    pub seed: u32,
+}
+
 /// The fixed inputs of a run that every model shares.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunConfig {
-    pub calibration: Calibration,
-    pub seed: u32,
-    pub workers: u32,
+    pub work: Work,
+    /// Lanes of `gil` and `threads` (a `ThreadPoolExecutor`'s `max_workers`).
+    pub threads: u32,
+    /// Lanes of `processes` (a `ProcessPoolExecutor`'s `max_workers`).
+    pub processes: u32,
+    /// The GIL's switch interval (`sys.setswitchinterval`).
     pub switch_ms: f64,
+}
+
+/// How a lane carries out the two kinds of step; [`run_task`] is the one loop over a task's
+/// steps that every model shares.
+pub trait StepRunner {
+    /// Computes `cpu` to the end, recording what it does (a GIL lane may hand over part-way).
+    fn cpu(&self, cpu: &mut CpuStep);
+    /// Waits `ms` for a simulated I/O call, recording it: a blocking sleep on a thread, an
+    /// awaited timer on an event loop.
+    fn io(&self, task: u32, step: u32, ms: u32) -> impl Future<Output = ()>;
+}
+
+/// Runs one task's steps in order and returns its checksum contribution.
+pub async fn run_task(
+    runner: &impl StepRunner,
+    work: &Work,
+    task_id: u32,
+    task: &crate::core::workload::Task,
+) -> Checksum {
+    use crate::core::workload::Step;
+    let mut sum = Checksum::default();
+    for (index, step) in task.steps.iter().enumerate() {
+        let step_id = index as u32;
+        match *step {
+            Step::Cpu(ms) => {
+                let mut cpu = CpuStep::new(work, task_id, step_id, ms);
+                runner.cpu(&mut cpu);
+                sum.add(cpu.contribution());
+            }
+            Step::Io(ms) => runner.io(task_id, step_id, ms).await,
+        }
+    }
+    sum
+}
+
+/// [`run_task`] for a lane whose waits block its thread: every `io` future is ready at its
+/// first poll, so one poll runs the whole task.
+pub fn run_task_blocking(
+    runner: &impl StepRunner,
+    work: &Work,
+    task_id: u32,
+    task: &crate::core::workload::Task,
+) -> Checksum {
+    let mut future = std::pin::pin!(run_task(runner, work, task_id, task));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        // A blocking runner never returns Pending; looping keeps a runner that does correct.
+        if let std::task::Poll::Ready(sum) = future.as_mut().poll(&mut context) {
+            return sum;
+        }
+    }
 }
 
 /// What a model's run returns besides its spans.
@@ -177,11 +240,11 @@ pub struct CpuStep {
 }
 
 impl CpuStep {
-    pub fn new(config: &RunConfig, task: u32, step: u32, ms: u32) -> CpuStep {
+    pub fn new(work: &Work, task: u32, step: u32, ms: u32) -> CpuStep {
         CpuStep {
-            state: kernel::step_seed(config.seed, task, step),
-            rounds_left: config.calibration.rounds_for(ms),
-            chunk: config.calibration.chunk_rounds(),
+            state: kernel::step_seed(work.seed, task, step),
+            rounds_left: work.calibration.rounds_for(ms),
+            chunk: work.calibration.chunk_rounds(),
             task,
             step,
         }

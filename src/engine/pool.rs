@@ -7,11 +7,12 @@
 //! `std::thread::sleep` (an `Atomics.wait` with a timeout in a worker).
 
 use super::gil::Gil;
-use super::{Clock, CpuStep, Outcome, Recorder, RunConfig};
+use super::{run_task_blocking, Clock, CpuStep, Outcome, Recorder, RunConfig, StepRunner};
 use crate::core::kernel::Checksum;
 use crate::core::trace::{Model, SpanState};
-use crate::core::workload::{Step, Task};
+use crate::core::workload::Task;
 use std::cell::Cell;
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -50,7 +51,7 @@ pub fn run(
 ) -> Result<Outcome, PoolError> {
     let lanes = match model {
         Model::Sequential => 1,
-        Model::Gil | Model::Threads => config.workers.max(1),
+        Model::Gil | Model::Threads => config.threads.max(1),
         other => return Err(PoolError::NotAPoolModel(other)),
     };
     let available = rayon::current_num_threads() as u32;
@@ -172,33 +173,32 @@ impl Lane<'_> {
         loop {
             let index = next_task.fetch_add(1, Ordering::Relaxed);
             let Some(task) = tasks.get(index) else { break };
-            let task_id = index as u32;
-            for (step_index, step) in task.steps.iter().enumerate() {
-                let step_id = step_index as u32;
-                match *step {
-                    Step::Cpu(ms) => {
-                        let mut cpu = CpuStep::new(self.config, task_id, step_id, ms);
-                        self.compute(&mut cpu);
-                        sum.add(cpu.contribution());
-                    }
-                    Step::Io(ms) => {
-                        // Blocking I/O releases the GIL for the whole wait.
-                        let start = self.now();
-                        self.release();
-                        self.begin(task_id, step_id, SpanState::Io, start);
-                        std::thread::sleep(Duration::from_millis(u64::from(ms)));
-                        self.record(task_id, step_id, SpanState::Io, start, self.clock.now());
-                        self.acquire(task_id, step_id);
-                    }
-                }
-            }
+            sum.merge(run_task_blocking(
+                self,
+                &self.config.work,
+                index as u32,
+                task,
+            ));
         }
         self.release();
         sum
     }
+}
+
+impl StepRunner for Lane<'_> {
+    /// Blocking I/O releases the GIL for the whole wait.
+    fn io(&self, task: u32, step: u32, ms: u32) -> impl Future<Output = ()> {
+        let start = self.now();
+        self.release();
+        self.begin(task, step, SpanState::Io, start);
+        std::thread::sleep(Duration::from_millis(u64::from(ms)));
+        self.record(task, step, SpanState::Io, start, self.clock.now());
+        self.acquire(task, step);
+        std::future::ready(())
+    }
 
     /// Runs a CPU step; under the GIL, gives it up whenever another thread asks for it.
-    fn compute(&self, cpu: &mut CpuStep) {
+    fn cpu(&self, cpu: &mut CpuStep) {
         let (task, step) = (cpu.task, cpu.step);
         let Some(gil) = self.gil else {
             let start = self.clock.now();
