@@ -4,9 +4,9 @@
 
 use conpar::core::trace::{Model, ModelTrace, SpanState};
 use conpar::core::workload::Workload;
-use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig};
-use conpar::web::timers::LoopTimers;
-use conpar::web::{cross_origin_isolated, process, sleep_ms, PerfClock};
+use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
+use conpar::web::timers::{sleep_ms, LoopTimers};
+use conpar::web::{cross_origin_isolated, process, PerfClock};
 use rayon::prelude::*;
 use std::cell::Cell;
 use wasm_bindgen_futures::JsFuture;
@@ -23,7 +23,7 @@ thread_local! {
 /// Starts the rayon pool once per test instance (`init_thread_pool` may run only once).
 async fn pool() {
     if !POOL_STARTED.with(Cell::get) {
-        JsFuture::from(conpar::web::init_thread_pool(THREADS))
+        JsFuture::from(conpar::web::exports::init_thread_pool(THREADS))
             .await
             .expect("the rayon pool starts");
         POOL_STARTED.with(|p| p.set(true));
@@ -33,9 +33,12 @@ async fn pool() {
 fn config(workers: u32) -> RunConfig {
     let calibration = conpar::engine::calibrate(&PerfClock);
     RunConfig {
-        calibration,
-        seed: 7,
-        workers,
+        work: Work {
+            calibration,
+            seed: 7,
+        },
+        threads: workers,
+        processes: workers,
         switch_ms: 5.0,
     }
 }
@@ -167,7 +170,7 @@ async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
         .tasks();
     let cfg = config(2);
     let rec = Recorder::new();
-    let out = process::run(&tasks, &cfg, &rec)
+    let out = process::host::run(&tasks, &cfg, &rec)
         .await
         .expect("processes run");
     let p = trace(Model::Processes, out, &rec);

@@ -9,8 +9,9 @@ self.addEventListener('message', async function boot(event) {
     const glue = await import(msg.glue);
     // No memory passed: this worker's instance creates its own (a "process" shares nothing).
     await glue.default({ module_or_path: msg.module });
-    glue.workerMain(msg.role, msg.config);
+    glue.workerMain(msg.role, msg.threads || 0);
   } catch (error) {
-    self.postMessage({ ns: 'conpar', kind: 'fatal', message: String((error && error.stack) || error) });
+    // The same shape as the Rust side's `Fatal` messages.
+    self.postMessage({ ns: 'conpar', msg: { kind: 'fatal', message: String((error && error.stack) || error) } });
   }
 });

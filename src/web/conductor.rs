@@ -1,13 +1,15 @@
 //! The conductor worker: calibrates the kernel, owns the rayon pool, runs the models one after
-//! another (so they never compete for cores) and streams their spans to the page.
+//! another (so they never compete for cores) and streams their spans to the page. A watchdog
+//! ends a model that stops making progress (a pool worker that trapped or was killed), so the
+//! page is never left waiting for a result that cannot come.
 
-use super::messages::{self, ModelDone, Ready, RunRequest};
-use super::timers::LoopTimers;
-use super::{process, sleep_ms, PerfClock};
+use super::messages::{decode, Envelope, Finished, FromConductor, Ready, RunRequest, ToConductor};
+use super::timers::{sleep_ms, LoopTimers};
+use super::{process, PerfClock};
 use crate::core::kernel::Calibration;
-use crate::core::trace::{spans_to_flat, Model, Span};
-use crate::core::workload::{Task, Workload};
-use crate::engine::{asyncio, pool, Outcome, Recorder, RunConfig};
+use crate::core::trace::{Model, Span};
+use crate::core::workload::{Step, Task};
+use crate::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -25,11 +27,15 @@ const BETWEEN_MODELS_MS: u32 = 120;
 /// Pause between starting the pool and calibrating the kernel.
 const CALIBRATION_DELAY_MS: u32 = 150;
 
+/// A model that shows no progress (no span begun or ended) for this long beyond twice its
+/// longest step is declared dead.
+const WATCHDOG_GRACE_MS: f64 = 2000.0;
+
 struct Conductor {
     calibration: Calibration,
     threads: u32,
-    /// Kept alive for as long as the worker lives.
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    /// Kept for as long as the worker lives.
+    _on_message: gloo_events::EventListener,
 }
 
 thread_local! {
@@ -40,57 +46,62 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(message: &JsValue) {
-    if let Err(e) = scope().post_message(message) {
+fn post(message: &FromConductor, spans: Option<(&[Span], &[Span])>) {
+    let sent = Envelope::new(message).and_then(|mut e| {
+        if let Some((done, open)) = spans {
+            e = e.spans("spans", done).spans("open", open);
+        }
+        e.post(|m, t| scope().post_message_with_transfer(m, t))
+    });
+    if let Err(e) = sent {
         web_sys::console::error_2(&"conpar conductor: postMessage failed".into(), &e);
     }
 }
 
-fn post_fatal(message: &str) {
-    let o = messages::object("fatal");
-    messages::set(&o, "message", &JsValue::from_str(message));
-    post(&o);
+/// Tells the page that the conductor failed (also called by the panic hook).
+pub fn post_fatal(message: &str) {
+    post(
+        &FromConductor::Fatal {
+            message: message.to_string(),
+        },
+        None,
+    );
 }
 
-/// Starts the conductor; `config.threads` is the pool size the page wants.
-pub fn start(config: JsValue) -> Result<(), JsValue> {
-    let wanted = messages::get(&config, "threads").as_f64().unwrap_or(2.0) as u32;
+/// Starts the conductor with a rayon pool of `threads`.
+pub fn start(threads: u32) {
     spawn_local(async move {
-        if let Err(e) = init(wanted).await {
-            post_fatal(&e.as_string().unwrap_or_else(|| format!("{e:?}")));
+        if let Err(e) = init(threads).await {
+            post_fatal(&super::js_error(&e));
         }
     });
-    Ok(())
 }
 
 async fn init(wanted: u32) -> Result<(), JsValue> {
     let isolated = super::cross_origin_isolated();
+    let shared_array_buffer = super::has_shared_array_buffer();
     let mut pool_error = None;
     let mut threads = 0;
-    if isolated {
+    if isolated && shared_array_buffer {
         match JsFuture::from(wasm_bindgen_rayon::init_thread_pool(wanted.max(1) as usize)).await {
             Ok(_) => threads = wanted.max(1),
-            Err(e) => pool_error = Some(format!("the thread pool did not start: {e:?}")),
+            Err(e) => pool_error = Some(super::js_error(&e)),
         }
-    } else {
-        pool_error = Some(
-            "this page is not cross-origin isolated, so workers cannot share memory".to_string(),
-        );
     }
     // Let the just-started pool workers and the page's own loading settle first: calibrating
     // while they compete for the cores would make every later `cpu` step too short.
     sleep_ms(CALIBRATION_DELAY_MS).await;
     let calibration = crate::engine::calibrate(&PerfClock);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        let data = event.data();
-        if messages::kind_of(&data).as_deref() == Some("run") {
-            match messages::body::<RunRequest>(&data) {
-                Ok(request) => spawn_local(run(request)),
-                Err(e) => post_fatal(&format!("{e:?}")),
-            }
+    let on_message = gloo_events::EventListener::new(&scope(), "message", |event| {
+        let Some(event) = event.dyn_ref::<MessageEvent>() else {
+            return;
+        };
+        match decode::<ToConductor>(&event.data()) {
+            Some(Ok(ToConductor::Run(request))) => spawn_local(run(request)),
+            Some(Err(e)) => post_fatal(&e),
+            None => {}
         }
     });
-    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     CONDUCTOR.with(|c| {
         *c.borrow_mut() = Some(Rc::new(Conductor {
             calibration,
@@ -98,16 +109,16 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
             _on_message: on_message,
         }))
     });
-    let ready = messages::with_body(
-        "ready",
-        &Ready {
+    post(
+        &FromConductor::Ready(Ready {
             calibration,
             threads,
             isolated,
+            shared_array_buffer,
             pool_error,
-        },
-    )?;
-    post(&ready);
+        }),
+        None,
+    );
     Ok(())
 }
 
@@ -119,6 +130,8 @@ struct SpanStream {
     model: Model,
     recorder: Arc<Recorder>,
     last_open: RefCell<Vec<Span>>,
+    /// When the model last showed progress (a span recorded, begun or ended).
+    last_progress: Cell<f64>,
 }
 
 impl SpanStream {
@@ -128,6 +141,7 @@ impl SpanStream {
             model,
             recorder: Arc::new(Recorder::new()),
             last_open: RefCell::new(Vec::new()),
+            last_progress: Cell::new(PerfClock.now()),
         }
     }
 
@@ -138,34 +152,45 @@ impl SpanStream {
         if spans.is_empty() && !open_changed {
             return;
         }
-        let o = messages::object("spans");
-        messages::set(&o, "run", &JsValue::from(self.run));
-        messages::set(&o, "model", &JsValue::from_str(self.model.id()));
-        let flat = spans_to_flat(&spans);
-        messages::set(&o, "spans", &js_sys::Float64Array::from(flat.as_slice()));
-        let flat = spans_to_flat(&open);
-        messages::set(&o, "open", &js_sys::Float64Array::from(flat.as_slice()));
-        post(&o);
+        self.last_progress.set(PerfClock.now());
+        let header = FromConductor::Spans {
+            run: self.run,
+            model: self.model,
+        };
+        post(&header, Some((&spans, &open)));
         *self.last_open.borrow_mut() = open;
     }
+
+    /// How long since the model last made progress, in ms.
+    fn idle_ms(&self) -> f64 {
+        PerfClock.now() - self.last_progress.get()
+    }
+}
+
+/// The longest single step of `tasks`: no lane can legitimately be still for much longer.
+fn longest_step_ms(tasks: &[Task]) -> f64 {
+    tasks
+        .iter()
+        .flat_map(|t| &t.steps)
+        .map(|s| match *s {
+            Step::Cpu(ms) | Step::Io(ms) => f64::from(ms),
+        })
+        .fold(0.0, f64::max)
 }
 
 async fn run(request: RunRequest) {
     let Some(conductor) = CONDUCTOR.with(|c| c.borrow().clone()) else {
         return;
     };
-    let workload = match Workload::parse(&request.workload) {
-        Ok(w) => w,
-        Err(e) => {
-            post_fatal(&format!("workload: {e}"));
-            return;
-        }
-    };
-    let tasks = Arc::new(workload.tasks());
+    let tasks = Arc::new(request.workload.tasks());
+    let watchdog_ms = 2.0 * longest_step_ms(&tasks) + WATCHDOG_GRACE_MS;
     let config = RunConfig {
-        calibration: conductor.calibration,
-        seed: request.seed,
-        workers: request.workers,
+        work: Work {
+            calibration: conductor.calibration,
+            seed: request.seed,
+        },
+        threads: request.threads,
+        processes: request.processes,
         switch_ms: request.switch_ms,
     };
     for (index, &model) in request.models.iter().enumerate() {
@@ -174,73 +199,94 @@ async fn run(request: RunRequest) {
             // instead of competing with the next model's workers for the cores.
             sleep_ms(BETWEEN_MODELS_MS).await;
         }
-        let start = messages::object("model-start");
-        messages::set(&start, "run", &JsValue::from(request.run));
-        messages::set(&start, "model", &JsValue::from_str(model.id()));
-        post(&start);
+        post(
+            &FromConductor::ModelStart {
+                run: request.run,
+                model,
+            },
+            None,
+        );
         let stream = Rc::new(SpanStream::new(request.run, model));
         let recorder = &stream.recorder;
+        let fault = cfg!(feature = "hooks") && request.fault == Some(model);
         let outcome = match model {
             Model::Sequential if conductor.threads == 0 => {
                 // No pool: the plain loop runs right here (its spans arrive when it ends).
                 Ok(pool::run_here(&tasks, &config, &PerfClock, recorder))
             }
+            Model::Sequential | Model::Gil | Model::Threads if conductor.threads == 0 => {
+                Err(PoolFailure::Refused(format!(
+                    "{model} needs a thread pool, and none could start here"
+                )))
+            }
             Model::Sequential | Model::Gil | Model::Threads => {
-                if conductor.threads == 0 {
-                    Err(format!(
-                        "{model} needs a thread pool, and none could start here"
-                    ))
-                } else {
-                    run_on_pool(&stream, tasks.clone(), config).await
-                }
+                run_on_pool(&stream, tasks.clone(), config, watchdog_ms, fault).await
             }
             Model::Async => {
                 let pump = Pump::start(stream.clone());
                 let timers = LoopTimers::new();
                 let out = asyncio::run(&tasks, &config, &PerfClock, &timers, recorder).await;
-                pump.stop();
+                drop(pump);
                 Ok(out)
             }
             Model::Processes => {
                 let pump = Pump::start(stream.clone());
-                let out = process::run(&tasks, &config, recorder).await;
-                pump.stop();
-                out
+                let out = process::host::run(&tasks, &config, recorder).await;
+                drop(pump);
+                out.map_err(PoolFailure::Refused)
             }
         };
         stream.flush();
-        let done = match outcome {
-            Ok(o) => ModelDone {
+        let broken = matches!(&outcome, Err(PoolFailure::Wedged(_)));
+        post(
+            &FromConductor::ModelDone {
                 run: request.run,
                 model,
-                start: o.start,
-                end: o.end,
-                lanes: o.lanes,
-                checksum: o.checksum.hex(),
-                error: None,
+                outcome: outcome
+                    .map(|o: Outcome| Finished {
+                        start: o.start,
+                        end: o.end,
+                        lanes: o.lanes,
+                        checksum: o.checksum.0,
+                    })
+                    .map_err(|e| e.to_string()),
             },
-            Err(error) => ModelDone {
-                run: request.run,
-                model,
-                start: 0.0,
-                end: 0.0,
-                lanes: 0,
-                checksum: String::new(),
-                error: Some(error),
-            },
-        };
-        match messages::with_body("model-done", &done) {
-            Ok(m) => post(&m),
-            Err(e) => post_fatal(&format!("{e:?}")),
+            None,
+        );
+        if broken {
+            // The pool cannot be trusted any more; later models would hang on it too.
+            post(&FromConductor::RunDone { run: request.run }, None);
+            post(
+                &FromConductor::Broken {
+                    message: format!("{model} stopped making progress"),
+                },
+                None,
+            );
+            return;
         }
     }
-    let end = messages::object("run-done");
-    messages::set(&end, "run", &JsValue::from(request.run));
-    post(&end);
+    post(&FromConductor::RunDone { run: request.run }, None);
+}
+
+/// Why a model failed.
+enum PoolFailure {
+    /// It could not run (no pool, a bad size): the engine is fine.
+    Refused(String),
+    /// It stopped making progress: a pool worker trapped, was killed or hangs.
+    Wedged(String),
+}
+
+impl std::fmt::Display for PoolFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PoolFailure::Refused(m) | PoolFailure::Wedged(m) => f.write_str(m),
+        }
+    }
 }
 
 /// Sends spans to the page every frame while a model that runs on this thread's event loop
 /// goes on. (A CPU step of `async` blocks this loop too: the page then sees it when it ends.)
+/// Stops when dropped.
 struct Pump {
     stopped: Rc<Cell<bool>>,
 }
@@ -257,23 +303,33 @@ impl Pump {
         });
         Pump { stopped }
     }
-    fn stop(self) {
+}
+
+impl Drop for Pump {
+    fn drop(&mut self) {
         self.stopped.set(true);
     }
 }
 
 /// Runs a pool model on the rayon workers without blocking this thread: the pool does the
-/// work, this loop forwards spans until the result appears.
+/// work, this loop forwards spans until the result appears, or gives up when the model has
+/// been still for longer than `watchdog_ms`.
 async fn run_on_pool(
     stream: &SpanStream,
     tasks: Arc<Vec<Task>>,
     config: RunConfig,
-) -> Result<Outcome, String> {
+    watchdog_ms: f64,
+    fault: bool,
+) -> Result<Outcome, PoolFailure> {
     let model = stream.model;
     type Slot = Arc<Mutex<Option<Result<Outcome, pool::PoolError>>>>;
     let slot: Slot = Arc::new(Mutex::new(None));
     let (slot_in, rec_in) = (slot.clone(), stream.recorder.clone());
     rayon::spawn(move || {
+        if fault {
+            // Test builds only: a pool job that traps, as a bug in the engine would.
+            panic!("a forced trap in {model}'s pool job (test hook)");
+        }
         let result = pool::run(model, &tasks, &config, &PerfClock, &rec_in);
         *slot_in.lock().unwrap_or_else(PoisonError::into_inner) = Some(result);
     });
@@ -281,7 +337,14 @@ async fn run_on_pool(
         sleep_ms(FLUSH_MS).await;
         stream.flush();
         if let Some(result) = slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
-            return result.map_err(|e| e.to_string());
+            return result.map_err(|e| PoolFailure::Refused(e.to_string()));
+        }
+        if stream.idle_ms() > watchdog_ms {
+            return Err(PoolFailure::Wedged(format!(
+                "{model} made no progress for {:.1} s (its longest step is {:.1} s): a pool worker trapped, was stopped or hangs",
+                stream.idle_ms() / 1000.0,
+                (watchdog_ms - WATCHDOG_GRACE_MS) / 2000.0
+            )));
         }
     }
 }

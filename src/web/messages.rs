@@ -1,88 +1,208 @@
-//! Typed, namespaced worker messages. Every message is an object with `ns: "conpar"` and a
-//! `kind`; anything else that arrives (another library's messages) is ignored.
+//! The messages between the page, the conductor and the process workers, as types.
+//!
+//! Each direction is one `#[serde(tag = "kind")]` enum, matched exhaustively by its receiver.
+//! On the wire a message is `{ns: "conpar", msg: <the enum>, …buffers}`: the namespace tells
+//! ours from other libraries' messages (wasm-bindgen-rayon's), and bulky data (spans, payloads)
+//! travels beside the typed header as typed arrays, transferred where the sender is done with
+//! them. A `u64` crosses as a BigInt, so checksums never round-trip through text.
 
-use js_sys::{Object, Reflect};
+use crate::core::trace::{spans_from_flat, spans_to_flat, Model, Span};
+use crate::core::workload::{Step, Workload};
+use crate::engine::Work;
+use js_sys::{Array, Float64Array, Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub const NS: &str = "conpar";
 
-pub fn object(kind: &str) -> Object {
-    let o = Object::new();
-    set(&o, "ns", &JsValue::from_str(NS));
-    set(&o, "kind", &JsValue::from_str(kind));
-    o
-}
-
-pub fn set(target: &Object, key: &str, value: &JsValue) {
-    // Setting a plain data property on a fresh object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-pub fn get(source: &JsValue, key: &str) -> JsValue {
-    Reflect::get(source, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// The message's kind, if it is one of ours.
-pub fn kind_of(data: &JsValue) -> Option<String> {
-    if get(data, "ns").as_string().as_deref() != Some(NS) {
-        return None;
-    }
-    get(data, "kind").as_string()
-}
-
-/// A message whose body is a serde value under `body`.
-///
-/// # Errors
-/// When the value cannot be converted (a bug, not user input).
-pub fn with_body<T: Serialize>(kind: &str, body: &T) -> Result<Object, JsValue> {
-    let o = object(kind);
-    let value =
-        serde_wasm_bindgen::to_value(body).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    set(&o, "body", &value);
-    Ok(o)
-}
-
-/// Reads `body` back.
-///
-/// # Errors
-/// When the body does not have the expected shape.
-pub fn body<T: DeserializeOwned>(data: &JsValue) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(get(data, "body"))
-        .map_err(|e| JsValue::from_str(&format!("malformed message: {e}")))
+/// Page → conductor.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ToConductor {
+    Run(RunRequest),
 }
 
 /// What the page asks the conductor to run.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RunRequest {
     pub run: u32,
-    pub workload: String,
-    pub models: Vec<crate::core::trace::Model>,
-    pub workers: u32,
+    /// Parsed once, by the page; the conductor runs it as it is.
+    pub workload: Workload,
+    pub models: Vec<Model>,
+    pub threads: u32,
+    pub processes: u32,
     pub switch_ms: f64,
     pub seed: u32,
+    /// Test builds only (`hooks`): make this model's pool job trap, to test the watchdog.
+    #[serde(default)]
+    pub fault: Option<Model>,
 }
 
-/// The conductor's greeting once calibrated and (if possible) its thread pool started.
+/// Conductor → page.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FromConductor {
+    /// Calibrated, and the thread pool started (or why not).
+    Ready(Ready),
+    ModelStart {
+        run: u32,
+        model: Model,
+    },
+    /// New spans beside the header (`spans`), and the spans in progress (`open`).
+    Spans {
+        run: u32,
+        model: Model,
+    },
+    ModelDone {
+        run: u32,
+        model: Model,
+        outcome: Result<Finished, String>,
+    },
+    RunDone {
+        run: u32,
+    },
+    /// The pool can no longer be trusted (a job trapped or hung): the page restarts the engine.
+    Broken {
+        message: String,
+    },
+    /// The conductor failed (a panic, a bad message).
+    Fatal {
+        message: String,
+    },
+}
+
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Ready {
     pub calibration: crate::core::kernel::Calibration,
-    /// Threads in the rayon pool (0 when the page is not cross-origin isolated).
+    /// Threads in the rayon pool (0 when none could start).
     pub threads: u32,
     pub isolated: bool,
+    /// Whether this browser has `SharedArrayBuffer` at all.
+    pub shared_array_buffer: bool,
     /// Why the pool could not start, if it could not.
     pub pool_error: Option<String>,
 }
 
-/// A model finished (or failed).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct ModelDone {
-    pub run: u32,
-    pub model: crate::core::trace::Model,
+/// A model's successful end.
+#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Finished {
     pub start: f64,
     pub end: f64,
     pub lanes: u32,
-    /// Hex, because a u64 does not survive a JavaScript number.
-    pub checksum: String,
-    pub error: Option<String>,
+    pub checksum: u64,
+}
+
+/// Conductor → process worker.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ToProcess {
+    /// One task; its payload travels beside the header (`payload`), copied, not transferred.
+    Task {
+        task: u32,
+        steps: Vec<Step>,
+        work: Work,
+        sent: f64,
+    },
+}
+
+/// Process worker → conductor.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FromProcess {
+    Ready {
+        at: f64,
+    },
+    /// A task's result: spans beside (`spans`), and the output copied back (`output`).
+    Result {
+        checksum: u64,
+        sent: f64,
+    },
+    Fatal {
+        message: String,
+    },
+}
+
+/// A message with its buffers, ready to post.
+pub struct Envelope {
+    object: Object,
+    transfer: Array,
+}
+
+impl Envelope {
+    /// Wraps `msg`.
+    ///
+    /// # Errors
+    /// When `msg` cannot be converted (a bug, not user input).
+    pub fn new<T: Serialize>(msg: &T) -> Result<Envelope, JsValue> {
+        let serializer =
+            serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
+        let value = msg
+            .serialize(&serializer)
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let object = Object::new();
+        set(&object, "ns", &JsValue::from_str(NS));
+        set(&object, "msg", &value);
+        Ok(Envelope {
+            object,
+            transfer: Array::new(),
+        })
+    }
+
+    /// Adds spans under `key`, transferred (the sender keeps no copy).
+    pub fn spans(self, key: &str, spans: &[Span]) -> Envelope {
+        let flat = Float64Array::from(spans_to_flat(spans).as_slice());
+        set(&self.object, key, &flat);
+        self.transfer.push(&flat.buffer());
+        self
+    }
+
+    /// Adds a value under `key` that is copied by the structured clone.
+    pub fn with(self, key: &str, value: &JsValue) -> Envelope {
+        set(&self.object, key, value);
+        self
+    }
+
+    /// Posts it through `post(message, transfer)`.
+    ///
+    /// # Errors
+    /// When the browser refuses the message.
+    pub fn post(
+        self,
+        post: impl FnOnce(&JsValue, &JsValue) -> Result<(), JsValue>,
+    ) -> Result<(), JsValue> {
+        post(&self.object, &self.transfer)
+    }
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a plain data property on a fresh object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// The message in `data`, if it is one of ours: `None` for other libraries' messages,
+/// `Some(Err)` for one of ours that does not have the expected shape.
+pub fn decode<T: DeserializeOwned>(data: &JsValue) -> Option<Result<T, String>> {
+    let get = |key: &str| Reflect::get(data, &JsValue::from_str(key)).ok();
+    if get("ns")?.as_string().as_deref() != Some(NS) {
+        return None;
+    }
+    let msg = get("msg").unwrap_or(JsValue::UNDEFINED);
+    Some(serde_wasm_bindgen::from_value(msg).map_err(|e| format!("a malformed message: {e}")))
+}
+
+/// Spans sent under `key` beside a header (none if absent).
+pub fn spans(data: &JsValue, key: &str) -> Vec<Span> {
+    Reflect::get(data, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.dyn_into::<Float64Array>().ok())
+        .map(|a| spans_from_flat(&a.to_vec()))
+        .unwrap_or_default()
+}
+
+/// A buffer sent under `key` beside a header.
+pub fn buffer(data: &JsValue, key: &str) -> Option<js_sys::Uint8Array> {
+    Reflect::get(data, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.dyn_into().ok())
 }

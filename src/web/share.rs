@@ -1,7 +1,6 @@
 //! Sharing and exporting: links, the embed snippet, height messages for an embedding page, and
 //! downloads (trace, SVG, PNG, CSV, JSON).
 
-use super::messages;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -66,8 +65,16 @@ pub fn report_height() -> Result<HeightReporter, JsValue> {
         last.set(height);
         if let Ok(Some(parent)) = win.parent() {
             if !js_sys::Object::is(&parent, &win) {
-                let message = messages::object("height");
-                messages::set(&message, "height", &JsValue::from(height));
+                // The embedding page's protocol (www/embed.js reads it): kept flat on purpose,
+                // since pages in the wild have that script.
+                let message = js_sys::Object::new();
+                for (key, value) in [
+                    ("ns", JsValue::from_str(super::messages::NS)),
+                    ("kind", JsValue::from_str("height")),
+                    ("height", JsValue::from(height)),
+                ] {
+                    let _ = js_sys::Reflect::set(&message, &JsValue::from_str(key), &value);
+                }
                 // Only a number is sent, so any embedding origin may read it.
                 let _ = parent.post_message(&message, "*");
             }

@@ -1,6 +1,8 @@
-//! The `async` model's timers, kept the way asyncio's event loop keeps them: a heap of
-//! deadlines, and one browser `setTimeout` armed for the earliest. Ten thousand pending waits
-//! then cost ten thousand heap entries, not ten thousand promises and closures.
+//! Timers. [`sleep_ms`] is a plain wait that clears its browser timer if dropped early.
+//! [`LoopTimers`] are the `async` model's timers, kept the way asyncio's event loop keeps
+//! them: a heap of deadlines, and one browser `setTimeout` armed for the earliest. Ten
+//! thousand pending waits then cost ten thousand heap entries, not ten thousand promises and
+//! closures.
 
 use super::PerfClock;
 use crate::engine::asyncio::Timer;
@@ -14,6 +16,20 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 
+#[wasm_bindgen]
+extern "C" {
+    // The global functions, so this works on the page and in workers alike.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &JsValue, ms: i32) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// Waits `ms` milliseconds on this thread's event loop; dropping the future clears the timer.
+pub async fn sleep_ms(ms: u32) {
+    gloo_timers::future::TimeoutFuture::new(ms).await;
+}
+
 #[derive(Default)]
 struct Heap {
     /// (deadline in µs on the shared clock, timer id), earliest first.
@@ -21,8 +37,18 @@ struct Heap {
     /// Timers not yet due, with the waker of the task awaiting each.
     pending: HashMap<u64, Option<Waker>>,
     next_id: u64,
-    /// Deadline the armed `setTimeout` is for (µs), if one is armed.
+    /// Deadline the armed `setTimeout` is for (µs), and its id, if one is armed.
     armed_for: Option<u64>,
+    armed_id: JsValue,
+}
+
+impl Drop for Heap {
+    /// A run that ends (or is dropped) with waits pending leaves no timer behind.
+    fn drop(&mut self) {
+        if self.armed_for.is_some() {
+            clear_timeout(&self.armed_id);
+        }
+    }
 }
 
 /// A timer source for one event loop (one `async` run).
@@ -46,12 +72,15 @@ impl LoopTimers {
         if h.armed_for.is_some_and(|armed| armed <= deadline) {
             return;
         }
+        if h.armed_for.is_some() {
+            clear_timeout(&h.armed_id);
+        }
         h.armed_for = Some(deadline);
-        drop(h);
         let weak = Rc::downgrade(heap);
+        // Frees itself once called; a cleared one is the only thing a run can leave behind.
         let fire = Closure::once_into_js(move || Self::fire(&weak));
         let delay_ms = deadline.saturating_sub(now_us()).div_ceil(1000);
-        let _ = super::set_timeout(fire.unchecked_ref(), delay_ms.min(i32::MAX as u64) as i32);
+        h.armed_id = set_timeout(&fire, delay_ms.min(i32::MAX as u64) as i32);
     }
 
     /// Wakes every timer that is due, then arms for the next one.

@@ -1,0 +1,258 @@
+//! Pointer and keyboard on the timeline: hover and tap for a span's details, zoom (buttons,
+//! Ctrl + wheel, `+`/`-`), pan (drag, sideways wheel, arrow keys), scrub and replay.
+
+use super::{frame, with_app, App};
+use crate::core::scene::{describe, hit, longest, plot_area};
+use crate::core::trace::Model;
+use gloo_events::{EventListener, EventListenerOptions};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+/// A pointer event on a panel's canvas: which model, the point in the canvas's CSS pixels, the
+/// point in the viewport (for the tooltip), and the canvas's plot.
+struct CanvasPoint {
+    model: Model,
+    x: f64,
+    y: f64,
+    client: (f64, f64),
+    plot_left: f64,
+    plot_width: f64,
+}
+
+impl CanvasPoint {
+    fn of(e: &web_sys::Event) -> Option<CanvasPoint> {
+        let target: Element = e.target()?.dyn_into().ok()?;
+        let model = Model::from_id(&target.get_attribute("data-model")?)?;
+        let mouse: &web_sys::MouseEvent = e.dyn_ref()?;
+        let rect = target.get_bounding_client_rect();
+        let client = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
+        let (plot_left, plot_width) = plot_area(rect.width());
+        Some(CanvasPoint {
+            model,
+            x: client.0 - rect.left(),
+            y: client.1 - rect.top(),
+            client,
+            plot_left,
+            plot_width,
+        })
+    }
+
+    /// Where the point is across the plot, from 0 (left) to 1 (right).
+    fn fraction(&self) -> f64 {
+        ((self.x - self.plot_left) / self.plot_width).clamp(0.0, 1.0)
+    }
+}
+
+/// Runs `f` on the app, then draws.
+fn act(f: impl FnOnce(&mut App)) {
+    with_app(f);
+    frame::request();
+}
+
+pub fn bind() -> Result<Vec<EventListener>, JsValue> {
+    with_app(|app| {
+        let ui = &app.ui;
+        let panels = &ui.panels;
+        let mut out = vec![
+            EventListener::new(panels, "pointermove", |e| {
+                let Some(p) = CanvasPoint::of(e) else { return };
+                with_app(|app| match app.drag_x {
+                    Some(last) => {
+                        app.view.pan((last - p.x) / p.plot_width);
+                        app.drag_x = Some(p.x);
+                        app.hide_tip();
+                        frame::request();
+                    }
+                    None => app.on_hover(&p),
+                });
+            }),
+            EventListener::new(panels, "pointerdown", |e| {
+                let Some(p) = CanvasPoint::of(e) else { return };
+                with_app(|app| {
+                    // A tap shows the details; a drag on a zoomed timeline pans it.
+                    app.on_hover(&p);
+                    if app.view.zoom.is_some() {
+                        app.drag_x = Some(p.x);
+                    }
+                });
+            }),
+            EventListener::new(panels, "pointerup", |_| {
+                with_app(|app| app.drag_x = None);
+            }),
+            EventListener::new(panels, "pointercancel", |_| {
+                with_app(|app| app.drag_x = None);
+            }),
+            EventListener::new(panels, "pointerleave", |e| {
+                // A finger "leaves" as soon as it lifts: a tapped span's details stay.
+                let touch = e
+                    .dyn_ref::<web_sys::PointerEvent>()
+                    .is_some_and(|p| p.pointer_type() == "touch");
+                with_app(|app| {
+                    app.drag_x = None;
+                    if !touch {
+                        app.hide_tip();
+                    }
+                });
+            }),
+            // Ctrl/⌘ + wheel zooms (a plain wheel keeps scrolling the page); sideways pans.
+            EventListener::new_with_options(
+                panels,
+                "wheel",
+                EventListenerOptions::enable_prevent_default(),
+                |e| {
+                    let (Some(p), Some(w)) =
+                        (CanvasPoint::of(e), e.dyn_ref::<web_sys::WheelEvent>())
+                    else {
+                        return;
+                    };
+                    if w.ctrl_key() || w.meta_key() {
+                        e.prevent_default();
+                        let factor = if w.delta_y() < 0.0 { 0.8 } else { 1.25 };
+                        act(|app| app.view.zoom_by(factor, p.fraction()));
+                    } else if w.delta_x().abs() > w.delta_y().abs() || w.shift_key() {
+                        e.prevent_default();
+                        let delta = if w.delta_x().abs() > 0.0 {
+                            w.delta_x()
+                        } else {
+                            w.delta_y()
+                        };
+                        act(|app| app.view.pan(delta / p.plot_width));
+                    }
+                },
+            ),
+            EventListener::new_with_options(
+                panels,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                |e| {
+                    let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    let action: Option<fn(&mut App)> = match k.key().as_str() {
+                        "+" | "=" => Some(|app| app.view.zoom_by(0.5, 0.5)),
+                        "-" | "_" => Some(|app| app.view.zoom_by(2.0, 0.5)),
+                        "0" => Some(|app| app.view.zoom = None),
+                        "ArrowLeft" => Some(|app| app.view.pan(-0.2)),
+                        "ArrowRight" => Some(|app| app.view.pan(0.2)),
+                        _ => None,
+                    };
+                    if let Some(action) = action {
+                        e.prevent_default();
+                        act(action);
+                    }
+                },
+            ),
+            EventListener::new(&ui.scrub, "input", |_| act(App::on_scrub)),
+            EventListener::new(&ui.replay, "click", |_| act(App::on_replay)),
+            EventListener::new(&ui.table_view, "toggle", |_| {
+                with_app(|app| app.show_table());
+            }),
+        ];
+        for (button, factor) in &ui.zoom {
+            let factor = *factor;
+            out.push(EventListener::new(button, "click", move |_| {
+                act(|app| {
+                    if factor == 0.0 {
+                        app.view.zoom = None;
+                    } else {
+                        app.view.zoom_by(factor, 0.5);
+                    }
+                });
+            }));
+        }
+        out
+    })
+    .ok_or_else(|| JsValue::from_str("the page is not set up"))
+}
+
+impl App {
+    fn now() -> f64 {
+        crate::engine::Clock::now(&crate::web::PerfClock)
+    }
+
+    pub(super) fn traces(&self) -> &[crate::core::scene::LiveTrace] {
+        self.run.as_ref().map_or(&[], |r| r.traces.as_slice())
+    }
+
+    /// Draws the panels (and moves a replay's cursor).
+    pub(super) fn draw(&mut self) {
+        let now = Self::now();
+        if let Some(from) = self.replay_from {
+            let longest = longest(self.traces(), now);
+            let t = now - from;
+            if t >= longest {
+                self.replay_from = None;
+                self.view.cursor = None;
+            } else {
+                self.view.cursor = Some(t);
+            }
+            self.show_scrub(longest);
+        }
+        let traces = self.run.as_ref().map_or(&[][..], |r| r.traces.as_slice());
+        if let Err(e) = self.panels.draw(traces, &self.results, &self.view, now) {
+            web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
+        }
+    }
+
+    /// Moves the scrub slider to the view's cursor.
+    fn show_scrub(&self, longest: f64) {
+        let value = self
+            .view
+            .cursor
+            .map_or(1000.0, |c| (c / longest * 1000.0).clamp(0.0, 1000.0));
+        self.ui.scrub.set_value(&format!("{value:.0}"));
+    }
+
+    fn on_scrub(&mut self) {
+        let value: f64 = self.ui.scrub.value().parse().unwrap_or(1000.0);
+        self.replay_from = None;
+        let longest = longest(self.traces(), Self::now());
+        self.view.cursor = (value < 1000.0).then(|| value / 1000.0 * longest);
+    }
+
+    fn on_replay(&mut self) {
+        if !self.run.as_ref().is_some_and(|r| r.finished) {
+            return;
+        }
+        if frame::reduced_motion() {
+            // No animation: show the end state; the slider still scrubs by hand.
+            self.view.cursor = None;
+            self.replay_from = None;
+        } else {
+            self.replay_from = Some(Self::now());
+            self.view.cursor = Some(0.0);
+        }
+    }
+
+    /// Shows the span under the pointer in the tooltip.
+    fn on_hover(&mut self, p: &CanvasPoint) {
+        let traces = self.traces();
+        let longest_ms = longest(traces, Self::now());
+        let found = traces.iter().find(|t| t.model == p.model).and_then(|t| {
+            let width = self.panels.width_of(p.model)?;
+            let span = hit(t, &self.view, longest_ms, width, (p.x, p.y))?;
+            Some(describe(p.model, &span, t.origin()?))
+        });
+        let tip = &self.ui.tip;
+        let Some(text) = found else {
+            tip.set_hidden(true);
+            return;
+        };
+        tip.set_text_content(Some(&text));
+        // The tip is positioned inside the timeline section; keep it within its width.
+        let r = self.ui.timeline_section.get_bounding_client_rect();
+        let left = (p.client.0 - r.left() + 12.0)
+            .min(r.width() - 240.0)
+            .max(0.0);
+        let top = p.client.1 - r.top() + 16.0;
+        let style = tip.style();
+        let _ = style.set_property("left", &format!("{left}px"));
+        let _ = style.set_property("top", &format!("{top}px"));
+        tip.set_hidden(false);
+    }
+
+    pub(super) fn hide_tip(&self) {
+        self.ui.tip.set_hidden(true);
+    }
+}

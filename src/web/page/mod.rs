@@ -1,0 +1,252 @@
+//! The page (main thread): the [`App`] that owns everything the page shows, its start-up, its
+//! status and the automation contract (`data-status`, `data-run`, `window.conpar`). It never
+//! blocks: all work happens in the conductor and its workers; this thread only draws what
+//! they report. One file per job:
+//! - [`controls`]: the form's elements, looked up once, and form ↔ scenario;
+//! - [`conductor_handle`]: starting the conductor, its messages, its failures;
+//! - [`run`]: starting, following, finishing and stopping a run;
+//! - [`results`]: the results table, the verdict, the span table;
+//! - [`panels`]: the timeline's panels, painted from the core's scenes;
+//! - [`interact`]: pointer and keyboard on the timeline, scrub, replay, the tooltip;
+//! - [`frame`]: when to draw;
+//! - [`sharing`]: links, the embed dialog and view, exports.
+
+mod conductor_handle;
+mod controls;
+mod frame;
+mod interact;
+mod panels;
+mod results;
+mod run;
+mod sharing;
+
+use crate::core::scenario::Scenario;
+use crate::core::scene::View;
+use crate::core::summary::{environment, SharedMemory};
+use crate::core::trace::{Model, ModelResult};
+use conductor_handle::Engine;
+use controls::Controls;
+use gloo_events::EventListener;
+use panels::Panels;
+use run::Run;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use web_sys::Document;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Status {
+    Loading,
+    Ready,
+    Running,
+    Done,
+    Error,
+}
+
+impl Status {
+    fn id(self) -> &'static str {
+        match self {
+            Status::Loading => "loading",
+            Status::Ready => "ready",
+            Status::Running => "running",
+            Status::Done => "done",
+            Status::Error => "error",
+        }
+    }
+}
+
+pub struct App {
+    doc: Document,
+    ui: Controls,
+    scenario: Scenario,
+    cores: u32,
+    isolated: bool,
+    engine: Option<Engine>,
+    /// Terminated engines whose listeners may still be on the stack; dropped next frame.
+    retired: Vec<Engine>,
+    run: Option<Run>,
+    /// Runs started since the page loaded (`data-run`), so a script can wait for run k.
+    runs_started: u32,
+    panels: Panels,
+    view: View,
+    /// Where a drag on the timeline last was (CSS px), while one is in progress.
+    drag_x: Option<f64>,
+    /// When a replay started (page clock, ms), while one plays.
+    replay_from: Option<f64>,
+    /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
+    run_when_ready: bool,
+    results: Vec<ModelResult>,
+    /// Test builds only: the model whose pool job the next run makes trap.
+    fault: Option<Model>,
+    embed: sharing::EmbedState,
+    /// The page's listeners, removed when the app is dropped.
+    listeners: Vec<EventListener>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` on the app, unless the page has crashed or the app is already in use (a handler
+/// that fires while another runs, which would otherwise panic on a second borrow).
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    if super::panic::crashed() {
+        return None;
+    }
+    APP.with(|a| {
+        let mut app = a.try_borrow_mut().ok()?;
+        app.as_mut().map(f)
+    })
+}
+
+/// Test builds only: makes the next run's `model` trap inside its pool job.
+pub fn set_fault(model: Option<Model>) {
+    with_app(|app| app.fault = model);
+}
+
+/// Starts the page.
+///
+/// # Errors
+/// When the page lacks an element it needs.
+pub fn start() -> Result<(), JsValue> {
+    let win = web_sys::window().ok_or("no window")?;
+    let doc = win.document().ok_or("no document")?;
+    let cores = (win.navigator().hardware_concurrency() as u32).max(1);
+    let query = win.location().search().unwrap_or_default();
+    let (scenario, notices) = Scenario::from_query(&query, cores);
+    let ui = Controls::find(&doc)?;
+    ui.set_state_colours(&doc);
+    let mut panels = Panels::new(&doc)?;
+    panels.set_models(&scenario.models)?;
+    let app = App {
+        ui,
+        run_when_ready: scenario.run,
+        scenario,
+        cores,
+        isolated: super::cross_origin_isolated(),
+        engine: None,
+        retired: Vec::new(),
+        run: None,
+        runs_started: 0,
+        panels,
+        view: View::default(),
+        drag_x: None,
+        replay_from: None,
+        results: Vec::new(),
+        fault: None,
+        embed: sharing::EmbedState::default(),
+        listeners: Vec::new(),
+        doc,
+    };
+    APP.with(|a| *a.borrow_mut() = Some(app));
+    let listeners = [
+        controls::bind(),
+        interact::bind(),
+        sharing::bind(),
+        frame::bind(),
+    ]
+    .into_iter()
+    .collect::<Result<Vec<_>, JsValue>>()?
+    .into_iter()
+    .flatten()
+    .collect();
+    install_api(&win)?;
+    with_app(|app| {
+        app.listeners = listeners;
+        app.ui.show_scenario(&app.scenario);
+        app.show_notices(&notices.into_iter().map(|n| n.message).collect::<Vec<_>>());
+        app.show_environment();
+        app.validate();
+        app.show_results();
+        sharing::start_embed_or_engine(app);
+    });
+    frame::request();
+    Ok(())
+}
+
+/// `window.conpar`: `trace()` and `results()` of the last run. The closures live as long as the
+/// page, so they are handed to JavaScript for good.
+fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
+    let api = js_sys::Object::new();
+    let trace = Closure::<dyn Fn() -> JsValue>::new(|| {
+        with_app(|app| app.trace_json()).unwrap_or(JsValue::NULL)
+    });
+    let results = Closure::<dyn Fn() -> JsValue>::new(|| {
+        with_app(|app| serde_wasm_bindgen::to_value(&app.results).unwrap_or(JsValue::NULL))
+            .unwrap_or(JsValue::NULL)
+    });
+    js_sys::Reflect::set(&api, &"trace".into(), &trace.into_js_value())?;
+    js_sys::Reflect::set(&api, &"results".into(), &results.into_js_value())?;
+    js_sys::Reflect::set(win, &"conpar".into(), &api)?;
+    Ok(())
+}
+
+impl App {
+    fn set_status(&self, status: Status, text: &str) {
+        if let Some(root) = self.doc.document_element() {
+            let _ = root.set_attribute("data-status", status.id());
+        }
+        self.ui.status.set_text_content(Some(text));
+        let running = status == Status::Running;
+        self.ui.run.set_disabled(running);
+        // Stop works whenever there is something to stop: a run, or a run about to start.
+        self.ui
+            .stop
+            .set_disabled(!(running || (status == Status::Loading && self.run_when_ready)));
+    }
+
+    /// Shows `notices` in their fixed area, replacing the previous ones.
+    fn show_notices(&self, notices: &[String]) {
+        let el = &self.ui.notices;
+        el.set_text_content(None);
+        for n in notices {
+            if let Ok(p) = self.doc.create_element("p") {
+                p.set_text_content(Some(n));
+                let _ = el.append_child(&p);
+            }
+        }
+        el.set_hidden(notices.is_empty());
+    }
+
+    /// What can share memory here, as far as the page knows.
+    fn shared_memory(&self) -> SharedMemory {
+        if !self.isolated {
+            return SharedMemory::NotIsolated;
+        }
+        if !super::has_shared_array_buffer() {
+            return SharedMemory::NoSharedArrayBuffer;
+        }
+        match self.engine.as_ref().and_then(|e| e.ready.as_ref()) {
+            None => SharedMemory::Starting,
+            Some(r) if r.threads > 0 => SharedMemory::Pool(r.threads),
+            Some(r) => SharedMemory::PoolFailed(
+                r.pool_error
+                    .clone()
+                    .unwrap_or_else(|| "no thread started".into()),
+            ),
+        }
+    }
+
+    fn show_environment(&self) {
+        let shared = self.shared_memory();
+        let mut text = environment(&shared, self.cores, self.scenario.embed);
+        if let Some(r) = self.engine.as_ref().and_then(|e| e.ready.as_ref()) {
+            self.ui.env.set_title(&format!(
+                "The CPU kernel is calibrated to {} rounds per ms on this device, so `cpu 50` computes for about 50 ms.",
+                r.calibration.rounds_per_ms
+            ));
+        }
+        if !self.scenario.embed && shared == SharedMemory::Starting {
+            text.push_str(" Starting the workers…");
+        }
+        self.ui.env.set_text_content(Some(&text));
+        let reason = shared.unavailable_reason();
+        for (model, input) in &self.ui.models {
+            let unavailable = model.needs_shared_memory() && reason.is_some();
+            input.set_disabled(unavailable);
+            match (&reason, unavailable) {
+                (Some(why), true) => input.set_title(&format!("{model} cannot run here: {why}")),
+                _ => input.set_title(""),
+            }
+        }
+    }
+}

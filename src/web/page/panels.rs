@@ -1,0 +1,220 @@
+//! The timeline's panels: one `<article>` per model (from the page's `panel-template`), each a
+//! heading, a line of figures, an explanation and a canvas on which the core's scene for that
+//! model is painted. All panels share one time axis (each panel's zero is its model's start, so
+//! the slower run is visibly longer); a panel whose picture did not change is not painted
+//! again.
+
+use crate::core::layout::format_ms;
+use crate::core::scene::{longest, paint, panel_height, panel_scene, LiveTrace, View};
+use crate::core::trace::{Model, ModelResult};
+use crate::web::canvas::{CanvasPainter, Patterns, DARK, LIGHT};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, Document, Element, HtmlCanvasElement, HtmlElement};
+
+struct Panel {
+    model: Model,
+    root: Element,
+    canvas: HtmlCanvasElement,
+    ctx: CanvasRenderingContext2d,
+    stat: Element,
+    patterns: Patterns,
+    /// What the canvas shows now.
+    drawn: Option<DrawKey>,
+}
+
+impl Drop for Panel {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// Everything a panel's picture depends on: when it is unchanged, so is the picture (a finished
+/// model's panel stays still while the running one grows).
+#[derive(Clone, Debug, PartialEq)]
+struct DrawKey {
+    size: (u32, u32),
+    window: (u64, u64),
+    cursor: Option<u64>,
+    spans: usize,
+    open: Vec<(u32, u8, u64)>,
+    /// The clock, for a panel whose model is running (its hand moves).
+    now: Option<u64>,
+    finished: bool,
+    dark: bool,
+}
+
+pub struct Panels {
+    doc: Document,
+    container: HtmlElement,
+    template: web_sys::HtmlTemplateElement,
+    panels: Vec<Panel>,
+}
+
+impl Panels {
+    pub fn new(doc: &Document) -> Result<Panels, JsValue> {
+        Ok(Panels {
+            doc: doc.clone(),
+            container: doc
+                .get_element_by_id("panels")
+                .ok_or("the page has no #panels")?
+                .dyn_into()?,
+            template: doc
+                .get_element_by_id("panel-template")
+                .ok_or("the page has no #panel-template")?
+                .dyn_into()?,
+            panels: Vec::new(),
+        })
+    }
+
+    /// Builds one panel per model (kept when the models are the same).
+    pub fn set_models(&mut self, models: &[Model]) -> Result<(), JsValue> {
+        if self
+            .panels
+            .iter()
+            .map(|p| p.model)
+            .eq(models.iter().copied())
+        {
+            return Ok(());
+        }
+        self.panels.clear();
+        for &model in models {
+            let fragment = self.template.content().clone_node_with_deep(true)?;
+            let fragment: web_sys::DocumentFragment = fragment.dyn_into()?;
+            let root = fragment
+                .first_element_child()
+                .ok_or("the panel template is empty")?;
+            let part = |selector: &str| -> Result<Element, JsValue> {
+                root.query_selector(selector)?.ok_or_else(|| {
+                    JsValue::from_str(&format!("the panel template has no {selector}"))
+                })
+            };
+            root.set_attribute("data-model", model.id())?;
+            part(".name")?.set_text_content(Some(model.id()));
+            part(".py")?.set_text_content(Some(model.python()));
+            part(".explain")?.set_text_content(Some(model.explanation()));
+            let stat = part(".panel-stat")?;
+            let canvas: HtmlCanvasElement = part("canvas")?.dyn_into()?;
+            canvas.set_attribute("data-model", model.id())?;
+            canvas.set_attribute(
+                "aria-label",
+                &format!("{model} timeline; the table under the timeline lists the same spans"),
+            )?;
+            self.container.append_child(&fragment)?;
+            let ctx: CanvasRenderingContext2d = canvas
+                .get_context("2d")?
+                .ok_or("this browser gives no 2D canvas")?
+                .dyn_into()?;
+            let patterns = Patterns::new(&self.doc, &ctx)?;
+            self.panels.push(Panel {
+                model,
+                root,
+                canvas,
+                ctx,
+                stat,
+                patterns,
+                drawn: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// The width of a model's canvas in CSS px (for hit-testing).
+    pub fn width_of(&self, model: Model) -> Option<f64> {
+        self.panels
+            .iter()
+            .find(|p| p.model == model)
+            .map(|p| f64::from(p.canvas.client_width().max(200)))
+    }
+
+    /// Draws every panel whose picture changed. `now` is the shared clock, so a running
+    /// model's panel grows.
+    pub fn draw(
+        &mut self,
+        traces: &[LiveTrace],
+        results: &[ModelResult],
+        view: &View,
+        now: f64,
+    ) -> Result<(), JsValue> {
+        let win = web_sys::window().ok_or("no window")?;
+        let dark = win
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches())
+            || self
+                .doc
+                .document_element()
+                .is_some_and(|r| r.get_attribute("data-theme").as_deref() == Some("dark"));
+        let palette = if dark { &DARK } else { &LIGHT };
+        let dpr = win.device_pixel_ratio().max(1.0);
+        let longest_ms = longest(traces, now);
+        let (from, to) = view.window(longest_ms);
+        // The visible window, for scripts and tests: "from,to[,cursor]" in ms.
+        let mut shown = format!("{from:.2},{to:.2}");
+        if let Some(c) = view.cursor {
+            shown.push_str(&format!(",{c:.2}"));
+        }
+        self.container.set_attribute("data-view", &shown)?;
+        for panel in &mut self.panels {
+            let trace = traces.iter().find(|t| t.model == panel.model);
+            let result = results.iter().find(|r| r.model == panel.model);
+            let stat = match (trace, result) {
+                (Some(t), _) if t.error.is_some() => t.error.clone().unwrap_or_default(),
+                (_, Some(r)) => {
+                    let mut s = format_ms(r.wall_ms);
+                    if let Some(x) = r.speedup.filter(|_| r.model != Model::Sequential) {
+                        s.push_str(&format!(" · {x:.2}× sequential"));
+                    }
+                    s
+                }
+                (Some(t), None) if t.origin().is_some() => "running…".to_string(),
+                _ => "waiting".to_string(),
+            };
+            if panel.stat.text_content().as_deref() != Some(stat.as_str()) {
+                panel.stat.set_text_content(Some(&stat));
+            }
+            let rows = trace.map_or(1, LiveTrace::rows);
+            let css_w = f64::from(panel.canvas.client_width().max(200));
+            let css_h = panel_height(rows);
+            let (w_px, h_px) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+            let key = DrawKey {
+                size: (w_px, h_px),
+                window: (from.to_bits(), to.to_bits()),
+                cursor: view.cursor.map(f64::to_bits),
+                spans: trace.map_or(0, |t| t.spans.len()),
+                open: trace.map_or(Vec::new(), |t| {
+                    t.open
+                        .iter()
+                        .map(|s| (s.lane, s.state.code(), s.start.to_bits()))
+                        .collect()
+                }),
+                now: trace.filter(|t| t.running()).map(|_| now.to_bits()),
+                finished: trace.is_some_and(|t| t.end.is_some() || t.error.is_some()),
+                dark,
+            };
+            if panel.drawn.as_ref() == Some(&key) {
+                continue;
+            }
+            panel.drawn = Some(key);
+            if panel.canvas.width() != w_px || panel.canvas.height() != h_px {
+                panel.canvas.set_width(w_px);
+                panel.canvas.set_height(h_px);
+                panel
+                    .canvas
+                    .style()
+                    .set_property("height", &format!("{css_h}px"))?;
+            }
+            let empty = LiveTrace::new(panel.model);
+            let scene = panel_scene(trace.unwrap_or(&empty), view, longest_ms, now, css_w);
+            let mut painter = CanvasPainter {
+                ctx: &panel.ctx,
+                patterns: &panel.patterns,
+                palette,
+            };
+            painter.clear(css_w, css_h, dpr)?;
+            paint(&scene, &mut painter);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,182 @@
+//! The results table (one row per model of the run, filled as each finishes), the verdict and
+//! checksum sentences, the span table for screen readers, and `window.conpar.trace()`.
+
+use super::App;
+use crate::core::export::chrome_trace;
+use crate::core::layout::format_ms;
+use crate::core::scene::lane_name;
+use crate::core::summary::{agreement, result_rows, verdict};
+use crate::core::trace::NO_TASK;
+use wasm_bindgen::prelude::*;
+use web_sys::Element;
+
+impl App {
+    fn cell(&self, row: &Element, tag: &str, text: &str) -> Option<Element> {
+        let cell = self.doc.create_element(tag).ok()?;
+        cell.set_text_content(Some(text));
+        row.append_child(&cell).ok()?;
+        Some(cell)
+    }
+
+    pub(super) fn show_results(&self) {
+        let body = &self.ui.results_body;
+        body.set_text_content(None);
+        let agree = self.agree();
+        let rows = result_rows(&self.results, agree);
+        let models: Vec<_> = match &self.run {
+            Some(run) => run
+                .traces
+                .iter()
+                .map(|t| (t.model, t.error.clone()))
+                .collect(),
+            None => Vec::new(),
+        };
+        if models.is_empty() {
+            if let Ok(tr) = self.doc.create_element("tr") {
+                let _ = tr.set_attribute("class", "placeholder");
+                if let Some(td) = self.cell(&tr, "td", "No run yet: press Run.") {
+                    let _ = td.set_attribute("colspan", "7");
+                }
+                let _ = body.append_child(&tr);
+            }
+        }
+        // A row per model of the run from the start, so the table does not grow as they finish.
+        for (model, error) in models {
+            let Ok(tr) = self.doc.create_element("tr") else {
+                continue;
+            };
+            let _ = tr.set_attribute("data-model", model.id());
+            if let Some(th) = self.cell(&tr, "th", model.id()) {
+                let _ = th.set_attribute("scope", "row");
+            }
+            match (rows.iter().find(|r| r.model == model), error) {
+                (Some(row), _) => {
+                    for text in &row.cells {
+                        self.cell(&tr, "td", text);
+                    }
+                    let mark = match &row.checksum {
+                        None => "–".to_string(),
+                        Some((_, true)) => "✓".to_string(),
+                        Some((_, false)) => "✗ differs".to_string(),
+                    };
+                    if let Some(td) = self.cell(&tr, "td", "") {
+                        if let Some((hex, _)) = &row.checksum {
+                            // The hex is hidden on narrow screens; the mark always shows.
+                            if let Some(span) = self.cell(&td, "span", hex) {
+                                let _ = span.set_attribute("class", "hex");
+                            }
+                            let _ = td.set_attribute("title", &row.full_checksum);
+                        }
+                        let _ = td.append_with_str_1(&format!(" {mark}"));
+                    }
+                }
+                (None, Some(error)) => {
+                    if let Some(td) = self.cell(&tr, "td", &error) {
+                        let _ = td.set_attribute("colspan", "6");
+                        let _ = td.set_attribute("class", "failed");
+                    }
+                }
+                (None, None) => {
+                    let waiting = if self.running() { "running…" } else { "–" };
+                    if let Some(td) = self.cell(&tr, "td", waiting) {
+                        let _ = td.set_attribute("colspan", "6");
+                        let _ = td.set_attribute("class", "pending");
+                    }
+                }
+            }
+            let _ = body.append_child(&tr);
+        }
+        self.ui
+            .verdict
+            .set_text_content(Some(&verdict(&self.results, agree)));
+        self.ui
+            .agreement
+            .set_text_content(Some(&agreement(&self.results, agree)));
+    }
+
+    /// Scrub and replay work on a finished run only.
+    pub(super) fn set_run_tools(&self, enabled: bool) {
+        self.ui.scrub.set_disabled(!enabled);
+        self.ui.replay.set_disabled(!enabled);
+        self.ui.scrub.set_value("1000");
+    }
+
+    /// Fills the table view with the spans of the last run (the first 500 per model), when it
+    /// is open.
+    pub(super) fn show_table(&self) {
+        if !self.ui.table_view.has_attribute("open") {
+            return;
+        }
+        const PER_MODEL: usize = 500;
+        let target = &self.ui.span_table;
+        target.set_text_content(None);
+        let Ok(table) = self.doc.create_element("table") else {
+            return;
+        };
+        let Ok(head) = self.doc.create_element("tr") else {
+            return;
+        };
+        for title in [
+            "model", "lane", "state", "task", "step", "start", "duration",
+        ] {
+            if let Some(th) = self.cell(&head, "th", title) {
+                let _ = th.set_attribute("scope", "col");
+            }
+        }
+        let _ = table.append_child(&head);
+        let mut cut = Vec::new();
+        for t in self.run.as_ref().map_or(&[][..], |r| &r.traces) {
+            let Some(origin) = t.origin() else { continue };
+            let mut spans: Vec<_> = t.spans.iter().collect();
+            spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+            if spans.len() > PER_MODEL {
+                cut.push(format!("{}: first {PER_MODEL} of {}", t.model, spans.len()));
+            }
+            for sp in spans.into_iter().take(PER_MODEL) {
+                let Ok(tr) = self.doc.create_element("tr") else {
+                    continue;
+                };
+                if let Some(th) = self.cell(&tr, "th", t.model.id()) {
+                    let _ = th.set_attribute("scope", "row");
+                }
+                let task = if sp.task == NO_TASK {
+                    "–".to_string()
+                } else {
+                    sp.task.to_string()
+                };
+                for text in [
+                    lane_name(t.model, sp.lane),
+                    sp.state.id().to_string(),
+                    task,
+                    sp.step.to_string(),
+                    format_ms(sp.start - origin),
+                    format_ms(sp.duration()),
+                ] {
+                    self.cell(&tr, "td", &text);
+                }
+                let _ = table.append_child(&tr);
+            }
+        }
+        let _ = target.append_child(&table);
+        if !cut.is_empty() {
+            if let Some(p) = self.cell(
+                target,
+                "p",
+                &format!(
+                    "Shortened ({}); the full trace is in the export.",
+                    cut.join("; ")
+                ),
+            ) {
+                let _ = p.set_attribute("class", "hint");
+            }
+        }
+    }
+
+    pub(super) fn trace_json(&self) -> JsValue {
+        let Some(run) = self.run.as_ref() else {
+            return JsValue::NULL;
+        };
+        let json = chrome_trace(&run.completed(), &self.results, run.origin());
+        js_sys::JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
+    }
+}

@@ -1,0 +1,226 @@
+//! A run as the page sees it: starting one (after checking what can run here), taking in the
+//! conductor's spans and results, finishing, and Stop.
+
+use super::{frame, App, Status};
+use crate::core::scene::LiveTrace;
+use crate::core::summary::plan;
+use crate::core::trace::{checksums_agree, results, Model, ModelTrace, Span};
+use crate::web::js_error;
+use crate::web::messages::{Finished, RunRequest, ToConductor};
+
+pub struct Run {
+    pub id: u32,
+    pub traces: Vec<LiveTrace>,
+    pub finished: bool,
+}
+
+impl Run {
+    fn trace_mut(&mut self, model: Model) -> Option<&mut LiveTrace> {
+        self.traces.iter_mut().find(|t| t.model == model)
+    }
+
+    /// Finished models as core traces, in the order they ran.
+    pub fn completed(&self) -> Vec<ModelTrace> {
+        self.traces
+            .iter()
+            .filter_map(LiveTrace::completed)
+            .collect()
+    }
+
+    /// The first instant of the run on the shared clock.
+    pub fn origin(&self) -> f64 {
+        self.traces
+            .iter()
+            .filter_map(LiveTrace::origin)
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
+impl App {
+    pub(super) fn running(&self) -> bool {
+        self.run.as_ref().is_some_and(|r| !r.finished)
+    }
+
+    pub(super) fn request_run(&mut self) {
+        if self.running() {
+            return;
+        }
+        let Some(workload) = self.validate() else {
+            self.point_at_workload_error();
+            return;
+        };
+        // A pool smaller than the threads asked for means a new conductor with a bigger one:
+        // its workers start before the run, outside the measured window.
+        let pool_too_small = self
+            .engine
+            .as_ref()
+            .and_then(|e| e.ready.as_ref().map(|r| (r.threads, e.threads)))
+            .is_some_and(|(running, asked)| running > 0 && asked < self.scenario.threads);
+        if self.engine.is_none() || pool_too_small {
+            self.start_engine();
+        }
+        let Some(engine) = self.engine.as_ref().filter(|e| e.ready.is_some()) else {
+            self.run_when_ready = true;
+            self.set_status(
+                Status::Loading,
+                "Starting workers; the run begins as soon as they are ready…",
+            );
+            return;
+        };
+        let reason = self.shared_memory().unavailable_reason();
+        let plan = plan(
+            &self.scenario.models,
+            &workload,
+            (self.scenario.threads, self.scenario.processes),
+            reason.as_deref().map_or(Ok(()), Err),
+        );
+        self.show_notices(&plan.skipped);
+        if plan.run.is_empty() {
+            self.set_status(
+                Status::Error,
+                "No model can run this scenario here; choose another model or a smaller workload.",
+            );
+            return;
+        }
+        let id = self.runs_started + 1;
+        let request = RunRequest {
+            run: id,
+            workload,
+            models: plan.run.clone(),
+            threads: self.scenario.threads,
+            processes: self.scenario.processes,
+            switch_ms: self.scenario.switch_ms,
+            seed: self.scenario.seed,
+            fault: self.fault.take(),
+        };
+        if let Err(e) = engine.send(&ToConductor::Run(request)) {
+            self.set_status(
+                Status::Error,
+                &format!("Could not start the run: {}", js_error(&e)),
+            );
+            return;
+        }
+        self.runs_started = id;
+        if let Some(root) = self.doc.document_element() {
+            let _ = root.set_attribute("data-run", &id.to_string());
+        }
+        self.run = Some(Run {
+            id,
+            traces: plan.run.iter().map(|&m| LiveTrace::new(m)).collect(),
+            finished: false,
+        });
+        self.results.clear();
+        self.replay_from = None;
+        self.view = Default::default();
+        if let Err(e) = self.panels.set_models(&plan.run) {
+            web_sys::console::error_2(&"conpar: panels".into(), &e);
+        }
+        self.show_results();
+        self.set_run_tools(false);
+        self.set_status(Status::Running, "Running…");
+        self.sync_url();
+        frame::request();
+    }
+
+    fn current_run(&mut self, id: u32) -> Option<&mut super::Run> {
+        self.run.as_mut().filter(|r| r.id == id && !r.finished)
+    }
+
+    pub(super) fn model_started(&mut self, run: u32, model: Model) {
+        if self.current_run(run).is_some() {
+            self.set_status(Status::Running, &format!("Running {model}…"));
+        }
+    }
+
+    pub(super) fn add_spans(&mut self, run: u32, model: Model, done: Vec<Span>, open: Vec<Span>) {
+        if let Some(t) = self.current_run(run).and_then(|r| r.trace_mut(model)) {
+            t.add(done);
+            t.open = open;
+        }
+    }
+
+    pub(super) fn model_done(&mut self, run: u32, model: Model, outcome: Result<Finished, String>) {
+        let Some(r) = self.current_run(run) else {
+            return;
+        };
+        if let Some(t) = r.trace_mut(model) {
+            t.open.clear();
+            match outcome {
+                Ok(f) => {
+                    t.start = Some(f.start);
+                    t.end = Some(f.end);
+                    t.lanes = t.lanes.max(f.lanes);
+                    t.checksum = Some(f.checksum);
+                }
+                Err(e) => t.error = Some(e),
+            }
+        }
+        self.results = results(&r.completed());
+        self.show_results();
+    }
+
+    pub(super) fn run_done(&mut self, run: u32) {
+        let Some(r) = self.current_run(run) else {
+            return;
+        };
+        r.finished = true;
+        let failed: Vec<String> = r
+            .traces
+            .iter()
+            .filter_map(|t| t.error.as_ref().map(|e| format!("{}: {e}", t.model)))
+            .collect();
+        self.results = results(&r.completed());
+        self.set_run_tools(true);
+        self.show_table();
+        self.show_results();
+        if failed.is_empty() {
+            self.set_status(Status::Done, "Done.");
+        } else {
+            self.show_notices(&failed);
+            self.set_status(
+                Status::Error,
+                &format!("Finished with errors: {}", failed.join("; ")),
+            );
+        }
+    }
+
+    /// Ends the current run where it is: every model that had not finished says `why`.
+    pub(super) fn end_run_with(&mut self, why: &str) {
+        if let Some(r) = self.run.as_mut().filter(|r| !r.finished) {
+            r.finished = true;
+            for t in &mut r.traces {
+                if t.end.is_none() && t.error.is_none() {
+                    t.error = Some(why.to_string());
+                    t.open.clear();
+                }
+            }
+        }
+        self.set_run_tools(true);
+        self.show_results();
+    }
+
+    pub(super) fn stop_run(&mut self) {
+        if !self.running() && !self.run_when_ready {
+            return;
+        }
+        // Terminating the conductor stops every worker at once, whatever it is doing (a CPU
+        // step cannot be interrupted any other way within the frame). A fresh engine starts
+        // right away.
+        self.run_when_ready = false;
+        self.end_run_with("stopped");
+        self.start_engine();
+        self.set_status(Status::Loading, "Stopped. Restarting the workers…");
+        frame::request();
+    }
+
+    /// The checksums of the finished models agree.
+    pub(super) fn agree(&self) -> bool {
+        checksums_agree(
+            &self
+                .run
+                .as_ref()
+                .map(super::Run::completed)
+                .unwrap_or_default(),
+        )
+    }
+}

@@ -1,0 +1,194 @@
+//! The conductor's side of `processes`: starts P workers before handing out tasks, sends each
+//! task with a copy of its payload, and records what multiprocessing costs (`spawn`, `copy`).
+
+use crate::core::kernel::Checksum;
+use crate::core::trace::{SpanState, NO_TASK};
+use crate::core::workload::Task;
+use crate::engine::{Clock, Outcome, Recorder, RunConfig};
+use crate::web::messages::{decode, spans, Envelope, FromProcess, ToProcess};
+use crate::web::timers::sleep_ms;
+use crate::web::{js_error, start_worker, PerfClock};
+use futures::channel::mpsc;
+use futures::{FutureExt, StreamExt};
+use std::cell::Cell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+/// How long a worker may take to load its module before the run gives up on it.
+const SPAWN_TIMEOUT_MS: u32 = 20_000;
+
+/// What a process worker said, or that it failed.
+enum Incoming {
+    Message(JsValue),
+    Failed(String),
+}
+
+/// A started worker; its listeners go and the worker is terminated when dropped.
+struct ProcessWorker {
+    worker: Worker,
+    inbox: mpsc::UnboundedReceiver<Incoming>,
+    _listeners: [gloo_events::EventListener; 2],
+}
+
+impl Drop for ProcessWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+impl ProcessWorker {
+    fn start() -> Result<ProcessWorker, String> {
+        let worker = start_worker("process", 0)
+            .map_err(|e| format!("a process worker could not start: {}", js_error(&e)))?;
+        let (tx, rx) = mpsc::unbounded();
+        let on_message = {
+            let tx = tx.clone();
+            gloo_events::EventListener::new(&worker, "message", move |e| {
+                if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                    let _ = tx.unbounded_send(Incoming::Message(e.data()));
+                }
+            })
+        };
+        let on_error = gloo_events::EventListener::new(&worker, "error", move |e| {
+            // An `ErrorEvent` when its code threw; a plain `Event` when it could not even load.
+            let message = e
+                .dyn_ref::<web_sys::ErrorEvent>()
+                .map(web_sys::ErrorEvent::message)
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the worker could not load its code".to_string());
+            let _ = tx.unbounded_send(Incoming::Failed(message));
+        });
+        Ok(ProcessWorker {
+            worker,
+            inbox: rx,
+            _listeners: [on_message, on_error],
+        })
+    }
+
+    /// The next message from the worker (and the raw data, which holds its buffers), or an
+    /// error if it failed or took too long.
+    async fn receive(
+        &mut self,
+        expected: &str,
+        timeout_ms: u32,
+    ) -> Result<(FromProcess, JsValue), String> {
+        // Cleared when this returns, so a finished wait leaves no timer behind.
+        let mut deadline = Box::pin(sleep_ms(timeout_ms).fuse());
+        loop {
+            let next = futures::select! {
+                m = self.inbox.next() => m,
+                () = deadline => return Err(format!(
+                    "a process worker sent no `{expected}` within {} s",
+                    timeout_ms / 1000
+                )),
+            };
+            let data = match next {
+                Some(Incoming::Message(data)) => data,
+                Some(Incoming::Failed(why)) => {
+                    return Err(format!("a process worker failed: {why}"))
+                }
+                None => return Err("a process worker went away".to_string()),
+            };
+            match decode::<FromProcess>(&data) {
+                Some(Ok(FromProcess::Fatal { message })) => {
+                    return Err(format!("a process worker failed: {message}"))
+                }
+                Some(Ok(message)) => return Ok((message, data)),
+                Some(Err(e)) => return Err(e),
+                None => {}
+            }
+        }
+    }
+}
+
+/// Runs the workload on `config.processes` fresh process workers.
+///
+/// # Errors
+/// When a worker cannot start, dies, or answers nonsense; the message says which.
+pub async fn run(
+    tasks: &[Task],
+    config: &RunConfig,
+    recorder: &Recorder,
+) -> Result<Outcome, String> {
+    let lanes = config.processes.max(1);
+    let start = PerfClock.now();
+    let next = Cell::new(0usize);
+    let lane_runs = (0..lanes).map(|lane| run_lane(lane, tasks, config, recorder, &next));
+    let sums = futures::future::join_all(lane_runs).await;
+    let end = PerfClock.now();
+    let mut checksum = Checksum::default();
+    for s in sums {
+        checksum.merge(s?);
+    }
+    Ok(Outcome {
+        start,
+        end,
+        lanes,
+        checksum,
+    })
+}
+
+async fn run_lane(
+    lane: u32,
+    tasks: &[Task],
+    config: &RunConfig,
+    recorder: &Recorder,
+    next: &Cell<usize>,
+) -> Result<Checksum, String> {
+    let clock = PerfClock;
+    let asked = clock.now();
+    let mut worker = ProcessWorker::start()?;
+    let ready_at = match worker.receive("ready", SPAWN_TIMEOUT_MS).await? {
+        (FromProcess::Ready { at }, _) => at,
+        _ => return Err("a process worker spoke before it was ready".to_string()),
+    };
+    recorder.record(lane, NO_TASK, 0, SpanState::Spawn, asked, ready_at);
+    let mut checksum = Checksum::default();
+    loop {
+        let index = next.get();
+        let Some(task) = tasks.get(index) else { break };
+        next.set(index + 1);
+        // The payload is copied (structured clone), not transferred: that copy is the cost.
+        let payload = js_sys::Uint8Array::new_with_length(task.payload);
+        payload.fill(0xA5, 0, task.payload);
+        Envelope::new(&ToProcess::Task {
+            task: index as u32,
+            steps: task.steps.clone(),
+            work: config.work,
+            sent: clock.now(),
+        })
+        .map(|e| e.with("payload", &payload))
+        .and_then(|e| e.post(|m, _| worker.worker.post_message(m)))
+        .map_err(|e| format!("could not send a task: {}", js_error(&e)))?;
+        // A task may legitimately take as long as its steps; allow that plus a margin.
+        let budget = task
+            .total_ms()
+            .saturating_add(u64::from(SPAWN_TIMEOUT_MS))
+            .min(u64::from(u32::MAX)) as u32;
+        let (reply, data) = worker.receive("result", budget).await?;
+        let received = clock.now();
+        let FromProcess::Result {
+            checksum: sum,
+            sent,
+        } = reply
+        else {
+            return Err("a process worker answered a task with something else".to_string());
+        };
+        for s in spans(&data, "spans") {
+            recorder.record(lane, s.task, s.step, s.state, s.start, s.end);
+        }
+        if task.payload > 0 {
+            recorder.record(
+                lane,
+                index as u32,
+                task.steps.len() as u32,
+                SpanState::Copy,
+                sent,
+                received,
+            );
+        }
+        checksum.merge(Checksum(sum));
+    }
+    Ok(checksum)
+}

@@ -1,0 +1,130 @@
+//! Inside a process worker: answers each task with its spans, checksum and output.
+
+use crate::core::kernel::Checksum;
+use crate::core::trace::SpanState;
+use crate::core::workload::Task;
+use crate::engine::{run_task_blocking, Clock, CpuStep, Recorder, StepRunner, Work};
+use crate::web::messages::{buffer, decode, Envelope, FromProcess, ToProcess};
+use crate::web::PerfClock;
+use std::cell::RefCell;
+use std::future::Future;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+thread_local! {
+    /// The worker's message listener, kept for its whole life.
+    static LISTENER: RefCell<Option<gloo_events::EventListener>> = const { RefCell::new(None) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(envelope: Result<Envelope, JsValue>) {
+    if let Err(e) = envelope.and_then(|e| e.post(|m, t| scope().post_message_with_transfer(m, t))) {
+        web_sys::console::error_2(&"conpar process: reply failed".into(), &e);
+    }
+}
+
+/// Tells the conductor this process failed (also called by the panic hook).
+pub fn post_fatal(message: &str) {
+    post(Envelope::new(&FromProcess::Fatal {
+        message: message.to_string(),
+    }));
+}
+
+/// Runs inside a process worker: answers `task` messages until terminated.
+///
+/// # Errors
+/// When the greeting cannot be sent.
+pub fn start() -> Result<(), JsValue> {
+    let listener = gloo_events::EventListener::new(&scope(), "message", |event| {
+        let Some(event) = event.dyn_ref::<MessageEvent>() else {
+            return;
+        };
+        let data = event.data();
+        match decode::<ToProcess>(&data) {
+            Some(Ok(ToProcess::Task {
+                task,
+                steps,
+                work,
+                sent,
+            })) => {
+                let payload = buffer(&data, "payload");
+                post(answer(
+                    task,
+                    Task { steps, payload: 0 },
+                    &work,
+                    sent,
+                    payload,
+                ));
+            }
+            Some(Err(e)) => post_fatal(&e),
+            None => {}
+        }
+    });
+    LISTENER.with(|l| *l.borrow_mut() = Some(listener));
+    post(Envelope::new(&FromProcess::Ready {
+        at: PerfClock.now(),
+    }));
+    Ok(())
+}
+
+/// A process runs plain blocking code on its one thread: lane 0.
+struct ProcessLane {
+    recorder: Recorder,
+}
+
+impl StepRunner for ProcessLane {
+    fn cpu(&self, cpu: &mut CpuStep) {
+        let begin = PerfClock.now();
+        cpu.finish();
+        self.recorder.record(
+            0,
+            cpu.task,
+            cpu.step,
+            SpanState::Cpu,
+            begin,
+            PerfClock.now(),
+        );
+    }
+
+    fn io(&self, task: u32, step: u32, ms: u32) -> impl Future<Output = ()> {
+        let begin = PerfClock.now();
+        // The wait blocks this worker, as a blocking call blocks a Python process.
+        std::thread::sleep(Duration::from_millis(u64::from(ms)));
+        self.recorder
+            .record(0, task, step, SpanState::Io, begin, PerfClock.now());
+        std::future::ready(())
+    }
+}
+
+fn answer(
+    task_id: u32,
+    task: Task,
+    work: &Work,
+    sent: f64,
+    payload: Option<js_sys::Uint8Array>,
+) -> Result<Envelope, JsValue> {
+    let received = PerfClock.now();
+    let lane = ProcessLane {
+        recorder: Recorder::new(),
+    };
+    if payload.as_ref().is_some_and(|p| p.length() > 0) {
+        lane.recorder
+            .record(0, task_id, 0, SpanState::Copy, sent, received);
+    }
+    let checksum: Checksum = run_task_blocking(&lane, work, task_id, &task);
+    let reply = Envelope::new(&FromProcess::Result {
+        checksum: checksum.0,
+        sent: PerfClock.now(),
+    })?
+    .spans("spans", &lane.recorder.drain());
+    // The result travels back the same way: a buffer of the payload's size, copied.
+    Ok(match payload {
+        Some(p) => reply.with("output", &p),
+        None => reply,
+    })
+}

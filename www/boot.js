@@ -1,0 +1,34 @@
+// Before any module loads: if nothing starts, say why instead of leaving a blank page.
+(function () {
+  function fail(text) {
+    var box = document.getElementById('fatal');
+    if (!box || !box.hidden) return;
+    box.hidden = false;
+    box.querySelector('p').textContent = text;
+    document.documentElement.dataset.status = 'error';
+  }
+  window.conparFail = fail;
+  // Hosts that cannot send COOP/COEP (GitHub Pages): a service worker adds them, then one
+  // reload makes the page cross-origin isolated. Never in a frame (isolation needs the top
+  // page), never twice in a row (no reload loops), never where headers already work.
+  if (!window.crossOriginIsolated && window.top === window && 'serviceWorker' in navigator
+      && window.isSecureContext && !/[?&]coi=0(&|$)/.test(location.search)) {
+    navigator.serviceWorker.register('./coi-sw.js').then(function (reg) {
+      var reloaded = sessionStorage.getItem('conpar-coi-reload');
+      if (reloaded) { sessionStorage.removeItem('conpar-coi-reload'); return; }
+      function reload() { sessionStorage.setItem('conpar-coi-reload', '1'); location.reload(); }
+      if (navigator.serviceWorker.controller) reload();
+      else navigator.serviceWorker.addEventListener('controllerchange', reload);
+    }).catch(function () {});
+  }
+  // Only until the app runs (it reports its own errors after that), and only scripts: a
+  // failed preload hint is not a failed load (the module loader reports those itself).
+  window.addEventListener('error', function (e) {
+    if (window.conparStarted || !e.target || e.target.tagName !== 'SCRIPT') return;
+    fail('conpar could not load its code (' + (e.target.src || 'the page module') + '). Reload the page; if it persists, the site is missing files.');
+  }, true);
+  setTimeout(function () {
+    if (!window.conparStarted)
+      fail('conpar is taking unusually long to start. Reload the page, or try another browser.');
+  }, 30000);
+})();
