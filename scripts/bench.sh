@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 step "Release builds"
-trunk build --release
+trunk build --release --features hooks --dist dist-hooks
 native=$(cargo run --quiet --release --example kernel)
 scaling=$(cargo run --quiet --release --example scaling)
 step "Measuring in headless Chromium"

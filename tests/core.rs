@@ -464,3 +464,39 @@ fn calibration_ignores_samples_that_measured_nothing() {
     });
     assert_eq!(c.rounds_per_ms, 1000);
 }
+
+/// The facts each model's explanation states, as of Python 3.14. A change to them is a change
+/// to what conpar teaches, so it must be made here too, on purpose.
+#[test]
+fn explanations_state_pythons_facts_as_of_3_14() {
+    let text = |m: Model| m.explanation();
+    for fact in [
+        "sys.getswitchinterval()",
+        "5 ms",
+        "blocking I/O releases it",
+        "hashlib, zlib, NumPy",
+    ] {
+        assert!(text(Model::Gil).contains(fact), "gil: {fact}");
+    }
+    for fact in [
+        "python3.14t",
+        "supported since Python 3.14, PEP 779",
+        "experimental in 3.13",
+        "no GIL",
+    ] {
+        assert!(text(Model::Threads).contains(fact), "threads: {fact}");
+    }
+    for fact in [
+        "pickled",
+        "fork (the Linux default up to 3.13)",
+        "forkserver (the Linux default from 3.14)",
+        "spawn (macOS, Windows)",
+        "as spawn starts a fresh interpreter",
+    ] {
+        assert!(text(Model::Processes).contains(fact), "processes: {fact}");
+    }
+    assert!(text(Model::Async).contains("blocks the loop"));
+    assert!(!Model::ALL
+        .iter()
+        .any(|m| text(*m).contains("3.13t") || m.python().contains("3.13t")));
+}

@@ -44,14 +44,15 @@ impl Model {
         matches!(self, Model::Gil | Model::Threads)
     }
 
-    /// What the model stands for, in one or two sentences (shown beside its panel).
+    /// What the model stands for, checked against the Python 3.14 documentation (shown
+    /// beside its panel). `tests/core.rs` pins the facts, so a change is deliberate.
     pub fn explanation(self) -> &'static str {
         match self {
-            Model::Sequential => "A plain loop: one task after another on one worker. Every wait and every computation adds up: the baseline for speedups.",
-            Model::Async => "One thread runs an event loop. Awaiting I/O (here a timer) lets other tasks run, so waits overlap; computing blocks the loop, so CPU work never does.",
-            Model::Gil => "Real threads, but only the holder of the global interpreter lock runs Python code. A waiting thread asks for it after the switch interval (5 ms by default); blocking I/O releases it. Waits overlap, computing does not.",
-            Model::Threads => "Threads with no GIL (python3.13t; Java and Rust never had one) share memory and compute on several cores at once. Here: Web Workers on one shared WebAssembly memory.",
-            Model::Processes => "Separate interpreters with separate memory compute in parallel, but each must be started and every argument and result is copied (pickled). Here: workers with their own wasm instance, data sent by postMessage.",
+            Model::Sequential => "A plain loop: one task after another on one thread. Every wait and every computation adds up: the baseline for speedups.",
+            Model::Async => "asyncio: one thread runs an event loop. Awaiting I/O (here a timer) lets other tasks run, so waits overlap; a CPU step blocks the loop, so computing never overlaps and every other task stalls meanwhile.",
+            Model::Gil => "threading on the standard (GIL) build: real OS threads, but only the holder of the global interpreter lock runs Python code. A waiting thread asks for it after the switch interval (sys.getswitchinterval(), 5 ms); blocking I/O releases it, and so does C code that releases it around long work (hashlib, zlib, NumPy), which these CPU steps, like pure Python, do not.",
+            Model::Threads => "threading on the free-threaded build (python3.14t: supported since Python 3.14, PEP 779; experimental in 3.13): no GIL, so threads compute on several cores at once, at a single-thread cost of roughly 5–10 % in 3.14. Here: Web Workers on one shared WebAssembly memory.",
+            Model::Processes => "multiprocessing / ProcessPoolExecutor: separate interpreters with separate memory compute in parallel, but each must be started and every argument and result is pickled and copied. Python starts them by fork (the Linux default up to 3.13), forkserver (the Linux default from 3.14) or spawn (macOS, Windows). Here each is a worker that instantiates the compiled module afresh, as spawn starts a fresh interpreter, and data is copied by postMessage.",
         }
     }
 
@@ -61,7 +62,7 @@ impl Model {
             Model::Sequential => "a plain for loop",
             Model::Async => "asyncio",
             Model::Gil => "threading (GIL build)",
-            Model::Threads => "threading on free-threaded 3.13t",
+            Model::Threads => "threading on free-threaded 3.14t",
             Model::Processes => "multiprocessing / ProcessPoolExecutor",
         }
     }

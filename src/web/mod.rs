@@ -28,9 +28,6 @@ extern "C" {
     #[wasm_bindgen(thread_local_v2, js_name = crossOriginIsolated)]
     static CROSS_ORIGIN_ISOLATED: JsValue;
 
-    #[wasm_bindgen(thread_local_v2, js_name = SharedArrayBuffer)]
-    static SHARED_ARRAY_BUFFER: JsValue;
-
     // The URL of this glue module, so workers can import it (as wasm-bindgen-rayon does).
     #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
     static GLUE_URL: String;
@@ -53,7 +50,9 @@ pub fn cross_origin_isolated() -> bool {
 
 /// Whether this browser has `SharedArrayBuffer` at all (WebKitGTK hides it unless told not to).
 pub fn has_shared_array_buffer() -> bool {
-    SHARED_ARRAY_BUFFER.with(|v| v.is_function())
+    // Looked up as a property: naming a global that does not exist would throw.
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("SharedArrayBuffer"))
+        .is_ok_and(|v| v.is_function())
 }
 
 pub fn glue_url() -> String {

@@ -25,3 +25,19 @@ export async function waitStatus(page, states, timeout = 60000) {
   await page.waitForFunction((s) => s.includes(document.documentElement.dataset.status), states, { timeout });
   return page.evaluate(() => document.documentElement.dataset.status);
 }
+
+/// Waits until run `k` (the page's `data-run`) has started and reached one of `states`. A test
+/// never waits for a status it may have missed: a fast run can pass `running` between polls.
+export async function waitRun(page, k, states = ['done', 'error'], timeout = 90000) {
+  await page.waitForFunction(([k, s]) => Number(document.documentElement.dataset.run || 0) >= k
+    && s.includes(document.documentElement.dataset.status), [k, states], { timeout });
+  return page.evaluate(() => document.documentElement.dataset.status);
+}
+
+/// Resolves after the page has painted `n` more animation frames.
+export function frames(page, n = 2) {
+  return page.evaluate((n) => new Promise((done) => {
+    const step = (left) => (left === 0 ? done() : requestAnimationFrame(() => step(left - 1)));
+    step(n);
+  }), n);
+}

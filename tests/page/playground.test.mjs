@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
-import { launch, waitStatus } from './browser.mjs';
+import { launch, waitStatus, waitRun, frames } from './browser.mjs';
 
 let browser, site;
 before(async () => {
@@ -50,8 +50,10 @@ test('every control is in the URL, and the URL restores every control', async ()
   await p.selectOption('#preset', 'cpu');
   assert.match(await p.evaluate(() => location.search), /preset=cpu/);
   await p.uncheck('input[name=model][value=gil]');
-  await p.fill('#workers', '1');
-  await p.dispatchEvent('#workers', 'change');
+  await p.fill('#threads', '40');
+  await p.dispatchEvent('#threads', 'change');
+  await p.fill('#processes', '1');
+  await p.dispatchEvent('#processes', 'change');
   await p.fill('#switch', '2.5');
   await p.dispatchEvent('#switch', 'change');
   await p.fill('#seed', '77');
@@ -60,7 +62,7 @@ test('every control is in the URL, and the URL restores every control', async ()
   await p.waitForFunction(() => location.search.includes('workload='));
   const url = await p.evaluate(() => location.href);
   assert.match(url, /models=sequential,async,threads,processes/);
-  assert.match(url, /workers=1/);
+  assert.match(url, /threads=40&processes=1/);
   assert.match(url, /switch=2.5/);
   assert.match(url, /seed=77/);
   assert.match(url, /workload=3\+x\+io\+40,\+cpu\+5/);
@@ -69,7 +71,8 @@ test('every control is in the URL, and the URL restores every control', async ()
 
   const again = await page(new URL(url).search, { states: ['ready'] });
   assert.equal(await again.p.inputValue('#workload'), '3 x io 40, cpu 5');
-  assert.equal(await again.p.inputValue('#workers'), '1');
+  assert.equal(await again.p.inputValue('#threads'), '40');
+  assert.equal(await again.p.inputValue('#processes'), '1');
   assert.equal(await again.p.inputValue('#switch'), '2.5');
   assert.equal(await again.p.inputValue('#seed'), '77');
   assert.equal(await again.p.isChecked('input[name=model][value=gil]'), false);
@@ -82,13 +85,12 @@ test('the keyboard alone can edit and run (Ctrl+Enter in the editor, Enter on Ru
   const { p, close } = await page('?workload=io+30&models=async', { states: ['ready'] });
   await p.focus('#workload');
   await p.keyboard.press('Control+Enter');
-  assert.equal(await waitStatus(p, ['done', 'error']), 'done');
+  assert.equal(await waitRun(p, 1), 'done');
   await p.focus('#run');
   const focusVisible = await p.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.notEqual(focusVisible, 'none', 'the focused button shows no outline');
   await p.keyboard.press('Enter');
-  assert.equal(await waitStatus(p, ['running', 'done']), 'running');
-  assert.equal(await waitStatus(p, ['done', 'error']), 'done');
+  assert.equal(await waitRun(p, 2), 'done', 'Enter on Run started a second run');
   await close();
 });
 
@@ -139,7 +141,7 @@ test('scrubbing hides what had not happened yet; replay plays the run back', asy
 test('with reduced motion, replay does not animate', async () => {
   const { p, close } = await page('?preset=cpu&models=sequential&run=1', { reducedMotion: 'reduce' });
   await p.click('#replay');
-  await p.waitForTimeout(150);
+  await frames(p, 3);
   assert.equal((await view(p)).length, 2, 'replay animated despite prefers-reduced-motion');
   await close();
 });
@@ -189,7 +191,7 @@ test('loading does not shift the layout', async () => {
   });
   await p.goto(`${site.url}/?preset=io`);
   await waitStatus(p, ['ready']);
-  await p.waitForTimeout(300);
+  await frames(p, 3);
   const cls = await p.evaluate(() => window.__cls);
   console.log(`# cumulative layout shift while loading: ${cls.toFixed(4)}`);
   assert.ok(cls < 0.05, `layout shift ${cls}`);

@@ -188,7 +188,7 @@ test('the embed dialog writes an iframe with a title, a size and lazy loading', 
     await page.click('#embed-open');
     assert.equal(await page.isVisible('#embed-dialog'), true);
     const code = await page.inputValue('#embed-code');
-    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?preset=cpu&amp;models=sequential,threads&amp;workers=\d+&amp;embed=1"/);
+    assert.match(code, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/\?preset=cpu&amp;models=sequential,threads&amp;threads=\d+&amp;processes=\d+&amp;embed=1"/);
     assert.match(code, /title="conpar: [^"]+"/);
     assert.match(code, /loading="lazy"/);
     assert.match(code, /height="\d+"/);

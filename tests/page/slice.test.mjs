@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
-import { launch, open, waitStatus } from './browser.mjs';
+import { launch, open, waitStatus, waitRun } from './browser.mjs';
 
 let browser, site, plain;
 before(async () => {
@@ -158,12 +158,12 @@ test('a bad workload shows its line and column and runs nothing', async () => {
   // Fixing it in the editor and pressing Run works.
   await page.fill('#workload', 'io 50\ncpu 5');
   await page.click('#run');
-  assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
+  assert.equal(await waitRun(page, 1), 'done', 'the first run is the one after the fix');
   await page.close();
 });
 
 test('Stop ends a run at once and the next run works', async () => {
-  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running'] });
+  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running', 'done', 'error'] });
   const stopped = await page.evaluate(async () => {
     const t0 = performance.now();
     document.getElementById('stop').click();
@@ -172,9 +172,10 @@ test('Stop ends a run at once and the next run works', async () => {
   assert.notEqual(stopped.status, 'running');
   assert.ok(stopped.ms < 100, `stop took ${stopped.ms} ms`);
   assert.equal(await waitStatus(page, ['ready'], 30000), 'ready');
+  assert.equal(await page.textContent('#results-body tr[data-model=sequential] td'), 'stopped');
   await page.fill('#workload', 'cpu 20');
   await page.click('#run');
-  assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
+  assert.equal(await waitRun(page, 2), 'done');
   await page.close();
 });
 
@@ -183,7 +184,8 @@ test('without cross-origin isolation: says so, runs sequential, async and proces
   const { page } = await open(browser, `${plain.url}/?preset=mixed&models=sequential,async,processes&workers=2&run=1&coi=0`, { states: ['done', 'error'], timeout: 90000 });
   assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
-  assert.match(await page.textContent('#env'), /Not cross-origin isolated/);
+  assert.match(await page.textContent('#env'), /gil and threads cannot, because this page is not cross-origin isolated/);
+  assert.match(await page.getAttribute('input[name=model][value=gil]', 'title'), /not cross-origin isolated/);
   assert.equal(await page.isDisabled('input[name=model][value=gil]'), true);
   assert.equal(await page.isDisabled('input[name=model][value=threads]'), true);
   const r = await results(page);
@@ -207,7 +209,7 @@ for (const file of ['/conpar_bg.wasm', '/conpar.js']) {
 }
 
 test('a worker that fails gives a message, and the page recovers on the next Run', async () => {
-  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running'] });
+  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running', 'done', 'error'] });
   // From now on the engine's module cannot be fetched: the restarted worker fails to start.
   await page.route('**/conpar.js', (route) => route.abort());
   await page.click('#stop');
@@ -216,6 +218,6 @@ test('a worker that fails gives a message, and the page recovers on the next Run
   await page.unroute('**/conpar.js');
   await page.fill('#workload', 'cpu 10');
   await page.click('#run');
-  assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
+  assert.equal(await waitRun(page, 2), 'done');
   await page.close();
 });

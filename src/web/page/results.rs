@@ -113,7 +113,11 @@ impl App {
         let Ok(table) = self.doc.create_element("table") else {
             return;
         };
-        let Ok(head) = self.doc.create_element("tr") else {
+        let (Ok(thead), Ok(tbody), Ok(head)) = (
+            self.doc.create_element("thead"),
+            self.doc.create_element("tbody"),
+            self.doc.create_element("tr"),
+        ) else {
             return;
         };
         for title in [
@@ -123,7 +127,9 @@ impl App {
                 let _ = th.set_attribute("scope", "col");
             }
         }
-        let _ = table.append_child(&head);
+        let _ = thead.append_child(&head);
+        let _ = table.append_child(&thead);
+        let _ = table.append_child(&tbody);
         let mut cut = Vec::new();
         for t in self.run.as_ref().map_or(&[][..], |r| &r.traces) {
             let Some(origin) = t.origin() else { continue };
@@ -154,7 +160,7 @@ impl App {
                 ] {
                     self.cell(&tr, "td", &text);
                 }
-                let _ = table.append_child(&tr);
+                let _ = tbody.append_child(&tr);
             }
         }
         let _ = target.append_child(&table);

@@ -164,6 +164,11 @@ impl App {
             return;
         };
         r.finished = true;
+        for t in &mut r.traces {
+            if t.end.is_none() && t.error.is_none() {
+                t.error = Some("not run: an earlier model failed".to_string());
+            }
+        }
         let failed: Vec<String> = r
             .traces
             .iter()

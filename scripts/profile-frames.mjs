@@ -1,5 +1,7 @@
-import { serve } from './server.mjs';
-import { launch, waitStatus } from './browser.mjs';
+// Profiling aid (not a test): frame gaps on the page while a heavy gil run goes on.
+// Usage: node scripts/profile-frames.mjs (after a release build into dist/).
+import { serve } from '../tests/page/server.mjs';
+import { launch, waitStatus } from '../tests/page/browser.mjs';
 const srv = await serve({ root: 'dist' });
 const b = await launch();
 const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
