@@ -1,7 +1,7 @@
 //! Native tests of what the page decides and says: which models run, and the sentences.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::summary::{agreement, estimate_ms, plan, verdict, MAX_MODEL_MS};
+use conpar::core::summary::{agreement, estimate_ms, plan, MAX_MODEL_MS};
 use conpar::core::trace::{Model, ModelResult};
 use conpar::core::workload::Workload;
 
@@ -18,6 +18,8 @@ fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
         copy_ms: 0.0,
         lanes: 1,
         utilisation: 0.0,
+        cpu_stretch: None,
+        disturbed: Vec::new(),
     }
 }
 
@@ -74,30 +76,6 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
 }
 
 #[test]
-fn the_verdict_names_the_fastest_model_and_why() {
-    let rs = [
-        result(Model::Sequential, 1600.0, Some(1.0)),
-        result(Model::Async, 205.0, Some(7.8)),
-        result(Model::Gil, 400.0, Some(4.0)),
-    ];
-    assert_eq!(
-        verdict(&rs, true),
-        "async finished 7.8× faster than sequential: its waits overlapped on one thread."
-    );
-    let flat = [
-        result(Model::Sequential, 800.0, Some(1.0)),
-        result(Model::Gil, 820.0, Some(0.98)),
-    ];
-    assert!(verdict(&flat, true).starts_with("No model beat sequential"));
-    assert!(verdict(&rs, false).ends_with("Warning: the models' checksums differ."));
-    assert_eq!(
-        verdict(&[result(Model::Threads, 1250.0, None)], true),
-        "threads finished in 1.25 s."
-    );
-    assert_eq!(verdict(&[], true), "");
-}
-
-#[test]
 fn agreement_says_whether_the_same_work_was_done() {
     let mut rs = [
         result(Model::Sequential, 1.0, None),
@@ -124,7 +102,7 @@ fn result_rows_are_formatted_once_in_the_core() {
     let rows = result_rows(&[r, none], true);
     assert_eq!(
         rows[0].cells,
-        ["500 ms", "1.90×", "90%", "–", "–"].map(String::from)
+        ["500 ms", "1.90×", "90%", "–", "–", "–"].map(String::from)
     );
     assert_eq!(rows[0].checksum, Some(("00000000".to_string(), true)));
     assert_eq!(rows[1].checksum, None, "no CPU work, nothing to check");

@@ -8,4 +8,5 @@ pub mod scenario;
 pub mod scene;
 pub mod summary;
 pub mod trace;
+pub mod verdict;
 pub mod workload;

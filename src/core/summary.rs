@@ -66,45 +66,6 @@ pub fn plan(
     Plan { run, skipped }
 }
 
-/// One sentence on what happened, computed from the numbers.
-pub fn verdict(results: &[ModelResult], agree: bool) -> String {
-    let Some(best) = results
-        .iter()
-        .filter(|r| r.model != Model::Sequential)
-        .max_by(|a, b| {
-            a.speedup
-                .unwrap_or(0.0)
-                .total_cmp(&b.speedup.unwrap_or(0.0))
-        })
-    else {
-        return String::new();
-    };
-    let Some(speedup) = best.speedup else {
-        return format!("{} finished in {}.", best.model, format_ms(best.wall_ms));
-    };
-    let how = match best.model {
-        Model::Async => "its waits overlapped on one thread",
-        Model::Gil => "its threads released the GIL while waiting",
-        Model::Threads => "its threads computed on several cores at once",
-        Model::Processes => {
-            "its processes computed on several cores, after paying to start and copy"
-        }
-        Model::Sequential => "",
-    };
-    let mut s = if speedup >= 1.1 {
-        format!(
-            "{} finished {speedup:.1}× faster than sequential: {how}.",
-            best.model
-        )
-    } else {
-        "No model beat sequential by more than 10% here: nothing could overlap.".to_string()
-    };
-    if !agree {
-        s.push_str(" Warning: the models' checksums differ.");
-    }
-    s
-}
-
 /// One sentence on the checksums.
 pub fn agreement(results: &[ModelResult], agree: bool) -> String {
     if !results.is_empty() && results.iter().all(|r| r.cpu_ms == 0.0) {
@@ -127,8 +88,10 @@ pub fn agreement(results: &[ModelResult], agree: bool) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
     pub model: Model,
-    /// Wall time, speedup, CPU use, lock waits, spawn + copy.
-    pub cells: [String; 5],
+    /// Wall time, speedup, CPU use, CPU steps against calibrated, lock waits, spawn + copy.
+    pub cells: [String; 6],
+    /// The numbers are disturbed (the reasons are in the result).
+    pub disturbed: bool,
     /// The checksum's first eight hex digits and whether every model agreed, when the model
     /// computed anything (no computation, nothing to check).
     pub checksum: Option<(String, bool)>,
@@ -153,11 +116,13 @@ pub fn result_rows(results: &[ModelResult], agree: bool) -> Vec<ResultRow> {
                 format_ms(r.wall_ms),
                 r.speedup.map_or("–".into(), |s| format!("{s:.2}×")),
                 format!("{:.0}%", r.utilisation * 100.0),
+                r.cpu_stretch.map_or("–".into(), |x| format!("{x:.2}×")),
                 ms_or_dash(r.lock_wait_ms),
                 ms_or_dash(r.spawn_ms + r.copy_ms),
             ],
             checksum: (r.cpu_ms > 0.0).then(|| (r.checksum.chars().take(8).collect(), agree)),
             full_checksum: r.checksum.clone(),
+            disturbed: !r.disturbed.is_empty(),
         })
         .collect()
 }

@@ -269,6 +269,13 @@ pub struct ModelResult {
     /// CPU busy time over (wall time × lanes that computed): how much of the computing
     /// capacity the model used.
     pub utilisation: f64,
+    /// Core-time spent computing over the calibrated CPU work: 1.0 when steps lasted as
+    /// calibrated (none without CPU work). Filled by `verdict::annotate`.
+    #[serde(default)]
+    pub cpu_stretch: Option<f64>,
+    /// Why these numbers cannot be trusted, if they cannot (filled by `verdict::annotate`).
+    #[serde(default)]
+    pub disturbed: Vec<String>,
 }
 
 /// Computes per-model results; speedups are against `sequential` when it is among them.
@@ -299,6 +306,8 @@ pub fn results(traces: &[ModelTrace]) -> Vec<ModelResult> {
                 } else {
                     0.0
                 },
+                cpu_stretch: None,
+                disturbed: Vec::new(),
             }
         })
         .collect()

@@ -1,0 +1,305 @@
+//! What a run's numbers may claim. Each model's trace is read for what happened (CPU spans at
+//! once, waits at once, what blocked, what it cost) and checked against what cannot happen
+//! (a speedup above what its lanes and the cores allow, CPU work done faster than the
+//! calibrated kernel can, steps stretched far past their calibrated length, GIL waits far past
+//! the switch interval). The sentence about the run is built from those facts, never picked by
+//! the winner, and claims no winner from disturbed numbers.
+
+use super::layout::format_ms;
+use super::trace::{Model, ModelResult, ModelTrace, SpanState};
+use super::workload::Workload;
+
+/// CPU steps lasting this much longer than calibrated mean the machine was busy.
+pub const BUSY_STRETCH: f64 = 1.3;
+/// CPU work done this much faster than calibrated means the calibration was taken while busy.
+pub const FAST_STRETCH: f64 = 0.85;
+/// Slack on the physical limits (timer resolution, scheduling).
+pub const SLACK: f64 = 1.05;
+
+/// What the run was asked to do, on how many cores: the physics its results must obey.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    /// CPU work of the whole workload, in calibrated ms.
+    pub cpu_ms: f64,
+    /// The longest task, waits and computing, in ms.
+    pub longest_task_ms: f64,
+    /// All steps of all tasks one after another, in ms.
+    pub serial_ms: f64,
+    pub io: bool,
+    pub tasks: u32,
+    pub cores: u32,
+    pub threads: u32,
+    pub processes: u32,
+    pub switch_ms: f64,
+}
+
+impl Expectation {
+    pub fn new(
+        workload: &Workload,
+        cores: u32,
+        (threads, processes): (u32, u32),
+        switch_ms: f64,
+    ) -> Expectation {
+        Expectation {
+            cpu_ms: workload.total_cpu_ms() as f64,
+            longest_task_ms: workload.longest_task_ms() as f64,
+            serial_ms: workload.serial_ms() as f64,
+            io: workload.serial_ms() > workload.total_cpu_ms(),
+            tasks: workload.task_count(),
+            cores: cores.max(1),
+            threads: threads.max(1),
+            processes: processes.max(1),
+            switch_ms,
+        }
+    }
+
+    fn lanes(&self, model: Model) -> u32 {
+        super::summary::lanes(model, (self.threads, self.processes))
+    }
+
+    /// No run of `model` can be shorter than this (calibrated CPU, real waits).
+    pub fn lower_bound_ms(&self, model: Model) -> f64 {
+        let lanes = f64::from(self.lanes(model));
+        let cores = f64::from(self.lanes(model).min(self.cores));
+        match model {
+            Model::Sequential => self.serial_ms,
+            Model::Async => self.cpu_ms.max(self.longest_task_ms),
+            Model::Gil => self
+                .cpu_ms
+                .max(self.longest_task_ms)
+                .max(self.serial_ms / lanes),
+            Model::Threads | Model::Processes => (self.cpu_ms / cores)
+                .max(self.longest_task_ms)
+                .max(self.serial_ms / lanes),
+        }
+    }
+}
+
+/// What one model's trace shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    pub model: Model,
+    pub wall_ms: f64,
+    /// Core-milliseconds spent computing: at each instant, the CPU spans in progress, at most
+    /// one per core.
+    pub cpu_core_ms: f64,
+    /// `cpu_core_ms` over the calibrated CPU work: 1 when steps lasted as calibrated.
+    pub stretch: Option<f64>,
+    pub max_cpu: usize,
+    pub max_io: usize,
+    pub lock_wait_ms: f64,
+    pub longest_lock_wait_ms: f64,
+    pub start_and_copy_ms: f64,
+    /// What makes these numbers untrustworthy, in words.
+    pub disturbed: Vec<String>,
+}
+
+/// ∫ min(n(t), cap) dt, where n(t) is the number of `state` spans in progress at t.
+fn capped_busy(trace: &ModelTrace, state: SpanState, cap: usize) -> f64 {
+    let mut edges: Vec<(f64, i32)> = Vec::new();
+    for s in trace.spans.iter().filter(|s| s.state == state) {
+        edges.push((s.start, 1));
+        edges.push((s.end, -1));
+    }
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut n, mut last, mut total) = (0i32, 0.0, 0.0);
+    for (t, d) in edges {
+        total += (n.max(0) as usize).min(cap) as f64 * (t - last);
+        n += d;
+        last = t;
+    }
+    total
+}
+
+/// Reads `trace` for what happened and checks it against `expect`.
+pub fn facts(trace: &ModelTrace, expect: &Expectation) -> Facts {
+    let m = trace.model;
+    let cpu_core_ms = capped_busy(trace, SpanState::Cpu, expect.cores as usize);
+    let stretch = (expect.cpu_ms > 0.0).then(|| cpu_core_ms / expect.cpu_ms);
+    let longest_lock_wait_ms = trace
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::LockWait)
+        .map(|s| s.duration())
+        .fold(0.0, f64::max);
+    let mut disturbed = Vec::new();
+    match stretch {
+        Some(x) if x > BUSY_STRETCH => disturbed.push(format!(
+            "the machine was busy during {m}: its CPU steps took {x:.1}× their calibrated time"
+        )),
+        Some(x) if x < FAST_STRETCH => disturbed.push(format!(
+            "{m} computed {:.1}× faster than the kernel was calibrated: the calibration was taken while the machine was busy",
+            1.0 / x
+        )),
+        _ => {}
+    }
+    let bound = expect.lower_bound_ms(m);
+    if trace.wall_ms() * SLACK < bound {
+        disturbed.push(format!(
+            "{m} finished in {}, faster than the {} its work needs at the calibrated speed",
+            format_ms(trace.wall_ms()),
+            format_ms(bound)
+        ));
+    }
+    // One waiter gets the GIL within a switch interval and a kernel chunk; far longer means the
+    // holder's worker was not scheduled.
+    let one_waiter_limit = 10.0 * expect.switch_ms + 5.0;
+    if m == Model::Gil && expect.threads == 2 && longest_lock_wait_ms > one_waiter_limit {
+        disturbed.push(format!(
+            "the machine was busy during gil: a thread waited {} for the GIL with a {} switch interval",
+            format_ms(longest_lock_wait_ms),
+            format_ms(expect.switch_ms)
+        ));
+    }
+    Facts {
+        model: m,
+        wall_ms: trace.wall_ms(),
+        cpu_core_ms,
+        stretch,
+        max_cpu: trace.max_concurrent(SpanState::Cpu),
+        max_io: trace.max_concurrent(SpanState::Io),
+        lock_wait_ms: trace.time_in(SpanState::LockWait),
+        longest_lock_wait_ms,
+        start_and_copy_ms: trace.time_in(SpanState::Spawn) + trace.time_in(SpanState::Copy),
+        disturbed,
+    }
+}
+
+/// Every model's facts, with the speedups checked against sequential's: a model cannot beat
+/// sequential by more than the two runs' physical limits allow; when it seems to, sequential
+/// was slowed.
+pub fn check(traces: &[ModelTrace], expect: &Expectation) -> Vec<Facts> {
+    let mut all: Vec<Facts> = traces.iter().map(|t| facts(t, expect)).collect();
+    let Some(seq) = all.iter().position(|f| f.model == Model::Sequential) else {
+        return all;
+    };
+    let seq_wall = all[seq].wall_ms;
+    let seq_bound = expect.lower_bound_ms(Model::Sequential);
+    let mut slowed = Vec::new();
+    for f in all.iter().filter(|f| f.model != Model::Sequential) {
+        let speedup = seq_wall / f.wall_ms.max(1e-9);
+        let limit = seq_bound / expect.lower_bound_ms(f.model).max(1e-9);
+        if speedup > limit * SLACK {
+            slowed.push(format!(
+                "{}'s {speedup:.2}× is above the {limit:.2}× its lanes allow on {} cores: sequential was slowed",
+                f.model, expect.cores
+            ));
+        }
+    }
+    all[seq].disturbed.extend(slowed);
+    all
+}
+
+/// Writes the checks into the results (`cpu_stretch`, `disturbed`).
+pub fn annotate(results: &mut [ModelResult], facts: &[Facts]) {
+    for r in results {
+        if let Some(f) = facts.iter().find(|f| f.model == r.model) {
+            r.cpu_stretch = f.stretch;
+            r.disturbed = f.disturbed.clone();
+        }
+    }
+}
+
+/// What the fastest model's trace shows it did that the others could not, in words.
+fn how(f: &Facts, expect: &Expectation) -> Vec<String> {
+    let mut parts = Vec::new();
+    if expect.io && f.max_io > 1 {
+        parts.push(format!("its waits overlapped (up to {} at once)", f.max_io));
+    }
+    if expect.cpu_ms > 0.0 && f.max_cpu > 1 {
+        parts.push(format!(
+            "it computed on {} lanes at once",
+            f.max_cpu.min(expect.cores as usize).max(2)
+        ));
+    }
+    if f.model == Model::Async && expect.io && expect.cpu_ms > 0.0 {
+        parts.push(format!(
+            "though its CPU steps held the event loop for {}",
+            format_ms(f.cpu_core_ms)
+        ));
+    }
+    if f.start_and_copy_ms > 0.0 {
+        parts.push(format!(
+            "after {} of starting processes and copying data",
+            format_ms(f.start_and_copy_ms)
+        ));
+    }
+    parts
+}
+
+/// One or two sentences on what the run showed, computed from its facts.
+pub fn verdict(facts: &[Facts], expect: &Expectation, agree: bool) -> String {
+    let mut s = verdict_body(facts, expect);
+    if !agree && facts.len() > 1 {
+        s.push_str(" Warning: the models' checksums differ.");
+    }
+    s
+}
+
+fn verdict_body(facts: &[Facts], expect: &Expectation) -> String {
+    let disturbed: Vec<&String> = facts.iter().flat_map(|f| &f.disturbed).collect();
+    if let Some(first) = disturbed.first() {
+        let mut s = first.to_string();
+        if let Some(c) = s.get(..1) {
+            s = c.to_uppercase() + &s[1..];
+        }
+        return format!(
+            "{s}{}. These numbers are disturbed, so no winner is claimed: rerun, or add repeats.",
+            if disturbed.len() > 1 {
+                format!(" (and {} more)", disturbed.len() - 1)
+            } else {
+                String::new()
+            }
+        );
+    }
+    let Some(fastest) = facts.iter().min_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms)) else {
+        return String::new();
+    };
+    let what = |f: &Facts| {
+        let how = how(f, expect);
+        if how.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", how.join(", "))
+        }
+    };
+    if facts.len() == 1 {
+        return format!(
+            "{} took {}{}.",
+            fastest.model,
+            format_ms(fastest.wall_ms),
+            what(fastest)
+        );
+    }
+    // Against sequential when it ran (the plain loop is what a speedup means), otherwise
+    // against the slowest model that did.
+    let baseline = facts
+        .iter()
+        .find(|f| f.model == Model::Sequential)
+        .unwrap_or_else(|| {
+            facts
+                .iter()
+                .max_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms))
+                .unwrap_or(fastest)
+        });
+    let ratio = baseline.wall_ms / fastest.wall_ms.max(1e-9);
+    if ratio < 1.1 {
+        let why = if expect.tasks <= 1 {
+            "there is only one task, so nothing can overlap"
+        } else if !expect.io && facts.iter().all(|f| f.max_cpu <= 1) {
+            "computing overlaps only on several cores, and no model here computed on more than one"
+        } else {
+            "the overlap there was did not pay for its cost"
+        };
+        return format!(
+            "No model beat {} by more than 10 % here: {why}.",
+            baseline.model
+        );
+    }
+    format!(
+        "{} was fastest, {ratio:.1}× faster than {}{}.",
+        fastest.model,
+        baseline.model,
+        what(fastest)
+    )
+}

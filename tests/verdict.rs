@@ -1,0 +1,271 @@
+//! Native tests of what a run's numbers may claim: the verdict is read from the trace, and
+//! numbers that break physics are called disturbed instead of explained.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::trace::{Model, ModelTrace, Span, SpanState};
+use conpar::core::verdict::{check, verdict, Expectation};
+use conpar::core::workload::Workload;
+
+fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
+    Span {
+        lane,
+        task: 0,
+        step: 0,
+        state,
+        start,
+        end,
+    }
+}
+
+fn trace(model: Model, spans: Vec<Span>) -> ModelTrace {
+    let end = spans.iter().map(|s| s.end).fold(0.0, f64::max);
+    ModelTrace {
+        model,
+        lanes: spans.iter().map(|s| s.lane + 1).max().unwrap_or(1),
+        start: 0.0,
+        end,
+        checksum: 1,
+        spans,
+    }
+}
+
+/// `n` CPU steps of `ms` one after another on lane 0.
+fn serial(model: Model, n: u32, ms: f64, state: SpanState) -> ModelTrace {
+    trace(
+        model,
+        (0..n)
+            .map(|i| span(0, state, f64::from(i) * ms, f64::from(i + 1) * ms))
+            .collect(),
+    )
+}
+
+/// `n` steps of `ms` spread over `lanes` lanes, all lanes at once.
+fn parallel(model: Model, n: u32, ms: f64, lanes: u32, state: SpanState) -> ModelTrace {
+    trace(
+        model,
+        (0..n)
+            .map(|i| {
+                let round = f64::from(i / lanes);
+                span(i % lanes, state, round * ms, (round + 1.0) * ms)
+            })
+            .collect(),
+    )
+}
+
+fn expect(text: &str, cores: u32, pools: (u32, u32)) -> Expectation {
+    Expectation::new(&Workload::parse(text).expect("valid"), cores, pools, 5.0)
+}
+
+#[test]
+fn cpu_only_credits_cores_and_never_mentions_waits() {
+    let e = expect("8 x cpu 100", 2, (2, 2));
+    let runs = [
+        serial(Model::Sequential, 8, 100.0, SpanState::Cpu),
+        parallel(Model::Threads, 8, 100.0, 2, SpanState::Cpu),
+    ];
+    let facts = check(&runs, &e);
+    assert!(facts.iter().all(|f| f.disturbed.is_empty()), "{facts:?}");
+    assert_eq!(facts[1].stretch, Some(1.0));
+    let v = verdict(&facts, &e, true);
+    assert_eq!(
+        v,
+        "threads was fastest, 2.0× faster than sequential: it computed on 2 lanes at once."
+    );
+    assert!(!v.contains("wait"));
+    // Without sequential, against the slowest model run, never a model that was not run.
+    let v = verdict(&check(&runs[1..], &e), &e, true);
+    assert!(v.starts_with("threads took 400 ms"), "{v}");
+    let gil = serial(Model::Gil, 8, 110.0, SpanState::Cpu);
+    let v = verdict(&check(&[gil, runs[1].clone()], &e), &e, true);
+    assert!(
+        v.starts_with("threads was fastest, 2.2× faster than gil"),
+        "{v}"
+    );
+}
+
+#[test]
+fn io_only_credits_overlapping_waits_and_never_mentions_cores() {
+    let e = expect("8 x io 200", 2, (6, 2));
+    let runs = [
+        serial(Model::Sequential, 8, 200.0, SpanState::Io),
+        parallel(Model::Async, 8, 200.0, 8, SpanState::Io),
+        parallel(Model::Processes, 8, 200.0, 2, SpanState::Io),
+    ];
+    let facts = check(&runs, &e);
+    assert!(facts.iter().all(|f| f.disturbed.is_empty()), "{facts:?}");
+    let v = verdict(&facts, &e, true);
+    assert_eq!(
+        v,
+        "async was fastest, 8.0× faster than sequential: its waits overlapped (up to 8 at once)."
+    );
+    assert!(!v.contains("core") && !v.contains("computed"));
+}
+
+#[test]
+fn mixed_names_the_event_loops_cost() {
+    let e = expect("4 x io 100, cpu 50", 2, (6, 2));
+    let mut spans: Vec<Span> = (0..4)
+        .map(|l| span(l + 1, SpanState::Io, 0.0, 100.0))
+        .collect();
+    spans.extend((0..4).map(|i| {
+        span(
+            0,
+            SpanState::Cpu,
+            100.0 + 50.0 * f64::from(i),
+            150.0 + 50.0 * f64::from(i),
+        )
+    }));
+    let asyncio = trace(Model::Async, spans);
+    let seq = trace(
+        Model::Sequential,
+        (0..4)
+            .flat_map(|i| {
+                let t = 150.0 * f64::from(i);
+                [
+                    span(0, SpanState::Io, t, t + 100.0),
+                    span(0, SpanState::Cpu, t + 100.0, t + 150.0),
+                ]
+            })
+            .collect(),
+    );
+    let facts = check(&[seq, asyncio], &e);
+    let v = verdict(&facts, &e, true);
+    assert_eq!(
+        v,
+        "async was fastest, 2.0× faster than sequential: its waits overlapped (up to 4 at once), though its CPU steps held the event loop for 200 ms."
+    );
+}
+
+#[test]
+fn one_task_or_no_overlap_says_why_nothing_won() {
+    let e = expect("cpu 100", 2, (2, 2));
+    let runs = [
+        serial(Model::Sequential, 1, 100.0, SpanState::Cpu),
+        serial(Model::Threads, 1, 101.0, SpanState::Cpu),
+    ];
+    let v = verdict(&check(&runs, &e), &e, true);
+    assert_eq!(v, "No model beat sequential by more than 10 % here: there is only one task, so nothing can overlap.");
+    let e = expect("4 x cpu 100", 2, (2, 2));
+    let runs = [
+        serial(Model::Sequential, 4, 100.0, SpanState::Cpu),
+        serial(Model::Gil, 4, 102.0, SpanState::Cpu),
+    ];
+    let v = verdict(&check(&runs, &e), &e, true);
+    assert!(
+        v.ends_with("no model here computed on more than one."),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_speedup_beyond_the_cores_means_sequential_was_slowed() {
+    // 20 x cpu 30 on 2 cores: threads cannot beat sequential by more than 2×.
+    let e = expect("20 x cpu 30", 2, (2, 2));
+    let runs = [
+        serial(Model::Sequential, 20, 30.0 * 1.25, SpanState::Cpu),
+        parallel(Model::Threads, 20, 30.0 * 0.55, 2, SpanState::Cpu),
+    ];
+    let facts = check(&runs, &e);
+    assert!(
+        facts[0]
+            .disturbed
+            .iter()
+            .any(|d| d.contains("sequential was slowed")),
+        "{facts:?}"
+    );
+    let v = verdict(&facts, &e, true);
+    assert!(v.contains("no winner is claimed"), "{v}");
+    assert!(!v.contains("was fastest"));
+}
+
+#[test]
+fn stretched_steps_mean_a_busy_machine_and_no_winner() {
+    let e = expect("8 x cpu 100", 2, (2, 2));
+    let runs = [
+        serial(Model::Sequential, 8, 190.0, SpanState::Cpu),
+        parallel(Model::Threads, 8, 100.0, 2, SpanState::Cpu),
+    ];
+    let facts = check(&runs, &e);
+    assert_eq!(facts[0].stretch, Some(1.9));
+    let v = verdict(&facts, &e, true);
+    assert!(
+        v.starts_with(
+            "The machine was busy during sequential: its CPU steps took 1.9× their calibrated time"
+        ),
+        "{v}"
+    );
+    assert!(v.ends_with("no winner is claimed: rerun, or add repeats."));
+    // Oversubscription is not disturbance: 6 threads on 2 cores each compute at a third of the
+    // speed, but the cores did the calibrated work in the calibrated core-time.
+    let e6 = expect("6 x cpu 100", 2, (6, 2));
+    let over = parallel(Model::Threads, 6, 300.0, 6, SpanState::Cpu);
+    let f = check(&[over], &e6);
+    assert_eq!(f[0].stretch, Some(1.0));
+    assert!(f[0].disturbed.is_empty());
+}
+
+#[test]
+fn work_faster_than_calibrated_is_flagged() {
+    let e = expect("4 x cpu 100", 2, (2, 2));
+    let f = check(&[serial(Model::Sequential, 4, 60.0, SpanState::Cpu)], &e);
+    assert!(
+        f[0].disturbed[0].contains("faster than the kernel was calibrated"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_gil_wait_far_past_the_switch_interval_is_flagged() {
+    let e = expect("2 x cpu 500", 2, (2, 2));
+    let gil = trace(
+        Model::Gil,
+        vec![
+            span(0, SpanState::Cpu, 0.0, 500.0),
+            span(1, SpanState::LockWait, 0.0, 450.0),
+            span(1, SpanState::Cpu, 500.0, 1000.0),
+        ],
+    );
+    let f = check(&[gil], &e);
+    assert!(
+        f[0].disturbed
+            .iter()
+            .any(|d| d.contains("waited 450 ms for the GIL")),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn the_fallback_without_isolation_credits_what_processes_did() {
+    // Not isolated: sequential, async and processes; processes overlapped on two cores.
+    let e = expect("4 x cpu 100", 2, (6, 2));
+    let mut procs = parallel(Model::Processes, 4, 100.0, 2, SpanState::Cpu);
+    procs.spans.iter_mut().for_each(|s| {
+        s.start += 30.0;
+        s.end += 30.0;
+    });
+    procs.spans.push(span(0, SpanState::Spawn, 0.0, 30.0));
+    procs.spans.push(span(1, SpanState::Spawn, 0.0, 30.0));
+    procs.end += 30.0;
+    let runs = [
+        serial(Model::Sequential, 4, 100.0, SpanState::Cpu),
+        serial(Model::Async, 4, 100.0, SpanState::Cpu),
+        procs,
+    ];
+    let v = verdict(&check(&runs, &e), &e, true);
+    assert_eq!(
+        v,
+        "processes was fastest, 1.7× faster than sequential: it computed on 2 lanes at once, after 60 ms of starting processes and copying data."
+    );
+}
+
+#[test]
+fn checksums_that_differ_are_always_said() {
+    let e = expect("2 x cpu 10", 2, (2, 2));
+    let runs = [
+        serial(Model::Sequential, 2, 10.0, SpanState::Cpu),
+        parallel(Model::Threads, 2, 10.0, 2, SpanState::Cpu),
+    ];
+    assert!(
+        verdict(&check(&runs, &e), &e, false).ends_with("Warning: the models' checksums differ.")
+    );
+}
