@@ -31,6 +31,9 @@ pub struct Scenario {
     pub seed: u32,
     pub run: bool,
     pub embed: bool,
+    /// Draw the timeline while models run (`live=0`: only when each model ends, so nothing
+    /// the page does competes with the work being measured).
+    pub live: bool,
 }
 
 /// A problem with a setting, shown to the user; the setting keeps its previous value.
@@ -91,6 +94,7 @@ impl Scenario {
             seed: 1,
             run: false,
             embed: false,
+            live: true,
         }
     }
 
@@ -185,6 +189,7 @@ impl Scenario {
             "seed" => self.seed = whole(value, "seed", (0, u32::MAX), self.seed)?,
             "run" => self.run = flag(value, "run")?,
             "embed" => self.embed = flag(value, "embed")?,
+            "live" => self.live = value.is_empty() || flag(value, "live")?,
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -234,6 +239,9 @@ impl Scenario {
         }
         if self.seed != 1 {
             parts.push(format!("seed={}", self.seed));
+        }
+        if !self.live {
+            parts.push("live=0".into());
         }
         if self.embed {
             parts.push("embed=1".into());

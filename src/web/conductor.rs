@@ -128,23 +128,31 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
 struct SpanStream {
     run: u32,
     model: Model,
+    /// Send spans as they come (`live`), or all at once when the model ends.
+    live: bool,
     recorder: Arc<Recorder>,
+    /// Spans taken from the recorder and not yet sent.
+    pending: RefCell<Vec<Span>>,
     last_open: RefCell<Vec<Span>>,
     /// When the model last showed progress (a span recorded, begun or ended).
     last_progress: Cell<f64>,
 }
 
 impl SpanStream {
-    fn new(run: u32, model: Model) -> SpanStream {
+    fn new(run: u32, model: Model, live: bool) -> SpanStream {
         SpanStream {
             run,
             model,
+            live,
             recorder: Arc::new(Recorder::new()),
+            pending: RefCell::new(Vec::new()),
             last_open: RefCell::new(Vec::new()),
             last_progress: Cell::new(PerfClock.now()),
         }
     }
 
+    /// Takes what the lanes recorded (noting progress for the watchdog) and, when live, sends
+    /// it.
     fn flush(&self) {
         let spans = self.recorder.drain();
         let open = self.recorder.open_spans();
@@ -153,12 +161,29 @@ impl SpanStream {
             return;
         }
         self.last_progress.set(PerfClock.now());
+        self.pending.borrow_mut().extend(spans);
+        *self.last_open.borrow_mut() = open;
+        if self.live {
+            self.send();
+        }
+    }
+
+    /// Sends every span not yet sent (and the open ones, while the model runs).
+    fn send(&self) {
+        let spans = std::mem::take(&mut *self.pending.borrow_mut());
+        let open = self.last_open.borrow().clone();
         let header = FromConductor::Spans {
             run: self.run,
             model: self.model,
         };
         post(&header, Some((&spans, &open)));
-        *self.last_open.borrow_mut() = open;
+    }
+
+    /// The model ended: everything left goes to the page.
+    fn finish(&self) {
+        self.flush();
+        self.last_open.borrow_mut().clear();
+        self.send();
     }
 
     /// How long since the model last made progress, in ms.
@@ -206,7 +231,7 @@ async fn run(request: RunRequest) {
             },
             None,
         );
-        let stream = Rc::new(SpanStream::new(request.run, model));
+        let stream = Rc::new(SpanStream::new(request.run, model, request.live));
         let recorder = &stream.recorder;
         let fault = cfg!(feature = "hooks") && request.fault == Some(model);
         let outcome = match model {
@@ -236,7 +261,7 @@ async fn run(request: RunRequest) {
                 out.map_err(PoolFailure::Refused)
             }
         };
-        stream.flush();
+        stream.finish();
         let broken = matches!(&outcome, Err(PoolFailure::Wedged(_)));
         post(
             &FromConductor::ModelDone {

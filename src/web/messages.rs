@@ -34,6 +34,8 @@ pub struct RunRequest {
     pub processes: u32,
     pub switch_ms: f64,
     pub seed: u32,
+    /// Stream spans while models run (false: each model's spans arrive when it ends).
+    pub live: bool,
     /// Test builds only (`hooks`): make this model's pool job trap, to test the watchdog.
     #[serde(default)]
     pub fault: Option<Model>,

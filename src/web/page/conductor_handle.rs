@@ -155,7 +155,7 @@ fn on_message(data: &JsValue) {
         FromConductor::Spans { run, model } => {
             let (done, open) = (spans(data, "spans"), spans(data, "open"));
             with_app(|app| app.add_spans(run, model, done, open));
-            frame::request();
+            frame::spans_arrived();
         }
         FromConductor::ModelDone {
             run,

@@ -1,6 +1,8 @@
-//! When to draw: on the next animation frame after something changed; while a model runs, its
-//! clock hand moves every [`CLOCK_HAND_MS`] by a timer (so the browser's frame pipeline idles
-//! in between and takes no CPU from the workers being measured); every frame during a replay.
+//! When to draw. After something the person did: on the next animation frame. While a run
+//! goes on: at one fixed cadence, [`RUN_CADENCE_MS`], whatever the model and however often its
+//! spans arrive, so every model pays the same for being watched (a model whose spans stream
+//! every frame must not be slowed by more redrawing than one that blocks its event loop); with
+//! `live=0`, not at all until each model ends. Every frame during a replay.
 
 use super::with_app;
 use gloo_events::EventListener;
@@ -9,8 +11,8 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// How often the running model's clock hand moves when no new spans arrive.
-const CLOCK_HAND_MS: u32 = 100;
+/// How often the timeline is redrawn while a run goes on.
+const RUN_CADENCE_MS: u32 = 100;
 
 #[derive(Default)]
 struct Frames {
@@ -33,6 +35,11 @@ pub fn request() {
     schedule();
 }
 
+/// New spans arrived during a run: they are drawn at the run's next cadence tick.
+pub fn spans_arrived() {
+    FRAMES.with(|f| f.borrow_mut().dirty = true);
+}
+
 fn schedule() {
     let Some(win) = web_sys::window() else { return };
     FRAMES.with(|f| {
@@ -53,13 +60,13 @@ fn on_frame(t: f64) {
         let mut f = f.borrow_mut();
         f.requested = false;
         let dirty = std::mem::take(&mut f.dirty);
-        (dirty, t - f.last_draw >= f64::from(CLOCK_HAND_MS))
+        (dirty, t - f.last_draw >= f64::from(RUN_CADENCE_MS))
     });
     let (running, replaying) = with_app(|app| {
         // Listeners of engines retired during the last frame are no longer on the stack.
         app.retired.clear();
         app.embed.spent_observer = None;
-        let running = app.running();
+        let running = app.running() && app.run.as_ref().is_some_and(|r| r.live);
         if dirty || (running && hand_due) || app.replay_from.is_some() {
             app.draw();
             FRAMES.with(|f| f.borrow_mut().last_draw = t);
@@ -74,7 +81,7 @@ fn on_frame(t: f64) {
         FRAMES.with(|f| {
             let mut f = f.borrow_mut();
             if f.hand.is_none() {
-                f.hand = Some(Timeout::new(CLOCK_HAND_MS, || {
+                f.hand = Some(Timeout::new(RUN_CADENCE_MS, || {
                     FRAMES.with(|f| f.borrow_mut().hand = None);
                     request();
                 }));

@@ -5,8 +5,9 @@ use super::App;
 use crate::core::export::chrome_trace;
 use crate::core::layout::format_ms;
 use crate::core::scene::lane_name;
-use crate::core::summary::{agreement, result_rows, verdict};
+use crate::core::summary::{agreement, result_rows};
 use crate::core::trace::NO_TASK;
+use crate::core::verdict::verdict;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -35,7 +36,7 @@ impl App {
             if let Ok(tr) = self.doc.create_element("tr") {
                 let _ = tr.set_attribute("class", "placeholder");
                 if let Some(td) = self.cell(&tr, "td", "No run yet: press Run.") {
-                    let _ = td.set_attribute("colspan", "7");
+                    let _ = td.set_attribute("colspan", "8");
                 }
                 let _ = body.append_child(&tr);
             }
@@ -46,10 +47,22 @@ impl App {
                 continue;
             };
             let _ = tr.set_attribute("data-model", model.id());
-            if let Some(th) = self.cell(&tr, "th", model.id()) {
+            let row = rows.iter().find(|r| r.model == model);
+            let disturbed = row.is_some_and(|r| r.disturbed);
+            let name = if disturbed {
+                format!("{model} ⚠")
+            } else {
+                model.id().to_string()
+            };
+            if let Some(th) = self.cell(&tr, "th", &name) {
                 let _ = th.set_attribute("scope", "row");
+                if disturbed {
+                    let _ = th
+                        .set_attribute("title", "these numbers are disturbed: see below the table");
+                    let _ = tr.set_attribute("class", "disturbed");
+                }
             }
-            match (rows.iter().find(|r| r.model == model), error) {
+            match (row, error) {
                 (Some(row), _) => {
                     for text in &row.cells {
                         self.cell(&tr, "td", text);
@@ -72,23 +85,32 @@ impl App {
                 }
                 (None, Some(error)) => {
                     if let Some(td) = self.cell(&tr, "td", &error) {
-                        let _ = td.set_attribute("colspan", "6");
+                        let _ = td.set_attribute("colspan", "7");
                         let _ = td.set_attribute("class", "failed");
                     }
                 }
                 (None, None) => {
                     let waiting = if self.running() { "running…" } else { "–" };
                     if let Some(td) = self.cell(&tr, "td", waiting) {
-                        let _ = td.set_attribute("colspan", "6");
+                        let _ = td.set_attribute("colspan", "7");
                         let _ = td.set_attribute("class", "pending");
                     }
                 }
             }
             let _ = body.append_child(&tr);
         }
-        self.ui
-            .verdict
-            .set_text_content(Some(&verdict(&self.results, agree)));
+        let sentence = self
+            .run
+            .as_ref()
+            .map(|r| verdict(&r.facts, &r.expectation, agree))
+            .unwrap_or_default();
+        self.ui.verdict.set_text_content(Some(&sentence));
+        // Every check that failed, in words, beside the numbers.
+        let checks = &self.ui.checks;
+        checks.set_text_content(None);
+        for reason in self.results.iter().flat_map(|r| &r.disturbed) {
+            self.cell(checks, "li", &format!("⚠ {reason}."));
+        }
         self.ui
             .agreement
             .set_text_content(Some(&agreement(&self.results, agree)));

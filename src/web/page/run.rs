@@ -5,6 +5,7 @@ use super::{frame, App, Status};
 use crate::core::scene::LiveTrace;
 use crate::core::summary::plan;
 use crate::core::trace::{checksums_agree, results, Model, ModelTrace, Span};
+use crate::core::verdict::{annotate, check, Expectation, Facts};
 use crate::web::js_error;
 use crate::web::messages::{Finished, RunRequest, ToConductor};
 
@@ -12,6 +13,12 @@ pub struct Run {
     pub id: u32,
     pub traces: Vec<LiveTrace>,
     pub finished: bool,
+    /// Drawn while it runs (`live`), or as each model ends.
+    pub live: bool,
+    /// The physics its numbers are checked against.
+    pub expectation: Expectation,
+    /// What each finished model's trace showed.
+    pub facts: Vec<Facts>,
 }
 
 impl Run {
@@ -91,8 +98,15 @@ impl App {
             processes: self.scenario.processes,
             switch_ms: self.scenario.switch_ms,
             seed: self.scenario.seed,
+            live: self.scenario.live,
             fault: self.fault.take(),
         };
+        let expectation = Expectation::new(
+            &request.workload,
+            self.cores,
+            (request.threads, request.processes),
+            request.switch_ms,
+        );
         if let Err(e) = engine.send(&ToConductor::Run(request)) {
             self.set_status(
                 Status::Error,
@@ -108,6 +122,9 @@ impl App {
             id,
             traces: plan.run.iter().map(|&m| LiveTrace::new(m)).collect(),
             finished: false,
+            live: self.scenario.live,
+            expectation,
+            facts: Vec::new(),
         });
         self.results.clear();
         self.replay_from = None;
@@ -155,8 +172,17 @@ impl App {
                 Err(e) => t.error = Some(e),
             }
         }
-        self.results = results(&r.completed());
+        self.refresh_results();
         self.show_results();
+    }
+
+    /// Results and facts of the finished models, checked against physics.
+    fn refresh_results(&mut self) {
+        let Some(r) = self.run.as_mut() else { return };
+        let completed = r.completed();
+        r.facts = check(&completed, &r.expectation);
+        self.results = results(&completed);
+        annotate(&mut self.results, &r.facts);
     }
 
     pub(super) fn run_done(&mut self, run: u32) {
@@ -174,7 +200,7 @@ impl App {
             .iter()
             .filter_map(|t| t.error.as_ref().map(|e| format!("{}: {e}", t.model)))
             .collect();
-        self.results = results(&r.completed());
+        self.refresh_results();
         self.set_run_tools(true);
         self.show_table();
         self.show_results();
