@@ -78,11 +78,14 @@ pub struct Calibration {
 
 impl Calibration {
     /// Shortest measurement that counts: shorter ones are dominated by timer resolution
-    /// (100 µs without cross-origin isolation).
+    /// (100 µs in an isolated page, 1 ms in Firefox and WebKit without isolation).
     pub const MIN_SAMPLE_MS: f64 = 25.0;
 
-    /// Samples of the final size; the fastest counts.
+    /// Samples of the final size; their median counts.
     pub const SAMPLES: usize = 5;
+
+    /// How far the device's speed may move before a run recalibrates.
+    pub const DRIFT: f64 = 0.10;
 
     /// Rounds for a step of `ms` milliseconds.
     pub fn rounds_for(self, ms: u32) -> u64 {
@@ -96,8 +99,10 @@ impl Calibration {
     }
 
     /// Calibrates with `measure(rounds) -> elapsed ms`: doubles the rounds until one sample
-    /// lasts [`Self::MIN_SAMPLE_MS`], then takes the fastest of [`Self::SAMPLES`] samples of that size
-    /// (the fastest is the least disturbed by other load on a shared machine).
+    /// lasts [`Self::MIN_SAMPLE_MS`], then takes the median of [`Self::SAMPLES`] fresh samples
+    /// of that size. The median, not the fastest: one sample cut short by a coarse clock or
+    /// lengthened by a neighbour's burst moves it not at all, and a machine that stays busy
+    /// calibrates to the speed its runs will really have (the runs' step-time ratio shows it).
     ///
     /// A sample of zero or less cannot be a measurement (a coarse clock, or work the compiler
     /// removed); it is ignored rather than allowed to set an absurd calibration.
@@ -108,14 +113,30 @@ impl Calibration {
             rounds *= 2;
             elapsed = measure(rounds);
         }
-        let mut best = elapsed;
-        for _ in 0..Self::SAMPLES - 1 {
-            let sample = measure(rounds);
-            if sample > 0.0 {
-                best = best.min(sample);
-            }
+        let mut samples: Vec<f64> = (0..Self::SAMPLES)
+            .map(|_| measure(rounds))
+            .filter(|ms| *ms > 0.0)
+            .collect();
+        if samples.is_empty() {
+            samples.push(elapsed);
         }
-        Self::from_sample(rounds, best)
+        samples.sort_by(f64::total_cmp);
+        Self::from_sample(rounds, samples[samples.len() / 2])
+    }
+
+    /// The rounds a quick re-check measures: about [`Self::MIN_SAMPLE_MS`] of work.
+    pub fn check_rounds(self) -> u64 {
+        self.rounds_for(Self::MIN_SAMPLE_MS as u32)
+    }
+
+    /// The device's speed from a re-check of `rounds` that took `elapsed_ms`, relative to this
+    /// calibration, when it moved by more than [`Self::DRIFT`] (then the run recalibrates).
+    pub fn drift(self, rounds: u64, elapsed_ms: f64) -> Option<f64> {
+        if elapsed_ms <= 0.0 {
+            return None;
+        }
+        let ratio = rounds as f64 / elapsed_ms / self.rounds_per_ms as f64;
+        ((ratio - 1.0).abs() > Self::DRIFT).then_some(ratio)
     }
 
     /// Rounds per millisecond from one sample, at least 1.

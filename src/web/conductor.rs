@@ -3,7 +3,9 @@
 //! ends a model that stops making progress (a pool worker that trapped or was killed), so the
 //! page is never left waiting for a result that cannot come.
 
-use super::messages::{decode, Envelope, Finished, FromConductor, Ready, RunRequest, ToConductor};
+use super::messages::{
+    decode, Envelope, Fault, Finished, FromConductor, Ready, RunRequest, ToConductor,
+};
 use super::timers::{sleep_ms, LoopTimers};
 use super::{process, PerfClock};
 use crate::core::kernel::Calibration;
@@ -32,7 +34,8 @@ const CALIBRATION_DELAY_MS: u32 = 150;
 const WATCHDOG_GRACE_MS: f64 = 2000.0;
 
 struct Conductor {
-    calibration: Calibration,
+    /// Re-checked before every run, and redone when the device's speed moved.
+    calibration: Cell<Calibration>,
     threads: u32,
     /// Kept for as long as the worker lives.
     _on_message: gloo_events::EventListener,
@@ -104,7 +107,7 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
     });
     CONDUCTOR.with(|c| {
         *c.borrow_mut() = Some(Rc::new(Conductor {
-            calibration,
+            calibration: Cell::new(calibration),
             threads,
             _on_message: on_message,
         }))
@@ -209,9 +212,15 @@ async fn run(request: RunRequest) {
     };
     let tasks = Arc::new(request.workload.tasks());
     let watchdog_ms = 2.0 * longest_step_ms(&tasks) + WATCHDOG_GRACE_MS;
+    let mut calibration = recheck(&conductor, request.run);
+    let fault = request.fault.filter(|_| cfg!(feature = "hooks"));
+    if let Some(Fault::Busy { factor }) = fault {
+        // Test builds only: more work per step than calibrated, as a busy machine would give.
+        calibration.rounds_per_ms = (calibration.rounds_per_ms as f64 * factor) as u64;
+    }
     let config = RunConfig {
         work: Work {
-            calibration: conductor.calibration,
+            calibration,
             seed: request.seed,
         },
         threads: request.threads,
@@ -233,7 +242,7 @@ async fn run(request: RunRequest) {
         );
         let stream = Rc::new(SpanStream::new(request.run, model, request.live));
         let recorder = &stream.recorder;
-        let fault = cfg!(feature = "hooks") && request.fault == Some(model);
+        let trap = fault == Some(Fault::Trap { model });
         let outcome = match model {
             Model::Sequential if conductor.threads == 0 => {
                 // No pool: the plain loop runs right here (its spans arrive when it ends).
@@ -245,7 +254,7 @@ async fn run(request: RunRequest) {
                 )))
             }
             Model::Sequential | Model::Gil | Model::Threads => {
-                run_on_pool(&stream, tasks.clone(), config, watchdog_ms, fault).await
+                run_on_pool(&stream, tasks.clone(), config, watchdog_ms, trap).await
             }
             Model::Async => {
                 let pump = Pump::start(stream.clone());
@@ -291,6 +300,34 @@ async fn run(request: RunRequest) {
         }
     }
     post(&FromConductor::RunDone { run: request.run }, None);
+}
+
+/// Measures the kernel once (about 25 ms) before a run; when the device's speed moved by more
+/// than 10 % since the calibration, calibrates again and tells the page. Returns the calibration
+/// the run uses.
+fn recheck(conductor: &Conductor, run: u32) -> Calibration {
+    let before = conductor.calibration.get();
+    let rounds = before.check_rounds();
+    let start = PerfClock.now();
+    std::hint::black_box(crate::core::kernel::run_rounds(
+        std::hint::black_box(1),
+        std::hint::black_box(rounds),
+    ));
+    let elapsed = PerfClock.now() - start;
+    if before.drift(rounds, elapsed).is_none() {
+        return before;
+    }
+    let after = crate::engine::calibrate(&PerfClock);
+    conductor.calibration.set(after);
+    post(
+        &FromConductor::Recalibrated {
+            run,
+            before: before.rounds_per_ms,
+            after: after.rounds_per_ms,
+        },
+        None,
+    );
+    after
 }
 
 /// Why a model failed.
@@ -344,14 +381,14 @@ async fn run_on_pool(
     tasks: Arc<Vec<Task>>,
     config: RunConfig,
     watchdog_ms: f64,
-    fault: bool,
+    trap: bool,
 ) -> Result<Outcome, PoolFailure> {
     let model = stream.model;
     type Slot = Arc<Mutex<Option<Result<Outcome, pool::PoolError>>>>;
     let slot: Slot = Arc::new(Mutex::new(None));
     let (slot_in, rec_in) = (slot.clone(), stream.recorder.clone());
     rayon::spawn(move || {
-        if fault {
+        if trap {
             // Test builds only: a pool job that traps, as a bug in the engine would.
             panic!("a forced trap in {model}'s pool job (test hook)");
         }

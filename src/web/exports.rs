@@ -93,5 +93,15 @@ pub fn force_panic() {
 #[cfg(feature = "hooks")]
 #[wasm_bindgen(js_name = forceTrap)]
 pub fn force_trap(model: &str) {
-    super::page::set_fault(crate::core::trace::Model::from_id(model));
+    let fault = crate::core::trace::Model::from_id(model)
+        .map(|model| super::messages::Fault::Trap { model });
+    super::page::set_fault(fault);
+}
+
+/// Test hook: every CPU step of the next run does `factor` times its calibrated work, as on a
+/// machine that busy.
+#[cfg(feature = "hooks")]
+#[wasm_bindgen(js_name = forceBusy)]
+pub fn force_busy(factor: f64) {
+    super::page::set_fault(Some(super::messages::Fault::Busy { factor }));
 }

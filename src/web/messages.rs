@@ -36,9 +36,19 @@ pub struct RunRequest {
     pub seed: u32,
     /// Stream spans while models run (false: each model's spans arrive when it ends).
     pub live: bool,
-    /// Test builds only (`hooks`): make this model's pool job trap, to test the watchdog.
+    /// Test builds only (`hooks`): a fault to inject, to test what the page says about it.
     #[serde(default)]
-    pub fault: Option<Model>,
+    pub fault: Option<Fault>,
+}
+
+/// A fault a test build can inject into a run.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Fault {
+    /// This model's pool job traps (the watchdog must end it).
+    Trap { model: Model },
+    /// Every CPU step does `factor` times its calibrated work, as on a machine that busy.
+    Busy { factor: f64 },
 }
 
 /// Conductor → page.
@@ -63,6 +73,13 @@ pub enum FromConductor {
     },
     RunDone {
         run: u32,
+    },
+    /// The re-check before run `run` found the device's speed moved, so the kernel was
+    /// calibrated again.
+    Recalibrated {
+        run: u32,
+        before: u64,
+        after: u64,
     },
     /// The pool can no longer be trusted (a job trapped or hung): the page restarts the engine.
     Broken {

@@ -57,3 +57,27 @@ test('a pool job that traps is reported within its watchdog, and the next run wo
   assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models agree after the restart');
   await page.close();
 });
+
+test('on a busy machine the page says so beside the numbers and claims no winner', async () => {
+  const { page } = await open(browser, `${site.url}/?preset=cpu&models=sequential,threads&threads=2`, { states: ['ready'] });
+  // Every CPU step does 1.8 times its calibrated work, as on a machine that busy.
+  await page.evaluate(() => window.wasmBindings.forceBusy(1.8));
+  await page.click('#run');
+  assert.equal(await waitRun(page, 1), 'done');
+  const r = await page.evaluate(() => window.conpar.results());
+  for (const m of r) {
+    assert.ok(m.cpu_stretch > 1.5, `${m.model}'s steps took ${m.cpu_stretch}x their calibrated time`);
+    assert.ok(m.disturbed.some((d) => /busy/.test(d)), `${m.model} is not marked disturbed`);
+  }
+  const verdict = await page.textContent('#verdict');
+  assert.match(verdict, /^The machine was busy during sequential: its CPU steps took 1\.\d× their calibrated time/);
+  assert.match(verdict, /no winner is claimed/);
+  assert.doesNotMatch(verdict, /fastest/);
+  assert.ok(await page.locator('#checks li').count() >= 2, 'each disturbed model says why');
+  assert.match(await page.textContent('#results-body tr[data-model=threads] th'), /⚠/);
+  // The next run, undisturbed, claims its winner again.
+  await page.click('#run');
+  assert.equal(await waitRun(page, 2), 'done');
+  assert.equal(await page.locator('#checks li').count(), 0);
+  await page.close();
+});

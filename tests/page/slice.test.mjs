@@ -111,7 +111,7 @@ test('I/O slice: async awaits real timers concurrently; sequential waits one aft
   // Eight 200 ms waits: async finishes near the longest wait, sequential near the sum.
   assert.ok(r[1].wall_ms < 600, `async took ${r[1].wall_ms} ms for waits of 200 ms`);
   assert.ok(r[0].wall_ms >= 1600, `sequential took ${r[0].wall_ms} ms for eight waits of 200 ms`);
-  assert.match(await page.textContent('#verdict'), /async finished .* faster than sequential/);
+  assert.match(await page.textContent('#verdict'), /^async was fastest, \d+\.\d× faster than sequential: its waits overlapped \(up to 8 at once\)\.$/);
   await page.close();
 });
 
@@ -219,5 +219,16 @@ test('a worker that fails gives a message, and the page recovers on the next Run
   await page.fill('#workload', 'cpu 10');
   await page.click('#run');
   assert.equal(await waitRun(page, 2), 'done');
+  await page.close();
+});
+
+test('live=0 draws nothing until each model ends, and measures the same', async () => {
+  const { page } = await open(browser, `${site.url}/?preset=io&models=sequential,async&live=0&run=1`, { states: ['done', 'error'] });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
+  assert.match(await page.evaluate(() => location.search), /live=0/);
+  const t = await trace(page);
+  assert.equal(eventsOf(t, 'sequential').length, 8, 'every span arrives, at the end');
+  assert.equal(maxConcurrent(eventsOf(t, 'async'), 'io'), 8);
+  assert.match(await page.textContent('#verdict'), /^async was fastest/);
   await page.close();
 });

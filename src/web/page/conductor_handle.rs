@@ -119,6 +119,20 @@ impl App {
         }
     }
 
+    /// Says that the kernel was calibrated again before run `run`, and uses the new figure.
+    fn recalibrated(&mut self, run: u32, before: u64, after: u64) {
+        if let Some(ready) = self.engine.as_mut().and_then(|e| e.ready.as_mut()) {
+            ready.calibration.rounds_per_ms = after;
+        }
+        if self.run.as_ref().is_some_and(|r| r.id == run) {
+            let change = (after as f64 / before as f64 - 1.0) * 100.0;
+            self.add_notice(&format!(
+                "The CPU kernel was calibrated again before this run: this device's speed had moved by {change:+.0} % since the last calibration."
+            ));
+        }
+        self.show_environment();
+    }
+
     fn on_ready(&mut self, ready: Ready) {
         if let Some(engine) = self.engine.as_mut() {
             engine.ready = Some(ready);
@@ -164,6 +178,9 @@ fn on_message(data: &JsValue) {
         } => {
             with_app(|app| app.model_done(run, model, outcome));
             frame::request();
+        }
+        FromConductor::Recalibrated { run, before, after } => {
+            with_app(|app| app.recalibrated(run, before, after));
         }
         FromConductor::RunDone { run } => {
             with_app(|app| app.run_done(run));

@@ -23,7 +23,7 @@ mod sharing;
 use crate::core::scenario::Scenario;
 use crate::core::scene::View;
 use crate::core::summary::{environment, SharedMemory};
-use crate::core::trace::{Model, ModelResult};
+use crate::core::trace::ModelResult;
 use conductor_handle::Engine;
 use controls::Controls;
 use gloo_events::EventListener;
@@ -75,8 +75,8 @@ pub struct App {
     /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
     run_when_ready: bool,
     results: Vec<ModelResult>,
-    /// Test builds only: the model whose pool job the next run makes trap.
-    fault: Option<Model>,
+    /// Test builds only: the fault the next run injects.
+    fault: Option<crate::web::messages::Fault>,
     embed: sharing::EmbedState,
     /// The page's listeners, removed when the app is dropped.
     listeners: Vec<EventListener>,
@@ -98,9 +98,9 @@ fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
     })
 }
 
-/// Test builds only: makes the next run's `model` trap inside its pool job.
-pub fn set_fault(model: Option<Model>) {
-    with_app(|app| app.fault = model);
+/// Test builds only: the fault the next run injects.
+pub fn set_fault(fault: Option<crate::web::messages::Fault>) {
+    with_app(|app| app.fault = fault);
 }
 
 /// Starts the page.
@@ -205,6 +205,15 @@ impl App {
             }
         }
         el.set_hidden(notices.is_empty());
+    }
+
+    /// Adds a notice below the ones shown.
+    fn add_notice(&self, notice: &str) {
+        if let Ok(p) = self.doc.create_element("p") {
+            p.set_text_content(Some(notice));
+            let _ = self.ui.notices.append_child(&p);
+        }
+        self.ui.notices.set_hidden(false);
     }
 
     /// What can share memory here, as far as the page knows.
