@@ -269,3 +269,17 @@ fn checksums_that_differ_are_always_said() {
         verdict(&check(&runs, &e), &e, false).ends_with("Warning: the models' checksums differ.")
     );
 }
+
+#[test]
+fn a_calibration_a_few_percent_off_is_not_a_disturbance() {
+    // Calibrations of one device differ by a few percent from load to load: 5 % short is noise.
+    let e = expect("8 x cpu 100", 2, (2, 2));
+    let f = check(&[serial(Model::Sequential, 8, 95.0, SpanState::Cpu)], &e);
+    assert!(f[0].disturbed.is_empty(), "{f:?}");
+    let f = check(&[serial(Model::Sequential, 8, 70.0, SpanState::Cpu)], &e);
+    assert_eq!(
+        f[0].disturbed.len(),
+        2,
+        "faster than calibrated, and than physics: {f:?}"
+    );
+}
