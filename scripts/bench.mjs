@@ -36,9 +36,16 @@ const results = async (query) => { const p = await run(query); const r = await p
 const speed = { threads: [], processes: [], gil: [] };
 const ofCeiling = [];
 const stepMs = { sequential: [], async: [], gil: [], threads: [], processes: [] };
+// One CPU step's computing time: the sum of its spans (a GIL thread computes a step in turns).
 const stepsOf = (t, model) => {
   const meta = t.traceEvents.find((e) => e.name === 'process_name' && e.args.name === model);
-  return meta ? t.traceEvents.filter((e) => e.ph === 'X' && e.pid === meta.pid && e.cat === 'cpu').map((e) => e.dur / 1000) : [];
+  if (!meta) return [];
+  const steps = new Map();
+  for (const e of t.traceEvents.filter((e) => e.ph === 'X' && e.pid === meta.pid && e.cat === 'cpu')) {
+    const key = `${e.args.task}/${e.args.step}`;
+    steps.set(key, (steps.get(key) || 0) + e.dur / 1000);
+  }
+  return [...steps.values()];
 };
 let lastResults;
 for (let i = 0; i < REPEATS; i++) {
@@ -232,6 +239,46 @@ row('first contentful paint (median)', `${median(paints).toFixed(0)} ms`);
 row('time until ready: loaded, pool started, calibrated (median)', `${median(loads).toFixed(0)} ms`);
 row('frames per second while the CPU preset runs (median run)', `${median(fpsRuns).toFixed(1)}`, '>= 50', median(fpsRuns) >= 50 ? 'yes' : 'NO');
 
+// 6. conpar against real CPython on the same workloads and pool sizes (tools/cpython_check.py,
+// stdlib only): speedups over each one's own plain loop, side by side.
+const python = process.env.PYTHON || 'python3';
+const cpythonRows = [];
+const compare = [
+  ['io', 'preset=io', 'sequential,async,gil,processes', cores + 4, cores],
+  ['cpu', 'preset=cpu', 'sequential,async,gil,processes', cores + 4, cores],
+  ['mixed', 'preset=mixed', 'sequential,async,gil,processes', cores + 4, cores],
+  ['50 x io 100', 'workload=50+x+io+100', 'sequential,async,gil', 8, cores],
+  ['50 x io 100', 'workload=50+x+io+100', 'sequential,async,gil', 32, cores],
+  ['8 x cpu 25', 'workload=8+x+cpu+25', 'sequential,gil,processes', cores + 4, cores],
+];
+let pythonVersion = '';
+for (const [label, query, models, threads, processes] of compare) {
+  const conpar = {};
+  for (let i = 0; i < REPEATS; i++) {
+    const { r } = await results(`?${query}&models=${models}&threads=${threads}&processes=${processes}&run=1`);
+    for (const m of r) (conpar[m.model] ||= []).push(m.speedup);
+  }
+  const workload = { io: 'io', cpu: 'cpu', mixed: 'mixed' }[label] || label;
+  const py = spawnSync(python, ['tools/cpython_check.py', '--workload', workload, '--threads', String(threads), '--processes', String(processes), '--models', models], { encoding: 'utf8' });
+  if (py.status !== 0) throw new Error(`cpython_check.py failed: ${py.stderr}`);
+  const cp = JSON.parse(py.stdout);
+  pythonVersion = `CPython ${cp.cpython.python}, start method ${cp.cpython.start_method}`;
+  const mine = Object.fromEntries(Object.entries(conpar).map(([m, xs]) => [m, median(xs)]));
+  const theirs = Object.fromEntries(cp.results.map((r) => [r.model, r.speedup]));
+  const order = (o) => Object.keys(o).filter((m) => m !== 'sequential').sort((a, b) => o[b] - o[a]).join(' > ');
+  const within = Object.keys(theirs).filter((m) => m !== 'sequential').every((m) => {
+    const limit = m === 'processes' ? 0.4 : 0.25;
+    return Math.abs(mine[m] / theirs[m] - 1) <= limit;
+  });
+  const sameOrder = order(mine) === order(theirs);
+  cpythonRows.push({
+    what: `${label}, threads=${threads}, processes=${processes}`,
+    conpar: Object.keys(theirs).filter((m) => m !== 'sequential').map((m) => `${m} ${mine[m].toFixed(2)}x`).join(', '),
+    cpython: Object.keys(theirs).filter((m) => m !== 'sequential').map((m) => `${m} ${theirs[m].toFixed(2)}x`).join(', '),
+    ok: `${within ? 'yes' : 'NO'} / ${sameOrder ? 'yes' : 'NO'}`,
+  });
+}
+
 await browser.close();
 await site.close();
 
@@ -240,3 +287,6 @@ console.log(`\n| ${'measure'.padEnd(w[0])} | ${'value'.padEnd(w[1])} | ${'target
 console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|-----|`);
 for (const r of rows) console.log(`| ${r.what.padEnd(w[0])} | ${r.value.padEnd(w[1])} | ${r.target.padEnd(w[2])} | ${r.ok.padEnd(3)} |`);
 console.log(`\nChromium, ${cores} cores reported, ${new Date().toISOString()}`);
+console.log(`\n| workload (speedup over its own plain loop) | conpar | ${pythonVersion} | within 25 % (processes 40 %) / same ranking |`);
+console.log('|---|---|---|---|');
+for (const r of cpythonRows) console.log(`| ${r.what} | ${r.conpar} | ${r.cpython} | ${r.ok} |`);

@@ -135,12 +135,29 @@ fn bars_follow_time_and_lanes() {
 #[test]
 fn tick_labels_stay_inside_the_panel() {
     for width in [320.0, 390.0, 700.0, 1000.0, 1280.0] {
-        for longest in [1.0, 37.0, 800.0, 1600.0, 12_345.0] {
+        for longest in [1.0, 37.0, 800.0, 1600.0, 5009.7, 12_345.0] {
             let mut live = LiveTrace::new(Model::Sequential);
             live.add(vec![span(0, SpanState::Cpu, 0.0, longest)]);
             live.start = Some(0.0);
             live.end = Some(longest);
             let scene = panel_scene(&live, &View::default(), longest, 0.0, width);
+            let extents: Vec<(f64, f64)> = scene
+                .ticks
+                .iter()
+                .map(|t| {
+                    let w = t.text.chars().count() as f64 * 6.5;
+                    match t.anchor {
+                        Anchor::Start => (t.x, t.x + w),
+                        Anchor::End => (t.x - w, t.x),
+                    }
+                })
+                .collect();
+            for pair in extents.windows(2) {
+                assert!(
+                    pair[0].1 <= pair[1].0,
+                    "tick labels overlap at {width} px, {longest} ms: {pair:?}"
+                );
+            }
             for tick in &scene.ticks {
                 let text_w = tick.text.chars().count() as f64 * 6.5;
                 let (x0, x1) = match tick.anchor {
@@ -174,22 +191,69 @@ fn running_panels_show_open_spans_and_the_clock_hand() {
 }
 
 #[test]
-fn many_lanes_share_the_last_row() {
-    let mut live = LiveTrace::new(Model::Async);
-    live.add((0..40).map(|l| span(l, SpanState::Io, 0.0, 10.0)).collect());
+fn sixty_four_threads_get_a_row_each_and_countable_labels() {
+    let mut live = LiveTrace::new(Model::Gil);
+    live.add((0..64).map(|l| span(l, SpanState::Io, 0.0, 10.0)).collect());
     live.start = Some(0.0);
     live.end = Some(10.0);
     let scene = panel_scene(&live, &View::default(), 10.0, 0.0, 600.0);
-    assert_eq!(scene.lanes.len() as u32, MAX_ROWS);
     assert_eq!(
-        scene.lanes.last().map(|l| l.text.as_str()),
-        Some("+31 more")
+        scene.rows.count, 64,
+        "no lane is hidden behind a \"+N more\" row"
     );
-    // Level of detail: the 31 identical waits of the last row are one bar.
-    let last_row_y = AXIS_H + f64::from(MAX_ROWS - 1) * ROW_H + 3.0;
-    assert_eq!(scene.bars.iter().filter(|b| b.y == last_row_y).count(), 1);
+    let ys: std::collections::BTreeSet<u64> = scene.bars.iter().map(|b| b.y.to_bits()).collect();
+    assert_eq!(ys.len(), 64, "one row each");
+    assert!(
+        scene.bars.iter().all(|b| b.h >= 2.0),
+        "every bar stays visible"
+    );
+    assert!(
+        scene.height <= 300.0,
+        "64 lanes fit a screen: {}",
+        scene.height
+    );
+    // Labels do not collide: consecutive labels are at least a line apart.
+    for pair in scene.lanes.windows(2) {
+        assert!(pair[1].y - pair[0].y >= 13.0, "{pair:?}");
+    }
+    assert_eq!(scene.lanes[0].text, "thread 0");
+    // The pointer finds each lane's own row.
+    let last = scene
+        .bars
+        .iter()
+        .max_by(|a, b| a.y.total_cmp(&b.y))
+        .expect("bars");
+    let found = hit(
+        &live,
+        &View::default(),
+        10.0,
+        600.0,
+        (last.x + 1.0, last.y + last.h / 2.0),
+    )
+    .expect("a hit");
+    assert_eq!(found.lane, 63);
 }
 
+#[test]
+fn thousands_of_waits_share_the_last_row() {
+    let mut live = LiveTrace::new(Model::Async);
+    live.add(
+        (0..400)
+            .map(|l| span(l, SpanState::Io, 0.0, 10.0))
+            .collect(),
+    );
+    live.start = Some(0.0);
+    live.end = Some(10.0);
+    let scene = panel_scene(&live, &View::default(), 10.0, 0.0, 600.0);
+    assert_eq!(scene.rows.count, MAX_ROWS);
+    assert_eq!(
+        scene.lanes.last().map(|l| l.text.as_str()),
+        Some("+337 more")
+    );
+    // Level of detail: the 337 identical waits of the last row are one bar.
+    let last_row_y = scene.rows.top(MAX_ROWS - 1);
+    assert_eq!(scene.bars.iter().filter(|b| b.y >= last_row_y).count(), 1);
+}
 #[test]
 fn hit_testing_finds_the_span_under_the_pointer() {
     let trace = gil_trace();

@@ -6,10 +6,17 @@
 use super::layout::{format_ms, TimeScale};
 use super::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
 
-/// Rows drawn per panel; further lanes (thousands of pending waits under `async`) share the last.
-pub const MAX_ROWS: u32 = 10;
-/// Height of one lane's row, CSS px.
+/// Rows drawn per panel: one per lane for every pool size a scenario may ask for (64 threads);
+/// further lanes (thousands of pending waits under `async`) share the last.
+pub const MAX_ROWS: u32 = 64;
+/// Height of one lane's row while a panel has few lanes, CSS px.
 pub const ROW_H: f64 = 20.0;
+/// Up to this many rows keep the full height; more get thinner, sharing [`DENSE_H`].
+const FULL_ROWS: u32 = 10;
+/// The height many rows share, so 64 lanes fit a screen and stay countable.
+const DENSE_H: f64 = 256.0;
+/// A label needs this much height.
+const LABEL_H: f64 = 13.0;
 /// Height of the tick labels above the rows.
 pub const AXIS_H: f64 = 18.0;
 /// Width of the lane labels left of the plot.
@@ -18,8 +25,6 @@ pub const GUTTER: f64 = 78.0;
 pub const RIGHT_PAD: f64 = 8.0;
 /// Space between tick labels.
 pub const TICK_GAP: f64 = 70.0;
-/// A span's bar leaves this much of its row free above and below.
-const BAR_INSET: f64 = 3.0;
 /// Width of one character of the 11 px label font, generously, for keeping labels inside.
 const CHAR_W: f64 = 6.5;
 
@@ -118,9 +123,9 @@ impl LiveTrace {
         }
     }
 
-    /// Rows its panel draws.
-    pub fn rows(&self) -> u32 {
-        self.lanes.clamp(1, MAX_ROWS)
+    /// Its panel's rows.
+    pub fn rows(&self) -> Rows {
+        Rows::of(self.lanes)
     }
 }
 
@@ -134,9 +139,52 @@ pub fn plot_area(width: f64) -> (f64, f64) {
     (GUTTER, (width.max(200.0) - GUTTER - RIGHT_PAD).max(40.0))
 }
 
-/// A panel's height for `rows` lanes.
-pub fn panel_height(rows: u32) -> f64 {
-    AXIS_H + f64::from(rows) * ROW_H + 4.0
+/// How a panel's lanes become rows: one row per lane up to [`MAX_ROWS`]; past [`FULL_ROWS`]
+/// rows get thinner and only every few carries a label.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rows {
+    pub count: u32,
+    /// Height of one row, CSS px.
+    pub h: f64,
+    /// Every how many rows a lane label is drawn.
+    pub label_every: u32,
+}
+
+impl Rows {
+    pub fn of(lanes: u32) -> Rows {
+        let count = lanes.clamp(1, MAX_ROWS);
+        let h = if count <= FULL_ROWS {
+            ROW_H
+        } else {
+            (DENSE_H / f64::from(count)).clamp(4.0, ROW_H)
+        };
+        Rows {
+            count,
+            h,
+            label_every: (LABEL_H / h).ceil().max(1.0) as u32,
+        }
+    }
+
+    /// The top of `row`.
+    pub fn top(&self, row: u32) -> f64 {
+        AXIS_H + f64::from(row) * self.h
+    }
+
+    /// The space a bar leaves free above and below inside its row.
+    fn inset(&self) -> f64 {
+        (self.h * 0.15).clamp(0.5, 3.0)
+    }
+
+    /// The row `y` falls in, if any.
+    pub fn at(&self, y: f64) -> Option<u32> {
+        let row = ((y - AXIS_H) / self.h).floor();
+        (row >= 0.0 && row < f64::from(self.count)).then_some(row as u32)
+    }
+
+    /// The panel's height.
+    pub fn panel_height(&self) -> f64 {
+        self.top(self.count) + 4.0
+    }
 }
 
 /// The visible time window and the scrub position, shared by all panels.
@@ -225,6 +273,7 @@ pub struct PanelScene {
     pub model: Model,
     pub width: f64,
     pub height: f64,
+    pub rows: Rows,
     /// The plot's left edge and width; bars are clipped to it.
     pub plot: (f64, f64),
     /// Tick positions (x) with their labels above the rows.
@@ -247,40 +296,57 @@ pub fn panel_scene(
     let (plot_left, plot_width) = plot_area(width);
     let scale = TimeScale::new(from, to, plot_width);
     let rows = trace.rows();
-    let height = panel_height(rows);
+    let height = rows.panel_height();
     let plot_right = plot_left + plot_width;
-    let ticks = scale
-        .ticks(TICK_GAP)
-        .into_iter()
-        .map(|t| {
-            let x = plot_left + scale.x(t);
-            let text = format_ms(t);
-            // A label that would run past the plot is right-aligned to its tick instead.
-            let fits = x + 3.0 + text.chars().count() as f64 * CHAR_W <= plot_right + RIGHT_PAD;
-            Label {
-                x: if fits { x + 3.0 } else { x - 3.0 },
-                y: 12.0,
-                text,
-                anchor: if fits { Anchor::Start } else { Anchor::End },
+    let mut ticks: Vec<Label> = Vec::new();
+    for t in scale.ticks(TICK_GAP) {
+        let x = plot_left + scale.x(t);
+        let text = format_ms(t);
+        let width = text.chars().count() as f64 * CHAR_W;
+        // A label that would run past the plot is right-aligned to its tick instead.
+        let fits = x + 3.0 + width <= plot_right + RIGHT_PAD;
+        let label = Label {
+            x: if fits { x + 3.0 } else { x - 3.0 },
+            y: 12.0,
+            text,
+            anchor: if fits { Anchor::Start } else { Anchor::End },
+        };
+        // A right-aligned last label may reach back over the one before: that one gives way.
+        let left = if fits { label.x } else { label.x - width };
+        if let Some(prev) = ticks.last() {
+            let prev_right = prev.x + prev.text.chars().count() as f64 * CHAR_W;
+            if prev.anchor == Anchor::Start && prev_right + 4.0 > left {
+                ticks.pop();
             }
-        })
-        .collect();
-    let lanes = (0..rows)
-        .map(|row| Label {
-            x: 4.0,
-            y: AXIS_H + f64::from(row) * ROW_H + 13.0,
-            text: if row + 1 == rows && trace.lanes > rows {
-                format!("+{} more", trace.lanes - rows + 1)
-            } else {
+        }
+        ticks.push(label);
+    }
+    let overflow = trace.lanes > rows.count;
+    let lanes = (0..rows.count)
+        .filter_map(|row| {
+            let last = row + 1 == rows.count;
+            let text = if last && overflow {
+                format!("+{} more", trace.lanes - rows.count + 1)
+            } else if row % rows.label_every == 0 {
                 lane_name(trace.model, row)
-            },
-            anchor: Anchor::Start,
+            } else {
+                return None;
+            };
+            // A label sits on its row's baseline, or centred on a row thinner than the text.
+            let y = rows.top(row) + (rows.h + 9.0).min(13.0).max(rows.h / 2.0 + 4.0);
+            Some(Label {
+                x: 4.0,
+                y,
+                text,
+                anchor: Anchor::Start,
+            })
         })
         .collect();
     let mut scene = PanelScene {
         model: trace.model,
         width,
         height,
+        rows,
         plot: (plot_left, plot_width),
         ticks,
         lanes,
@@ -291,13 +357,16 @@ pub fn panel_scene(
         return scene;
     };
     let cursor = view.cursor;
-    let row_y = |lane: u32| AXIS_H + f64::from(lane.min(rows - 1)) * ROW_H + BAR_INSET;
+    let last_row = rows.count - 1;
+    let inset = rows.inset();
+    let bar_h = rows.h - 2.0 * inset;
+    let row_y = |lane: u32| rows.top(lane.min(last_row)) + inset;
     for state in SpanState::ALL {
         // Level of detail: per row, the interval already painted in this state. A span that
         // would add less than half a pixel to it is skipped, so thousands of overlapping waits
         // in a shared row, or sub-pixel GIL turns, cost one bar each pixel rather than one
         // each span.
-        let mut painted = vec![(f64::NEG_INFINITY, f64::NEG_INFINITY); rows as usize];
+        let mut painted = vec![(f64::NEG_INFINITY, f64::NEG_INFINITY); rows.count as usize];
         for s in trace.spans.iter().filter(|s| s.state == state) {
             let start = s.start - origin;
             let mut end = s.end - origin;
@@ -314,7 +383,7 @@ pub fn panel_scene(
             let x1 = plot_left + scale.x(end);
             // A 1 px gap between touching spans of a lane keeps them countable.
             let w = (x1 - x0 - 1.0).max(1.0);
-            let (p0, p1) = &mut painted[s.lane.min(rows - 1) as usize];
+            let (p0, p1) = &mut painted[s.lane.min(last_row) as usize];
             if x0 >= *p0 && x0 + w <= *p1 + 0.5 {
                 continue;
             }
@@ -327,7 +396,7 @@ pub fn panel_scene(
                 x: x0,
                 y: row_y(s.lane),
                 w,
-                h: ROW_H - 2.0 * BAR_INSET,
+                h: bar_h,
                 state,
                 open: false,
             });
@@ -343,7 +412,7 @@ pub fn panel_scene(
                 x: x0,
                 y: row_y(s.lane),
                 w: (x1 - x0).max(1.0),
-                h: ROW_H - 2.0 * BAR_INSET,
+                h: bar_h,
                 state: s.state,
                 open: true,
             });
@@ -377,17 +446,13 @@ pub fn hit(
     let (plot_left, plot_width) = plot_area(width);
     let scale = TimeScale::new(from, to, plot_width);
     let rows = trace.rows();
-    let row = ((y - AXIS_H) / ROW_H).floor();
-    if row < 0.0 || row >= f64::from(rows) || x < plot_left {
-        return None;
-    }
-    let row = row as u32;
+    let row = rows.at(y).filter(|_| x >= plot_left)?;
     let t = scale.ms_at(x - plot_left);
     let slack = 3.0 * (to - from) / scale.width_px;
     trace
         .spans
         .iter()
-        .filter(|s| s.lane.min(rows - 1) == row)
+        .filter(|s| s.lane.min(rows.count - 1) == row)
         .filter(|s| s.start - origin - slack <= t && t <= s.end - origin + slack)
         .min_by(|a, b| {
             let da = ((a.start + a.end) / 2.0 - origin - t).abs();
@@ -490,8 +555,11 @@ pub fn paint(scene: &PanelScene, painter: &mut impl Painter) {
         painter.bar(bar);
     }
     if let Some(hand) = &scene.hand {
-        let rows = scene.lanes.len().max(1) as f64;
-        painter.hand(hand, AXIS_H - 2.0, rows * ROW_H + 4.0);
+        painter.hand(
+            hand,
+            AXIS_H - 2.0,
+            scene.rows.top(scene.rows.count) - AXIS_H + 4.0,
+        );
     }
     painter.end_plot();
 }

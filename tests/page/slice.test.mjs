@@ -232,3 +232,40 @@ test('live=0 draws nothing until each model ends, and measures the same', async 
   assert.match(await page.textContent('#verdict'), /^async was fastest/);
   await page.close();
 });
+
+test('thread pools as in Python: 50 calls of 100 ms on 32 threads, every lane drawn', async () => {
+  for (const width of [1280, 390]) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    await page.goto(`${site.url}/?workload=50+x+io+100&models=sequential,async,gil,threads&threads=32&run=1`);
+    assert.equal(await waitRun(page, 1), 'done');
+    const r = await results(page);
+    const gil = r.find((m) => m.model === 'gil');
+    assert.equal(gil.lanes, 32);
+    // 32 threads overlap 32 waits at a time: far beyond the two cores, as in CPython.
+    assert.ok(gil.speedup > 8, `gil on 32 threads: ${gil.speedup}x`);
+    const t = await trace(page);
+    assert.equal(new Set(eventsOf(t, 'gil').map((e) => e.tid)).size, 32, 'every thread ran tasks');
+    // Every lane is drawn, and the panel stays within a screen.
+    const panel = await page.$eval('canvas[data-model=gil]', (c) => c.getBoundingClientRect().height);
+    assert.ok(panel > 32 * 4 && panel < 320, `the gil panel is ${panel} px tall`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 0.5), 'the page scrolls sideways');
+    await page.screenshot({ path: `target/threads-32-${width}.png`, fullPage: true });
+    await page.close();
+  }
+});
+
+test('pool sizes out of range get a notice and a safe value; old workers= links still work', async () => {
+  const { page } = await open(browser, `${site.url}/?threads=65&processes=33`, { states: ['ready'] });
+  const notices = await page.textContent('#notices');
+  assert.match(notices, /threads must be a whole number from 1 to 64; using \d+/);
+  assert.match(notices, /processes must be a whole number from 1 to 32; using \d+/);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(await page.inputValue('#threads'), String(Math.min(32, cores + 4)));
+  assert.equal(await page.inputValue('#processes'), String(Math.min(32, cores)));
+  await page.close();
+  const old = await open(browser, `${site.url}/?workers=3`, { states: ['ready'] });
+  assert.equal(await old.page.inputValue('#threads'), '3');
+  assert.equal(await old.page.inputValue('#processes'), '3');
+  assert.match(await old.page.evaluate(() => location.search), /threads=3&processes=3/);
+  await old.page.close();
+});

@@ -5,7 +5,7 @@
 //! again.
 
 use crate::core::layout::format_ms;
-use crate::core::scene::{longest, paint, panel_height, panel_scene, LiveTrace, View};
+use crate::core::scene::{longest, paint, panel_scene, LiveTrace, Rows, View};
 use crate::core::trace::{Model, ModelResult};
 use crate::web::canvas::{CanvasPainter, Patterns, DARK, LIGHT};
 use wasm_bindgen::prelude::*;
@@ -174,9 +174,9 @@ impl Panels {
             if panel.stat.text_content().as_deref() != Some(stat.as_str()) {
                 panel.stat.set_text_content(Some(&stat));
             }
-            let rows = trace.map_or(1, LiveTrace::rows);
+            let rows = trace.map_or(Rows::of(1), LiveTrace::rows);
             let css_w = f64::from(panel.canvas.client_width().max(200));
-            let css_h = panel_height(rows);
+            let css_h = rows.panel_height();
             let (w_px, h_px) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
             let key = DrawKey {
                 size: (w_px, h_px),

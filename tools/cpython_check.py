@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Runs a conpar workload under real CPython, for comparison with what conpar measures.
+
+The same workload (conpar's workload language) runs as a plain loop, with asyncio.gather,
+with ThreadPoolExecutor(threads) and with ProcessPoolExecutor(processes) (the platform's
+default start method, and spawn). `io <ms>` is a blocking time.sleep (asyncio.sleep under
+asyncio); `cpu <ms>` is a pure-Python loop calibrated on this machine to last about that long
+on one core, so it holds the GIL as conpar's `gil` model assumes. A payload is pickled to the
+worker and back under processes.
+
+Prints JSON shaped like conpar's `window.conpar.results()`:
+    [{"model": "sequential", "wall_ms": ..., "speedup": 1.0, ...}, ...]
+(`async` is asyncio, `gil` is ThreadPoolExecutor, `processes` is ProcessPoolExecutor with the
+default start method, `processes-spawn` with spawn). `--table` prints a table instead.
+
+Standard library only: python3 tools/cpython_check.py --workload "8 x io 200" --threads 8
+"""
+
+import argparse
+import asyncio
+import concurrent.futures as cf
+import json
+import multiprocessing as mp
+import re
+import statistics
+import sys
+import time
+
+PRESETS = {
+    "io": "8 x io 200",
+    "cpu": "8 x cpu 100 payload 256kb",
+    "mixed": "6 x io 120, cpu 40, io 60 payload 64kb",
+}
+UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024 * 1024}
+
+
+def parse(text):
+    """conpar's workload language: one task per line or `;`, `N x` repeats, steps separated by
+    commas (`io <ms>`, `cpu <ms>`), an optional `payload <size>`; `#` starts a comment.
+    Returns a list of (steps, payload bytes), one per task."""
+    tasks = []
+    for number, line in enumerate(re.split(r"[;\n]", text), start=1):
+        line = line.split("#", 1)[0].strip().lower()
+        if not line:
+            continue
+        count = 1
+        m = re.match(r"^(\d+)\s*[x×]\s*(.*)$", line)
+        if m:
+            count, line = int(m.group(1)), m.group(2)
+        payload = 0
+        m = re.search(r"\bpayload\s+(\d+)\s*(mb|kb|b)?\s*$", line)
+        if m:
+            payload = int(m.group(1)) * UNITS[m.group(2) or ""]
+            line = line[: m.start()]
+        steps = []
+        for part in filter(None, (p.strip() for p in line.split(","))):
+            m = re.match(r"^(io|cpu)\s+(\d+)\s*(ms)?$", part)
+            if not m:
+                raise SystemExit(f"line {number}: cannot read step `{part}`")
+            steps.append((m.group(1), int(m.group(2))))
+        if not steps:
+            raise SystemExit(f"line {number}: a task needs at least one step")
+        tasks.extend([(steps, payload)] * count)
+    if not tasks:
+        raise SystemExit("the workload has no tasks")
+    return tasks
+
+
+def spin(rounds):
+    """The CPU kernel: a serial chain of integer operations, pure Python (it holds the GIL)."""
+    x = 1
+    for _ in range(rounds):
+        x = (x * 1103515245 + 12345) & 0xFFFFFFFF
+    return x
+
+
+def calibrate():
+    """Rounds of `spin` per millisecond on this machine: the median of five samples of at least
+    25 ms each, as conpar calibrates its kernel."""
+    rounds = 1 << 12
+    while True:
+        start = time.perf_counter()
+        spin(rounds)
+        if (time.perf_counter() - start) * 1000 >= 25:
+            break
+        rounds *= 2
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        spin(rounds)
+        samples.append((time.perf_counter() - start) * 1000)
+    return rounds / statistics.median(samples)
+
+
+def run_task(steps, per_ms, payload=b""):
+    """One task with blocking waits (a plain loop, a thread, a process)."""
+    for kind, ms in steps:
+        if kind == "cpu":
+            spin(int(per_ms * ms))
+        else:
+            time.sleep(ms / 1000)
+    return payload
+
+
+async def run_task_async(steps, per_ms):
+    for kind, ms in steps:
+        if kind == "cpu":
+            spin(int(per_ms * ms))  # blocks the event loop, as CPU work under asyncio does
+        else:
+            await asyncio.sleep(ms / 1000)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def sequential(tasks, per_ms):
+    for steps, _ in tasks:
+        run_task(steps, per_ms)
+
+
+def with_asyncio(tasks, per_ms):
+    async def main():
+        await asyncio.gather(*(run_task_async(steps, per_ms) for steps, _ in tasks))
+
+    asyncio.run(main())
+
+
+def with_threads(tasks, per_ms, threads):
+    with cf.ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(lambda t: run_task(t[0], per_ms), tasks))
+
+
+def with_processes(tasks, per_ms, processes, method):
+    # The pool starts inside the measured window, as conpar's processes do: start-up is part
+    # of what multiprocessing costs.
+    context = mp.get_context(method)
+    with cf.ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        futures = [pool.submit(run_task, steps, per_ms, bytes(size)) for steps, size in tasks]
+        for f in futures:
+            f.result()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workload", default="io", help="workload text, or a preset: io, cpu, mixed")
+    parser.add_argument("--threads", type=int, default=None, help="ThreadPoolExecutor max_workers (default: Python's own)")
+    parser.add_argument("--processes", type=int, default=None, help="ProcessPoolExecutor max_workers (default: Python's own)")
+    parser.add_argument("--models", default="sequential,async,gil,processes,processes-spawn")
+    parser.add_argument("--table", action="store_true", help="print a table instead of JSON")
+    args = parser.parse_args()
+    tasks = parse(PRESETS.get(args.workload, args.workload))
+    per_ms = calibrate()
+    cores = mp.cpu_count()
+    threads = args.threads or min(32, cores + 4)
+    processes = args.processes or cores
+    default_method = mp.get_start_method()
+    runs = {
+        "sequential": lambda: sequential(tasks, per_ms),
+        "async": lambda: with_asyncio(tasks, per_ms),
+        "gil": lambda: with_threads(tasks, per_ms, threads),
+        "processes": lambda: with_processes(tasks, per_ms, processes, default_method),
+        "processes-spawn": lambda: with_processes(tasks, per_ms, processes, "spawn"),
+    }
+    wanted = [m.strip() for m in args.models.split(",") if m.strip()]
+    results = []
+    for model in wanted:
+        if model not in runs:
+            raise SystemExit(f"unknown model `{model}`; use {', '.join(runs)}")
+        results.append({"model": model, "wall_ms": timed(runs[model])})
+    base = next((r["wall_ms"] for r in results if r["model"] == "sequential"), None)
+    for r in results:
+        r["speedup"] = base / r["wall_ms"] if base else None
+    info = {
+        "python": sys.version.split()[0],
+        "start_method": default_method,
+        "threads": threads,
+        "processes": processes,
+        "cores": cores,
+    }
+    if args.table:
+        print(f"CPython {info['python']}, {cores} cores, threads={threads}, processes={processes} ({default_method})")
+        for r in results:
+            speedup = f"{r['speedup']:.2f}x" if r["speedup"] else "–"
+            print(f"  {r['model']:<16} {r['wall_ms']:9.1f} ms  {speedup}")
+    else:
+        print(json.dumps({"cpython": info, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
