@@ -525,3 +525,60 @@ fn explanations_state_pythons_facts_as_of_3_14() {
         .iter()
         .any(|m| text(*m).contains("3.13t") || m.python().contains("3.13t")));
 }
+
+#[test]
+fn repeats_count_each_models_median_run_and_keep_them_all() {
+    use conpar::core::trace::medians;
+    let run = |model, wall: f64| {
+        model_trace(
+            model,
+            1,
+            (0.0, wall),
+            1,
+            vec![span(0, SpanState::Cpu, 0.0, wall)],
+        )
+    };
+    // ABCABCABC, as the conductor interleaves them.
+    let traces = vec![
+        run(Model::Sequential, 800.0),
+        run(Model::Threads, 420.0),
+        run(Model::Sequential, 950.0),
+        run(Model::Threads, 400.0),
+        run(Model::Sequential, 790.0),
+        run(Model::Threads, 700.0),
+    ];
+    let m = medians(&traces);
+    assert_eq!(m.len(), 2);
+    assert_eq!((m[0].0.model, m[0].0.wall_ms()), (Model::Sequential, 800.0));
+    assert_eq!(
+        m[0].1,
+        vec![800.0, 950.0, 790.0],
+        "every repeat, in the order they ran"
+    );
+    assert_eq!((m[1].0.model, m[1].0.wall_ms()), (Model::Threads, 420.0));
+    // The trace export carries every repeat, each labelled.
+    let json = chrome_trace(&traces, &[], 0.0);
+    let labels: Vec<&str> = json["traceEvents"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["name"] == "process_labels")
+        .filter_map(|e| e["args"]["labels"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "repeat 1 of 3",
+            "repeat 1 of 3",
+            "repeat 2 of 3",
+            "repeat 2 of 3",
+            "repeat 3 of 3",
+            "repeat 3 of 3"
+        ]
+    );
+    let (s, notices) = Scenario::from_query("repeat=3", 2);
+    assert!(notices.is_empty());
+    assert_eq!(s.repeat, 3);
+    assert!(s.to_query().ends_with("&repeat=3"));
+    assert_eq!(Scenario::from_query("repeat=10", 2).1.len(), 1, "1 to 9");
+}

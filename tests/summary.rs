@@ -20,6 +20,7 @@ fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
         utilisation: 0.0,
         cpu_stretch: None,
         disturbed: Vec::new(),
+        repeats_wall_ms: Vec::new(),
     }
 }
 

@@ -26,6 +26,18 @@ pub fn chrome_trace(traces: &[ModelTrace], results: &[ModelResult], origin: f64)
             "ph": "M", "pid": pid, "tid": 0, "name": "process_sort_index",
             "args": { "sort_index": index }
         }));
+        // With repeats, every run of a model is its own process, labelled with its turn.
+        let runs = traces.iter().filter(|t| t.model == trace.model).count();
+        if runs > 1 {
+            let turn = traces[..=index]
+                .iter()
+                .filter(|t| t.model == trace.model)
+                .count();
+            events.push(json!({
+                "ph": "M", "pid": pid, "tid": 0, "name": "process_labels",
+                "args": { "labels": format!("repeat {turn} of {runs}") }
+            }));
+        }
         for lane in 0..trace.lanes {
             events.push(json!({
                 "ph": "M", "pid": pid, "tid": lane, "name": "thread_name",

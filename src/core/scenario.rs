@@ -11,6 +11,8 @@ pub const MAX_SWITCH_MS: f64 = 1000.0;
 pub const MAX_THREADS: u32 = 64;
 /// Most processes: each is a worker with a wasm instance and memory of its own.
 pub const MAX_PROCESSES: u32 = 32;
+/// Most repeats of a run (each model runs this many times, interleaved).
+pub const MAX_REPEAT: u32 = 9;
 
 /// Where the workload came from: a preset keeps its short name in the URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +31,8 @@ pub struct Scenario {
     pub processes: u32,
     pub switch_ms: f64,
     pub seed: u32,
+    /// How many times each model runs, interleaved (ABCABC…); the median run counts.
+    pub repeat: u32,
     pub run: bool,
     pub embed: bool,
     /// Draw the timeline while models run (`live=0`: only when each model ends, so nothing
@@ -92,6 +96,7 @@ impl Scenario {
             processes: default_processes(cores),
             switch_ms: DEFAULT_SWITCH_MS,
             seed: 1,
+            repeat: 1,
             run: false,
             embed: false,
             live: true,
@@ -187,6 +192,7 @@ impl Scenario {
                 )),
             },
             "seed" => self.seed = whole(value, "seed", (0, u32::MAX), self.seed)?,
+            "repeat" => self.repeat = whole(value, "repeat", (1, MAX_REPEAT), self.repeat)?,
             "run" => self.run = flag(value, "run")?,
             "embed" => self.embed = flag(value, "embed")?,
             "live" => self.live = value.is_empty() || flag(value, "live")?,
@@ -239,6 +245,9 @@ impl Scenario {
         }
         if self.seed != 1 {
             parts.push(format!("seed={}", self.seed));
+        }
+        if self.repeat != 1 {
+            parts.push(format!("repeat={}", self.repeat));
         }
         if !self.live {
             parts.push("live=0".into());

@@ -130,8 +130,11 @@ impl LiveTrace {
 }
 
 /// The longest panel, which sets the shared axis.
-pub fn longest(traces: &[LiveTrace], now: f64) -> f64 {
-    traces.iter().map(|t| t.extent(now)).fold(1.0, f64::max)
+pub fn longest<'a>(traces: impl IntoIterator<Item = &'a LiveTrace>, now: f64) -> f64 {
+    traces
+        .into_iter()
+        .map(|t| t.extent(now))
+        .fold(1.0, f64::max)
 }
 
 /// Where the plot sits in a panel `width` CSS pixels wide: its left edge and its width.

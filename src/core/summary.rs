@@ -113,7 +113,23 @@ pub fn result_rows(results: &[ModelResult], agree: bool) -> Vec<ResultRow> {
         .map(|r| ResultRow {
             model: r.model,
             cells: [
-                format_ms(r.wall_ms),
+                match r
+                    .repeats_wall_ms
+                    .iter()
+                    .copied()
+                    .reduce(f64::min)
+                    .zip(r.repeats_wall_ms.iter().copied().reduce(f64::max))
+                {
+                    Some((lo, hi)) if r.repeats_wall_ms.len() > 1 => {
+                        format!(
+                            "{} ({}–{})",
+                            format_ms(r.wall_ms),
+                            format_ms(lo),
+                            format_ms(hi)
+                        )
+                    }
+                    _ => format_ms(r.wall_ms),
+                },
                 r.speedup.map_or("–".into(), |s| format!("{s:.2}×")),
                 format!("{:.0}%", r.utilisation * 100.0),
                 r.cpu_stretch.map_or("–".into(), |x| format!("{x:.2}×")),

@@ -276,6 +276,10 @@ pub struct ModelResult {
     /// Why these numbers cannot be trusted, if they cannot (filled by `verdict::annotate`).
     #[serde(default)]
     pub disturbed: Vec<String>,
+    /// With repeats: every repeat's wall time, in the order they ran (`wall_ms` is their
+    /// median). Empty for a single run.
+    #[serde(default)]
+    pub repeats_wall_ms: Vec<f64>,
 }
 
 /// Computes per-model results; speedups are against `sequential` when it is among them.
@@ -308,6 +312,7 @@ pub fn results(traces: &[ModelTrace]) -> Vec<ModelResult> {
                 },
                 cpu_stretch: None,
                 disturbed: Vec::new(),
+                repeats_wall_ms: Vec::new(),
             }
         })
         .collect()
@@ -316,4 +321,26 @@ pub fn results(traces: &[ModelTrace]) -> Vec<ModelResult> {
 /// Whether every model that finished computed the same checksum.
 pub fn checksums_agree(traces: &[ModelTrace]) -> bool {
     traces.windows(2).all(|w| w[0].checksum == w[1].checksum)
+}
+
+/// The run of each model to show and count when every model ran several times: the one with
+/// the median wall time (the lower middle of an even count), in the order the models first
+/// ran; beside it, every repeat's wall time in the order they ran.
+pub fn medians(traces: &[ModelTrace]) -> Vec<(ModelTrace, Vec<f64>)> {
+    let mut models: Vec<Model> = Vec::new();
+    for t in traces {
+        if !models.contains(&t.model) {
+            models.push(t.model);
+        }
+    }
+    models
+        .into_iter()
+        .filter_map(|m| {
+            let mut runs: Vec<&ModelTrace> = traces.iter().filter(|t| t.model == m).collect();
+            let walls: Vec<f64> = runs.iter().map(|t| t.wall_ms()).collect();
+            runs.sort_by(|a, b| a.wall_ms().total_cmp(&b.wall_ms()));
+            let median = runs.get((runs.len().max(1) - 1) / 2)?;
+            Some(((*median).clone(), walls))
+        })
+        .collect()
 }

@@ -130,6 +130,7 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
 /// redrawing takes CPU from the very workers being measured (see BENCHMARKS.md).
 struct SpanStream {
     run: u32,
+    slot: u32,
     model: Model,
     /// Send spans as they come (`live`), or all at once when the model ends.
     live: bool,
@@ -142,9 +143,10 @@ struct SpanStream {
 }
 
 impl SpanStream {
-    fn new(run: u32, model: Model, live: bool) -> SpanStream {
+    fn new(run: u32, slot: u32, model: Model, live: bool) -> SpanStream {
         SpanStream {
             run,
+            slot,
             model,
             live,
             recorder: Arc::new(Recorder::new()),
@@ -177,7 +179,7 @@ impl SpanStream {
         let open = self.last_open.borrow().clone();
         let header = FromConductor::Spans {
             run: self.run,
-            model: self.model,
+            slot: self.slot,
         };
         post(&header, Some((&spans, &open)));
     }
@@ -227,8 +229,8 @@ async fn run(request: RunRequest) {
         processes: request.processes,
         switch_ms: request.switch_ms,
     };
-    for (index, &model) in request.models.iter().enumerate() {
-        if index > 0 {
+    for (slot, &model) in (0u32..).zip(&request.models) {
+        if slot > 0 {
             // Unmeasured: the page takes in the previous model's results (table, redraw) now,
             // instead of competing with the next model's workers for the cores.
             sleep_ms(BETWEEN_MODELS_MS).await;
@@ -236,11 +238,11 @@ async fn run(request: RunRequest) {
         post(
             &FromConductor::ModelStart {
                 run: request.run,
-                model,
+                slot,
             },
             None,
         );
-        let stream = Rc::new(SpanStream::new(request.run, model, request.live));
+        let stream = Rc::new(SpanStream::new(request.run, slot, model, request.live));
         let recorder = &stream.recorder;
         let trap = fault == Some(Fault::Trap { model });
         let outcome = match model {
@@ -275,7 +277,7 @@ async fn run(request: RunRequest) {
         post(
             &FromConductor::ModelDone {
                 run: request.run,
-                model,
+                slot,
                 outcome: outcome
                     .map(|o: Outcome| Finished {
                         start: o.start,

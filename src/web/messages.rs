@@ -29,6 +29,8 @@ pub struct RunRequest {
     pub run: u32,
     /// Parsed once, by the page; the conductor runs it as it is.
     pub workload: Workload,
+    /// The models in the order they run; with repeats, interleaved (ABCABC…). A model's place
+    /// in this list is its *slot*, which the conductor's messages name.
     pub models: Vec<Model>,
     pub threads: u32,
     pub processes: u32,
@@ -59,16 +61,16 @@ pub enum FromConductor {
     Ready(Ready),
     ModelStart {
         run: u32,
-        model: Model,
+        slot: u32,
     },
     /// New spans beside the header (`spans`), and the spans in progress (`open`).
     Spans {
         run: u32,
-        model: Model,
+        slot: u32,
     },
     ModelDone {
         run: u32,
-        model: Model,
+        slot: u32,
         outcome: Result<Finished, String>,
     },
     RunDone {

@@ -269,3 +269,23 @@ test('pool sizes out of range get a notice and a safe value; old workers= links 
   assert.match(await old.page.evaluate(() => location.search), /threads=3&processes=3/);
   await old.page.close();
 });
+
+test('repeat=3 runs the models interleaved, counts the median run, shows the range and exports every repeat', async () => {
+  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+30&models=sequential,threads&threads=2&repeat=3&run=1`, { states: ['done', 'error'] });
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
+  const r = await results(page);
+  assert.deepEqual(r.map((m) => m.model), ['sequential', 'threads']);
+  for (const m of r) {
+    assert.equal(m.repeats_wall_ms.length, 3);
+    const sorted = [...m.repeats_wall_ms].sort((a, b) => a - b);
+    assert.equal(m.wall_ms, sorted[1], `${m.model}'s wall time is the median of its repeats`);
+  }
+  assert.match(await page.textContent('#results-body tr[data-model=sequential] td'), /^\d+ ms \(\d+ ms–\d+ ms\)$/);
+  const t = await trace(page);
+  const names = t.traceEvents.filter((e) => e.name === 'process_name').map((e) => e.args.name);
+  assert.deepEqual(names, ['sequential', 'threads', 'sequential', 'threads', 'sequential', 'threads'], 'interleaved, every repeat exported');
+  const labels = t.traceEvents.filter((e) => e.name === 'process_labels').map((e) => e.args.labels);
+  assert.equal(labels.length, 6);
+  assert.match(await page.evaluate(() => location.search), /repeat=3/);
+  await page.close();
+});

@@ -163,20 +163,16 @@ fn on_message(data: &JsValue) {
         FromConductor::Ready(ready) => {
             with_app(|app| app.on_ready(ready));
         }
-        FromConductor::ModelStart { run, model } => {
-            with_app(|app| app.model_started(run, model));
+        FromConductor::ModelStart { run, slot } => {
+            with_app(|app| app.model_started(run, slot));
         }
-        FromConductor::Spans { run, model } => {
+        FromConductor::Spans { run, slot } => {
             let (done, open) = (spans(data, "spans"), spans(data, "open"));
-            with_app(|app| app.add_spans(run, model, done, open));
+            with_app(|app| app.add_spans(run, slot, done, open));
             frame::spans_arrived();
         }
-        FromConductor::ModelDone {
-            run,
-            model,
-            outcome,
-        } => {
-            with_app(|app| app.model_done(run, model, outcome));
+        FromConductor::ModelDone { run, slot, outcome } => {
+            with_app(|app| app.model_done(run, slot, outcome));
             frame::request();
         }
         FromConductor::Recalibrated { run, before, after } => {

@@ -80,6 +80,7 @@ impl Controls {
                 ("processes", by_id(doc, "processes")?),
                 ("switch", by_id(doc, "switch")?),
                 ("seed", by_id(doc, "seed")?),
+                ("repeat", by_id(doc, "repeat")?),
             ],
             run: by_id(doc, "run")?,
             stop: by_id(doc, "stop")?,
@@ -141,6 +142,7 @@ impl Controls {
                 "threads" => s.threads.to_string(),
                 "processes" => s.processes.to_string(),
                 "switch" => s.switch_ms.to_string(),
+                "repeat" => s.repeat.to_string(),
                 _ => s.seed.to_string(),
             };
             input.set_value(&value);

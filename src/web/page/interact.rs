@@ -171,8 +171,9 @@ impl App {
         crate::engine::Clock::now(&crate::web::PerfClock)
     }
 
-    pub(super) fn traces(&self) -> &[crate::core::scene::LiveTrace] {
-        self.run.as_ref().map_or(&[], |r| r.traces.as_slice())
+    /// The trace each model's panel shows.
+    pub(super) fn traces(&self) -> Vec<&crate::core::scene::LiveTrace> {
+        self.run.as_ref().map_or(Vec::new(), super::Run::shown)
     }
 
     /// Draws the panels (and moves a replay's cursor).
@@ -189,8 +190,8 @@ impl App {
             }
             self.show_scrub(longest);
         }
-        let traces = self.run.as_ref().map_or(&[][..], |r| r.traces.as_slice());
-        if let Err(e) = self.panels.draw(traces, &self.results, &self.view, now) {
+        let traces = self.run.as_ref().map_or(Vec::new(), super::Run::shown);
+        if let Err(e) = self.panels.draw(&traces, &self.results, &self.view, now) {
             web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
         }
     }
@@ -228,7 +229,7 @@ impl App {
     /// Shows the span under the pointer in the tooltip.
     fn on_hover(&mut self, p: &CanvasPoint) {
         let traces = self.traces();
-        let longest_ms = longest(traces, Self::now());
+        let longest_ms = longest(traces.iter().copied(), Self::now());
         let found = traces.iter().find(|t| t.model == p.model).and_then(|t| {
             let width = self.panels.width_of(p.model)?;
             let span = hit(t, &self.view, longest_ms, width, (p.x, p.y))?;

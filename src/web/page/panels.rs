@@ -131,7 +131,7 @@ impl Panels {
     /// model's panel grows.
     pub fn draw(
         &mut self,
-        traces: &[LiveTrace],
+        traces: &[&LiveTrace],
         results: &[ModelResult],
         view: &View,
         now: f64,
@@ -148,7 +148,7 @@ impl Panels {
                 .is_some_and(|r| r.get_attribute("data-theme").as_deref() == Some("dark"));
         let palette = if dark { &DARK } else { &LIGHT };
         let dpr = win.device_pixel_ratio().max(1.0);
-        let longest_ms = longest(traces, now);
+        let longest_ms = longest(traces.iter().copied(), now);
         let (from, to) = view.window(longest_ms);
         // The visible window, for scripts and tests: "from,to[,cursor]" in ms.
         let mut shown = format!("{from:.2},{to:.2}");
@@ -157,7 +157,7 @@ impl Panels {
         }
         self.container.set_attribute("data-view", &shown)?;
         for panel in &mut self.panels {
-            let trace = traces.iter().find(|t| t.model == panel.model);
+            let trace = traces.iter().find(|t| t.model == panel.model).copied();
             let result = results.iter().find(|r| r.model == panel.model);
             let stat = match (trace, result) {
                 (Some(t), _) if t.error.is_some() => t.error.clone().unwrap_or_default(),

@@ -26,9 +26,9 @@ impl App {
         let rows = result_rows(&self.results, agree);
         let models: Vec<_> = match &self.run {
             Some(run) => run
-                .traces
+                .models
                 .iter()
-                .map(|t| (t.model, t.error.clone()))
+                .map(|&m| (m, run.error_of(m).cloned()))
                 .collect(),
             None => Vec::new(),
         };
@@ -153,7 +153,7 @@ impl App {
         let _ = table.append_child(&thead);
         let _ = table.append_child(&tbody);
         let mut cut = Vec::new();
-        for t in self.run.as_ref().map_or(&[][..], |r| &r.traces) {
+        for t in self.traces() {
             let Some(origin) = t.origin() else { continue };
             let mut spans: Vec<_> = t.spans.iter().collect();
             spans.sort_by(|a, b| a.start.total_cmp(&b.start));

@@ -4,14 +4,18 @@
 use super::{frame, App, Status};
 use crate::core::scene::LiveTrace;
 use crate::core::summary::plan;
-use crate::core::trace::{checksums_agree, results, Model, ModelTrace, Span};
+use crate::core::trace::{checksums_agree, medians, results, Model, ModelTrace, Span};
 use crate::core::verdict::{annotate, check, Expectation, Facts};
 use crate::web::js_error;
 use crate::web::messages::{Finished, RunRequest, ToConductor};
 
 pub struct Run {
     pub id: u32,
+    /// One per slot: the models in the order they run, each repeat its own trace.
     pub traces: Vec<LiveTrace>,
+    /// The models, once each, in their order.
+    pub models: Vec<Model>,
+    pub repeat: u32,
     pub finished: bool,
     /// Drawn while it runs (`live`), or as each model ends.
     pub live: bool,
@@ -22,16 +26,42 @@ pub struct Run {
 }
 
 impl Run {
-    fn trace_mut(&mut self, model: Model) -> Option<&mut LiveTrace> {
-        self.traces.iter_mut().find(|t| t.model == model)
-    }
-
-    /// Finished models as core traces, in the order they ran.
+    /// Finished runs of every model, every repeat, in the order they ran.
     pub fn completed(&self) -> Vec<ModelTrace> {
         self.traces
             .iter()
             .filter_map(LiveTrace::completed)
             .collect()
+    }
+
+    /// The trace each model's panel shows: its median run once all its repeats are done;
+    /// before that, its latest run that has started (or its first).
+    pub fn shown(&self) -> Vec<&LiveTrace> {
+        let completed = self.completed();
+        let median = medians(&completed);
+        self.models
+            .iter()
+            .filter_map(|&m| {
+                let mine: Vec<&LiveTrace> = self.traces.iter().filter(|t| t.model == m).collect();
+                let all_done = mine.iter().all(|t| t.end.is_some() || t.error.is_some());
+                let chosen = median
+                    .iter()
+                    .find(|(t, _)| t.model == m && all_done)
+                    .and_then(|(t, _)| mine.iter().find(|l| l.start == Some(t.start)));
+                chosen
+                    .or_else(|| mine.iter().rev().find(|t| t.origin().is_some()))
+                    .or_else(|| mine.first())
+                    .copied()
+            })
+            .collect()
+    }
+
+    /// The first failure of `model`'s runs, if any failed.
+    pub fn error_of(&self, model: Model) -> Option<&String> {
+        self.traces
+            .iter()
+            .filter(|t| t.model == model)
+            .find_map(|t| t.error.as_ref())
     }
 
     /// The first instant of the run on the shared clock.
@@ -90,10 +120,13 @@ impl App {
             return;
         }
         let id = self.runs_started + 1;
+        let repeat = self.scenario.repeat.max(1);
+        // Interleaved (ABCABC…), so a slow spell of the machine touches every model alike.
+        let slots: Vec<Model> = (0..repeat).flat_map(|_| plan.run.iter().copied()).collect();
         let request = RunRequest {
             run: id,
             workload,
-            models: plan.run.clone(),
+            models: slots.clone(),
             threads: self.scenario.threads,
             processes: self.scenario.processes,
             switch_ms: self.scenario.switch_ms,
@@ -120,7 +153,9 @@ impl App {
         }
         self.run = Some(Run {
             id,
-            traces: plan.run.iter().map(|&m| LiveTrace::new(m)).collect(),
+            traces: slots.iter().map(|&m| LiveTrace::new(m)).collect(),
+            models: plan.run.clone(),
+            repeat,
             finished: false,
             live: self.scenario.live,
             expectation,
@@ -143,24 +178,37 @@ impl App {
         self.run.as_mut().filter(|r| r.id == id && !r.finished)
     }
 
-    pub(super) fn model_started(&mut self, run: u32, model: Model) {
-        if self.current_run(run).is_some() {
-            self.set_status(Status::Running, &format!("Running {model}…"));
-        }
+    pub(super) fn model_started(&mut self, run: u32, slot: u32) {
+        let Some(r) = self.current_run(run) else {
+            return;
+        };
+        let Some(model) = r.traces.get(slot as usize).map(|t| t.model) else {
+            return;
+        };
+        let text = if r.repeat > 1 {
+            let turn = slot as usize / r.models.len().max(1) + 1;
+            format!("Running {model} ({turn} of {})…", r.repeat)
+        } else {
+            format!("Running {model}…")
+        };
+        self.set_status(Status::Running, &text);
     }
 
-    pub(super) fn add_spans(&mut self, run: u32, model: Model, done: Vec<Span>, open: Vec<Span>) {
-        if let Some(t) = self.current_run(run).and_then(|r| r.trace_mut(model)) {
+    pub(super) fn add_spans(&mut self, run: u32, slot: u32, done: Vec<Span>, open: Vec<Span>) {
+        if let Some(t) = self
+            .current_run(run)
+            .and_then(|r| r.traces.get_mut(slot as usize))
+        {
             t.add(done);
             t.open = open;
         }
     }
 
-    pub(super) fn model_done(&mut self, run: u32, model: Model, outcome: Result<Finished, String>) {
+    pub(super) fn model_done(&mut self, run: u32, slot: u32, outcome: Result<Finished, String>) {
         let Some(r) = self.current_run(run) else {
             return;
         };
-        if let Some(t) = r.trace_mut(model) {
+        if let Some(t) = r.traces.get_mut(slot as usize) {
             t.open.clear();
             match outcome {
                 Ok(f) => {
@@ -176,13 +224,20 @@ impl App {
         self.show_results();
     }
 
-    /// Results and facts of the finished models, checked against physics.
+    /// Results and facts of the finished models (each model's median run, with every
+    /// repeat's wall time beside it), checked against physics.
     fn refresh_results(&mut self) {
         let Some(r) = self.run.as_mut() else { return };
-        let completed = r.completed();
-        r.facts = check(&completed, &r.expectation);
-        self.results = results(&completed);
+        let median = medians(&r.completed());
+        let counted: Vec<ModelTrace> = median.iter().map(|(t, _)| t.clone()).collect();
+        r.facts = check(&counted, &r.expectation);
+        self.results = results(&counted);
         annotate(&mut self.results, &r.facts);
+        if r.repeat > 1 {
+            for (result, (_, walls)) in self.results.iter_mut().zip(&median) {
+                result.repeats_wall_ms = walls.clone();
+            }
+        }
     }
 
     pub(super) fn run_done(&mut self, run: u32) {
@@ -244,7 +299,7 @@ impl App {
         frame::request();
     }
 
-    /// The checksums of the finished models agree.
+    /// The checksums of every finished run agree.
     pub(super) fn agree(&self) -> bool {
         checksums_agree(
             &self

@@ -188,7 +188,12 @@ impl App {
             self.show_notices(&["This run has no finished model to export.".to_string()]);
             return;
         }
-        let svg = || timeline_svg(&traces, &self.caption(), 1000.0);
+        // The picture shows each model's median run; the trace file carries every repeat.
+        let shown: Vec<_> = crate::core::trace::medians(&traces)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        let svg = || timeline_svg(&shown, &self.caption(), 1000.0);
         let result = match kind {
             "trace" => share::download_text(
                 "conpar-trace.json",
