@@ -266,6 +266,9 @@ test('pool sizes out of range get a notice and a safe value; old workers= links 
   const old = await open(browser, `${site.url}/?workers=3`, { states: ['ready'] });
   assert.equal(await old.page.inputValue('#threads'), '3');
   assert.equal(await old.page.inputValue('#processes'), '3');
+  // The address the page writes from then on says it the new way.
+  await old.page.fill('#seed', '5');
+  await old.page.dispatchEvent('#seed', 'change');
   assert.match(await old.page.evaluate(() => location.search), /threads=3&processes=3/);
   await old.page.close();
 });
