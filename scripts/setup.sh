@@ -9,6 +9,7 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
 WASM_PACK_VERSION=0.15.1
 TRUNK_VERSION=0.22.1
+GECKODRIVER_VERSION=0.37.1    # Firefox's WebDriver, built from crates.io (no binary downloads here)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"; }
@@ -49,15 +50,30 @@ if ! have_version trunk "$TRUNK_VERSION"; then
   (cd / && cargo +nightly install trunk --version "$TRUNK_VERSION" --locked --force)
 fi
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  step "Installing Chromium and ChromeDriver (Debian packages)"
+# The three engines the tests run in: Chromium, Firefox ESR and WebKitGTK (the closest to Safari
+# that installs here; no headless mode, so it runs under Xvfb), each with its WebDriver.
+apt_missing=()
+command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
+command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
+[ -x /usr/bin/WebKitWebDriver ] || apt_missing+=(webkit2gtk-driver)
+command -v Xvfb >/dev/null 2>&1 || apt_missing+=(xvfb)
+if [ ${#apt_missing[@]} -gt 0 ]; then
+  step "Installing ${apt_missing[*]} (Debian packages)"
   $SUDO apt-get update
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_missing[@]}"
+fi
+if ! have_version geckodriver "$GECKODRIVER_VERSION"; then
+  step "Installing geckodriver $GECKODRIVER_VERSION (~5-15 min)"
+  # As checked on this machine kind: built unlocked, with the default toolchain.
+  (cd / && cargo install geckodriver --version "$GECKODRIVER_VERSION" --force)
 fi
 
-# wasm-opt (npm's binaryen 132; Debian's older one miscompiles) and playwright-core.
+# wasm-opt (npm's binaryen 132; Debian's older one miscompiles), playwright-core (Chromium)
+# and selenium-webdriver (Firefox and WebKitGTK through their own WebDriver servers).
 if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ ! -d "$ROOT/node_modules/selenium-webdriver" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  step "Installing npm tools (binaryen, playwright-core)"
+  step "Installing npm tools (binaryen, playwright-core, selenium-webdriver)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi

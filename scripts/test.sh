@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test: format, clippy (native and wasm32), native tests of the core and
-# engine, browser tests in headless Chromium with threads, a release build, and page tests that
-# drive the built site as a user would. Installs whatever is missing first.
+# engine, browser tests with threads in Chromium, Firefox and WebKitGTK, release builds, and page
+# tests that drive the built site as a user would (the full suite in Chromium, the core scenarios
+# in Firefox and WebKitGTK). Installs whatever is missing first; a failure names its engine.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/setup.sh"
@@ -15,8 +16,28 @@ step "Clippy (wasm32)"
 cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 step "Native tests: the pure core and the engine on real threads"
 cargo test
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+# WebKitGTK has no headless mode: it draws into a virtual display.
+export DISPLAY="${DISPLAY:-:99}"
+X_SOCKET="/tmp/.X11-unix/X${DISPLAY#:}"
+if [ ! -S "$X_SOCKET" ]; then
+  Xvfb "$DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+  XVFB_PID=$!
+  trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do [ -S "$X_SOCKET" ] && break; sleep 0.1; done
+  [ -S "$X_SOCKET" ] || { echo "Xvfb did not start on $DISPLAY" >&2; exit 1; }
+fi
+engine_failed() { echo "FAILED in $1: $2" >&2; exit 1; }
 step "Browser tests: wasm-bindgen-test in headless Chromium, threads on"
-WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" wasm-pack test --headless --chrome --mode no-install
+wasm-pack test --headless --chrome --mode no-install || engine_failed Chromium "wasm-bindgen tests"
+step "Browser tests: wasm-bindgen-test in headless Firefox ESR, threads on"
+wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" --mode no-install \
+  || engine_failed Firefox "wasm-bindgen tests"
+step "Browser tests: wasm-bindgen-test in WebKitGTK (JSC_useSharedArrayBuffer=1), threads on"
+# The test runner drives any WebDriver named by SAFARIDRIVER; WebKitGTK's Linux builds expose
+# SharedArrayBuffer only with this variable (Safari does on isolated pages by itself).
+SAFARIDRIVER=/usr/bin/WebKitWebDriver JSC_useSharedArrayBuffer=1 \
+  cargo test --target wasm32-unknown-unknown --test web || engine_failed WebKitGTK "wasm-bindgen tests"
 step "Release builds (trunk): the site, and the test build with the hooks feature"
 trunk build --release
 grep -q 'shared:true\|shared: true' dist/conpar.js \
@@ -24,5 +45,9 @@ grep -q 'shared:true\|shared: true' dist/conpar.js \
 ! grep -q forcePanic dist/conpar.js \
   || { echo "dist/ exports the test hooks: it must be built without the hooks feature" >&2; exit 1; }
 trunk build --release --features hooks --dist dist-hooks
-step "Page tests: the built site in headless Chromium"
-node --test --test-concurrency=1 tests/page/
+step "Page tests: the built site in headless Chromium (the full suite)"
+node --test --test-concurrency=1 tests/page/ || engine_failed Chromium "page tests"
+step "Page tests: the core scenarios in Firefox ESR"
+ENGINE=firefox node --test --test-concurrency=1 tests/engines/ || engine_failed Firefox "page tests"
+step "Page tests: the core scenarios in WebKitGTK"
+ENGINE=webkit node --test --test-concurrency=1 tests/engines/ || engine_failed WebKitGTK "page tests"

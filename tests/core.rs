@@ -107,9 +107,15 @@ fn limits_reject_what_would_hang_or_exhaust_the_tab() {
         "10,000 I/O tasks must stay possible"
     );
     assert!(err("10001 x io 100").2.contains("at most 10000 tasks"));
-    assert!(err("6000 x io 1\n6000 x io 1")
-        .2
-        .contains("12000 tasks in all"));
+    // A limit over the whole workload points at the task that went past it.
+    let (line, column, message) = err("6000 x io 1\n  6000 x io 1");
+    assert!(message.contains("12000 tasks in all"), "{message}");
+    assert_eq!((line, column), (2, 3));
+    // The text limit counts characters, not bytes: 4,007 CJK characters are short enough.
+    let cjk = format!("io 1 # {}", "漢".repeat(4000));
+    assert!(Workload::parse(&cjk).is_ok());
+    // A size in a unit conpar does not know is named whole.
+    assert!(err("io 1 payload 1gb").2.contains("found `1gb`"));
     assert!(err("io 60001").2.contains("longer than the 60000 ms"));
     assert!(err("3 x cpu 10000").2.contains("ms of CPU work in all"));
     assert!(err("io 1 payload 17mb").2.contains("at most 16mb"));

@@ -76,7 +76,12 @@ def spin(rounds):
 
 def calibrate():
     """Rounds of `spin` per millisecond on this machine: the median of five samples of at least
-    25 ms each, as conpar calibrates its kernel."""
+    25 ms each, as conpar calibrates its kernel, after half a second of warm-up (measured here:
+    a fresh process's first calibration read the machine 40 % slower than it ran a moment
+    later, as the CPU came up to speed)."""
+    warm_until = time.perf_counter() + 0.5
+    while time.perf_counter() < warm_until:
+        spin(10_000)
     rounds = 1 << 12
     while True:
         start = time.perf_counter()

@@ -27,8 +27,15 @@
     if (window.conparStarted || !e.target || e.target.tagName !== 'SCRIPT') return;
     fail('conpar could not load its code (' + (e.target.src || 'the page module') + '). Reload the page; if it persists, the site is missing files.');
   }, true);
+  // A site's Content-Security-Policy that forbids what conpar needs: say which rule, at once.
+  document.addEventListener('securitypolicyviolation', function (e) {
+    if (window.conparStarted) return;
+    fail('conpar was blocked by this site\'s Content-Security-Policy (' + e.effectiveDirective + ' refused '
+      + (e.blockedURI || 'a script') + '). It needs script-src \'self\' \'wasm-unsafe-eval\' and worker-src \'self\' blob:.');
+  });
+  // Nothing at all after a while (a very slow network, an old browser that ignores modules).
   setTimeout(function () {
     if (!window.conparStarted)
-      fail('conpar is taking unusually long to start. Reload the page, or try another browser.');
-  }, 30000);
+      fail('conpar has not started after 15 s. Reload the page; if it persists, try a current browser.');
+  }, 15000);
 })();

@@ -76,6 +76,14 @@ fn whole(value: &str, field: &'static str, range: (u32, u32), now: u32) -> Resul
     }
 }
 
+/// A value as a notice quotes it: at most 40 characters, so a 100 KB value cannot become a
+/// notice wider than the page.
+fn quoted(value: &str) -> String {
+    let shown: String = value.chars().take(40).collect();
+    let more = if shown.len() < value.len() { "…" } else { "" };
+    format!("`{shown}{more}`")
+}
+
 fn flag(value: &str, field: &'static str) -> Result<bool, Notice> {
     match value {
         "1" | "true" => Ok(true),
@@ -138,7 +146,7 @@ impl Scenario {
                 None => {
                     return Err(Notice::new(
                         "preset",
-                        format!("unknown preset `{value}`; use io, cpu or mixed"),
+                        format!("unknown preset {}; use io, cpu or mixed", quoted(value)),
                     ))
                 }
             },
@@ -151,7 +159,8 @@ impl Scenario {
                     match Model::from_id(id) {
                         Some(m) if !models.contains(&m) => models.push(m),
                         Some(_) => {}
-                        None => unknown.push(format!("`{id}`")),
+                        None if unknown.len() < 3 => unknown.push(quoted(id)),
+                        None => {}
                     }
                 }
                 let keep = !models.is_empty();
@@ -199,12 +208,10 @@ impl Scenario {
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
-                let shown: String = key.chars().take(40).collect();
-                let more = if shown.len() < key.len() { "…" } else { "" };
                 return Err(Notice::new(
                     "query",
-                    format!("unknown setting `{shown}{more}` ignored"),
-                ));
+                    format!("unknown setting {} ignored", quoted(key)),
+                ))
             }
         }
         Ok(())

@@ -101,6 +101,51 @@ pub const LIMITS: Limits = Limits {
     max_total_payload: 64 * 1024 * 1024,
 };
 
+/// What the groups read so far add up to, against the limits over the whole workload.
+#[derive(Default)]
+struct Totals {
+    tasks: u64,
+    steps: u64,
+    cpu_ms: u64,
+    payload: u64,
+}
+
+impl Totals {
+    fn add(&mut self, group: &Group, limits: &Limits) -> Result<(), String> {
+        let n = u64::from(group.count);
+        self.tasks += n;
+        self.steps += n * group.task.steps.len() as u64;
+        self.cpu_ms += n * group.task.cpu_ms();
+        self.payload += n * u64::from(group.task.payload);
+        if self.tasks > u64::from(limits.max_tasks) {
+            return Err(format!(
+                "{} tasks in all; at most {} are allowed",
+                self.tasks, limits.max_tasks
+            ));
+        }
+        if self.steps > u64::from(limits.max_total_steps) {
+            return Err(format!(
+                "{} steps in all; at most {} are allowed",
+                self.steps, limits.max_total_steps
+            ));
+        }
+        if self.cpu_ms > limits.max_total_cpu_ms {
+            return Err(format!(
+                "{} ms of CPU work in all; at most {} ms are allowed",
+                self.cpu_ms, limits.max_total_cpu_ms
+            ));
+        }
+        if self.payload > limits.max_total_payload {
+            return Err(format!(
+                "{} MB of payload in all; at most {} MB are allowed",
+                self.payload / (1024 * 1024),
+                limits.max_total_payload / (1024 * 1024)
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Longest workload text accepted, before any parsing.
 pub const MAX_TEXT_LEN: usize = 10_000;
 
@@ -290,6 +335,13 @@ fn parse_size(token: &Token<'_>, limits: &Limits) -> Result<u32, WorkloadError> 
     } else {
         (lower.as_str(), 1)
     };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        // The whole word, so `1gb` is not reported as `1g`.
+        return Err(token.error(format!(
+            "expected a size (like 64kb or 2mb), found `{}`",
+            token.text
+        )));
+    }
     let n = parse_number(
         &Token {
             text: digits,
@@ -432,7 +484,8 @@ impl Workload {
     /// # Errors
     /// As [`Workload::parse`].
     pub fn parse_with(text: &str, limits: &Limits) -> Result<Workload, WorkloadError> {
-        if text.len() > MAX_TEXT_LEN {
+        // Characters, not bytes: 4,000 CJK characters are as short a text as 4,000 Latin ones.
+        if text.chars().count() > MAX_TEXT_LEN {
             return Err(WorkloadError {
                 line: 1,
                 column: 1,
@@ -440,6 +493,7 @@ impl Workload {
             });
         }
         let mut groups = Vec::new();
+        let mut totals = Totals::default();
         for (index, raw_line) in text.split('\n').enumerate() {
             let line_no = index as u32 + 1;
             let mut column = 1u32;
@@ -447,8 +501,17 @@ impl Workload {
                 let part_columns = part.chars().count() as u32;
                 let code = part.split('#').next().unwrap_or("");
                 let tokens = tokenize(code, line_no, column);
-                if !tokens.is_empty() {
-                    groups.push(parse_group(&tokens, limits)?);
+                if let Some(first) = tokens.first() {
+                    let group = parse_group(&tokens, limits)?;
+                    // A limit over the whole workload points at the task that went past it.
+                    totals
+                        .add(&group, limits)
+                        .map_err(|message| WorkloadError {
+                            line: first.line,
+                            column: first.column,
+                            message,
+                        })?;
+                    groups.push(group);
                 }
                 column += part_columns + 1;
                 if part.contains('#') {
@@ -456,64 +519,14 @@ impl Workload {
                 }
             }
         }
-        let workload = Workload { groups };
-        workload.check_totals(limits)?;
-        Ok(workload)
-    }
-
-    fn check_totals(&self, limits: &Limits) -> Result<(), WorkloadError> {
-        let whole = |message: String| WorkloadError {
-            line: 1,
-            column: 1,
-            message,
-        };
-        if self.groups.is_empty() {
-            return Err(whole(
-                "the workload is empty: write at least one task, like `io 100`".into(),
-            ));
+        if groups.is_empty() {
+            return Err(WorkloadError {
+                line: 1,
+                column: 1,
+                message: "the workload is empty: write at least one task, like `io 100`".into(),
+            });
         }
-        let tasks: u64 = self.groups.iter().map(|g| u64::from(g.count)).sum();
-        if tasks > u64::from(limits.max_tasks) {
-            return Err(whole(format!(
-                "{tasks} tasks in all; at most {} are allowed",
-                limits.max_tasks
-            )));
-        }
-        let steps: u64 = self
-            .groups
-            .iter()
-            .map(|g| u64::from(g.count) * g.task.steps.len() as u64)
-            .sum();
-        if steps > u64::from(limits.max_total_steps) {
-            return Err(whole(format!(
-                "{steps} steps in all; at most {} are allowed",
-                limits.max_total_steps
-            )));
-        }
-        let cpu: u64 = self
-            .groups
-            .iter()
-            .map(|g| u64::from(g.count) * g.task.cpu_ms())
-            .sum();
-        if cpu > limits.max_total_cpu_ms {
-            return Err(whole(format!(
-                "{cpu} ms of CPU work in all; at most {} ms are allowed",
-                limits.max_total_cpu_ms
-            )));
-        }
-        let payload: u64 = self
-            .groups
-            .iter()
-            .map(|g| u64::from(g.count) * u64::from(g.task.payload))
-            .sum();
-        if payload > limits.max_total_payload {
-            return Err(whole(format!(
-                "{} MB of payload in all; at most {} MB are allowed",
-                payload / (1024 * 1024),
-                limits.max_total_payload / (1024 * 1024)
-            )));
-        }
-        Ok(())
+        Ok(Workload { groups })
     }
 
     /// The tasks, with counts expanded, in the order written.

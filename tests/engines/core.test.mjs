@@ -1,0 +1,118 @@
+// The core page scenarios in Firefox ESR or WebKitGTK (ENGINE=firefox|webkit): the presets with
+// all five models, the automation contract, Stop, a bad workload, the embed in a blog that is
+// not isolated, and (WebKit) the precise message when a browser gives no SharedArrayBuffer.
+// The full suite runs in Chromium (tests/page/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { By } from 'selenium-webdriver';
+import { serve } from '../page/server.mjs';
+import { ENGINE, launch, waitStatus, waitRun, until, js } from './driver.mjs';
+
+let browser, site, plain;
+before(async () => {
+  browser = await launch();
+  site = await serve({ root: 'dist', isolated: true });
+  plain = await serve({ root: 'dist', isolated: false });
+});
+after(async () => {
+  await browser?.quit();
+  await site?.close();
+  await plain?.close();
+});
+
+const results = (driver) => js(driver, 'return window.conpar.results();');
+const trace = (driver) => js(driver, 'return window.conpar.trace();');
+
+for (const preset of ['io', 'cpu', 'mixed']) {
+  test(`${ENGINE}: the ${preset} preset runs all five models, which agree, and the trace says what ran`, async () => {
+    const { driver } = browser;
+    await driver.get(`${site.url}/?preset=${preset}&threads=2&processes=2&run=1`);
+    assert.equal(await waitRun(driver, 1), 'done', await js(driver, 'return document.getElementById("status").textContent'));
+    assert.equal(await js(driver, 'return crossOriginIsolated;'), true);
+    const r = await results(driver);
+    assert.deepEqual(r.map((m) => m.model), ['sequential', 'async', 'gil', 'threads', 'processes']);
+    assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
+    assert.ok(r.every((m) => m.wall_ms > 0 && m.speedup > 0));
+    const t = await trace(driver);
+    const names = t.traceEvents.filter((e) => e.ph === 'M' && e.name === 'process_name').map((e) => e.args.name);
+    assert.deepEqual(names, r.map((m) => m.model));
+    const spans = t.traceEvents.filter((e) => e.ph === 'X');
+    assert.ok(spans.length >= 5 * 8, 'every step is a span');
+    assert.ok(spans.every((e) => e.dur >= 0 && typeof e.ts === 'number' && ['cpu', 'io', 'lock-wait', 'spawn', 'copy'].includes(e.cat)));
+    // What each model means, from its own trace: GIL threads never compute at once.
+    const gilPid = t.traceEvents.find((e) => e.name === 'process_name' && e.args.name === 'gil').pid;
+    const gilCpu = spans.filter((e) => e.pid === gilPid && e.cat === 'cpu').map((e) => [e.ts, e.ts + e.dur]).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < gilCpu.length; i++) assert.ok(gilCpu[i][0] >= gilCpu[i - 1][1] - 0.001, 'two GIL threads computed at once');
+  });
+}
+
+test(`${ENGINE}: Stop ends a run at once and the next run works`, async () => {
+  const { driver } = browser;
+  await driver.get(`${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`);
+  await waitRun(driver, 1, ['running', 'done', 'error']);
+  const status = await js(driver, 'document.getElementById("stop").click(); return document.documentElement.dataset.status;');
+  assert.notEqual(status, 'running');
+  assert.equal(await waitStatus(driver, ['ready'], 30000), 'ready');
+  await js(driver, 'const t = document.getElementById("workload"); t.value = "cpu 20"; t.dispatchEvent(new Event("input")); document.getElementById("run").click();');
+  assert.equal(await waitRun(driver, 2), 'done');
+});
+
+test(`${ENGINE}: a bad workload shows its line and column and runs nothing`, async () => {
+  const { driver } = browser;
+  await driver.get(`${site.url}/?workload=io+50%0Acpu+fast&run=1`);
+  assert.equal(await waitStatus(driver, ['error', 'done']), 'error');
+  const message = await driver.findElement(By.id('workload-error')).getText();
+  assert.match(message, /Line 2, column 5: expected a duration/);
+  assert.equal(await js(driver, 'return document.documentElement.dataset.run || "0";'), '0');
+});
+
+test(`${ENGINE}: embedded in a blog on another origin that is not isolated, it runs what it can`, async () => {
+  const { driver } = browser;
+  const blog = await serve({
+    root: 'dist', isolated: false,
+    extraRoutes: {
+      '/post.html': () => `<!doctype html><html><body><h1>My post</h1>
+        <iframe id="demo" src="${plain.url}/?preset=mixed&threads=2&processes=2&embed=1&run=1" title="conpar demo" width="600" height="400" style="border:0"></iframe>
+        <script src="${plain.url}/embed.js"></script></body></html>`,
+    },
+  });
+  try {
+    await driver.get(`${blog.url}/post.html`);
+    await driver.switchTo().frame(await driver.findElement(By.id('demo')));
+    assert.equal(await waitRun(driver, 1), 'done');
+    assert.equal(await js(driver, 'return crossOriginIsolated;'), false);
+    const r = await results(driver);
+    assert.deepEqual(r.map((m) => m.model), ['sequential', 'async', 'processes']);
+    assert.equal(new Set(r.map((m) => m.checksum)).size, 1);
+    assert.match(await driver.findElement(By.id('env')).getText(), /not cross-origin isolated/);
+    await driver.switchTo().defaultContent();
+    // embed.js sized the frame from the height the embed reported.
+    await until(driver, () => document.getElementById('demo').style.height !== '');
+  } finally {
+    await driver.switchTo().defaultContent();
+    await blog.close();
+  }
+});
+
+if (ENGINE === 'webkit') {
+  test('webkit without SharedArrayBuffer: says exactly that, and runs the three models that need none', async () => {
+    const bare = await launch({ sharedArrayBuffer: false });
+    try {
+      const { driver } = bare;
+      await driver.get(`${site.url}/?preset=mixed&processes=2&run=1`);
+      assert.equal(await waitRun(driver, 1, ['done', 'error']), 'done');
+      assert.equal(await js(driver, 'return crossOriginIsolated;'), true, 'the page is isolated');
+      assert.equal(await js(driver, 'return typeof SharedArrayBuffer;'), 'undefined');
+      const env = await driver.findElement(By.id('env')).getText();
+      assert.match(env, /this browser gives no SharedArrayBuffer, even though the page is cross-origin isolated/);
+      assert.doesNotMatch(env, /not cross-origin isolated/);
+      const title = await driver.findElement(By.css('input[name=model][value=gil]')).getAttribute('title');
+      assert.match(title, /no SharedArrayBuffer/);
+      const r = await results(driver);
+      assert.deepEqual(r.map((m) => m.model), ['sequential', 'async', 'processes']);
+      assert.equal(new Set(r.map((m) => m.checksum)).size, 1);
+    } finally {
+      await bare.quit();
+    }
+  });
+}

@@ -1,0 +1,104 @@
+//! Property tests: whatever a person types or a link carries, the workload language and the
+//! URL reader never panic, keep their limits, and print what they accept canonically.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::scenario::{Scenario, MAX_PROCESSES, MAX_REPEAT, MAX_THREADS};
+use conpar::core::workload::{Workload, LIMITS};
+use proptest::prelude::*;
+
+/// One step as a person might write it.
+fn step() -> impl Strategy<Value = String> {
+    (
+        prop_oneof!["io", "cpu", "IO", "Cpu"],
+        1u32..2000,
+        any::<bool>(),
+    )
+        .prop_map(|(kind, ms, suffix)| format!("{kind} {ms}{}", if suffix { "ms" } else { "" }))
+}
+
+/// One line: an optional count, steps, an optional payload, an optional comment.
+fn line() -> impl Strategy<Value = String> {
+    (
+        prop::option::of((1u32..50, prop_oneof![" x ", "x ", " × ", " X "])),
+        prop::collection::vec(step(), 1..5),
+        prop::option::of((1u32..17, prop_oneof!["b", "kb", "KB", "mb"])),
+        prop::option::of("[a-z ]{0,12}"),
+    )
+        .prop_map(|(count, steps, payload, comment)| {
+            let mut s = count.map_or(String::new(), |(n, x)| format!("{n}{x}"));
+            s.push_str(&steps.join(", "));
+            if let Some((n, unit)) = payload {
+                s.push_str(&format!(" payload {n}{unit}"));
+            }
+            if let Some(c) = comment {
+                s.push_str(&format!(" # {c}"));
+            }
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics_and_errors_point_inside_it(text in "\\PC{0,200}") {
+        if let Err(e) = Workload::parse(&text) {
+            let lines = text.split('\n').count() as u32;
+            prop_assert!(e.line >= 1 && e.line <= lines.max(1), "{e:?} for {text:?}");
+            prop_assert!(e.column >= 1);
+            prop_assert!(!e.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn accepted_workloads_print_canonically_and_read_back_the_same(
+        lines in prop::collection::vec(line(), 1..6),
+        separator in prop_oneof!["\n", "; ", " ;\n"],
+    ) {
+        let text = lines.join(&separator);
+        match Workload::parse(&text) {
+            Ok(w) => {
+                let canonical = w.to_text();
+                let again = Workload::parse(&canonical).expect("the canonical text parses");
+                prop_assert_eq!(&again, &w);
+                prop_assert_eq!(again.to_text(), canonical, "printing is stable");
+            }
+            // Only a limit over the whole workload may refuse text of this shape.
+            Err(e) => prop_assert!(e.message.contains("in all"), "{e:?} for {text:?}"),
+        }
+    }
+
+    #[test]
+    fn whatever_parses_is_inside_the_limits(text in "([0-9]{1,5} x )?(io|cpu) [0-9]{1,6}(, (io|cpu) [0-9]{1,6}){0,3}( payload [0-9]{1,6}kb)?(\n([0-9]{1,5} x )?(io|cpu) [0-9]{1,6}){0,3}") {
+        if let Ok(w) = Workload::parse(&text) {
+            prop_assert!(w.task_count() <= LIMITS.max_tasks);
+            prop_assert!(w.total_cpu_ms() <= LIMITS.max_total_cpu_ms);
+            prop_assert!(w.tasks().iter().all(|t| t.steps.len() as u32 <= LIMITS.max_steps_per_task
+                && t.payload <= LIMITS.max_payload
+                && t.steps.iter().all(|s| s.ms() >= 1 && s.ms() <= LIMITS.max_step_ms)));
+        }
+    }
+
+    #[test]
+    fn any_query_gives_a_working_scenario_that_round_trips(query in "\\PC{0,160}", cores in 1u32..129) {
+        let (s, _notices) = Scenario::from_query(&query, cores);
+        prop_assert!(!s.models.is_empty());
+        prop_assert!((1..=MAX_THREADS).contains(&s.threads));
+        prop_assert!((1..=MAX_PROCESSES).contains(&s.processes));
+        prop_assert!((1..=MAX_REPEAT).contains(&s.repeat));
+        prop_assert!(s.switch_ms > 0.0);
+        let (back, notices) = Scenario::from_query(&s.to_query(), cores);
+        prop_assert!(notices.is_empty(), "its own query gives notices: {notices:?}");
+        prop_assert_eq!(back.text(), s.text());
+        prop_assert_eq!(back.models, s.models);
+        prop_assert_eq!((back.threads, back.processes, back.repeat, back.seed), (s.threads, s.processes, s.repeat, s.seed));
+    }
+
+    #[test]
+    fn hostile_keys_and_values_only_give_notices(pairs in prop::collection::vec(("[a-z%0-9]{0,12}", "\\PC{0,40}"), 0..6)) {
+        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let (s, notices) = Scenario::from_query(&query.join("&"), 4);
+        prop_assert!(notices.iter().all(|n| n.message.chars().count() <= 200), "{notices:?}");
+        prop_assert!(!s.models.is_empty());
+    }
+}

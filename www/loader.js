@@ -1,0 +1,56 @@
+// conpar's loader (a file, not trunk's inline script, so a strict Content-Security-Policy needs
+// no 'unsafe-inline'): fetches the WebAssembly module with progress, instantiates it, starts
+// the page, and says in words what failed if anything does.
+import init, * as bindings from './conpar.js';
+
+const fail = (text) => (window.conparFail ? window.conparFail(text) : console.error(text));
+const status = (text) => {
+  const el = document.getElementById('status');
+  if (el) el.textContent = text;
+};
+
+function sharedMemorySupported() {
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof Object;
+  } catch (_) {
+    return false;
+  }
+}
+
+/// The module's bytes as a Response whose body reports how much has arrived.
+async function withProgress(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url} answered ${response.status} ${response.statusText}`);
+  const total = Number(response.headers.get('content-length')) || 0;
+  if (!response.body || !total) return response;
+  let current = 0;
+  const counted = response.body.pipeThrough(new TransformStream({
+    transform(chunk, controller) {
+      current += chunk.byteLength;
+      status(`Loading the WebAssembly module… ${Math.min(100, Math.round((current / total) * 100))}%`);
+      controller.enqueue(chunk);
+    },
+  }));
+  return new Response(counted, { headers: response.headers, status: response.status });
+}
+
+status('Loading the WebAssembly module…');
+try {
+  await init({ module_or_path: withProgress(new URL('./conpar_bg.wasm', import.meta.url)) });
+} catch (error) {
+  if (typeof WebAssembly !== 'object') {
+    fail('This browser does not support WebAssembly, which conpar needs to run its models.');
+  } else if (!sharedMemorySupported()) {
+    fail('This browser does not support WebAssembly threads (shared memory), which conpar is built with. A current Chrome, Edge, Firefox or Safari does.');
+  } else {
+    fail('The WebAssembly module could not be loaded: ' + (error && error.message ? error.message : error));
+  }
+  throw error;
+}
+window.wasmBindings = bindings;
+window.conparStarted = true;
+try {
+  bindings.startPage();
+} catch (error) {
+  fail('conpar crashed while starting: ' + (error && error.message ? error.message : error));
+}
