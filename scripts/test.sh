@@ -20,7 +20,8 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 # WebKitGTK has no headless mode: it draws into a virtual display.
 export DISPLAY="${DISPLAY:-:99}"
 X_SOCKET="/tmp/.X11-unix/X${DISPLAY#:}"
-if [ ! -S "$X_SOCKET" ]; then
+if ! pgrep -f "Xvfb $DISPLAY( |$)" >/dev/null; then
+  rm -f "$X_SOCKET" "/tmp/.X${DISPLAY#:}-lock"   # left by an Xvfb that is gone
   Xvfb "$DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
   XVFB_PID=$!
   trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
