@@ -165,7 +165,9 @@ async fn async_overlaps_waits_on_one_cpu_lane() {
 #[wasm_bindgen_test]
 async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
     pool().await;
-    let tasks = Workload::parse("4 x cpu 40 payload 1mb")
+    // Enough work that the second process is running before the first could finish it all,
+    // even where starting a process is slow (WebKitGTK): 8 x 100 ms on two lanes.
+    let tasks = Workload::parse("8 x cpu 100 payload 1mb")
         .expect("valid")
         .tasks();
     let cfg = config(2);
