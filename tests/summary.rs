@@ -128,3 +128,23 @@ fn the_environment_line_names_the_real_reason() {
         "an embed never claims five models it cannot run"
     );
 }
+
+#[test]
+fn the_legend_names_exactly_the_states_a_run_can_draw() {
+    use conpar::core::summary::states_drawn;
+    use conpar::core::trace::SpanState;
+    let mixed = Workload::parse("6 x io 120, cpu 40, io 60 payload 64kb").expect("valid");
+    assert_eq!(states_drawn(&Model::ALL, &mixed), SpanState::ALL.to_vec());
+    let io = Workload::parse("8 x io 200").expect("valid");
+    assert_eq!(
+        states_drawn(&[Model::Sequential, Model::Gil], &io),
+        vec![SpanState::Io],
+        "no lock waits without computing"
+    );
+    let cpu = Workload::parse("4 x cpu 10").expect("valid");
+    assert_eq!(
+        states_drawn(&[Model::Gil, Model::Processes], &cpu),
+        vec![SpanState::Cpu, SpanState::LockWait, SpanState::Spawn],
+        "no copies without a payload"
+    );
+}

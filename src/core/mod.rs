@@ -6,6 +6,7 @@ pub mod kernel;
 pub mod layout;
 pub mod scenario;
 pub mod scene;
+pub mod schedule;
 pub mod summary;
 pub mod trace;
 pub mod verdict;

@@ -14,6 +14,33 @@ pub const MAX_PROCESSES: u32 = 32;
 /// Most repeats of a run (each model runs this many times, interleaved).
 pub const MAX_REPEAT: u32 = 9;
 
+/// Longest caption kept, in characters.
+pub const MAX_CAPTION: usize = 160;
+
+/// The page's colour scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn id(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Theme> {
+        [Theme::Auto, Theme::Light, Theme::Dark]
+            .into_iter()
+            .find(|t| t.id() == id)
+    }
+}
+
 /// Where the workload came from: a preset keeps its short name in the URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -35,6 +62,11 @@ pub struct Scenario {
     pub repeat: u32,
     pub run: bool,
     pub embed: bool,
+    /// The embed's caption (`caption=`); empty: the workload in words.
+    pub caption: String,
+    /// The colour scheme (`theme=auto|light|dark`): auto follows the reader's system, light
+    /// and dark match a host page that forces one.
+    pub theme: Theme,
     /// Draw the timeline while models run (`live=0`: only when each model ends, so nothing
     /// the page does competes with the work being measured).
     pub live: bool,
@@ -107,8 +139,23 @@ impl Scenario {
             repeat: 1,
             run: false,
             embed: false,
+            caption: String::new(),
+            theme: Theme::Auto,
             live: true,
         }
+    }
+
+    /// The caption an embed shows: the one given, or the workload and models in words.
+    pub fn caption_or_default(&self) -> String {
+        if !self.caption.is_empty() {
+            return self.caption.clone();
+        }
+        let models: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
+        let workload = match &self.source {
+            Source::Preset(p) => p.label().to_string(),
+            Source::Text(t) => t.replace('\n', "; "),
+        };
+        format!("{workload}, under {}", models.join(", "))
     }
 
     pub fn text(&self) -> String {
@@ -205,6 +252,16 @@ impl Scenario {
             "run" => self.run = flag(value, "run")?,
             "embed" => self.embed = flag(value, "embed")?,
             "live" => self.live = value.is_empty() || flag(value, "live")?,
+            "caption" => self.caption = value.chars().take(MAX_CAPTION).collect(),
+            "theme" => match Theme::from_id(value) {
+                Some(t) => self.theme = t,
+                None => {
+                    return Err(Notice::new(
+                        "theme",
+                        format!("unknown theme {}; use auto, light or dark", quoted(value)),
+                    ))
+                }
+            },
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -258,6 +315,12 @@ impl Scenario {
         }
         if !self.live {
             parts.push("live=0".into());
+        }
+        if self.theme != Theme::Auto {
+            parts.push(format!("theme={}", self.theme.id()));
+        }
+        if !self.caption.is_empty() {
+            parts.push(format!("caption={}", encode_component(&self.caption)));
         }
         if self.embed {
             parts.push("embed=1".into());

@@ -33,7 +33,8 @@ pub fn lane_name(model: Model, lane: u32) -> String {
     match model {
         Model::Sequential => "main".to_string(),
         Model::Async if lane == 0 => "event loop".to_string(),
-        Model::Async => format!("I/O wait {lane}"),
+        // Not tasks: a pending wait has no thread; each is drawn in the lowest free slot.
+        Model::Async => format!("awaiting I/O, slot {lane}"),
         Model::Gil | Model::Threads => format!("thread {lane}"),
         Model::Processes => format!("process {lane}"),
     }
@@ -330,6 +331,12 @@ pub fn panel_scene(
             let last = row + 1 == rows.count;
             let text = if last && overflow {
                 format!("+{} more", trace.lanes - rows.count + 1)
+            } else if trace.model == Model::Async && row >= 1 {
+                // The wait slots under the event loop are one group, named once.
+                if row != 1 {
+                    return None;
+                }
+                "awaiting I/O".to_string()
             } else if row % rows.label_every == 0 {
                 lane_name(trace.model, row)
             } else {

@@ -196,3 +196,24 @@ pub fn environment(shared: &SharedMemory, cores: u32, embed: bool) -> String {
     text.push_str(" I/O is simulated with timers; CPU work is real.");
     text
 }
+
+/// The span states a run of `models` on `workload` can draw, for the legend: waits only with
+/// I/O, computing only with CPU work, lock waits only under the GIL with computing, start-ups
+/// only with processes, copies only with processes and a payload.
+pub fn states_drawn(models: &[Model], workload: &Workload) -> Vec<crate::core::trace::SpanState> {
+    use crate::core::trace::SpanState;
+    let cpu = workload.total_cpu_ms() > 0;
+    let io = workload.serial_ms() > workload.total_cpu_ms();
+    let payload = workload.tasks().iter().any(|t| t.payload > 0);
+    let has = |m: Model| models.contains(&m);
+    SpanState::ALL
+        .into_iter()
+        .filter(|s| match s {
+            SpanState::Cpu => cpu,
+            SpanState::Io => io,
+            SpanState::LockWait => cpu && has(Model::Gil),
+            SpanState::Spawn => has(Model::Processes),
+            SpanState::Copy => payload && has(Model::Processes),
+        })
+        .collect()
+}

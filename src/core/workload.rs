@@ -625,6 +625,15 @@ impl Preset {
     }
 
     /// The preset in the workload language.
+    /// The preset in words, as the page's menu and an embed's caption name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Preset::Io => "I/O-bound: 8 downloads, 200 ms each",
+            Preset::Cpu => "CPU-bound: 8 computations, 100 ms each",
+            Preset::Mixed => "Mixed: 6 × fetch, parse, store",
+        }
+    }
+
     pub fn text(self) -> &'static str {
         match self {
             Preset::Io => "8 x io 200",

@@ -36,6 +36,8 @@ const WATCHDOG_GRACE_MS: f64 = 2000.0;
 struct Conductor {
     /// Re-checked before every run, and redone when the device's speed moved.
     calibration: Cell<Calibration>,
+    /// Runs started, so the first recalibration is known as such.
+    runs: Cell<u32>,
     threads: u32,
     /// Kept for as long as the worker lives.
     _on_message: gloo_events::EventListener,
@@ -108,6 +110,7 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
     CONDUCTOR.with(|c| {
         *c.borrow_mut() = Some(Rc::new(Conductor {
             calibration: Cell::new(calibration),
+            runs: Cell::new(0),
             threads,
             _on_message: on_message,
         }))
@@ -214,6 +217,7 @@ async fn run(request: RunRequest) {
     };
     let tasks = Arc::new(request.workload.tasks());
     let watchdog_ms = 2.0 * longest_step_ms(&tasks) + WATCHDOG_GRACE_MS;
+    conductor.runs.set(conductor.runs.get() + 1);
     let mut calibration = recheck(&conductor, request.run);
     let fault = request.fault.filter(|_| cfg!(feature = "hooks"));
     if let Some(Fault::Busy { factor }) = fault {
@@ -326,6 +330,7 @@ fn recheck(conductor: &Conductor, run: u32) -> Calibration {
             run,
             before: before.rounds_per_ms,
             after: after.rounds_per_ms,
+            first: conductor.runs.get() == 1,
         },
         None,
     );

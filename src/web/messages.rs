@@ -82,6 +82,8 @@ pub enum FromConductor {
         run: u32,
         before: u64,
         after: u64,
+        /// The engine's first run: its start-up calibration was taken while the page loaded.
+        first: bool,
     },
     /// The pool can no longer be trusted (a job trapped or hung): the page restarts the engine.
     Broken {

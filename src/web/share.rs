@@ -18,8 +18,25 @@ pub fn address(query: &str) -> Result<String, JsValue> {
     ))
 }
 
-/// The iframe that embeds `src`: a sensible size, a title, lazy loading.
+/// What a blog pastes: the iframe, and the script that sizes it to its content (served beside
+/// the page as `embed.js`).
 pub fn embed_snippet(src: &str, title: &str) -> String {
+    let script = src
+        .split('?')
+        .next()
+        .unwrap_or(src)
+        .trim_end_matches("index.html")
+        .to_string()
+        + "embed.js";
+    format!(
+        "{}\n<script src=\"{}\" defer></script>",
+        embed_iframe(src, title),
+        script.replace('"', "%22")
+    )
+}
+
+/// The iframe alone: a sensible size, a title, lazy loading.
+pub fn embed_iframe(src: &str, title: &str) -> String {
     let escape = |t: &str| {
         t.replace('&', "&amp;")
             .replace('"', "&quot;")

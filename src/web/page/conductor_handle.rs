@@ -119,12 +119,14 @@ impl App {
         }
     }
 
-    /// Says that the kernel was calibrated again before run `run`, and uses the new figure.
-    fn recalibrated(&mut self, run: u32, before: u64, after: u64) {
+    /// Uses the kernel's new calibration, taken before run `run`; says so when the device's
+    /// speed moved between runs. Before an engine's first run it is routine (the start-up
+    /// calibration was taken while the page loaded), so only the tooltip says it.
+    fn recalibrated(&mut self, run: u32, before: u64, after: u64, first: bool) {
         if let Some(ready) = self.engine.as_mut().and_then(|e| e.ready.as_mut()) {
             ready.calibration.rounds_per_ms = after;
         }
-        if self.run.as_ref().is_some_and(|r| r.id == run) {
+        if !first && self.run.as_ref().is_some_and(|r| r.id == run) {
             let change = (after as f64 / before as f64 - 1.0) * 100.0;
             self.add_notice(&format!(
                 "The CPU kernel was calibrated again before this run: this device's speed had moved by {change:+.0} % since the last calibration."
@@ -175,8 +177,13 @@ fn on_message(data: &JsValue) {
             with_app(|app| app.model_done(run, slot, outcome));
             frame::request();
         }
-        FromConductor::Recalibrated { run, before, after } => {
-            with_app(|app| app.recalibrated(run, before, after));
+        FromConductor::Recalibrated {
+            run,
+            before,
+            after,
+            first,
+        } => {
+            with_app(|app| app.recalibrated(run, before, after, first));
         }
         FromConductor::RunDone { run } => {
             with_app(|app| app.run_done(run));

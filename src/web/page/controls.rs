@@ -2,7 +2,7 @@
 //! Every setting the form changes goes through `Scenario::set`, the same setter the URL uses,
 //! so both accept and reject the same values with the same words.
 
-use super::{frame, with_app, App, Status};
+use super::{with_app, App, Status};
 use crate::core::scenario::{Scenario, Source, MAX_PROCESSES, MAX_THREADS};
 use crate::core::trace::{Model, SpanState};
 use crate::core::workload::{Preset, Workload};
@@ -37,6 +37,7 @@ pub struct Controls {
     pub timeline_section: Element,
     pub scrub: HtmlInputElement,
     pub replay: HtmlButtonElement,
+    pub replay_speed: HtmlSelectElement,
     pub zoom: [(HtmlButtonElement, f64); 3],
     pub table_view: Element,
     pub span_table: Element,
@@ -45,6 +46,8 @@ pub struct Controls {
     pub embed_dialog: HtmlDialogElement,
     pub embed_code: HtmlTextAreaElement,
     pub embed_copy: HtmlElement,
+    pub embed_copy_frame: HtmlElement,
+    pub caption: Element,
     pub embed_close: Element,
     pub export_menu: Element,
 }
@@ -98,6 +101,7 @@ impl Controls {
             timeline_section: by_id(doc, "timeline-section")?,
             scrub: by_id(doc, "scrub")?,
             replay: by_id(doc, "replay")?,
+            replay_speed: by_id(doc, "replay-speed")?,
             zoom: [
                 (by_id(doc, "zoom-in")?, 0.5),
                 (by_id(doc, "zoom-out")?, 2.0),
@@ -110,6 +114,8 @@ impl Controls {
             embed_dialog: by_id(doc, "embed-dialog")?,
             embed_code: by_id(doc, "embed-code")?,
             embed_copy: by_id(doc, "embed-copy")?,
+            embed_copy_frame: by_id(doc, "embed-copy-frame")?,
+            caption: by_id(doc, "caption")?,
             embed_close: by_id(doc, "embed-close")?,
             export_menu: by_id(doc, "export-menu")?,
         })
@@ -231,6 +237,7 @@ impl App {
             self.ui.workload.set_value(p.text());
         }
         self.validate();
+        self.refresh_preview();
         self.sync_url();
     }
 
@@ -241,6 +248,7 @@ impl App {
             Source::Text(_) => "custom",
         });
         self.validate();
+        self.refresh_preview();
         self.sync_url();
     }
 
@@ -255,6 +263,7 @@ impl App {
                 self.ui.show_scenario(&self.scenario);
             }
         }
+        self.refresh_preview();
         self.sync_url();
     }
 
@@ -268,8 +277,9 @@ impl App {
             .collect();
         if self.run.is_none() {
             let _ = self.panels.set_models(&self.scenario.models);
-            frame::request();
+            self.show_results();
         }
+        self.refresh_preview();
         self.sync_url();
     }
 

@@ -171,9 +171,11 @@ impl App {
         crate::engine::Clock::now(&crate::web::PerfClock)
     }
 
-    /// The trace each model's panel shows.
+    /// The trace each model's panel shows: the run's, or before any run the expected one.
     pub(super) fn traces(&self) -> Vec<&crate::core::scene::LiveTrace> {
-        self.run.as_ref().map_or(Vec::new(), super::Run::shown)
+        self.run
+            .as_ref()
+            .map_or_else(|| self.preview.iter().collect(), super::Run::shown)
     }
 
     /// Draws the panels (and moves a replay's cursor).
@@ -181,7 +183,8 @@ impl App {
         let now = Self::now();
         if let Some(from) = self.replay_from {
             let longest = longest(self.traces(), now);
-            let t = now - from;
+            let speed: f64 = self.ui.replay_speed.value().parse().unwrap_or(1.0);
+            let t = (now - from) * speed.clamp(0.01, 1.0);
             if t >= longest {
                 self.replay_from = None;
                 self.view.cursor = None;
@@ -190,8 +193,16 @@ impl App {
             }
             self.show_scrub(longest);
         }
-        let traces = self.run.as_ref().map_or(Vec::new(), super::Run::shown);
-        if let Err(e) = self.panels.draw(&traces, &self.results, &self.view, now) {
+        // Disjoint fields: the traces are read while the panels are drawn.
+        let expected = self.run.is_none();
+        let traces: Vec<&crate::core::scene::LiveTrace> = match &self.run {
+            Some(run) => run.shown(),
+            None => self.preview.iter().collect(),
+        };
+        if let Err(e) = self
+            .panels
+            .draw(&traces, &self.results, &self.view, now, expected)
+        {
             web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
         }
     }

@@ -31,6 +31,7 @@ use panels::Panels;
 use run::Run;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::Document;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,6 +76,8 @@ pub struct App {
     /// Start the run as soon as the engine is ready (`run=1`, or Run pressed while loading).
     run_when_ready: bool,
     results: Vec<ModelResult>,
+    /// Before the first run: each model's expected schedule, drawn as such.
+    preview: Vec<crate::core::scene::LiveTrace>,
     /// Test builds only: the fault the next run injects.
     fault: Option<crate::web::messages::Fault>,
     embed: sharing::EmbedState,
@@ -132,6 +135,7 @@ pub fn start() -> Result<(), JsValue> {
         drag_x: None,
         replay_from: None,
         results: Vec::new(),
+        preview: Vec::new(),
         fault: None,
         embed: sharing::EmbedState::default(),
         listeners: Vec::new(),
@@ -156,6 +160,7 @@ pub fn start() -> Result<(), JsValue> {
         app.show_notices(&notices.into_iter().map(|n| n.message).collect::<Vec<_>>());
         app.show_environment();
         app.validate();
+        app.refresh_preview();
         app.show_results();
         sharing::start_embed_or_engine(app);
     });
@@ -194,10 +199,17 @@ impl App {
             .set_disabled(!(running || (status == Status::Loading && self.run_when_ready)));
     }
 
-    /// Shows `notices` in their fixed area, replacing the previous ones.
+    /// Shows `notices` in their overlay, replacing the previous ones (a × closes it).
     fn show_notices(&self, notices: &[String]) {
         let el = &self.ui.notices;
         el.set_text_content(None);
+        if let Ok(close) = self.doc.create_element("button") {
+            close.set_class_name("close");
+            let _ = close.set_attribute("type", "button");
+            let _ = close.set_attribute("aria-label", "Close the notices");
+            close.set_text_content(Some("×"));
+            let _ = el.append_child(&close);
+        }
         for n in notices {
             if let Ok(p) = self.doc.create_element("p") {
                 p.set_text_content(Some(n));
@@ -214,6 +226,56 @@ impl App {
             let _ = self.ui.notices.append_child(&p);
         }
         self.ui.notices.set_hidden(false);
+    }
+
+    /// The legend lists exactly the states this scenario can draw.
+    fn show_legend(&self) {
+        let Ok(workload) = self.scenario.workload() else {
+            return;
+        };
+        let drawn = crate::core::summary::states_drawn(&self.scenario.models, &workload);
+        if let Ok(items) = self.doc.query_selector_all(".legend li[data-state]") {
+            for i in 0..items.length() {
+                let Some(item) = items
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+                else {
+                    continue;
+                };
+                let state = item.get_attribute("data-state").unwrap_or_default();
+                item.set_hidden(!drawn.iter().any(|s| s.id() == state));
+            }
+        }
+    }
+
+    /// Before the first run: each selected model's expected schedule for this workload.
+    fn refresh_preview(&mut self) {
+        self.show_legend();
+        self.preview.clear();
+        if self.run.is_some() {
+            let _ = self.ui.panels.class_list().remove_1("preview");
+            return;
+        }
+        if let Ok(workload) = self.scenario.workload() {
+            let tasks = workload.tasks();
+            let pools = (self.scenario.threads, self.scenario.processes);
+            self.preview = self
+                .scenario
+                .models
+                .iter()
+                .map(|&m| {
+                    let lanes = crate::core::summary::lanes(m, pools);
+                    let trace = crate::core::schedule::expected(m, &tasks, lanes, self.cores);
+                    crate::core::scene::LiveTrace::finished(&trace)
+                })
+                .collect();
+        }
+        let _ = self
+            .ui
+            .panels
+            .class_list()
+            .toggle_with_force("preview", !self.preview.is_empty());
+        frame::request();
     }
 
     /// What can share memory here, as far as the page knows.

@@ -42,6 +42,7 @@ struct DrawKey {
     now: Option<u64>,
     finished: bool,
     dark: bool,
+    expected: bool,
 }
 
 pub struct Panels {
@@ -135,17 +136,23 @@ impl Panels {
         results: &[ModelResult],
         view: &View,
         now: f64,
+        expected: bool,
     ) -> Result<(), JsValue> {
         let win = web_sys::window().ok_or("no window")?;
-        let dark = win
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches())
-            || self
-                .doc
-                .document_element()
-                .is_some_and(|r| r.get_attribute("data-theme").as_deref() == Some("dark"));
+        // theme=light|dark (a host page that forces one) wins over the reader's system setting.
+        let forced = self
+            .doc
+            .document_element()
+            .and_then(|r| r.get_attribute("data-theme"));
+        let dark = match forced.as_deref() {
+            Some("dark") => true,
+            Some("light") => false,
+            _ => win
+                .match_media("(prefers-color-scheme: dark)")
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.matches()),
+        };
         let palette = if dark { &DARK } else { &LIGHT };
         let dpr = win.device_pixel_ratio().max(1.0);
         let longest_ms = longest(traces.iter().copied(), now);
@@ -160,6 +167,9 @@ impl Panels {
             let trace = traces.iter().find(|t| t.model == panel.model).copied();
             let result = results.iter().find(|r| r.model == panel.model);
             let stat = match (trace, result) {
+                (Some(t), _) if expected => {
+                    format!("expected ≈ {} · not measured", format_ms(t.extent(now)))
+                }
                 (Some(t), _) if t.error.is_some() => t.error.clone().unwrap_or_default(),
                 (_, Some(r)) => {
                     let mut s = format_ms(r.wall_ms);
@@ -192,6 +202,7 @@ impl Panels {
                 now: trace.filter(|t| t.running()).map(|_| now.to_bits()),
                 finished: trace.is_some_and(|t| t.end.is_some() || t.error.is_some()),
                 dark,
+                expected,
             };
             if panel.drawn.as_ref() == Some(&key) {
                 continue;

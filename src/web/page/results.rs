@@ -24,13 +24,20 @@ impl App {
         body.set_text_content(None);
         let agree = self.agree();
         let rows = result_rows(&self.results, agree);
+        // A row per model from the start (before a run, the selected ones), so the table
+        // does not grow while a run fills it.
         let models: Vec<_> = match &self.run {
             Some(run) => run
                 .models
                 .iter()
                 .map(|&m| (m, run.error_of(m).cloned()))
                 .collect(),
-            None => Vec::new(),
+            None => self
+                .scenario
+                .models
+                .iter()
+                .map(|&m| (m, Some("not run yet: press Run".to_string())))
+                .collect(),
         };
         if models.is_empty() {
             if let Ok(tr) = self.doc.create_element("tr") {
@@ -86,7 +93,12 @@ impl App {
                 (None, Some(error)) => {
                     if let Some(td) = self.cell(&tr, "td", &error) {
                         let _ = td.set_attribute("colspan", "7");
-                        let _ = td.set_attribute("class", "failed");
+                        let class = if self.run.is_some() {
+                            "failed"
+                        } else {
+                            "pending"
+                        };
+                        let _ = td.set_attribute("class", class);
                     }
                 }
                 (None, None) => {
@@ -99,17 +111,21 @@ impl App {
             }
             let _ = body.append_child(&tr);
         }
-        let sentence = self
-            .run
-            .as_ref()
-            .map(|r| verdict(&r.facts, &r.expectation, agree))
-            .unwrap_or_default();
+        let sentence = match &self.run {
+            Some(r) => verdict(&r.facts, &r.expectation, agree),
+            None if !self.preview.is_empty() => "Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(),
+            None => String::new(),
+        };
         self.ui.verdict.set_text_content(Some(&sentence));
-        // Every check that failed, in words, beside the numbers.
+        // Every check that failed, in words, beside the numbers: listed once the run is over
+        // (a list that grew mid-run would push the timeline down); meanwhile each disturbed
+        // row's ⚠ carries its reasons.
         let checks = &self.ui.checks;
         checks.set_text_content(None);
-        for reason in self.results.iter().flat_map(|r| &r.disturbed) {
-            self.cell(checks, "li", &format!("⚠ {reason}."));
+        if !self.running() {
+            for reason in self.results.iter().flat_map(|r| &r.disturbed) {
+                self.cell(checks, "li", &format!("⚠ {reason}."));
+            }
         }
         self.ui
             .agreement

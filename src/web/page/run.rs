@@ -140,6 +140,19 @@ impl App {
             (request.threads, request.processes),
             request.switch_ms,
         );
+        // Each panel starts with the rows its model is expected to use, so the page does not
+        // grow lane by lane while the run fills it.
+        let tasks = request.workload.tasks();
+        let pools = (request.threads, request.processes);
+        let expected_lanes: Vec<(Model, u32)> = plan
+            .run
+            .iter()
+            .map(|&m| {
+                let lanes = crate::core::summary::lanes(m, pools);
+                let expected = crate::core::schedule::expected(m, &tasks, lanes, self.cores);
+                (m, expected.lanes)
+            })
+            .collect();
         if let Err(e) = engine.send(&ToConductor::Run(request)) {
             self.set_status(
                 Status::Error,
@@ -151,9 +164,23 @@ impl App {
         if let Some(root) = self.doc.document_element() {
             let _ = root.set_attribute("data-run", &id.to_string());
         }
+        let expected_lanes = |m: Model| {
+            expected_lanes
+                .iter()
+                .find(|(model, _)| *model == m)
+                .map_or(1, |(_, lanes)| *lanes)
+        };
+        let traces = slots
+            .iter()
+            .map(|&m| {
+                let mut t = LiveTrace::new(m);
+                t.lanes = expected_lanes(m);
+                t
+            })
+            .collect();
         self.run = Some(Run {
             id,
-            traces: slots.iter().map(|&m| LiveTrace::new(m)).collect(),
+            traces,
             models: plan.run.clone(),
             repeat,
             finished: false,
@@ -162,6 +189,7 @@ impl App {
             facts: Vec::new(),
         });
         self.results.clear();
+        self.refresh_preview();
         self.replay_from = None;
         self.view = Default::default();
         if let Err(e) = self.panels.set_models(&plan.run) {
@@ -171,7 +199,28 @@ impl App {
         self.set_run_tools(false);
         self.set_status(Status::Running, "Running…");
         self.sync_url();
+        self.bring_results_into_view();
         frame::request();
+    }
+
+    /// On a phone the form fills the first screen: after Run, the results and the first panel
+    /// come into view (not in an embed, which the host page scrolls).
+    fn bring_results_into_view(&self) {
+        let narrow = web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w < 640.0);
+        if narrow && !self.scenario.embed {
+            if let Some(results) = self.doc.get_element_by_id("results-section") {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_behavior(if frame::reduced_motion() {
+                    web_sys::ScrollBehavior::Instant
+                } else {
+                    web_sys::ScrollBehavior::Smooth
+                });
+                results.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        }
     }
 
     fn current_run(&mut self, id: u32) -> Option<&mut super::Run> {

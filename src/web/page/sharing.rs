@@ -93,17 +93,27 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
                 with_app(|app| app.ui.embed_dialog.close());
             }),
             EventListener::new(&ui.embed_copy, "click", |_| {
-                let Some(code) = with_app(|app| app.ui.embed_code.value()) else {
-                    return;
-                };
-                wasm_bindgen_futures::spawn_local(async move {
-                    let label = if share::copy(&code).await.is_ok() {
-                        "Copied"
-                    } else {
-                        "Select and copy the code"
-                    };
-                    with_app(|app| app.ui.embed_copy.set_text_content(Some(label)));
-                });
+                if let Some(code) = with_app(|app| app.ui.embed_code.value()) {
+                    copy_and_say(code, |app| &app.ui.embed_copy, "Copied");
+                }
+            }),
+            EventListener::new(&ui.embed_copy_frame, "click", |_| {
+                if let Some(code) = with_app(|app| app.embed_codes().map(|(_, frame)| frame)) {
+                    copy_and_say(
+                        code.unwrap_or_default(),
+                        |app| &app.ui.embed_copy_frame,
+                        "Copied the iframe",
+                    );
+                }
+            }),
+            EventListener::new(&ui.notices, "click", |e| {
+                let closing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .is_some_and(|t| t.class_name() == "close");
+                if closing {
+                    with_app(|app| app.ui.notices.set_hidden(true));
+                }
             }),
             EventListener::new(&ui.export_menu, "click", |e| {
                 let Some(kind) = e
@@ -123,6 +133,18 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
     .ok_or_else(|| JsValue::from_str("the page is not set up"))
 }
 
+/// Copies `text` and says on `button` whether it worked.
+fn copy_and_say(text: String, button: fn(&App) -> &web_sys::HtmlElement, done: &'static str) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let label = if share::copy(&text).await.is_ok() {
+            done
+        } else {
+            "Select and copy the code"
+        };
+        with_app(|app| button(app).set_text_content(Some(label)));
+    });
+}
+
 impl App {
     /// The scenario's query for the full playground (no embed view, no auto-run).
     pub(super) fn full_query(&self) -> String {
@@ -131,8 +153,18 @@ impl App {
         full.to_query()
     }
 
-    /// Points the "full playground" and "new tab" links at this scenario.
+    /// Points the "full playground" and "new tab" links at this scenario; sets the theme and
+    /// the embed's caption.
     fn show_links(&self) {
+        if let Some(root) = self.doc.document_element() {
+            let _ = match self.scenario.theme {
+                crate::core::scenario::Theme::Auto => root.remove_attribute("data-theme"),
+                theme => root.set_attribute("data-theme", theme.id()),
+            };
+        }
+        self.ui
+            .caption
+            .set_text_content(Some(&self.scenario.caption_or_default()));
         let Ok(url) = share::address(&self.full_query()) else {
             return;
         };
@@ -149,19 +181,21 @@ impl App {
             .set_hidden(self.isolated || !share::in_frame());
     }
 
-    fn fill_embed_code(&self) {
+    /// The embed's snippet (iframe and sizing script) and its iframe alone.
+    fn embed_codes(&self) -> Option<(String, String)> {
         let mut embed = self.scenario.clone();
         embed.embed = true;
-        let models: Vec<&str> = embed.models.iter().map(|m| m.id()).collect();
-        let title = format!(
-            "conpar: {} under {}",
-            embed.text().replace('\n', "; "),
-            models.join(", ")
-        );
-        if let Ok(src) = share::address(&embed.to_query()) {
-            self.ui
-                .embed_code
-                .set_value(&share::embed_snippet(&src, &title));
+        let title = format!("conpar: {}", embed.caption_or_default());
+        let src = share::address(&embed.to_query()).ok()?;
+        Some((
+            share::embed_snippet(&src, &title),
+            share::embed_iframe(&src, &title),
+        ))
+    }
+
+    fn fill_embed_code(&self) {
+        if let Some((snippet, _)) = self.embed_codes() {
+            self.ui.embed_code.set_value(&snippet);
         }
     }
 

@@ -1,0 +1,86 @@
+//! Native tests of the expected schedules drawn before a run.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::schedule::expected;
+use conpar::core::trace::{Model, SpanState};
+use conpar::core::workload::Preset;
+
+fn wall(model: Model, preset: Preset, lanes: u32) -> f64 {
+    expected(model, &preset.workload().tasks(), lanes, 2).wall_ms()
+}
+
+#[test]
+fn the_presets_expected_times_follow_each_models_rules() {
+    // Eight waits of 200 ms: one after another, all at once, six lanes at a time.
+    assert_eq!(wall(Model::Sequential, Preset::Io, 1), 1600.0);
+    assert_eq!(wall(Model::Async, Preset::Io, 1), 200.0);
+    assert_eq!(wall(Model::Gil, Preset::Io, 6), 400.0);
+    assert_eq!(wall(Model::Threads, Preset::Io, 8), 200.0);
+    // Eight computations of 100 ms on two cores: one lock or one loop serialises them.
+    assert_eq!(wall(Model::Sequential, Preset::Cpu, 1), 800.0);
+    assert_eq!(wall(Model::Async, Preset::Cpu, 1), 800.0);
+    assert_eq!(wall(Model::Gil, Preset::Cpu, 6), 800.0);
+    assert_eq!(
+        wall(Model::Threads, Preset::Cpu, 6),
+        400.0,
+        "six threads, two cores"
+    );
+    assert_eq!(wall(Model::Processes, Preset::Cpu, 2), 400.0);
+    // Mixed: six tasks' 40 ms steps take the GIL one after another: the last ends at
+    // 120 + 6 x 40 and then waits 60 ms.
+    assert_eq!(wall(Model::Gil, Preset::Mixed, 6), 420.0);
+}
+
+#[test]
+fn expected_schedules_keep_each_models_meaning() {
+    let tasks = Preset::Mixed.workload().tasks();
+    let gil = expected(Model::Gil, &tasks, 6, 2);
+    assert_eq!(
+        gil.max_concurrent(SpanState::Cpu),
+        1,
+        "the GIL lets one thread compute"
+    );
+    assert!(
+        gil.time_in(SpanState::LockWait) > 0.0,
+        "and the others wait for it"
+    );
+    let asyncio = expected(Model::Async, &tasks, 1, 2);
+    assert_eq!(asyncio.max_concurrent(SpanState::Cpu), 1);
+    assert_eq!(
+        asyncio.max_concurrent(SpanState::Io),
+        6,
+        "all waits at once"
+    );
+    assert!(asyncio
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::Cpu)
+        .all(|s| s.lane == 0));
+    let threads = expected(Model::Threads, &tasks, 6, 2);
+    assert_eq!(
+        threads.max_concurrent(SpanState::Cpu),
+        2,
+        "as many at once as cores"
+    );
+    for t in [&gil, &asyncio, &threads] {
+        let steps = t
+            .spans
+            .iter()
+            .filter(|s| s.state != SpanState::LockWait)
+            .count();
+        assert_eq!(steps, 18, "every step of {} is drawn once", t.model);
+    }
+}
+
+#[test]
+fn ten_thousand_waits_are_simulated_at_once() {
+    let tasks = conpar::core::workload::Workload::parse("10000 x io 100")
+        .expect("valid")
+        .tasks();
+    let t = expected(Model::Async, &tasks, 1, 2);
+    assert_eq!(t.wall_ms(), 100.0);
+    assert_eq!(
+        t.lanes, 10_001,
+        "every wait in its own slot, beside the event loop"
+    );
+}
