@@ -172,7 +172,7 @@ async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
         .tasks();
     let cfg = config(2);
     let rec = Recorder::new();
-    let out = process::host::run(&tasks, &cfg, &rec)
+    let out = process::host::run(&tasks, &cfg, &rec, false)
         .await
         .expect("processes run");
     let p = trace(Model::Processes, out, &rec);

@@ -67,6 +67,8 @@ pub struct Scenario {
     /// The colour scheme (`theme=auto|light|dark`): auto follows the reader's system, light
     /// and dark match a host page that forces one.
     pub theme: Theme,
+    /// No background of its own (`transparent=1`), so an embed takes its host page's.
+    pub transparent: bool,
     /// Draw the timeline while models run (`live=0`: only when each model ends, so nothing
     /// the page does competes with the work being measured).
     pub live: bool,
@@ -141,6 +143,7 @@ impl Scenario {
             embed: false,
             caption: String::new(),
             theme: Theme::Auto,
+            transparent: false,
             live: true,
         }
     }
@@ -252,6 +255,7 @@ impl Scenario {
             "run" => self.run = flag(value, "run")?,
             "embed" => self.embed = flag(value, "embed")?,
             "live" => self.live = value.is_empty() || flag(value, "live")?,
+            "transparent" => self.transparent = flag(value, "transparent")?,
             "caption" => self.caption = value.chars().take(MAX_CAPTION).collect(),
             "theme" => match Theme::from_id(value) {
                 Some(t) => self.theme = t,
@@ -318,6 +322,12 @@ impl Scenario {
         }
         if self.theme != Theme::Auto {
             parts.push(format!("theme={}", self.theme.id()));
+        }
+        if self.transparent {
+            parts.push("transparent=1".into());
+        }
+        if self.transparent {
+            parts.push("transparent=1".into());
         }
         if !self.caption.is_empty() {
             parts.push(format!("caption={}", encode_component(&self.caption)));

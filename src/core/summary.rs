@@ -74,9 +74,12 @@ pub fn agreement(results: &[ModelResult], agree: bool) -> String {
     }
     match results {
         [] => String::new(),
-        [one] => format!("Checksum {}: the work really was done.", one.checksum),
+        [one] => format!(
+            "Checksum {}: the work really was done. It depends on this page's calibration, so another load gives another one.",
+            one.checksum
+        ),
         all if agree => format!(
-            "All {} models computed the same checksum, {}: the same work was really done each time.",
+            "All {} models computed the same checksum, {}: each did the same work. It depends on this page's calibration, so compare it within a run, not across loads.",
             all.len(),
             all[0].checksum
         ),

@@ -93,10 +93,20 @@ pub struct CanvasPainter<'a> {
 
 impl CanvasPainter<'_> {
     /// Clears the panel and sets the font; call before [`crate::core::scene::paint`].
-    pub fn clear(&self, width: f64, height: f64, dpr: f64) -> Result<(), JsValue> {
+    pub fn clear(
+        &self,
+        width: f64,
+        height: f64,
+        dpr: f64,
+        transparent: bool,
+    ) -> Result<(), JsValue> {
         self.ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)?;
-        self.ctx.set_fill_style_str(self.palette.background);
-        self.ctx.fill_rect(0.0, 0.0, width, height);
+        if transparent {
+            self.ctx.clear_rect(0.0, 0.0, width, height);
+        } else {
+            self.ctx.set_fill_style_str(self.palette.background);
+            self.ctx.fill_rect(0.0, 0.0, width, height);
+        }
         self.ctx.set_font("11px system-ui, sans-serif");
         self.ctx.set_line_width(1.0);
         Ok(())

@@ -271,7 +271,8 @@ async fn run(request: RunRequest) {
             }
             Model::Processes => {
                 let pump = Pump::start(stream.clone());
-                let out = process::host::run(&tasks, &config, recorder).await;
+                let hang = fault == Some(Fault::Hang);
+                let out = process::host::run(&tasks, &config, recorder, hang).await;
                 drop(pump);
                 out.map_err(PoolFailure::Refused)
             }

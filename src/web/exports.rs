@@ -105,3 +105,10 @@ pub fn force_trap(model: &str) {
 pub fn force_busy(factor: f64) {
     super::page::set_fault(Some(super::messages::Fault::Busy { factor }));
 }
+
+/// Test hook: in the next run, the process that takes the first task hangs on it.
+#[cfg(feature = "hooks")]
+#[wasm_bindgen(js_name = forceHang)]
+pub fn force_hang() {
+    super::page::set_fault(Some(super::messages::Fault::Hang));
+}

@@ -51,6 +51,8 @@ pub enum Fault {
     Trap { model: Model },
     /// Every CPU step does `factor` times its calibrated work, as on a machine that busy.
     Busy { factor: f64 },
+    /// The process that takes the first task hangs on it (its host must notice).
+    Hang,
 }
 
 /// Conductor → page.
@@ -126,6 +128,9 @@ pub enum ToProcess {
         steps: Vec<Step>,
         work: Work,
         sent: f64,
+        /// Test builds only: hang on this task (to test that a hung process is reported).
+        #[serde(default)]
+        hang: bool,
     },
 }
 

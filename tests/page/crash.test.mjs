@@ -81,3 +81,20 @@ test('on a busy machine the page says so beside the numbers and claims no winner
   assert.equal(await page.locator('#checks li').count(), 0);
   await page.close();
 });
+
+test('a process that hangs is reported within about 2 s beyond its task, and the next run works', async () => {
+  const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+50&models=processes&processes=2`, { states: ['ready'] });
+  await page.evaluate(() => window.wasmBindings.forceHang());
+  const t0 = Date.now();
+  await page.click('#run');
+  assert.equal(await waitRun(page, 1), 'error');
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`# a hung process worker was reported after ${seconds.toFixed(1)} s`);
+  // Its task is 50 ms; twice that (two processes on two cores) and 2 s of grace, plus start-up.
+  assert.ok(seconds < 6, `it took ${seconds} s`);
+  assert.match(await page.textContent('#results-body tr[data-model=processes]'), /sent no `result` within 2\.\d s: it died or hangs/);
+  await page.click('#run');
+  assert.equal(await waitRun(page, 2), 'done');
+  assert.equal((await page.evaluate(() => window.conpar.results()))[0].model, 'processes');
+  await page.close();
+});

@@ -81,6 +81,8 @@ pub struct App {
     /// Test builds only: the fault the next run injects.
     fault: Option<crate::web::messages::Fault>,
     embed: sharing::EmbedState,
+    /// What the address got wrong, kept until the first run has shown it with its own notices.
+    url_notices: Vec<String>,
     /// The page's listeners, removed when the app is dropped.
     listeners: Vec<EventListener>,
 }
@@ -138,6 +140,7 @@ pub fn start() -> Result<(), JsValue> {
         preview: Vec::new(),
         fault: None,
         embed: sharing::EmbedState::default(),
+        url_notices: Vec::new(),
         listeners: Vec::new(),
         doc,
     };
@@ -157,7 +160,8 @@ pub fn start() -> Result<(), JsValue> {
     with_app(|app| {
         app.listeners = listeners;
         app.ui.show_scenario(&app.scenario);
-        app.show_notices(&notices.into_iter().map(|n| n.message).collect::<Vec<_>>());
+        app.url_notices = notices.into_iter().map(|n| n.message).collect();
+        app.show_notices(&app.url_notices);
         app.show_environment();
         app.validate();
         app.refresh_preview();

@@ -43,6 +43,7 @@ struct DrawKey {
     finished: bool,
     dark: bool,
     expected: bool,
+    transparent: bool,
 }
 
 pub struct Panels {
@@ -154,6 +155,11 @@ impl Panels {
                 .is_some_and(|m| m.matches()),
         };
         let palette = if dark { &DARK } else { &LIGHT };
+        // transparent=1: the canvas shows its host's background, not its own.
+        let transparent = self
+            .doc
+            .document_element()
+            .is_some_and(|r| r.class_list().contains("transparent"));
         let dpr = win.device_pixel_ratio().max(1.0);
         let longest_ms = longest(traces.iter().copied(), now);
         let (from, to) = view.window(longest_ms);
@@ -203,6 +209,7 @@ impl Panels {
                 finished: trace.is_some_and(|t| t.end.is_some() || t.error.is_some()),
                 dark,
                 expected,
+                transparent,
             };
             if panel.drawn.as_ref() == Some(&key) {
                 continue;
@@ -223,7 +230,7 @@ impl Panels {
                 patterns: &panel.patterns,
                 palette,
             };
-            painter.clear(css_w, css_h, dpr)?;
+            painter.clear(css_w, css_h, dpr, transparent)?;
             paint(&scene, &mut painter);
         }
         Ok(())

@@ -111,7 +111,10 @@ impl App {
             (self.scenario.threads, self.scenario.processes),
             reason.as_deref().map_or(Ok(()), Err),
         );
-        self.show_notices(&plan.skipped);
+        // The address's own notices stay up through the first run (run=1 would hide them).
+        let mut notices = std::mem::take(&mut self.url_notices);
+        notices.extend(plan.skipped.iter().cloned());
+        self.show_notices(&notices);
         if plan.run.is_empty() {
             self.set_status(
                 Status::Error,
@@ -309,7 +312,7 @@ impl App {
         self.show_table();
         self.show_results();
         if failed.is_empty() {
-            self.set_status(Status::Done, "Done.");
+            self.set_status(Status::Done, "Done: measured in this browser.");
         } else {
             self.show_notices(&failed);
             self.set_status(

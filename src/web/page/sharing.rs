@@ -161,6 +161,9 @@ impl App {
                 crate::core::scenario::Theme::Auto => root.remove_attribute("data-theme"),
                 theme => root.set_attribute("data-theme", theme.id()),
             };
+            let _ = root
+                .class_list()
+                .toggle_with_force("transparent", self.scenario.transparent);
         }
         self.ui
             .caption

@@ -18,6 +18,20 @@ use web_sys::{MessageEvent, Worker};
 /// How long a worker may take to load its module before the run gives up on it.
 const SPAWN_TIMEOUT_MS: u32 = 20_000;
 
+/// Beyond a task's own length (stretched by how many processes share each core), how long a
+/// process may stay silent before it is reported as dead or hung.
+const GRACE_MS: f64 = 2_000.0;
+
+/// The cores the browser reports (navigator.hardwareConcurrency), at least 1.
+fn cores() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("navigator"))
+        .and_then(|n| js_sys::Reflect::get(&n, &JsValue::from_str("hardwareConcurrency")))
+        .ok()
+        .and_then(|c| c.as_f64())
+        .unwrap_or(1.0)
+        .max(1.0)
+}
+
 /// What a process worker said, or that it failed.
 enum Incoming {
     Message(JsValue),
@@ -79,8 +93,8 @@ impl ProcessWorker {
             let next = futures::select! {
                 m = self.inbox.next() => m,
                 () = deadline => return Err(format!(
-                    "a process worker sent no `{expected}` within {} s",
-                    timeout_ms / 1000
+                    "a process worker sent no `{expected}` within {:.1} s: it died or hangs",
+                    f64::from(timeout_ms) / 1000.0
                 )),
             };
             let data = match next {
@@ -106,15 +120,17 @@ impl ProcessWorker {
 ///
 /// # Errors
 /// When a worker cannot start, dies, or answers nonsense; the message says which.
+/// `hang` (test builds only) makes the process that takes the first task hang on it.
 pub async fn run(
     tasks: &[Task],
     config: &RunConfig,
     recorder: &Recorder,
+    hang: bool,
 ) -> Result<Outcome, String> {
     let lanes = config.processes.max(1);
     let start = PerfClock.now();
     let next = Cell::new(0usize);
-    let lane_runs = (0..lanes).map(|lane| run_lane(lane, tasks, config, recorder, &next));
+    let lane_runs = (0..lanes).map(|lane| run_lane(lane, tasks, config, recorder, &next, hang));
     let sums = futures::future::join_all(lane_runs).await;
     let end = PerfClock.now();
     let mut checksum = Checksum::default();
@@ -135,6 +151,7 @@ async fn run_lane(
     config: &RunConfig,
     recorder: &Recorder,
     next: &Cell<usize>,
+    hang: bool,
 ) -> Result<Checksum, String> {
     let clock = PerfClock;
     let asked = clock.now();
@@ -157,15 +174,16 @@ async fn run_lane(
             steps: task.steps.clone(),
             work: config.work,
             sent: clock.now(),
+            hang: hang && index == 0,
         })
         .map(|e| e.with("payload", &payload))
         .and_then(|e| e.post(|m, _| worker.worker.post_message(m)))
         .map_err(|e| format!("could not send a task: {}", js_error(&e)))?;
-        // A task may legitimately take as long as its steps; allow that plus a margin.
-        let budget = task
-            .total_ms()
-            .saturating_add(u64::from(SPAWN_TIMEOUT_MS))
-            .min(u64::from(u32::MAX)) as u32;
+        // A task may take as long as its steps, slower when several processes share a core;
+        // twice that and a grace later, the process is dead or hung and the run says so.
+        let share = (f64::from(config.processes) / cores()).max(1.0);
+        let budget =
+            (2.0 * task.total_ms() as f64 * share + GRACE_MS).min(f64::from(u32::MAX)) as u32;
         let (reply, data) = worker.receive("result", budget).await?;
         let received = clock.now();
         let FromProcess::Result {

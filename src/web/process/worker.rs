@@ -51,7 +51,14 @@ pub fn start() -> Result<(), JsValue> {
                 steps,
                 work,
                 sent,
+                hang,
             })) => {
+                if hang && cfg!(feature = "hooks") {
+                    // Test builds only: a process that never answers, as a hung one would.
+                    loop {
+                        std::hint::spin_loop();
+                    }
+                }
                 let payload = buffer(&data, "payload");
                 post(answer(
                     task,
