@@ -50,16 +50,7 @@ struct LoopLane<'a, T> {
 
 impl<T: Timer> StepRunner for LoopLane<'_, T> {
     fn cpu(&self, cpu: &mut CpuStep) {
-        let begin = self.clock.now();
-        cpu.finish();
-        self.recorder.record(
-            0,
-            cpu.task,
-            cpu.step,
-            SpanState::Cpu,
-            begin,
-            self.clock.now(),
-        );
+        cpu.run_whole(0, self.clock, self.recorder);
     }
 
     async fn io(&self, task: u32, step: u32, ms: u32) {

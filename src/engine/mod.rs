@@ -258,6 +258,21 @@ impl CpuStep {
         self.rounds_left > 0
     }
 
+    /// Runs to the end in one go on `lane` (nothing can interrupt it: an event loop, a
+    /// process), recording it as one span.
+    pub fn run_whole(&mut self, lane: u32, clock: &dyn Clock, recorder: &Recorder) {
+        let begin = clock.now();
+        self.finish();
+        recorder.record(
+            lane,
+            self.task,
+            self.step,
+            SpanState::Cpu,
+            begin,
+            clock.now(),
+        );
+    }
+
     /// Runs until complete.
     pub fn finish(&mut self) {
         self.state = kernel::run_rounds(self.state, self.rounds_left);

@@ -86,16 +86,7 @@ struct ProcessLane {
 
 impl StepRunner for ProcessLane {
     fn cpu(&self, cpu: &mut CpuStep) {
-        let begin = PerfClock.now();
-        cpu.finish();
-        self.recorder.record(
-            0,
-            cpu.task,
-            cpu.step,
-            SpanState::Cpu,
-            begin,
-            PerfClock.now(),
-        );
+        cpu.run_whole(0, &PerfClock, &self.recorder);
     }
 
     fn io(&self, task: u32, step: u32, ms: u32) -> impl Future<Output = ()> {
