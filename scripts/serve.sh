@@ -3,7 +3,8 @@
 # changes. PORT=9000 scripts/serve.sh picks another port.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-source "$ROOT/scripts/setup.sh"
+# Serving needs the build tools, not the test browsers.
+CONPAR_BUILD_ONLY=1 source "$ROOT/scripts/setup.sh"
 cd "$ROOT"
 PORT="${PORT:-8080}"
 printf '\n\033[1m==> Building and serving conpar at http://127.0.0.1:%s/\033[0m (Ctrl-C stops)\n' "$PORT"

@@ -51,22 +51,25 @@ if ! have_version trunk "$TRUNK_VERSION"; then
 fi
 
 # The three engines the tests run in: Chromium, Firefox ESR and WebKitGTK (the closest to Safari
-# that installs here; no headless mode, so it runs under Xvfb), each with its WebDriver.
-apt_missing=()
-command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
-command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
-[ -x /usr/bin/WebKitWebDriver ] || apt_missing+=(webkit2gtk-driver)
-command -v Xvfb >/dev/null 2>&1 || apt_missing+=(xvfb)
-if [ ${#apt_missing[@]} -gt 0 ]; then
-  step "Installing ${apt_missing[*]} (Debian packages)"
-  $SUDO apt-get update
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_missing[@]}"
-fi
-if ! have_version geckodriver "$GECKODRIVER_VERSION"; then
-  step "Installing geckodriver $GECKODRIVER_VERSION (~5-15 min)"
-  # As checked on this machine kind: built unlocked, with the default toolchain.
-  (cd / && cargo install geckodriver --version "$GECKODRIVER_VERSION" --force)
+# that installs here; no headless mode, so it runs under Xvfb), each with its WebDriver. Building
+# and serving need none of them (CONPAR_BUILD_ONLY=1, set by serve.sh and the Pages workflow).
+if [ -z "${CONPAR_BUILD_ONLY:-}" ]; then
+  apt_missing=()
+  command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
+  [ -x /usr/bin/WebKitWebDriver ] || apt_missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null 2>&1 || apt_missing+=(xvfb)
+  if [ ${#apt_missing[@]} -gt 0 ]; then
+    step "Installing ${apt_missing[*]} (Debian packages)"
+    $SUDO apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_missing[@]}"
+  fi
+  if ! have_version geckodriver "$GECKODRIVER_VERSION"; then
+    step "Installing geckodriver $GECKODRIVER_VERSION (~5-15 min)"
+    # As checked on this machine kind: built unlocked, with the default toolchain.
+    (cd / && cargo install geckodriver --version "$GECKODRIVER_VERSION" --force)
+  fi
 fi
 
 # wasm-opt (npm's binaryen 132; Debian's older one miscompiles), playwright-core (Chromium)
