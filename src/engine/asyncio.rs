@@ -3,7 +3,7 @@
 //! other task moves meanwhile. That is asyncio's bargain, measured.
 //!
 //! Lane 0 is the event loop. A pending wait has no thread of its own; each one is drawn on the
-//! lowest free "I/O wait" lane (1, 2, …) so overlapping waits stay visible.
+//! lowest free wait slot (lanes 1, 2, …) so overlapping waits stay visible; a slot is not a task.
 
 use super::{run_task, Clock, CpuStep, Outcome, Recorder, RunConfig, StepRunner};
 use crate::core::kernel::Checksum;

@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-/// Starts the page (called by `www/init.js` once trunk has loaded the module).
+/// Starts the page (called by `www/loader.js` once the module is instantiated).
 ///
 /// # Errors
 /// When the page lacks an element it needs; the loader shows the message.
