@@ -6,7 +6,6 @@ import { serve } from '../tests/page/server.mjs';
 import { launch, waitStatus } from '../tests/page/browser.mjs';
 
 const native = process.argv[2] ? JSON.parse(process.argv[2]) : null;
-const scaling = process.argv[3] ? JSON.parse(process.argv[3]) : null;
 const REPEATS = Number(process.env.REPEATS || 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];

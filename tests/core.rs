@@ -588,3 +588,30 @@ fn repeats_count_each_models_median_run_and_keep_them_all() {
     assert!(s.to_query().ends_with("&repeat=3"));
     assert_eq!(Scenario::from_query("repeat=10", 2).1.len(), 1, "1 to 9");
 }
+
+#[test]
+fn embed_keys_round_trip_and_reject_junk() {
+    use conpar::core::scenario::Theme;
+    let (s, notices) = Scenario::from_query(
+        "preset=io&embed=1&theme=dark&transparent=1&caption=My+post%27s+demo",
+        2,
+    );
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!((s.theme, s.transparent), (Theme::Dark, true));
+    assert_eq!(s.caption_or_default(), "My post's demo");
+    let (back, notices) = Scenario::from_query(&s.to_query(), 2);
+    assert!(notices.is_empty());
+    assert_eq!(
+        (back.theme, back.transparent, back.caption),
+        (s.theme, s.transparent, s.caption.clone())
+    );
+    // Without a caption, the workload and models in words.
+    let (plain, _) = Scenario::from_query("preset=cpu&models=threads,gil", 2);
+    assert_eq!(
+        plain.caption_or_default(),
+        "CPU-bound: 8 computations, 100 ms each, under gil, threads"
+    );
+    let (bad, notices) = Scenario::from_query("theme=neon&transparent=maybe", 2);
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert_eq!((bad.theme, bad.transparent), (Theme::Auto, false));
+}

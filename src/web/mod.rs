@@ -19,6 +19,7 @@ pub mod timers;
 
 use crate::engine::Clock;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[wasm_bindgen]
 extern "C" {
@@ -73,8 +74,6 @@ pub fn js_error(value: &JsValue) -> String {
     }
     String::from(js_sys::JsString::from(value.clone()))
 }
-
-use wasm_bindgen::JsCast;
 
 const BOOTSTRAP: &str = include_str!("../../www/worker.js");
 
