@@ -27,18 +27,22 @@ fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
 #[test]
 fn estimates_are_each_models_ideal_time() {
     let w = Workload::parse("4 x io 100, cpu 50").expect("valid");
-    assert_eq!(estimate_ms(Model::Sequential, &w, 2), 600);
+    assert_eq!(estimate_ms(Model::Sequential, &w, 2, 4), 600);
     assert_eq!(
-        estimate_ms(Model::Async, &w, 2),
+        estimate_ms(Model::Async, &w, 2, 4),
         200,
         "CPU adds up on one loop"
     );
     assert_eq!(
-        estimate_ms(Model::Gil, &w, 2),
+        estimate_ms(Model::Gil, &w, 2, 4),
         300,
         "two threads, half the serial time"
     );
-    assert_eq!(estimate_ms(Model::Threads, &w, 4), 150, "the longest task");
+    assert_eq!(
+        estimate_ms(Model::Threads, &w, 4, 4),
+        150,
+        "the longest task"
+    );
 }
 
 #[test]
@@ -46,7 +50,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let all = Model::ALL;
     let many = Workload::parse("10000 x io 100").expect("valid");
     // Ten thousand waits: only async overlaps them all; four threads would need 250 s.
-    let p = plan(&all, &many, (4, 4), Ok(()));
+    let p = plan(&all, &many, (4, 4), 4, Ok(()));
     assert_eq!(p.run, vec![Model::Async]);
     assert_eq!(p.skipped.len(), 4);
     assert_eq!(
@@ -60,6 +64,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
         &all,
         &small,
         (2, 2),
+        2,
         Err("this page is not cross-origin isolated"),
     );
     assert_eq!(

@@ -59,19 +59,12 @@ impl Expectation {
 
     /// No run of `model` can be shorter than this (calibrated CPU, real waits).
     pub fn lower_bound_ms(&self, model: Model) -> f64 {
-        let lanes = f64::from(self.lanes(model));
-        let cores = f64::from(self.lanes(model).min(self.cores));
-        match model {
-            Model::Sequential => self.serial_ms,
-            Model::Async => self.cpu_ms.max(self.longest_task_ms),
-            Model::Gil => self
-                .cpu_ms
-                .max(self.longest_task_ms)
-                .max(self.serial_ms / lanes),
-            Model::Threads | Model::Processes => (self.cpu_ms / cores)
-                .max(self.longest_task_ms)
-                .max(self.serial_ms / lanes),
-        }
+        super::summary::ideal_ms(
+            model,
+            (self.cpu_ms, self.longest_task_ms, self.serial_ms),
+            self.lanes(model),
+            self.cores,
+        )
     }
 }
 

@@ -109,6 +109,7 @@ impl App {
             &self.scenario.models,
             &workload,
             (self.scenario.threads, self.scenario.processes),
+            self.cores,
             reason.as_deref().map_or(Ok(()), Err),
         );
         // The address's own notices stay up through the first run (run=1 would hide them).
