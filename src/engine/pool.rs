@@ -140,7 +140,12 @@ impl Lane<'_> {
     /// The time now, but never before this lane took the GIL: a lane's own clock may run a
     /// few microseconds behind the one that released it.
     fn now(&self) -> f64 {
-        self.clock.now().max(self.holding_since.get())
+        // Also never before this lane's own last reading: a browser may fuzz its clock
+        // (WebKit), and a lane whose time went backwards could draw a turn ending before it
+        // began, or starting before the previous holder's turn ended.
+        let now = self.clock.now().max(self.holding_since.get());
+        self.holding_since.set(now);
+        now
     }
 
     /// Takes the GIL (if this model has one), recording the wait.
