@@ -327,3 +327,25 @@ fn a_lane_shows_the_span_it_is_in_while_it_lasts() {
     );
     assert_eq!(recorder.drain().len(), 1);
 }
+
+/// One CPU hog beside a chatty task (many short waits, each followed by a little computing):
+/// under asyncio the chatty task stalls for about the hog's length; under GIL threads only
+/// for about a switch interval at a time; with free threads hardly at all.
+#[test]
+fn a_cpu_hog_stalls_a_chatty_task_on_the_event_loop_but_not_on_threads() {
+    use conpar::core::latency::{latency, Planned};
+    let chatty = vec!["io 10, cpu 1"; 8].join(", ");
+    let text = format!("cpu 300\n{chatty}");
+    let planned = Planned::of(&Workload::parse(&text).expect("valid"));
+    let stall = |t: &ModelTrace| latency(t, &planned).expect("tasks").tasks[1].stall_ms;
+    let on_loop = stall(&run_async(&text));
+    let gil = stall(&run_pool(Model::Gil, &text, 2));
+    let free = stall(&run_pool(Model::Threads, &text, 2));
+    assert!(
+        on_loop > 200.0,
+        "asyncio: the chatty task waits for the hog, {on_loop} ms"
+    );
+    assert!(gil < 100.0, "GIL threads hand over every 5 ms, {gil} ms");
+    assert!(free < 100.0, "free threads, {free} ms");
+    assert!(on_loop > 2.0 * gil.max(free), "{on_loop} vs {gil}, {free}");
+}

@@ -21,6 +21,7 @@ fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
         cpu_stretch: None,
         disturbed: Vec::new(),
         repeats_wall_ms: Vec::new(),
+        latency: None,
     }
 }
 

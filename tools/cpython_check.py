@@ -17,14 +17,15 @@ Standard library only: python3 tools/cpython_check.py --workload "8 x io 200" --
 """
 
 import argparse
-import asyncio
-import concurrent.futures as cf
 import json
 import multiprocessing as mp
+import os
 import re
-import statistics
 import sys
-import time
+
+# The runner the page's generated Python programs embed: one runner, two users.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from conpar_runner import calibrate, run_model  # noqa: E402
 
 PRESETS = {
     "io": "8 x io 200",
@@ -66,86 +67,9 @@ def parse(text):
     return tasks
 
 
-def spin(rounds):
-    """The CPU kernel: a serial chain of integer operations, pure Python (it holds the GIL)."""
-    x = 1
-    for _ in range(rounds):
-        x = (x * 1103515245 + 12345) & 0xFFFFFFFF
-    return x
-
-
-def calibrate():
-    """Rounds of `spin` per millisecond on this machine: the median of five samples of at least
-    25 ms each, as conpar calibrates its kernel, after half a second of warm-up (measured here:
-    a fresh process's first calibration read the machine 40 % slower than it ran a moment
-    later, as the CPU came up to speed)."""
-    warm_until = time.perf_counter() + 0.5
-    while time.perf_counter() < warm_until:
-        spin(10_000)
-    rounds = 1 << 12
-    while True:
-        start = time.perf_counter()
-        spin(rounds)
-        if (time.perf_counter() - start) * 1000 >= 25:
-            break
-        rounds *= 2
-    samples = []
-    for _ in range(5):
-        start = time.perf_counter()
-        spin(rounds)
-        samples.append((time.perf_counter() - start) * 1000)
-    return rounds / statistics.median(samples)
-
-
-def run_task(steps, per_ms, payload=b""):
-    """One task with blocking waits (a plain loop, a thread, a process)."""
-    for kind, ms in steps:
-        if kind == "cpu":
-            spin(int(per_ms * ms))
-        else:
-            time.sleep(ms / 1000)
-    return payload
-
-
-async def run_task_async(steps, per_ms):
-    for kind, ms in steps:
-        if kind == "cpu":
-            spin(int(per_ms * ms))  # blocks the event loop, as CPU work under asyncio does
-        else:
-            await asyncio.sleep(ms / 1000)
-
-
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
-
-
-def sequential(tasks, per_ms):
-    for steps, _ in tasks:
-        run_task(steps, per_ms)
-
-
-def with_asyncio(tasks, per_ms):
-    async def main():
-        await asyncio.gather(*(run_task_async(steps, per_ms) for steps, _ in tasks))
-
-    asyncio.run(main())
-
-
-def with_threads(tasks, per_ms, threads):
-    with cf.ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(lambda t: run_task(t[0], per_ms), tasks))
-
-
-def with_processes(tasks, per_ms, processes, method):
-    # The pool starts inside the measured window, as conpar's processes do: start-up is part
-    # of what multiprocessing costs.
-    context = mp.get_context(method)
-    with cf.ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-        futures = [pool.submit(run_task, steps, per_ms, bytes(size)) for steps, size in tasks]
-        for f in futures:
-            f.result()
+def timed(model, tasks, per_ms, workers=None, method=None):
+    begin, end, _ = run_model(model, tasks, per_ms, workers, method)
+    return (end - begin) * 1000
 
 
 def main():
@@ -163,18 +87,18 @@ def main():
     processes = args.processes or cores
     default_method = mp.get_start_method()
     runs = {
-        "sequential": lambda: sequential(tasks, per_ms),
-        "async": lambda: with_asyncio(tasks, per_ms),
-        "gil": lambda: with_threads(tasks, per_ms, threads),
-        "processes": lambda: with_processes(tasks, per_ms, processes, default_method),
-        "processes-spawn": lambda: with_processes(tasks, per_ms, processes, "spawn"),
+        "sequential": lambda: timed("sequential", tasks, per_ms),
+        "async": lambda: timed("async", tasks, per_ms),
+        "gil": lambda: timed("gil", tasks, per_ms, threads),
+        "processes": lambda: timed("processes", tasks, per_ms, processes, default_method),
+        "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn"),
     }
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     results = []
     for model in wanted:
         if model not in runs:
             raise SystemExit(f"unknown model `{model}`; use {', '.join(runs)}")
-        results.append({"model": model, "wall_ms": timed(runs[model])})
+        results.append({"model": model, "wall_ms": runs[model]()})
     base = next((r["wall_ms"] for r in results if r["model"] == "sequential"), None)
     for r in results:
         r["speedup"] = base / r["wall_ms"] if base else None

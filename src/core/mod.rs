@@ -2,8 +2,11 @@
 //! and its calibration, spans and traces, metrics, layout and export. Tested natively.
 
 pub mod export;
+pub mod import;
 pub mod kernel;
+pub mod latency;
 pub mod layout;
+pub mod python;
 pub mod scenario;
 pub mod scene;
 pub mod schedule;

@@ -280,6 +280,10 @@ pub struct ModelResult {
     /// median). Empty for a single run.
     #[serde(default)]
     pub repeats_wall_ms: Vec<f64>,
+    /// Each task's finish and longest stall, with percentiles (filled by
+    /// `latency::annotate`, which knows the planned waits).
+    #[serde(default)]
+    pub latency: Option<super::latency::Latency>,
 }
 
 /// Computes per-model results; speedups are against `sequential` when it is among them.
@@ -313,6 +317,7 @@ pub fn results(traces: &[ModelTrace]) -> Vec<ModelResult> {
                 cpu_stretch: None,
                 disturbed: Vec::new(),
                 repeats_wall_ms: Vec::new(),
+                latency: None,
             }
         })
         .collect()

@@ -540,6 +540,11 @@ impl Workload {
         out
     }
 
+    /// The groups as written: how many times each task repeats.
+    pub fn groups(&self) -> impl Iterator<Item = (u32, &Task)> {
+        self.groups.iter().map(|g| (g.count, &g.task))
+    }
+
     pub fn task_count(&self) -> u32 {
         self.groups.iter().map(|g| g.count).sum()
     }

@@ -1,0 +1,46 @@
+//! Native tests of reading traces from elsewhere: clear refusals for what is not a trace, and
+//! a profiler's nested calls drawn as their innermost spans.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::import::{import, MAX_TRACE_BYTES};
+use conpar::core::trace::SpanState;
+
+#[test]
+fn bad_files_are_refused_with_a_reason() {
+    let err = |text: &str| import(text, "f.json").expect_err("refused");
+    assert!(err("hello").contains("is not JSON"));
+    assert!(err("{\"a\": 1}").contains("no traceEvents"));
+    assert!(err("42").contains("not a trace"));
+    assert!(err("{\"traceEvents\": []}").contains("no spans"));
+    assert!(err("[{\"ph\": \"B\", \"ts\": 1}]").contains("no spans"));
+    let big = " ".repeat(MAX_TRACE_BYTES + 1);
+    assert!(err(&big).contains("up to 32 MB"));
+}
+
+#[test]
+fn a_profilers_nested_calls_become_their_innermost_spans_per_thread() {
+    // viztracer-like: main() holds a loop that sleeps and computes, on two threads.
+    let text = r#"{"traceEvents": [
+        {"ph": "X", "name": "main", "pid": 7, "tid": 1, "ts": 0, "dur": 1000},
+        {"ph": "X", "name": "time.sleep", "pid": 7, "tid": 1, "ts": 10, "dur": 300},
+        {"ph": "X", "name": "parse", "pid": 7, "tid": 1, "ts": 400, "dur": 500},
+        {"ph": "X", "name": "worker", "pid": 7, "tid": 2, "ts": 50, "dur": 200},
+        {"ph": "M", "name": "thread_name", "pid": 7, "tid": 1, "args": {"name": "MainThread"}}
+    ]}"#;
+    let got = import(text, "viz.json").expect("a trace");
+    assert_eq!(got.label, "viz.json");
+    assert_eq!(got.model, None);
+    let t = &got.trace;
+    assert_eq!(t.lanes, 2);
+    let summary: Vec<(u32, SpanState, f64)> =
+        t.spans.iter().map(|s| (s.lane, s.state, s.start)).collect();
+    assert_eq!(
+        summary,
+        vec![
+            (0, SpanState::Io, 0.01),
+            (1, SpanState::Cpu, 0.05),
+            (0, SpanState::Cpu, 0.4)
+        ]
+    );
+    assert_eq!((t.start, t.end), (0.01, 0.9));
+}

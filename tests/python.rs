@@ -1,0 +1,99 @@
+//! The generated Python programs, run with this machine's `python3`: each runs its workload,
+//! writes a Chrome trace, and the page's importer reads that trace back as the model it ran,
+//! with one lane per thread or process and the workload's steps.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::import::import;
+use conpar::core::latency::{latency, Planned};
+use conpar::core::python::{file_name, program};
+use conpar::core::trace::{Model, SpanState};
+use conpar::core::workload::Workload;
+use std::process::Command;
+
+fn run(model: Model, workload: &Workload, pools: (u32, u32)) -> conpar::core::import::Imported {
+    let dir = std::env::temp_dir().join(format!("conpar-py-{}-{}", model.id(), std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let script = dir.join(file_name(model));
+    std::fs::write(&script, program(model, workload, pools)).expect("write program");
+    let trace = dir.join("trace.json");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(&trace)
+        .current_dir(&dir)
+        .output()
+        .expect("python3 must be installed (scripts/setup.sh installs it through pyenv)");
+    assert!(
+        out.status.success(),
+        "{model}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with(&format!("{model}: ")), "{stdout}");
+    let text = std::fs::read_to_string(&trace).expect("the program wrote its trace");
+    let _ = std::fs::remove_dir_all(&dir);
+    import(&text, "trace.json").expect("the page reads it")
+}
+
+#[test]
+fn every_generated_program_runs_and_its_trace_loads_back() {
+    let text = "4 x io 30, cpu 10\ncpu 20 payload 1kb";
+    let w = Workload::parse(text).expect("valid");
+    for model in Model::ALL {
+        let got = run(model, &w, (3, 2));
+        assert_eq!(got.model, Some(model));
+        assert!(
+            got.label.starts_with("CPython 3.") && got.label.ends_with(model.id()),
+            "{}",
+            got.label
+        );
+        assert_eq!(got.workload.as_deref(), Some(w.to_text().as_str()));
+        let t = &got.trace;
+        let cpu = t.spans.iter().filter(|s| s.state == SpanState::Cpu).count();
+        let io = t.spans.iter().filter(|s| s.state == SpanState::Io).count();
+        assert_eq!((cpu, io), (5, 4), "{model}: every step once");
+        assert!(t.wall_ms() >= 60.0, "{model}: {} ms", t.wall_ms());
+        let most = match model {
+            Model::Sequential => 1,
+            Model::Async => 1 + 4,
+            Model::Gil | Model::Threads => 3,
+            Model::Processes => 2,
+        };
+        assert!(
+            t.lanes >= 1 && t.lanes <= most,
+            "{model}: {} lanes",
+            t.lanes
+        );
+        if model == Model::Processes {
+            assert!(
+                t.spans.iter().any(|s| s.state == SpanState::Spawn),
+                "start-up drawn"
+            );
+        }
+        // Under asyncio, CPU steps are on the event loop only, one at a time.
+        if model == Model::Async {
+            assert!(t
+                .spans
+                .iter()
+                .filter(|s| s.state == SpanState::Cpu)
+                .all(|s| s.lane == 0));
+            assert_eq!(t.max_concurrent(SpanState::Cpu), 1);
+        }
+        let planned = Planned::of(&w);
+        let l = latency(t, &planned).expect("tasks");
+        assert_eq!(l.tasks.len(), 5);
+    }
+}
+
+#[test]
+fn a_program_is_python_with_the_pool_sizes_asked_for() {
+    let w = Workload::parse("8 x io 200").expect("valid");
+    let gil = program(Model::Gil, &w, (32, 2));
+    assert!(gil.starts_with("#!/usr/bin/env python3\n\"\"\""));
+    assert!(gil.contains("ThreadPoolExecutor(max_workers=32)"));
+    assert!(gil.contains("main(GROUPS, WORKLOAD, \"gil\", workers=32)"));
+    assert!(gil.contains("    (8, [(\"io\", 200)], 0),\n"));
+    let p = program(Model::Processes, &w, (32, 2));
+    assert!(p.contains("ProcessPoolExecutor(max_workers=2)") && p.contains("workers=2)"));
+    assert!(program(Model::Async, &w, (32, 2)).contains("workers=None)"));
+    assert!(program(Model::Threads, &w, (4, 2)).contains("python3.14t"));
+}
