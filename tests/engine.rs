@@ -334,7 +334,7 @@ fn a_lane_shows_the_span_it_is_in_while_it_lasts() {
 #[test]
 fn a_cpu_hog_stalls_a_chatty_task_on_the_event_loop_but_not_on_threads() {
     use conpar::core::latency::{latency, Planned};
-    let chatty = vec!["io 10, cpu 1"; 8].join(", ");
+    let chatty = ["io 10, cpu 1"; 8].join(", ");
     let text = format!("cpu 300\n{chatty}");
     let planned = Planned::of(&Workload::parse(&text).expect("valid"));
     let stall = |t: &ModelTrace| latency(t, &planned).expect("tasks").tasks[1].stall_ms;
