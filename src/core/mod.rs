@@ -1,6 +1,7 @@
 //! The pure core: no browser, no threads. The workload language and its limits, the CPU kernel
 //! and its calibration, spans and traces, metrics, layout and export. Tested natively.
 
+pub mod advice;
 pub mod export;
 pub mod import;
 pub mod kernel;
@@ -11,6 +12,7 @@ pub mod scenario;
 pub mod scene;
 pub mod schedule;
 pub mod summary;
+pub mod sweep;
 pub mod trace;
 pub mod verdict;
 pub mod workload;

@@ -1,0 +1,160 @@
+//! Native tests of the recommendation and the worker sweep's arithmetic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::advice::recommend;
+use conpar::core::latency::Latency;
+use conpar::core::sweep::{
+    amdahl, chart_svg, csv, default_sizes, fit_serial_fraction, fits, parse_sizes, Point,
+};
+use conpar::core::trace::{Model, ModelResult};
+use conpar::core::verdict::Expectation;
+use conpar::core::workload::{Preset, Workload};
+
+fn result(model: Model, wall_ms: f64, base: f64, stall_worst_ms: f64) -> ModelResult {
+    ModelResult {
+        model,
+        wall_ms,
+        checksum: String::new(),
+        speedup: Some(base / wall_ms),
+        cpu_ms: 0.0,
+        io_ms: 0.0,
+        lock_wait_ms: 0.0,
+        spawn_ms: 0.0,
+        copy_ms: 0.0,
+        lanes: 1,
+        utilisation: 0.0,
+        cpu_stretch: None,
+        disturbed: Vec::new(),
+        repeats_wall_ms: Vec::new(),
+        latency: Some(Latency {
+            finish_p50_ms: 0.0,
+            finish_p95_ms: 0.0,
+            finish_worst_ms: wall_ms,
+            stall_p50_ms: 0.0,
+            stall_p95_ms: 0.0,
+            stall_worst_ms,
+            worst_task: 0,
+            tasks: Vec::new(),
+        }),
+    }
+}
+
+fn expect(text: &str, cores: u32) -> Expectation {
+    Expectation::new(&Workload::parse(text).expect("valid"), cores, (6, cores), 5.0)
+}
+
+#[test]
+fn io_only_recommends_overlapping_waits_with_the_async_caveat() {
+    let e = expect(Preset::Io.text(), 2);
+    let r = [
+        result(Model::Sequential, 1600.0, 1600.0, 1400.0),
+        result(Model::Async, 201.0, 1600.0, 0.0),
+        result(Model::Gil, 203.0, 1600.0, 0.0),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(s.starts_with("asyncio or a thread pool"), "{s}");
+    assert!(s.contains("async (8.0×") && s.contains("gil (7.9×"), "{s}");
+    assert!(s.contains("async libraries"), "{s}");
+}
+
+#[test]
+fn cpu_only_recommends_the_faster_parallel_model_with_its_cost() {
+    let e = expect(Preset::Cpu.text(), 2);
+    let r = [
+        result(Model::Sequential, 800.0, 800.0, 700.0),
+        result(Model::Gil, 820.0, 800.0, 10.0),
+        result(Model::Threads, 430.0, 800.0, 0.0),
+        result(Model::Processes, 520.0, 800.0, 0.0),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(s.starts_with("threads: the work is CPU-bound"), "{s}");
+    assert!(s.contains("python3.14t"), "{s}");
+    let r = [
+        result(Model::Sequential, 800.0, 800.0, 700.0),
+        result(Model::Processes, 520.0, 800.0, 0.0),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(s.starts_with("processes:") && s.contains("fork or forkserver"), "{s}");
+    let one_core = expect(Preset::Cpu.text(), 1);
+    assert!(recommend(&r, &one_core).expect("said").contains("one core"));
+}
+
+#[test]
+fn a_hog_on_the_event_loop_is_named_with_its_stall() {
+    let e = expect("cpu 1000\nio 20, cpu 1, io 20, cpu 1", 2);
+    let r = [
+        result(Model::Sequential, 1050.0, 1050.0, 1000.0),
+        result(Model::Async, 1010.0, 1050.0, 985.0),
+        result(Model::Gil, 1012.0, 1050.0, 6.0),
+        result(Model::Threads, 1001.0, 1050.0, 0.4),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(s.starts_with("threads: the fastest here"), "{s}");
+    assert!(s.contains("one task stalled 985 ms"), "{s}");
+    assert!(s.contains("against 0.4 ms under threads"), "{s}");
+    assert!(s.contains("keep them off it"), "{s}");
+}
+
+#[test]
+fn no_recommendation_from_disturbed_numbers_or_a_single_model_and_none_needed_for_one_task() {
+    let e = expect(Preset::Cpu.text(), 2);
+    let mut r = vec![
+        result(Model::Sequential, 800.0, 800.0, 700.0),
+        result(Model::Threads, 430.0, 800.0, 0.0),
+    ];
+    assert!(recommend(&r[..1], &e).is_none());
+    r[1].disturbed.push("the machine was busy".into());
+    assert!(recommend(&r, &e).is_none());
+    let one = expect("cpu 100", 2);
+    r[1].disturbed.clear();
+    assert!(recommend(&r, &one).expect("said").starts_with("One task"));
+}
+
+#[test]
+fn amdahl_is_fitted_where_it_applies() {
+    assert_eq!(amdahl(0.0, 4.0), 4.0);
+    assert_eq!(amdahl(1.0, 4.0), 1.0);
+    let s = 0.1;
+    let points: Vec<(u32, f64)> = [1, 2, 4, 8].iter().map(|&n| (n, amdahl(s, f64::from(n)))).collect();
+    let fitted = fit_serial_fraction(&points).expect("fits");
+    assert!((fitted - s).abs() < 0.002, "{fitted}");
+    assert!(fit_serial_fraction(&[(2, 1.8)]).is_none(), "one size fits nothing");
+    // Beyond the cores, and disturbed points, are left out of the fit.
+    let p = |model, workers, speedup, disturbed| Point {
+        model,
+        workers,
+        wall_ms: 800.0 / speedup,
+        speedup,
+        disturbed,
+    };
+    let points = [
+        p(Model::Threads, 1, 1.0, false),
+        p(Model::Threads, 2, 2.0, false),
+        p(Model::Threads, 4, 2.0, false),
+        p(Model::Gil, 1, 1.0, false),
+        p(Model::Gil, 2, 1.0, false),
+        p(Model::Gil, 4, 5.0, true),
+    ];
+    let f = fits(&points, 2);
+    assert_eq!(f, vec![(Model::Gil, Some(1.0)), (Model::Threads, Some(0.0))]);
+    let text = csv(&points, 2);
+    assert_eq!(text.lines().count(), 7);
+    assert!(text.starts_with("model,workers,wall_ms,speedup,ideal,amdahl_fit,serial_fraction,disturbed\n"));
+    assert!(text.contains("\nthreads,4,400.000,2.0000,4,4.0000,0.000,false\n"), "{text}");
+    let svg = chart_svg(&points, &[1, 2, 4], 2, 800.0);
+    assert!(svg.starts_with("<svg") && svg.contains("2 cores") && svg.contains("Amdahl, s = 100 %"));
+    assert_eq!(svg.matches("<circle").count(), 6);
+}
+
+#[test]
+fn sweep_sizes_default_to_powers_of_two_and_reject_junk() {
+    assert_eq!(default_sizes(2), vec![1, 2, 4]);
+    assert_eq!(default_sizes(8), vec![1, 2, 4, 8, 16]);
+    assert_eq!(default_sizes(64), vec![1, 2, 4, 8, 16, 32, 64]);
+    assert_eq!(parse_sizes("4, 1,2,2", 64), Ok(vec![1, 2, 4]));
+    assert!(parse_sizes("0,2", 64).is_err());
+    assert!(parse_sizes("65", 64).is_err());
+    assert!(parse_sizes("a", 64).is_err());
+    assert!(parse_sizes("", 64).is_err());
+    assert!(parse_sizes("1,2,3,4,5,6,7,8,9", 64).is_err());
+}
