@@ -40,7 +40,12 @@ fn result(model: Model, wall_ms: f64, base: f64, stall_worst_ms: f64) -> ModelRe
 }
 
 fn expect(text: &str, cores: u32) -> Expectation {
-    Expectation::new(&Workload::parse(text).expect("valid"), cores, (6, cores), 5.0)
+    Expectation::new(
+        &Workload::parse(text).expect("valid"),
+        cores,
+        (6, cores),
+        5.0,
+    )
 }
 
 #[test]
@@ -74,7 +79,10 @@ fn cpu_only_recommends_the_faster_parallel_model_with_its_cost() {
         result(Model::Processes, 520.0, 800.0, 0.0),
     ];
     let s = recommend(&r, &e).expect("a recommendation");
-    assert!(s.starts_with("processes:") && s.contains("fork or forkserver"), "{s}");
+    assert!(
+        s.starts_with("processes:") && s.contains("fork or forkserver"),
+        "{s}"
+    );
     let one_core = expect(Preset::Cpu.text(), 1);
     assert!(recommend(&r, &one_core).expect("said").contains("one core"));
 }
@@ -115,10 +123,16 @@ fn amdahl_is_fitted_where_it_applies() {
     assert_eq!(amdahl(0.0, 4.0), 4.0);
     assert_eq!(amdahl(1.0, 4.0), 1.0);
     let s = 0.1;
-    let points: Vec<(u32, f64)> = [1, 2, 4, 8].iter().map(|&n| (n, amdahl(s, f64::from(n)))).collect();
+    let points: Vec<(u32, f64)> = [1, 2, 4, 8]
+        .iter()
+        .map(|&n| (n, amdahl(s, f64::from(n))))
+        .collect();
     let fitted = fit_serial_fraction(&points).expect("fits");
     assert!((fitted - s).abs() < 0.002, "{fitted}");
-    assert!(fit_serial_fraction(&[(2, 1.8)]).is_none(), "one size fits nothing");
+    assert!(
+        fit_serial_fraction(&[(2, 1.8)]).is_none(),
+        "one size fits nothing"
+    );
     // Beyond the cores, and disturbed points, are left out of the fit.
     let p = |model, workers, speedup, disturbed| Point {
         model,
@@ -136,13 +150,22 @@ fn amdahl_is_fitted_where_it_applies() {
         p(Model::Gil, 4, 5.0, true),
     ];
     let f = fits(&points, 2);
-    assert_eq!(f, vec![(Model::Gil, Some(1.0)), (Model::Threads, Some(0.0))]);
+    assert_eq!(
+        f,
+        vec![(Model::Gil, Some(1.0)), (Model::Threads, Some(0.0))]
+    );
     let text = csv(&points, 2);
     assert_eq!(text.lines().count(), 7);
-    assert!(text.starts_with("model,workers,wall_ms,speedup,ideal,amdahl_fit,serial_fraction,disturbed\n"));
-    assert!(text.contains("\nthreads,4,400.000,2.0000,4,4.0000,0.000,false\n"), "{text}");
+    assert!(text
+        .starts_with("model,workers,wall_ms,speedup,ideal,amdahl_fit,serial_fraction,disturbed\n"));
+    assert!(
+        text.contains("\nthreads,4,400.000,2.0000,4,4.0000,0.000,false\n"),
+        "{text}"
+    );
     let svg = chart_svg(&points, &[1, 2, 4], 2, 800.0);
-    assert!(svg.starts_with("<svg") && svg.contains("2 cores") && svg.contains("Amdahl, s = 100 %"));
+    assert!(
+        svg.starts_with("<svg") && svg.contains("2 cores") && svg.contains("Amdahl, s = 100 %")
+    );
     assert_eq!(svg.matches("<circle").count(), 6);
 }
 

@@ -105,12 +105,32 @@ fn result_rows_are_formatted_once_in_the_core() {
     let mut r = result(Model::Threads, 500.0, Some(1.9));
     r.cpu_ms = 900.0;
     r.utilisation = 0.9;
-    let none = result(Model::Async, 100.0, None);
+    let mut none = result(Model::Async, 100.0, None);
+    none.latency = conpar::core::latency::latency(
+        &conpar::core::trace::ModelTrace {
+            model: Model::Async,
+            lanes: 1,
+            start: 0.0,
+            end: 100.0,
+            checksum: 0,
+            spans: vec![conpar::core::trace::Span {
+                lane: 1,
+                task: 0,
+                step: 0,
+                state: conpar::core::trace::SpanState::Io,
+                start: 40.0,
+                end: 100.0,
+            }],
+        },
+        &conpar::core::latency::Planned::unknown(),
+    );
     let rows = result_rows(&[r, none], true);
     assert_eq!(
         rows[0].cells,
-        ["500 ms", "1.90×", "90%", "–", "–", "–"].map(String::from)
+        ["500 ms", "1.90×", "90%", "–", "–", "–", "–", "–"].map(String::from)
     );
+    assert_eq!(rows[1].cells[6], "100 ms · 100 ms · 100 ms");
+    assert_eq!(rows[1].cells[7], "40 ms · 40 ms · 40 ms");
     assert_eq!(rows[0].checksum, Some(("00000000".to_string(), true)));
     assert_eq!(rows[1].checksum, None, "no CPU work, nothing to check");
     assert_eq!(rows[1].cells[1], "–");
@@ -153,4 +173,39 @@ fn the_legend_names_exactly_the_states_a_run_can_draw() {
         vec![SpanState::Cpu, SpanState::LockWait, SpanState::Spawn],
         "no copies without a payload"
     );
+}
+
+#[test]
+fn sweep_and_trace_keys_round_trip_and_refuse_other_sites() {
+    use conpar::core::scenario::Scenario;
+    let (s, notices) = Scenario::from_query("?sweep=4,1,2&trace=traces/gil.trace.json", 2);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.sweep, Some(vec![1, 2, 4]));
+    assert_eq!(s.trace.as_deref(), Some("traces/gil.trace.json"));
+    let (back, _) = Scenario::from_query(&s.to_query(), 2);
+    assert_eq!(back, s);
+    for bad in [
+        "https://evil.example/t.json",
+        "//evil.example/t.json",
+        "javascript:alert(1)",
+        "a\\b",
+    ] {
+        let (s, notices) = Scenario::from_query(
+            &format!("?trace={}", conpar::core::scenario::encode_component(bad)),
+            2,
+        );
+        assert_eq!(s.trace, None, "{bad}");
+        assert!(
+            notices[0]
+                .message
+                .starts_with("trace must be a file on this site"),
+            "{bad}"
+        );
+    }
+    let (s, notices) = Scenario::from_query("?sweep=0,99", 2);
+    assert_eq!(s.sweep, None);
+    assert!(notices[0].message.contains("no sweep set"));
+    // `transparent=1` is written once.
+    let (s, _) = Scenario::from_query("?transparent=1", 2);
+    assert_eq!(s.to_query().matches("transparent=1").count(), 1);
 }

@@ -31,6 +31,7 @@ PRESETS = {
     "io": "8 x io 200",
     "cpu": "8 x cpu 100 payload 256kb",
     "mixed": "6 x io 120, cpu 40, io 60 payload 64kb",
+    "hog": "cpu 1000\n" + ", ".join(["io 20, cpu 1"] * 25),
 }
 UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024 * 1024}
 

@@ -20,7 +20,7 @@ fn caveat(model: Model, expect: &Expectation) -> String {
             "a thread pool works with blocking libraries; size it to the calls in flight (here {} threads for {} tasks)",
             expect.threads, expect.tasks
         ),
-        Model::Threads => "that needs the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
+        Model::Threads => "free threads need the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
         Model::Processes => "each process costs a start-up (cheap with fork or forkserver on Linux, dearer with spawn on macOS and Windows) and a pickled copy of its data".into(),
     }
 }
@@ -70,7 +70,9 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
             .map(|r| format!("{}{}", r.model, speedup(r)))
             .collect();
         if waits.is_empty() {
-            return Some("Every task only waits: run async or gil to see the waits overlap.".into());
+            return Some(
+                "Every task only waits: run async or gil to see the waits overlap.".into(),
+            );
         }
         return Some(format!(
             "asyncio or a thread pool: every task only waits, and overlapping the waits is what counts ({}). {}.",
@@ -97,7 +99,7 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
         });
     }
     Some(format!(
-        "{}: the fastest here{}, for a workload that both waits and computes. Keep in mind that {}.{stall_warning}",
+        "{}: the fastest here{}, for a workload that both waits and computes. Keep in mind: {}.{stall_warning}",
         fastest.model,
         speedup(fastest),
         caveat(fastest.model, expect)
@@ -106,6 +108,7 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
 
 fn upper(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }

@@ -236,6 +236,16 @@ impl Painter for SvgPainter<'_> {
     }
 
     fn bar(&mut self, bar: &Bar) {
+        if bar.outline {
+            self.0.push_str(&format!(
+                "<rect class=\"outline\" x=\"{:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"none\" stroke=\"#b35c00\" stroke-width=\"2\"/>\n",
+                bar.x - 1.0,
+                bar.y - 1.0,
+                bar.w + 2.0,
+                bar.h + 2.0
+            ));
+            return;
+        }
         self.0.push_str(&format!(
             "<rect class=\"{}\" x=\"{:.2}\" y=\"{:.1}\" width=\"{:.2}\" height=\"{:.1}\" fill=\"{}\"{}/>\n",
             bar.state.id(),

@@ -72,6 +72,10 @@ pub struct Scenario {
     /// Draw the timeline while models run (`live=0`: only when each model ends, so nothing
     /// the page does competes with the work being measured).
     pub live: bool,
+    /// Pool sizes for the worker sweep (`sweep=1,2,4,8`); with `run=1` the sweep runs.
+    pub sweep: Option<Vec<u32>>,
+    /// A trace file on this site to draw beside the run (`trace=traces/gil.json`).
+    pub trace: Option<String>,
 }
 
 /// A problem with a setting, shown to the user; the setting keeps its previous value.
@@ -118,6 +122,24 @@ fn quoted(value: &str) -> String {
     format!("`{shown}{more}`")
 }
 
+/// A path on this site (`traces/run.json`, `/t.json`): no scheme, no other host.
+fn same_site_path(value: &str) -> Result<String, Notice> {
+    let v = value.trim();
+    let scheme = v
+        .split_once(':')
+        .is_some_and(|(before, _)| !before.contains('/'));
+    if v.is_empty() || v.len() > 300 || scheme || v.starts_with("//") || v.contains('\\') {
+        return Err(Notice::new(
+            "trace",
+            format!(
+                "trace must be a file on this site, like traces/run.json; {} was not loaded",
+                quoted(value)
+            ),
+        ));
+    }
+    Ok(v.to_string())
+}
+
 fn flag(value: &str, field: &'static str) -> Result<bool, Notice> {
     match value {
         "1" | "true" => Ok(true),
@@ -145,6 +167,8 @@ impl Scenario {
             theme: Theme::Auto,
             transparent: false,
             live: true,
+            sweep: None,
+            trace: None,
         }
     }
 
@@ -196,7 +220,7 @@ impl Scenario {
                 None => {
                     return Err(Notice::new(
                         "preset",
-                        format!("unknown preset {}; use io, cpu or mixed", quoted(value)),
+                        format!("unknown preset {}; use io, cpu, mixed or hog", quoted(value)),
                     ))
                 }
             },
@@ -266,6 +290,13 @@ impl Scenario {
                     ))
                 }
             },
+            "sweep" => {
+                self.sweep = Some(
+                    super::sweep::parse_sizes(value, MAX_THREADS)
+                        .map_err(|e| Notice::new("sweep", format!("{e}; no sweep set")))?,
+                )
+            }
+            "trace" => self.trace = Some(same_site_path(value)?),
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -326,8 +357,12 @@ impl Scenario {
         if self.transparent {
             parts.push("transparent=1".into());
         }
-        if self.transparent {
-            parts.push("transparent=1".into());
+        if let Some(sizes) = &self.sweep {
+            let sizes: Vec<String> = sizes.iter().map(u32::to_string).collect();
+            parts.push(format!("sweep={}", sizes.join(",")));
+        }
+        if let Some(trace) = &self.trace {
+            parts.push(format!("trace={}", encode_component(trace)));
         }
         if !self.caption.is_empty() {
             parts.push(format!("caption={}", encode_component(&self.caption)));

@@ -198,6 +198,9 @@ pub struct View {
     pub zoom: Option<(f64, f64)>,
     /// Scrub position in ms: spans after it are hidden. `None` shows the whole run.
     pub cursor: Option<f64>,
+    /// A task whose spans are outlined in its model's panel (the results table's row pointed
+    /// at: that model's worst-stalled task).
+    pub highlight: Option<(Model, u32)>,
 }
 
 impl View {
@@ -240,6 +243,8 @@ pub struct Bar {
     pub state: SpanState,
     /// A span still in progress (drawn lighter, up to the clock hand).
     pub open: bool,
+    /// An outline over a span of the highlighted task.
+    pub outline: bool,
 }
 
 /// Text anchored at its start or its end.
@@ -409,6 +414,28 @@ pub fn panel_scene(
                 h: bar_h,
                 state,
                 open: false,
+                outline: false,
+            });
+        }
+    }
+    // The highlighted task: an outline over each of its spans, drawn last so it shows over
+    // the bars of other tasks sharing the row.
+    if let Some((_, task)) = view.highlight.filter(|(m, _)| *m == trace.model) {
+        for s in trace.spans.iter().filter(|s| s.task == task) {
+            let (start, end) = (s.start - origin, s.end - origin);
+            if end < from || start > to {
+                continue;
+            }
+            let x0 = plot_left + scale.x(start);
+            let x1 = plot_left + scale.x(end);
+            scene.bars.push(Bar {
+                x: x0,
+                y: row_y(s.lane),
+                w: (x1 - x0).max(1.0),
+                h: bar_h,
+                state: s.state,
+                open: false,
+                outline: true,
             });
         }
     }
@@ -425,6 +452,7 @@ pub fn panel_scene(
                 h: bar_h,
                 state: s.state,
                 open: true,
+                outline: false,
             });
         }
     }

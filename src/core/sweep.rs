@@ -50,11 +50,9 @@ pub fn parse_sizes(text: &str, max: u32) -> Result<Vec<u32>, String> {
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part.parse::<u32>() {
             Ok(n) if (1..=max).contains(&n) => sizes.push(n),
-            _ => {
-                return Err(format!(
-                    "sweep sizes are whole numbers from 1 to {max}, like 1,2,4,8; `{part}` is not one"
-                ))
-            }
+            _ => return Err(format!(
+                "sweep sizes are whole numbers from 1 to {max}, like 1,2,4,8; `{part}` is not one"
+            )),
         }
     }
     sizes.sort_unstable();
@@ -116,7 +114,8 @@ pub fn fits(points: &[Point], cores: u32) -> Vec<(Model, Option<f64>)> {
 /// The sweep as CSV: every point, with the ideal and the fitted curve at its size.
 pub fn csv(points: &[Point], cores: u32) -> String {
     let fitted = fits(points, cores);
-    let mut out = String::from("model,workers,wall_ms,speedup,ideal,amdahl_fit,serial_fraction,disturbed\n");
+    let mut out =
+        String::from("model,workers,wall_ms,speedup,ideal,amdahl_fit,serial_fraction,disturbed\n");
     for p in points {
         let s = fitted
             .iter()
@@ -129,7 +128,10 @@ pub fn csv(points: &[Point], cores: u32) -> String {
             p.wall_ms,
             p.speedup,
             p.workers,
-            s.map_or(String::new(), |s| format!("{:.4}", amdahl(s, f64::from(p.workers)))),
+            s.map_or(String::new(), |s| format!(
+                "{:.4}",
+                amdahl(s, f64::from(p.workers))
+            )),
             s.map_or(String::new(), |s| format!("{s:.3}")),
             p.disturbed
         ));
@@ -187,14 +189,20 @@ pub fn chart_svg(points: &[Point], sizes: &[u32], cores: u32, baseline_ms: f64) 
         .fold(f64::from(cores).min(max_n), f64::max)
         .max(2.0)
         * 1.1;
-    let y = |s: f64| top + ph - s.min(top_speedup) / top_speedup * ph;
+    let y = |s: f64| top + ph - s / top_speedup * ph;
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" fill=\"currentColor\" role=\"img\" aria-labelledby=\"sweep-svg-title\">\n<title id=\"sweep-svg-title\">Speedup over the plain loop ({}) against pool size</title>\n",
         format_ms(baseline_ms)
     );
     // Axes, grid and labels.
     let mut tick = 0.0;
-    let step = if top_speedup > 20.0 { 5.0 } else if top_speedup > 8.0 { 2.0 } else { 1.0 };
+    let step = if top_speedup > 20.0 {
+        5.0
+    } else if top_speedup > 8.0 {
+        2.0
+    } else {
+        1.0
+    };
     while tick <= top_speedup {
         s.push_str(&format!(
             "<line x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"currentColor\" stroke-opacity=\"0.15\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" fill-opacity=\"0.7\">{tick}×</text>\n",
@@ -221,6 +229,10 @@ pub fn chart_svg(points: &[Point], sizes: &[u32], cores: u32, baseline_ms: f64) 
         top + ph / 2.0,
         top + ph / 2.0
     ));
+    // Lines leave the plot at its top rather than bend along it (a flat ideal would lie).
+    s.push_str(&format!(
+        "<clipPath id=\"sweep-plot\"><rect x=\"{left}\" y=\"{top}\" width=\"{pw}\" height=\"{ph}\"/></clipPath>\n"
+    ));
     // The cores.
     if f64::from(cores) <= max_n {
         let cx = x(f64::from(cores));
@@ -242,7 +254,7 @@ pub fn chart_svg(points: &[Point], sizes: &[u32], cores: u32, baseline_ms: f64) 
             .join(" ")
     };
     s.push_str(&format!(
-        "<polyline class=\"ideal\" points=\"{}\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.6\" stroke-dasharray=\"6 4\"/>\n",
+        "<polyline class=\"ideal\" clip-path=\"url(#sweep-plot)\" points=\"{}\" fill=\"none\" stroke=\"currentColor\" stroke-opacity=\"0.6\" stroke-dasharray=\"6 4\"/>\n",
         curve(&|n| n)
     ));
     let fitted = fits(points, cores);
@@ -286,7 +298,7 @@ pub fn chart_svg(points: &[Point], sizes: &[u32], cores: u32, baseline_ms: f64) 
         }
         if let Some(f) = fraction {
             s.push_str(&format!(
-                "<polyline class=\"amdahl\" points=\"{}\" fill=\"none\" stroke=\"{c}\" stroke-opacity=\"0.8\" stroke-dasharray=\"1 3\" stroke-width=\"2\"/>\n",
+                "<polyline class=\"amdahl\" clip-path=\"url(#sweep-plot)\" points=\"{}\" fill=\"none\" stroke=\"{c}\" stroke-opacity=\"0.8\" stroke-dasharray=\"1 3\" stroke-width=\"2\"/>\n",
                 curve(&|n| amdahl(*f, n))
             ));
         }

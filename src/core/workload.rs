@@ -612,16 +612,23 @@ pub enum Preset {
     Io,
     Cpu,
     Mixed,
+    /// One long CPU task beside a chatty one (25 short waits, each followed by a little
+    /// computing): wall time hides the difference; the chatty task's stalls show it.
+    Hog,
 }
 
+/// The hog preset's text: `cpu 1000`, then one task of 25 × (`io 20, cpu 1`).
+const HOG: &str = "cpu 1000\nio 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1";
+
 impl Preset {
-    pub const ALL: [Preset; 3] = [Preset::Io, Preset::Cpu, Preset::Mixed];
+    pub const ALL: [Preset; 4] = [Preset::Io, Preset::Cpu, Preset::Mixed, Preset::Hog];
 
     pub fn id(self) -> &'static str {
         match self {
             Preset::Io => "io",
             Preset::Cpu => "cpu",
             Preset::Mixed => "mixed",
+            Preset::Hog => "hog",
         }
     }
 
@@ -629,21 +636,23 @@ impl Preset {
         Preset::ALL.into_iter().find(|p| p.id() == id)
     }
 
-    /// The preset in the workload language.
     /// The preset in words, as the page's menu and an embed's caption name it.
     pub fn label(self) -> &'static str {
         match self {
             Preset::Io => "I/O-bound: 8 downloads, 200 ms each",
             Preset::Cpu => "CPU-bound: 8 computations, 100 ms each",
             Preset::Mixed => "Mixed: 6 × fetch, parse, store",
+            Preset::Hog => "A CPU hog beside a chatty task (latency)",
         }
     }
 
+    /// The preset in the workload language.
     pub fn text(self) -> &'static str {
         match self {
             Preset::Io => "8 x io 200",
             Preset::Cpu => "8 x cpu 100 payload 256kb",
             Preset::Mixed => "6 x io 120, cpu 40, io 60 payload 64kb",
+            Preset::Hog => HOG,
         }
     }
 

@@ -145,6 +145,14 @@ impl Painter for CanvasPainter<'_> {
     }
 
     fn bar(&mut self, bar: &Bar) {
+        if bar.outline {
+            self.ctx.set_stroke_style_str(self.palette.cursor);
+            self.ctx.set_line_width(2.0);
+            self.ctx
+                .stroke_rect(bar.x - 1.0, bar.y - 1.0, bar.w + 2.0, bar.h + 2.0);
+            self.ctx.set_line_width(1.0);
+            return;
+        }
         self.patterns.fill(self.ctx, bar.state);
         self.ctx.set_global_alpha(if bar.open { 0.55 } else { 1.0 });
         self.ctx.fill_rect(bar.x, bar.y, bar.w, bar.h);

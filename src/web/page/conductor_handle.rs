@@ -93,7 +93,7 @@ impl App {
     /// Starts a conductor for the scenario's pool size, replacing any current one.
     pub(super) fn start_engine(&mut self) {
         self.retire_engine();
-        match Engine::spawn(self.scenario.threads) {
+        match Engine::spawn(self.pool_wanted()) {
             Ok(engine) => {
                 self.engine = Some(engine);
                 self.set_status(

@@ -182,7 +182,7 @@ impl App {
     pub(super) fn draw(&mut self) {
         let now = Self::now();
         if let Some(from) = self.replay_from {
-            let longest = longest(self.traces(), now);
+            let longest = self.axis_ms(now);
             let speed: f64 = self.ui.replay_speed.value().parse().unwrap_or(1.0);
             let t = (now - from) * speed.clamp(0.01, 1.0);
             if t >= longest {
@@ -199,12 +199,28 @@ impl App {
             Some(run) => run.shown(),
             None => self.preview.iter().collect(),
         };
+        let axis = longest(traces.iter().copied().chain(&self.cpython.live), now);
         if let Err(e) = self
             .panels
-            .draw(&traces, &self.results, &self.view, now, expected)
+            .draw(&traces, &self.results, &self.view, (now, axis), expected)
         {
             web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
         }
+        let imported: Vec<&crate::core::scene::LiveTrace> = self.cpython.live.iter().collect();
+        if let Err(e) = self.cpython.panels.draw(
+            &imported,
+            &self.cpython.results,
+            &self.view,
+            (now, axis),
+            false,
+        ) {
+            web_sys::console::error_2(&"conpar: drawing CPython failed".into(), &e);
+        }
+    }
+
+    /// The shared axis: the longest panel, the run's or an imported trace's.
+    pub(super) fn axis_ms(&self, now: f64) -> f64 {
+        longest(self.traces().into_iter().chain(&self.cpython.live), now)
     }
 
     /// Moves the scrub slider to the view's cursor.
@@ -219,7 +235,7 @@ impl App {
     fn on_scrub(&mut self) {
         let value: f64 = self.ui.scrub.value().parse().unwrap_or(1000.0);
         self.replay_from = None;
-        let longest = longest(self.traces(), Self::now());
+        let longest = self.axis_ms(Self::now());
         self.view.cursor = (value < 1000.0).then(|| value / 1000.0 * longest);
     }
 
@@ -240,7 +256,7 @@ impl App {
     /// Shows the span under the pointer in the tooltip.
     fn on_hover(&mut self, p: &CanvasPoint) {
         let traces = self.traces();
-        let longest_ms = longest(traces.iter().copied(), Self::now());
+        let longest_ms = self.axis_ms(Self::now());
         let found = traces.iter().find(|t| t.model == p.model).and_then(|t| {
             let width = self.panels.width_of(p.model)?;
             let span = hit(t, &self.view, longest_ms, width, (p.x, p.y))?;

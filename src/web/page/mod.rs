@@ -9,16 +9,22 @@
 //! - [`panels`]: the timeline's panels, painted from the core's scenes;
 //! - [`interact`]: pointer and keyboard on the timeline, scrub, replay, the tooltip;
 //! - [`frame`]: when to draw;
-//! - [`sharing`]: links, the embed dialog and view, exports.
+//! - [`sharing`]: links, the embed dialog and view, exports;
+//! - [`learn`]: the worst-stalled task on the timeline, the equivalent Python;
+//! - [`cpython`]: traces from real CPython drawn beside the run;
+//! - [`sweep`]: the pool models at several pool sizes, and the chart of their speedups.
 
 mod conductor_handle;
 mod controls;
+mod cpython;
 mod frame;
 mod interact;
+mod learn;
 mod panels;
 mod results;
 mod run;
 mod sharing;
+mod sweep;
 
 use crate::core::scenario::Scenario;
 use crate::core::scene::View;
@@ -85,6 +91,10 @@ pub struct App {
     url_notices: Vec<String>,
     /// The page's listeners, removed when the app is dropped.
     listeners: Vec<EventListener>,
+    python: learn::PythonView,
+    cpython: cpython::Cpython,
+    sweep: Option<sweep::Sweep>,
+    sweep_view: sweep::SweepView,
 }
 
 thread_local! {
@@ -142,6 +152,10 @@ pub fn start() -> Result<(), JsValue> {
         embed: sharing::EmbedState::default(),
         url_notices: Vec::new(),
         listeners: Vec::new(),
+        python: learn::PythonView::find(&doc)?,
+        cpython: cpython::Cpython::find(&doc)?,
+        sweep: None,
+        sweep_view: sweep::SweepView::find(&doc)?,
         doc,
     };
     APP.with(|a| *a.borrow_mut() = Some(app));
@@ -150,6 +164,9 @@ pub fn start() -> Result<(), JsValue> {
         interact::bind(),
         sharing::bind(),
         frame::bind(),
+        learn::bind(),
+        cpython::bind(),
+        sweep::bind(),
     ]
     .into_iter()
     .collect::<Result<Vec<_>, JsValue>>()?
@@ -166,7 +183,15 @@ pub fn start() -> Result<(), JsValue> {
         app.validate();
         app.refresh_preview();
         app.show_results();
+        app.show_sweep_sizes();
+        // sweep=… with run=1: the sweep runs once the workers are ready.
+        if app.scenario.run && app.scenario.sweep.is_some() {
+            app.start_sweep();
+        }
         sharing::start_embed_or_engine(app);
+        if let Some(path) = app.scenario.trace.clone() {
+            wasm_bindgen_futures::spawn_local(cpython::fetch_trace(path));
+        }
     });
     frame::request();
     Ok(())
@@ -185,6 +210,16 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     });
     js_sys::Reflect::set(&api, &"trace".into(), &trace.into_js_value())?;
     js_sys::Reflect::set(&api, &"results".into(), &results.into_js_value())?;
+    let sweep = Closure::<dyn Fn() -> JsValue>::new(|| {
+        with_app(|app| app.sweep_json()).unwrap_or(JsValue::NULL)
+    });
+    js_sys::Reflect::set(&api, &"sweep".into(), &sweep.into_js_value())?;
+    // Imported traces' results, beside the run's.
+    let imported = Closure::<dyn Fn() -> JsValue>::new(|| {
+        with_app(|app| serde_wasm_bindgen::to_value(&app.cpython.results).unwrap_or(JsValue::NULL))
+            .unwrap_or(JsValue::NULL)
+    });
+    js_sys::Reflect::set(&api, &"imported".into(), &imported.into_js_value())?;
     js_sys::Reflect::set(win, &"conpar".into(), &api)?;
     Ok(())
 }
@@ -197,6 +232,7 @@ impl App {
         self.ui.status.set_text_content(Some(text));
         let running = status == Status::Running;
         self.ui.run.set_disabled(running);
+        self.sweep_view.button.set_disabled(running);
         // Stop works whenever there is something to stop: a run, or a run about to start.
         self.ui
             .stop
@@ -255,6 +291,7 @@ impl App {
     /// Before the first run: each selected model's expected schedule for this workload.
     fn refresh_preview(&mut self) {
         self.show_legend();
+        self.show_python();
         self.preview.clear();
         if self.run.is_some() {
             let _ = self.ui.panels.class_list().remove_1("preview");

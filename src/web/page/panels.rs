@@ -5,7 +5,7 @@
 //! again.
 
 use crate::core::layout::format_ms;
-use crate::core::scene::{longest, paint, panel_scene, LiveTrace, Rows, View};
+use crate::core::scene::{paint, panel_scene, LiveTrace, Rows, View};
 use crate::core::trace::{Model, ModelResult};
 use crate::web::canvas::{CanvasPainter, Patterns, DARK, LIGHT};
 use wasm_bindgen::prelude::*;
@@ -36,6 +36,7 @@ struct DrawKey {
     size: (u32, u32),
     window: (u64, u64),
     cursor: Option<u64>,
+    highlight: Option<(Model, u32)>,
     spans: usize,
     open: Vec<(u32, u8, u64)>,
     /// The clock, for a panel whose model is running (its hand moves).
@@ -51,15 +52,28 @@ pub struct Panels {
     container: HtmlElement,
     template: web_sys::HtmlTemplateElement,
     panels: Vec<Panel>,
+    /// Panels of traces read from files: the nth panel draws the nth trace, whatever its
+    /// model (two files may both be `gil`).
+    by_position: bool,
 }
 
 impl Panels {
     pub fn new(doc: &Document) -> Result<Panels, JsValue> {
+        Panels::in_container(doc, "panels", false)
+    }
+
+    /// Panels for traces read from files, in `#cpython-panels`.
+    pub fn imported(doc: &Document) -> Result<Panels, JsValue> {
+        Panels::in_container(doc, "cpython-panels", true)
+    }
+
+    fn in_container(doc: &Document, id: &str, by_position: bool) -> Result<Panels, JsValue> {
         Ok(Panels {
+            by_position,
             doc: doc.clone(),
             container: doc
-                .get_element_by_id("panels")
-                .ok_or("the page has no #panels")?
+                .get_element_by_id(id)
+                .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))?
                 .dyn_into()?,
             template: doc
                 .get_element_by_id("panel-template")
@@ -79,8 +93,29 @@ impl Panels {
         {
             return Ok(());
         }
+        let titled: Vec<(Model, String, String, String)> = models
+            .iter()
+            .map(|&m| {
+                (
+                    m,
+                    m.id().to_string(),
+                    m.python().to_string(),
+                    m.explanation().to_string(),
+                )
+            })
+            .collect();
+        self.set_panels(&titled)
+    }
+
+    /// Builds one panel per entry: its model (which names the lanes), title, subtitle and
+    /// explanation.
+    pub fn set_panels(
+        &mut self,
+        panels: &[(Model, String, String, String)],
+    ) -> Result<(), JsValue> {
         self.panels.clear();
-        for &model in models {
+        for (model, title, subtitle, explain) in panels {
+            let model = *model;
             let fragment = self.template.content().clone_node_with_deep(true)?;
             let fragment: web_sys::DocumentFragment = fragment.dyn_into()?;
             let root = fragment
@@ -92,15 +127,20 @@ impl Panels {
                 })
             };
             root.set_attribute("data-model", model.id())?;
-            part(".name")?.set_text_content(Some(model.id()));
-            part(".py")?.set_text_content(Some(model.python()));
-            part(".explain")?.set_text_content(Some(model.explanation()));
+            if self.by_position {
+                root.set_attribute("data-source", "cpython")?;
+            }
+            part(".name")?.set_text_content(Some(title));
+            part(".py")?.set_text_content(Some(subtitle));
+            part(".explain")?.set_text_content(Some(explain));
             let stat = part(".panel-stat")?;
             let canvas: HtmlCanvasElement = part("canvas")?.dyn_into()?;
-            canvas.set_attribute("data-model", model.id())?;
+            if !self.by_position {
+                canvas.set_attribute("data-model", model.id())?;
+            }
             canvas.set_attribute(
                 "aria-label",
-                &format!("{model} timeline; the table under the timeline lists the same spans"),
+                &format!("{title} timeline; the results table sums it up"),
             )?;
             self.container.append_child(&fragment)?;
             let ctx: CanvasRenderingContext2d = canvas
@@ -129,14 +169,14 @@ impl Panels {
             .map(|p| f64::from(p.canvas.client_width().max(200)))
     }
 
-    /// Draws every panel whose picture changed. `now` is the shared clock, so a running
-    /// model's panel grows.
+    /// Draws every panel whose picture changed, on an axis `longest_ms` long (the longest
+    /// panel of the page). `now` is the shared clock, so a running model's panel grows.
     pub fn draw(
         &mut self,
         traces: &[&LiveTrace],
         results: &[ModelResult],
         view: &View,
-        now: f64,
+        (now, longest_ms): (f64, f64),
         expected: bool,
     ) -> Result<(), JsValue> {
         let win = web_sys::window().ok_or("no window")?;
@@ -161,7 +201,6 @@ impl Panels {
             .document_element()
             .is_some_and(|r| r.class_list().contains("transparent"));
         let dpr = win.device_pixel_ratio().max(1.0);
-        let longest_ms = longest(traces.iter().copied(), now);
         let (from, to) = view.window(longest_ms);
         // The visible window, for scripts and tests: "from,to[,cursor]" in ms.
         let mut shown = format!("{from:.2},{to:.2}");
@@ -169,9 +208,15 @@ impl Panels {
             shown.push_str(&format!(",{c:.2}"));
         }
         self.container.set_attribute("data-view", &shown)?;
-        for panel in &mut self.panels {
-            let trace = traces.iter().find(|t| t.model == panel.model).copied();
-            let result = results.iter().find(|r| r.model == panel.model);
+        for (i, panel) in self.panels.iter_mut().enumerate() {
+            let (trace, result) = if self.by_position {
+                (traces.get(i).copied(), results.get(i))
+            } else {
+                (
+                    traces.iter().find(|t| t.model == panel.model).copied(),
+                    results.iter().find(|r| r.model == panel.model),
+                )
+            };
             let stat = match (trace, result) {
                 (Some(t), _) if expected => {
                     format!("expected ≈ {} · not measured", format_ms(t.extent(now)))
@@ -198,6 +243,7 @@ impl Panels {
                 size: (w_px, h_px),
                 window: (from.to_bits(), to.to_bits()),
                 cursor: view.cursor.map(f64::to_bits),
+                highlight: view.highlight,
                 spans: trace.map_or(0, |t| t.spans.len()),
                 open: trace.map_or(Vec::new(), |t| {
                     t.open

@@ -43,7 +43,7 @@ impl App {
             if let Ok(tr) = self.doc.create_element("tr") {
                 let _ = tr.set_attribute("class", "placeholder");
                 if let Some(td) = self.cell(&tr, "td", "No run yet: press Run.") {
-                    let _ = td.set_attribute("colspan", "8");
+                    let _ = td.set_attribute("colspan", "10");
                 }
                 let _ = body.append_child(&tr);
             }
@@ -74,6 +74,24 @@ impl App {
                     for text in &row.cells {
                         self.cell(&tr, "td", text);
                     }
+                    // Pointing at (or focusing) the row outlines its worst-stalled task.
+                    if let Some(l) = self
+                        .results
+                        .iter()
+                        .find(|r| r.model == model)
+                        .and_then(|r| r.latency.as_ref())
+                    {
+                        let _ = tr.set_attribute("data-worst-task", &l.worst_task.to_string());
+                        let _ = tr.set_attribute("tabindex", "0");
+                        let _ = tr.set_attribute(
+                            "title",
+                            &format!(
+                                "Task {} stalled longest under {model} ({}): outlined on the timeline while this row is pointed at or focused",
+                                l.worst_task,
+                                format_ms(l.stall_worst_ms)
+                            ),
+                        );
+                    }
                     let mark = match &row.checksum {
                         None => "–".to_string(),
                         Some((_, true)) => "✓".to_string(),
@@ -92,7 +110,7 @@ impl App {
                 }
                 (None, Some(error)) => {
                     if let Some(td) = self.cell(&tr, "td", &error) {
-                        let _ = td.set_attribute("colspan", "7");
+                        let _ = td.set_attribute("colspan", "9");
                         let class = if self.run.is_some() {
                             "failed"
                         } else {
@@ -104,11 +122,28 @@ impl App {
                 (None, None) => {
                     let waiting = if self.running() { "running…" } else { "–" };
                     if let Some(td) = self.cell(&tr, "td", waiting) {
-                        let _ = td.set_attribute("colspan", "7");
+                        let _ = td.set_attribute("colspan", "9");
                         let _ = td.set_attribute("class", "pending");
                     }
                 }
             }
+            let _ = body.append_child(&tr);
+        }
+        // Traces read from files, beside the browser's rows.
+        let imported = result_rows(&self.cpython.results, true);
+        for (row, t) in imported.iter().zip(&self.cpython.traces) {
+            let Ok(tr) = self.doc.create_element("tr") else {
+                continue;
+            };
+            let _ = tr.set_attribute("data-source", "cpython");
+            let _ = tr.set_attribute("data-model", row.model.id());
+            if let Some(th) = self.cell(&tr, "th", &t.label) {
+                let _ = th.set_attribute("scope", "row");
+            }
+            for text in &row.cells {
+                self.cell(&tr, "td", text);
+            }
+            self.cell(&tr, "td", "–");
             let _ = body.append_child(&tr);
         }
         let sentence = match &self.run {
@@ -117,6 +152,15 @@ impl App {
             None => String::new(),
         };
         self.ui.verdict.set_text_content(Some(&sentence));
+        let advice = self
+            .run
+            .as_ref()
+            .filter(|r| r.finished)
+            .and_then(|r| crate::core::advice::recommend(&self.results, &r.expectation));
+        self.ui.advice.set_hidden(advice.is_none());
+        self.ui
+            .advice
+            .set_text_content(advice.map(|a| format!("For this workload: {a}")).as_deref());
         // Every check that failed, in words, beside the numbers: listed once the run is over
         // (a list that grew mid-run would push the timeline down); meanwhile each disturbed
         // row's ⚠ carries its reasons.

@@ -23,6 +23,8 @@ pub struct Run {
     pub expectation: Expectation,
     /// What each finished model's trace showed.
     pub facts: Vec<Facts>,
+    /// Each step's planned length, for the tasks' stalls.
+    pub planned: crate::core::latency::Planned,
 }
 
 impl Run {
@@ -79,6 +81,19 @@ impl App {
     }
 
     pub(super) fn request_run(&mut self) {
+        // A sweep in progress runs its next pool size; otherwise the scenario as it is.
+        if let Some((models, pools)) = self.sweep.as_ref().and_then(super::sweep::Sweep::step) {
+            self.request_run_with(models, pools);
+        } else {
+            self.request_run_with(
+                self.scenario.models.clone(),
+                (self.scenario.threads, self.scenario.processes),
+            );
+        }
+    }
+
+    /// Runs `models` with pools of `(threads, processes)` on the scenario's workload.
+    fn request_run_with(&mut self, models: Vec<Model>, (threads, processes): (u32, u32)) {
         if self.running() {
             return;
         }
@@ -92,7 +107,7 @@ impl App {
             .engine
             .as_ref()
             .and_then(|e| e.ready.as_ref().map(|r| (r.threads, e.threads)))
-            .is_some_and(|(running, asked)| running > 0 && asked < self.scenario.threads);
+            .is_some_and(|(running, asked)| running > 0 && asked < threads);
         if self.engine.is_none() || pool_too_small {
             self.start_engine();
         }
@@ -106,9 +121,9 @@ impl App {
         };
         let reason = self.shared_memory().unavailable_reason();
         let plan = plan(
-            &self.scenario.models,
+            &models,
             &workload,
-            (self.scenario.threads, self.scenario.processes),
+            (threads, processes),
             self.cores,
             reason.as_deref().map_or(Ok(()), Err),
         );
@@ -117,6 +132,7 @@ impl App {
         notices.extend(plan.skipped.iter().cloned());
         self.show_notices(&notices);
         if plan.run.is_empty() {
+            self.end_sweep("nothing could run");
             self.set_status(
                 Status::Error,
                 "No model can run this scenario here; choose another model or a smaller workload.",
@@ -131,8 +147,8 @@ impl App {
             run: id,
             workload,
             models: slots.clone(),
-            threads: self.scenario.threads,
-            processes: self.scenario.processes,
+            threads,
+            processes,
             switch_ms: self.scenario.switch_ms,
             seed: self.scenario.seed,
             live: self.scenario.live,
@@ -147,6 +163,7 @@ impl App {
         // Each panel starts with the rows its model is expected to use, so the page does not
         // grow lane by lane while the run fills it.
         let tasks = request.workload.tasks();
+        let planned = crate::core::latency::Planned::of(&request.workload);
         let pools = (request.threads, request.processes);
         let expected_lanes: Vec<(Model, u32)> = plan
             .run
@@ -191,6 +208,7 @@ impl App {
             live: self.scenario.live,
             expectation,
             facts: Vec::new(),
+            planned,
         });
         self.results.clear();
         self.refresh_preview();
@@ -286,6 +304,7 @@ impl App {
         r.facts = check(&counted, &r.expectation);
         self.results = results(&counted);
         annotate(&mut self.results, &r.facts);
+        crate::core::latency::annotate(&mut self.results, &counted, &r.planned);
         if r.repeat > 1 {
             for (result, (_, walls)) in self.results.iter_mut().zip(&median) {
                 result.repeats_wall_ms = walls.clone();
@@ -314,7 +333,9 @@ impl App {
         self.show_results();
         if failed.is_empty() {
             self.set_status(Status::Done, "Done: measured in this browser.");
+            self.sweep_step_done();
         } else {
+            self.end_sweep("a model failed");
             self.show_notices(&failed);
             self.set_status(
                 Status::Error,
@@ -346,6 +367,7 @@ impl App {
         // step cannot be interrupted any other way within the frame). A fresh engine starts
         // right away.
         self.run_when_ready = false;
+        self.end_sweep("stopped");
         self.end_run_with("stopped");
         self.start_engine();
         self.set_status(Status::Loading, "Stopped. Restarting the workers…");
