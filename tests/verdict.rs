@@ -283,3 +283,46 @@ fn a_calibration_a_few_percent_off_is_not_a_disturbance() {
         "faster than calibrated, and than physics: {f:?}"
     );
 }
+
+#[test]
+fn a_kernel_faster_than_calibrated_in_every_model_does_not_blame_sequential() {
+    // Seen on the hog preset: the kernel ran 14 % faster than calibrated in both runs, so gil
+    // beat the calibrated limit; at the speed sequential really ran, it did not.
+    let e = expect("cpu 1000\nio 500", 2, (2, 2));
+    let seq = trace(
+        Model::Sequential,
+        vec![
+            span(0, SpanState::Cpu, 0.0, 860.0),
+            span(0, SpanState::Io, 860.0, 1360.0),
+        ],
+    );
+    let gil = trace(
+        Model::Gil,
+        vec![
+            span(0, SpanState::Cpu, 0.0, 860.0),
+            span(1, SpanState::Io, 0.0, 500.0),
+        ],
+    );
+    let facts = check(&[seq.clone(), gil], &e);
+    assert!(facts.iter().all(|f| f.disturbed.is_empty()), "{facts:?}");
+    // The same gil against a sequential whose steps were stretched by a busy machine is caught.
+    let slowed = trace(
+        Model::Sequential,
+        vec![
+            span(0, SpanState::Cpu, 0.0, 1200.0),
+            span(0, SpanState::Io, 1200.0, 1700.0),
+        ],
+    );
+    let gil = trace(
+        Model::Gil,
+        vec![
+            span(0, SpanState::Cpu, 0.0, 860.0),
+            span(1, SpanState::Io, 0.0, 500.0),
+        ],
+    );
+    let facts = check(&[slowed, gil], &e);
+    assert!(
+        facts[0].disturbed[0].contains("sequential was slowed"),
+        "{facts:?}"
+    );
+}

@@ -72,12 +72,24 @@ pub fn chrome_trace(traces: &[ModelTrace], results: &[ModelResult], origin: f64)
 /// The results as CSV, one row per model (RFC 4180: model ids need no quoting).
 pub fn results_csv(results: &[ModelResult]) -> String {
     let mut out = String::from(
-        "model,wall_ms,speedup,cpu_ms,io_ms,lock_wait_ms,spawn_ms,copy_ms,lanes,utilisation,checksum\n",
+        "model,wall_ms,speedup,cpu_ms,io_ms,lock_wait_ms,spawn_ms,copy_ms,lanes,utilisation,checksum,finish_p50_ms,finish_p95_ms,finish_worst_ms,stall_p50_ms,stall_p95_ms,stall_worst_ms,worst_task\n",
     );
     for r in results {
         let speedup = r.speedup.map_or(String::new(), |s| format!("{s:.4}"));
+        let latency = r.latency.as_ref().map_or(",,,,,,".to_string(), |l| {
+            format!(
+                "{:.3},{:.3},{:.3},{:.3},{:.3},{:.3},{}",
+                l.finish_p50_ms,
+                l.finish_p95_ms,
+                l.finish_worst_ms,
+                l.stall_p50_ms,
+                l.stall_p95_ms,
+                l.stall_worst_ms,
+                l.worst_task
+            )
+        });
         out.push_str(&format!(
-            "{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{:.4},{}\n",
+            "{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{:.4},{},{latency}\n",
             r.model.id(),
             r.wall_ms,
             speedup,

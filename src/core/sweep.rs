@@ -50,9 +50,11 @@ pub fn parse_sizes(text: &str, max: u32) -> Result<Vec<u32>, String> {
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         match part.parse::<u32>() {
             Ok(n) if (1..=max).contains(&n) => sizes.push(n),
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "sweep sizes are whole numbers from 1 to {max}, like 1,2,4,8; `{part}` is not one"
-            )),
+            ))
+            }
         }
     }
     sizes.sort_unstable();

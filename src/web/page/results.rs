@@ -71,8 +71,18 @@ impl App {
             }
             match (row, error) {
                 (Some(row), _) => {
-                    for text in &row.cells {
-                        self.cell(&tr, "td", text);
+                    for (i, text) in row.cells.iter().enumerate() {
+                        let td = self.cell(&tr, "td", text);
+                        // Latency cells (p50 · p95 · worst): a phone shows the worst alone.
+                        if let (true, Some(td), Some((rest, worst))) =
+                            (i >= 6, td, text.rsplit_once(" · "))
+                        {
+                            td.set_text_content(None);
+                            if let Some(minor) = self.cell(&td, "span", &format!("{rest} · ")) {
+                                let _ = minor.set_attribute("class", "minor");
+                            }
+                            let _ = td.append_with_str_1(worst);
+                        }
                     }
                     // Pointing at (or focusing) the row outlines its worst-stalled task.
                     if let Some(l) = self
