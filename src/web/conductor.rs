@@ -96,7 +96,7 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
     // Let the just-started pool workers and the page's own loading settle first: calibrating
     // while they compete for the cores would make every later `cpu` step too short.
     sleep_ms(CALIBRATION_DELAY_MS).await;
-    let calibration = crate::engine::calibrate(&PerfClock);
+    let calibration = crate::engine::calibrate_settled(&PerfClock);
     let on_message = gloo_events::EventListener::new(&scope(), "message", |event| {
         let Some(event) = event.dyn_ref::<MessageEvent>() else {
             return;
@@ -324,7 +324,7 @@ fn recheck(conductor: &Conductor, run: u32) -> Calibration {
     if before.drift(rounds, elapsed).is_none() {
         return before;
     }
-    let after = crate::engine::calibrate(&PerfClock);
+    let after = crate::engine::calibrate_settled(&PerfClock);
     conductor.calibration.set(after);
     post(
         &FromConductor::Recalibrated {

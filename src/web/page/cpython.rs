@@ -195,11 +195,16 @@ impl App {
             .iter()
             .map(|i| {
                 let mut explain = format!(
-                    "Measured by {} on the machine that ran it{}{}, drawn on the browser's axis. Python cannot see a thread waiting for the GIL, so those waits are inside its CPU spans.",
+                    "Measured by {} on the machine that ran it{}{}, drawn on the browser's axis.",
                     i.python.as_deref().map_or("the program that wrote this trace".to_string(), |v| format!("Python {v}")),
                     if i.gil == Some(false) { " without the GIL (free-threaded)" } else { "" },
                     i.workers.map_or(String::new(), |w| format!(", {w} workers")),
                 );
+                if i.gil != Some(false)
+                    && matches!(i.model, Some(crate::core::trace::Model::Gil | crate::core::trace::Model::Threads))
+                {
+                    explain.push_str(" Python cannot see a thread waiting for the GIL, so those waits are inside its CPU spans.");
+                }
                 if let (Some(w), Some(now)) = (&i.workload, &current) {
                     if w != now {
                         explain.push_str(&format!(
