@@ -73,6 +73,17 @@ const spawnOf = (t) => {
   const { t } = await results(`?workload=8+x+cpu+25&models=processes&processes=8&run=1`);
   const eight = spawnOf(t).sort((a, b) => a - b);
   row('process start (spawn span), 8 started at once on 2 cores: fastest / median / slowest', `${eight[0].toFixed(0)} / ${median(eight).toFixed(0)} / ${eight[eight.length - 1].toFixed(0)} ms`, '<= 25 ms each after the first', eight.slice(1).every((x) => x <= 25) ? 'yes' : 'NO');
+  // One process alone: its start, and its `cpu 100` steps against sequential's in the same run
+  // (nothing else computing at the same time).
+  const alone = [];
+  const ratio = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const { t: one } = await results('?preset=cpu&models=sequential,processes&processes=1&run=1');
+    alone.push(...spawnOf(one));
+    ratio.push(median(stepsOf(one, 'processes')) / median(stepsOf(one, 'sequential')));
+  }
+  row(`process start, one alone (median of ${REPEATS})`, `${median(alone).toFixed(0)} ms`, '<= 25 ms', median(alone) <= 25 ? 'yes' : 'NO');
+  row(`a \`cpu 100\` step in one process ÷ the same step under sequential, same run (median of ${REPEATS})`, `${((median(ratio) - 1) * 100).toFixed(1)} %`, 'within 5 %', Math.abs(median(ratio) - 1) <= 0.05 ? 'yes' : 'NO');
 }
 row(`processes speedup, CPU preset, ${cores} processes`, `${median(speed.processes).toFixed(2)}x`, 'below threads (spawn, copy)', '');
 row(`gil speedup, CPU preset, ${cores} threads`, `${median(speed.gil).toFixed(2)}x`, 'about 1x (one lock)', '');
@@ -301,6 +312,38 @@ for (const [label, query, models, threads, processes] of compare) {
   });
 }
 
+// 7. Per-task latency on the hog preset: the chatty task's longest stall under each model,
+// conpar against CPython. CPython's runs write their traces (the runner the page's programs
+// embed) and the page's own importer reads them, so both stalls come from the same code.
+const { mkdtempSync, rmSync } = await import('node:fs');
+const { tmpdir } = await import('node:os');
+const { join } = await import('node:path');
+const stallRows = [];
+{
+  const hogModels = ['sequential', 'async', 'gil'];
+  const chatty = (r) => r.latency.tasks.find((t) => t.task === 1).stall_ms;
+  const mine = {};
+  for (let i = 0; i < REPEATS; i++) {
+    const { r } = await results(`?preset=hog&models=${hogModels.join(',')}&threads=2&run=1`);
+    for (const m of r) (mine[m.model] ||= []).push(chatty(m));
+  }
+  const theirs = {};
+  for (let i = 0; i < 3; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'conpar-bench-'));
+    const py = spawnSync(python, ['tools/cpython_check.py', '--workload', 'hog', '--threads', '2', '--models', hogModels.join(','), '--traces', dir], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(`cpython_check.py failed: ${py.stderr}`);
+    const page = await browser.newPage();
+    await page.goto(`${site.url}/?preset=hog`);
+    await waitStatus(page, ['ready']);
+    await page.setInputFiles('#trace-file', hogModels.map((m) => join(dir, `${m}.json`)));
+    await page.waitForFunction((n) => document.documentElement.dataset.imported === String(n), hogModels.length);
+    for (const r of await page.evaluate(() => window.conpar.imported())) (theirs[r.model] ||= []).push(chatty(r));
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const m of hogModels) stallRows.push({ m, mine: median(mine[m]), theirs: median(theirs[m]) });
+}
+
 await browser.close();
 await site.close();
 
@@ -312,3 +355,6 @@ console.log(`\nChromium, ${cores} cores reported, ${new Date().toISOString()}`);
 console.log(`\n| workload (speedup over its own plain loop) | conpar (median of ${REPEATS}) | ${pythonVersion} | within 25 % (processes 40 %) / same ranking (ties within 10 %) |`);
 console.log('|---|---|---|---|');
 for (const r of cpythonRows) console.log(`| ${r.what} | ${r.conpar} | ${r.cpython} | ${r.ok} |`);
+console.log(`\n| hog preset, threads=2: the chatty task's longest stall | conpar (median of ${REPEATS}) | ${pythonVersion} |`);
+console.log('|---|---|---|');
+for (const r of stallRows) console.log(`| ${r.m} | ${r.mine.toFixed(1)} ms | ${r.theirs.toFixed(1)} ms |`);

@@ -58,6 +58,8 @@ if [ -z "${CONPAR_BUILD_ONLY:-}" ]; then
   command -v chromium >/dev/null 2>&1 || apt_missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || apt_missing+=(chromium-driver)
   command -v firefox-esr >/dev/null 2>&1 || apt_missing+=(firefox-esr)
+  # The generated Python programs are run by the tests (pyenv's CPython on these machines).
+  command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
   [ -x /usr/bin/WebKitWebDriver ] || apt_missing+=(webkit2gtk-driver)
   command -v Xvfb >/dev/null 2>&1 || apt_missing+=(xvfb)
   if [ ${#apt_missing[@]} -gt 0 ]; then

@@ -181,3 +181,36 @@ fn sweep_sizes_default_to_powers_of_two_and_reject_junk() {
     assert!(parse_sizes("", 64).is_err());
     assert!(parse_sizes("1,2,3,4,5,6,7,8,9", 64).is_err());
 }
+
+#[test]
+fn the_mixed_preset_names_its_fastest_model_and_the_loops_stalls() {
+    let e = expect(Preset::Mixed.text(), 2);
+    let r = [
+        result(Model::Sequential, 1320.0, 1320.0, 1100.0),
+        result(Model::Async, 415.0, 1320.0, 200.0),
+        result(Model::Gil, 433.0, 1320.0, 45.0),
+        result(Model::Threads, 400.0, 1320.0, 20.0),
+        result(Model::Processes, 720.0, 1320.0, 90.0),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(
+        s.starts_with("threads: the fastest here (3.3× the plain loop)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("stalled 200 ms waiting for the event loop, against 20 ms under threads"),
+        "{s}"
+    );
+    // Stalls alike everywhere: no warning.
+    let calm = [
+        result(Model::Sequential, 1320.0, 1320.0, 1100.0),
+        result(Model::Async, 415.0, 1320.0, 30.0),
+        result(Model::Gil, 433.0, 1320.0, 25.0),
+    ];
+    let s = recommend(&calm, &e).expect("a recommendation");
+    assert!(
+        s.starts_with("async: the fastest here") && !s.contains("stalled"),
+        "{s}"
+    );
+    assert!(s.contains("async libraries"), "{s}");
+}

@@ -289,13 +289,15 @@ fn a_kernel_faster_than_calibrated_in_every_model_does_not_blame_sequential() {
     // Seen on the hog preset: the kernel ran 14 % faster than calibrated in both runs, so gil
     // beat the calibrated limit; at the speed sequential really ran, it did not.
     let e = expect("cpu 1000\nio 500", 2, (2, 2));
-    let seq = trace(
-        Model::Sequential,
-        vec![
-            span(0, SpanState::Cpu, 0.0, 860.0),
-            span(0, SpanState::Io, 860.0, 1360.0),
-        ],
-    );
+    let sequential = |cpu: f64| {
+        trace(
+            Model::Sequential,
+            vec![
+                span(0, SpanState::Cpu, 0.0, cpu),
+                span(0, SpanState::Io, cpu, cpu + 500.0),
+            ],
+        )
+    };
     let gil = trace(
         Model::Gil,
         vec![
@@ -303,24 +305,10 @@ fn a_kernel_faster_than_calibrated_in_every_model_does_not_blame_sequential() {
             span(1, SpanState::Io, 0.0, 500.0),
         ],
     );
-    let facts = check(&[seq.clone(), gil], &e);
+    let facts = check(&[sequential(860.0), gil.clone()], &e);
     assert!(facts.iter().all(|f| f.disturbed.is_empty()), "{facts:?}");
     // The same gil against a sequential whose steps were stretched by a busy machine is caught.
-    let slowed = trace(
-        Model::Sequential,
-        vec![
-            span(0, SpanState::Cpu, 0.0, 1200.0),
-            span(0, SpanState::Io, 1200.0, 1700.0),
-        ],
-    );
-    let gil = trace(
-        Model::Gil,
-        vec![
-            span(0, SpanState::Cpu, 0.0, 860.0),
-            span(1, SpanState::Io, 0.0, 500.0),
-        ],
-    );
-    let facts = check(&[slowed, gil], &e);
+    let facts = check(&[sequential(1200.0), gil], &e);
     assert!(
         facts[0].disturbed[0].contains("sequential was slowed"),
         "{facts:?}"

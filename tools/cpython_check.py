@@ -25,7 +25,7 @@ import sys
 
 # The runner the page's generated Python programs embed: one runner, two users.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conpar_runner import calibrate, run_model  # noqa: E402
+from conpar_runner import calibrate, chrome_trace, gil_enabled, run_model  # noqa: E402
 
 PRESETS = {
     "io": "8 x io 200",
@@ -68,8 +68,14 @@ def parse(text):
     return tasks
 
 
-def timed(model, tasks, per_ms, workers=None, method=None):
-    begin, end, _ = run_model(model, tasks, per_ms, workers, method)
+def timed(model, tasks, per_ms, workers=None, method=None, trace=None):
+    """Wall ms of one run; with `trace` (a path and the run's facts), its Chrome trace too, as
+    the page's generated programs write it."""
+    begin, end, spans = run_model(model, tasks, per_ms, workers, method)
+    if trace:
+        path, info = trace
+        with open(path, "w") as f:
+            json.dump(chrome_trace(model, begin, end, spans, dict(info, workers=workers, start_method=method)), f)
     return (end - begin) * 1000
 
 
@@ -80,6 +86,7 @@ def main():
     parser.add_argument("--processes", type=int, default=None, help="ProcessPoolExecutor max_workers (default: Python's own)")
     parser.add_argument("--models", default="sequential,async,gil,processes,processes-spawn")
     parser.add_argument("--table", action="store_true", help="print a table instead of JSON")
+    parser.add_argument("--traces", metavar="DIR", help="also write each run's Chrome trace to DIR/<model>.json (conpar opens them)")
     args = parser.parse_args()
     tasks = parse(PRESETS.get(args.workload, args.workload))
     per_ms = calibrate()
@@ -87,12 +94,20 @@ def main():
     threads = args.threads or min(32, cores + 4)
     processes = args.processes or cores
     default_method = mp.get_start_method()
+    text = PRESETS.get(args.workload, args.workload)
+    facts = {"generator": "conpar", "implementation": sys.implementation.name,
+             "python": sys.version.split()[0], "gil": gil_enabled(), "cores": cores,
+             "workload": text, "rounds_per_ms": per_ms}
+
+    def trace(name):
+        return (os.path.join(args.traces, f"{name}.json"), facts) if args.traces else None
+
     runs = {
-        "sequential": lambda: timed("sequential", tasks, per_ms),
-        "async": lambda: timed("async", tasks, per_ms),
-        "gil": lambda: timed("gil", tasks, per_ms, threads),
-        "processes": lambda: timed("processes", tasks, per_ms, processes, default_method),
-        "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn"),
+        "sequential": lambda: timed("sequential", tasks, per_ms, trace=trace("sequential")),
+        "async": lambda: timed("async", tasks, per_ms, trace=trace("async")),
+        "gil": lambda: timed("gil", tasks, per_ms, threads, trace=trace("gil")),
+        "processes": lambda: timed("processes", tasks, per_ms, processes, default_method, trace("processes")),
+        "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn", trace("processes-spawn")),
     }
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     results = []

@@ -41,3 +41,14 @@ export function frames(page, n = 2) {
     step(n);
   }), n);
 }
+
+/// How many pixels of the canvas matching `selector` are exactly the colour `[r, g, b]`.
+export function colourPixels(page, selector, rgb) {
+  return page.evaluate(([selector, [r, g, b]]) => {
+    const c = document.querySelector(selector);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] === r && d[i + 1] === g && d[i + 2] === b) n++;
+    return n;
+  }, [selector, rgb]);
+}

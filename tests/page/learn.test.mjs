@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from './server.mjs';
-import { launch, waitStatus, waitRun, frames } from './browser.mjs';
+import { launch, waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
 
 let browser, site, dir;
 const routes = {};
@@ -35,13 +35,7 @@ async function page(query, states = ['done', 'error']) {
 }
 
 /// Pixels of the highlight outline's colour in a panel's canvas.
-const outlinePixels = (p, model) => p.evaluate((m) => {
-  const c = document.querySelector(`canvas[data-model=${m}]`);
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 0; i < d.length; i += 4) if (d[i] === 0xb3 && d[i + 1] === 0x5c && d[i + 2] === 0x00) n++;
-  return n;
-}, model);
+const outlinePixels = (p, model) => colourPixels(p, `canvas[data-model=${model}]`, [0xb3, 0x5c, 0x00]);
 
 test('a CPU hog stalls the chatty task for about its length under async, far less under threads', async () => {
   const { p, errors, close } = await page('?preset=hog&models=sequential,async,gil,threads&threads=2&run=1');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
-import { launch, waitStatus, waitRun, frames } from './browser.mjs';
+import { launch, waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
 
 let browser, site;
 before(async () => {
@@ -37,13 +37,7 @@ async function viewAfter(p, act) {
 }
 
 /// Pixels of a panel's canvas in the CPU colour.
-const cpuPixels = (p, model) => p.evaluate((m) => {
-  const c = document.querySelector(`canvas[data-model=${m}]`);
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 0; i < d.length; i += 4) if (d[i] === 0x00 && d[i + 1] === 0x72 && d[i + 2] === 0xb2) n++;
-  return n;
-}, model);
+const cpuPixels = (p, model) => colourPixels(p, `canvas[data-model=${model}]`, [0x00, 0x72, 0xb2]);
 
 test('every control is in the URL, and the URL restores every control', async () => {
   const { p, close } = await page('?preset=io', { states: ['ready'] });

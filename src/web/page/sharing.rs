@@ -133,6 +133,17 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
     .ok_or_else(|| JsValue::from_str("the page is not set up"))
 }
 
+/// Offers `svg` as a PNG file (drawn asynchronously); a failure is said in a notice.
+pub(super) fn offer_png(name: &'static str, svg: crate::core::export::Svg) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = share::download_png(name, &svg).await {
+            with_app(|app| {
+                app.show_notices(&[format!("The PNG could not be made: {}", js_error(&e))])
+            });
+        }
+    });
+}
+
 /// Copies `text` and says on `button` whether it worked.
 fn copy_and_say(text: String, button: fn(&App) -> &web_sys::HtmlElement, done: &'static str) {
     wasm_bindgen_futures::spawn_local(async move {
@@ -248,17 +259,7 @@ impl App {
                 Err(e) => Err(JsValue::from_str(&e.to_string())),
             },
             "png" => {
-                let svg = svg();
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = share::download_png("conpar-timeline.png", &svg).await {
-                        with_app(|app| {
-                            app.show_notices(&[format!(
-                                "The PNG could not be made: {}",
-                                js_error(&e)
-                            )])
-                        });
-                    }
-                });
+                offer_png("conpar-timeline.png", svg());
                 Ok(())
             }
             _ => Ok(()),

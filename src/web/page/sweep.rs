@@ -303,21 +303,14 @@ impl App {
             }
             "svg" => share::download_text("conpar-sweep.svg", "image/svg+xml", &svg_text()),
             "png" => {
-                let svg = crate::core::export::Svg {
-                    text: svg_text(),
-                    width: 640.0,
-                    height: 320.0,
-                };
-                wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = share::download_png("conpar-sweep.png", &svg).await {
-                        with_app(|app| {
-                            app.show_notices(&[format!(
-                                "The PNG could not be made: {}",
-                                js_error(&e)
-                            )])
-                        });
-                    }
-                });
+                super::sharing::offer_png(
+                    "conpar-sweep.png",
+                    crate::core::export::Svg {
+                        text: svg_text(),
+                        width: 640.0,
+                        height: 320.0,
+                    },
+                );
                 Ok(())
             }
             _ => Ok(()),
