@@ -623,3 +623,26 @@ fn embed_keys_round_trip_and_reject_junk() {
     assert_eq!(notices.len(), 2, "{notices:?}");
     assert_eq!((bad.theme, bad.transparent), (Theme::Auto, false));
 }
+
+#[test]
+fn a_calibration_settles_once_two_in_a_row_agree() {
+    use conpar::core::kernel::Calibration;
+    // A kernel that runs at 1000 rounds/ms for its first 9 samples (unoptimised), then at
+    // 1300: the first calibration reads slow; settling follows the speed up and stops.
+    let mut calls = 0;
+    let mut measure = |rounds: u64| {
+        calls += 1;
+        rounds as f64 / if calls <= 9 { 1000.0 } else { 1300.0 }
+    };
+    let first = Calibration::measure(&mut measure);
+    assert_eq!(first.rounds_per_ms, 1000);
+    let settled = first.settle(&mut measure);
+    assert_eq!(settled.rounds_per_ms, 1300);
+    // A steady kernel settles at once: one more calibration's samples.
+    let mut steady = 0;
+    let c = Calibration::from_sample(25_000, 25.0).settle(|r| {
+        steady += 1;
+        r as f64 / 1000.0
+    });
+    assert_eq!((c.rounds_per_ms, steady), (1000, Calibration::SAMPLES));
+}

@@ -86,6 +86,8 @@ impl Calibration {
 
     /// How far the device's speed may move before a run recalibrates.
     pub const DRIFT: f64 = 0.10;
+    /// Two calibrations this close in a row: the kernel's speed has settled.
+    pub const SETTLED: f64 = 0.03;
 
     /// Rounds for a step of `ms` milliseconds.
     pub fn rounds_for(self, ms: u32) -> u64 {
@@ -122,6 +124,31 @@ impl Calibration {
         }
         samples.sort_by(f64::total_cmp);
         Self::from_sample(rounds, samples[samples.len() / 2])
+    }
+
+    /// Measures again at this calibration's sample size until two calibrations in a row agree
+    /// within [`Self::SETTLED`] (at most five more): a kernel still running unoptimised code,
+    /// or a machine still busy starting workers, reads slow at first and settles after.
+    pub fn settle(self, mut measure: impl FnMut(u64) -> f64) -> Calibration {
+        let mut last = self;
+        for _ in 0..5 {
+            let rounds = last.check_rounds();
+            let mut samples: Vec<f64> = (0..Self::SAMPLES)
+                .map(|_| measure(rounds))
+                .filter(|ms| *ms > 0.0)
+                .collect();
+            if samples.is_empty() {
+                return last;
+            }
+            samples.sort_by(f64::total_cmp);
+            let next = Self::from_sample(rounds, samples[samples.len() / 2]);
+            let ratio = next.rounds_per_ms as f64 / last.rounds_per_ms.max(1) as f64;
+            last = next;
+            if (ratio - 1.0).abs() <= Self::SETTLED {
+                break;
+            }
+        }
+        last
     }
 
     /// The rounds a quick re-check measures: about [`Self::MIN_SAMPLE_MS`] of work.

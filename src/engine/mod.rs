@@ -117,36 +117,30 @@ impl Recorder {
 /// Calibrates the kernel on the calling thread, timed by `clock`, so that `cpu 50` lasts about
 /// 50 ms here. Every model of a run then uses this one calibration, so their checksums agree.
 pub fn calibrate(clock: &dyn Clock) -> Calibration {
-    Calibration::measure(|rounds| {
-        let start = clock.now();
-        // Opaque inputs, not just an observed result: the kernel is pure, and `measure` calls
-        // this with the same `rounds` several times, so without them the compiler may compute it
-        // once and every later sample measures nothing (seen in the wasm build: a sample of
-        // 0 ms and a calibration 40 times too high).
-        std::hint::black_box(kernel::run_rounds(
-            std::hint::black_box(1),
-            std::hint::black_box(rounds),
-        ));
-        clock.now() - start
-    })
+    Calibration::measure(|rounds| time_rounds(clock, rounds))
 }
 
-/// Calibrates until two calibrations in a row agree within 3 % (at most six): right after a
-/// page loads, the kernel may still run as baseline code while its optimised code compiles on
-/// a core that starting workers keep busy, and a calibration taken then reads the device up to
-/// a quarter slower than every later step runs (measured: `cpu` steps at 0.79× their
-/// calibrated length).
+/// Milliseconds `rounds` kernel rounds take on this thread.
+fn time_rounds(clock: &dyn Clock, rounds: u64) -> f64 {
+    let start = clock.now();
+    // Opaque inputs, not just an observed result: the kernel is pure, and calibration calls
+    // this with the same `rounds` several times, so without them the compiler may compute it
+    // once and every later sample measures nothing (seen in the wasm build: a sample of
+    // 0 ms and a calibration 40 times too high).
+    std::hint::black_box(kernel::run_rounds(
+        std::hint::black_box(1),
+        std::hint::black_box(rounds),
+    ));
+    clock.now() - start
+}
+
+/// Calibrates, then measures again until two calibrations in a row agree within 3 %: right
+/// after a page loads, the kernel may still run as baseline code while its optimised code
+/// compiles on a core that starting workers keep busy, and a calibration taken then reads the
+/// device up to a quarter slower than every later step runs (measured: `cpu` steps at 0.79×
+/// their calibrated length).
 pub fn calibrate_settled(clock: &dyn Clock) -> Calibration {
-    let mut last = calibrate(clock);
-    for _ in 0..5 {
-        let next = calibrate(clock);
-        let ratio = next.rounds_per_ms as f64 / last.rounds_per_ms.max(1) as f64;
-        last = next;
-        if (ratio - 1.0).abs() <= 0.03 {
-            break;
-        }
-    }
-    last
+    calibrate(clock).settle(|rounds| time_rounds(clock, rounds))
 }
 
 /// What a CPU step computes: the calibration (rounds per ms) and the seed. Every model of a run
