@@ -214,3 +214,31 @@ fn the_mixed_preset_names_its_fastest_model_and_the_loops_stalls() {
     );
     assert!(s.contains("async libraries"), "{s}");
 }
+
+#[test]
+fn the_sweep_summary_says_what_it_fitted_in_words() {
+    use conpar::core::sweep::summary;
+    let p = |model, workers, speedup| Point {
+        model,
+        workers,
+        wall_ms: 800.0 / speedup,
+        speedup,
+        disturbed: false,
+    };
+    let lines = summary(
+        &[
+            p(Model::Gil, 1, 1.0),
+            p(Model::Gil, 2, 0.95),
+            p(Model::Processes, 4, 1.5),
+        ],
+        2,
+    );
+    assert_eq!(
+        lines[0],
+        "gil: best 1.00× with 1 worker; Amdahl's law fits a serial fraction of 100 % (limit 1.0× on any number of cores)."
+    );
+    assert_eq!(
+        lines[1],
+        "processes: best 1.50× with 4 workers; too few sizes within the 2 cores to fit Amdahl's law."
+    );
+}

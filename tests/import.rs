@@ -44,3 +44,20 @@ fn a_profilers_nested_calls_become_their_innermost_spans_per_thread() {
     );
     assert_eq!((t.start, t.end), (0.01, 0.9));
 }
+
+#[test]
+fn too_many_threads_or_spans_are_refused_with_the_cap() {
+    use conpar::core::import::{MAX_EVENTS, MAX_LANES};
+    let events: Vec<String> = (0..=MAX_LANES)
+        .map(|t| {
+            format!(r#"{{"ph": "X", "name": "cpu", "pid": 1, "tid": {t}, "ts": 0, "dur": 1}}"#)
+        })
+        .collect();
+    let text = format!("[{}]", events.join(","));
+    let err = import(&text, "wide.json").expect_err("refused");
+    assert!(err.contains(&format!("up to {MAX_LANES}")), "{err}");
+    let one = r#"{"ph": "X", "name": "cpu", "pid": 1, "tid": 1, "ts": 0, "dur": 1}"#;
+    let text = format!("[{}]", vec![one; MAX_EVENTS + 1].join(","));
+    let err = import(&text, "long.json").expect_err("refused");
+    assert!(err.contains("record a shorter run"), "{err}");
+}

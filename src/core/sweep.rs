@@ -161,7 +161,12 @@ pub fn summary(points: &[Point], cores: u32) -> Vec<String> {
                 .filter(|p| p.model == m)
                 .max_by(|a, b| a.speedup.total_cmp(&b.speedup));
             let best = best.map_or(String::new(), |b| {
-                format!("best {:.2}× with {} workers", b.speedup, b.workers)
+                format!(
+                    "best {:.2}× with {} worker{}",
+                    b.speedup,
+                    b.workers,
+                    if b.workers == 1 { "" } else { "s" }
+                )
             });
             match s {
                 Some(s) => format!(

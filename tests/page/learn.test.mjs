@@ -182,6 +182,9 @@ test('files that are not traces get a sentence, and the page keeps working', asy
   ] }));
   await p.waitForFunction(() => document.documentElement.dataset.imported === '1');
   assert.equal(await p.textContent('#cpython-panels .panel-head .name'), 'viz.json');
+  // trace= to a file that is not there says so.
+  await p.goto(`${site.url}/?trace=traces/missing.json`);
+  await p.waitForFunction(() => /traces\/missing\.json could not be loaded: the server answered 404/.test(document.getElementById('notices').textContent));
   // trace= to another site is refused before anything is fetched.
   await p.goto(`${site.url}/?trace=https%3A%2F%2Fexample.com%2Ft.json`);
   await waitStatus(p, ['ready']);
