@@ -530,6 +530,7 @@ fn explanations_state_pythons_facts_as_of_3_14() {
         "forkserver (the Linux default from 3.14)",
         "spawn (macOS, Windows)",
         "as spawn starts a fresh interpreter",
+        "as the fork server has imported its modules before it forks",
         "fork copies the running parent",
     ] {
         assert!(text(Model::Processes).contains(fact), "processes: {fact}");

@@ -7,6 +7,17 @@ self.addEventListener('message', async function boot(event) {
   self.removeEventListener('message', boot);
   try {
     const glue = await import(msg.glue);
+    if (msg.shell) {
+      // Started ahead (the forkserver start method): the glue is loaded; the fresh instance
+      // is made when the conductor says so, inside the measured run.
+      self.postMessage({ ns: 'conpar', msg: { kind: 'shell' } });
+      await new Promise((go) => self.addEventListener('message', function wait(e) {
+        if (e.data && e.data.ns === 'conpar' && e.data.kind === 'go') {
+          self.removeEventListener('message', wait);
+          go();
+        }
+      }));
+    }
     // No memory passed: this worker's instance creates its own (a "process" shares nothing).
     await glue.default({ module_or_path: msg.module });
     glue.workerMain(msg.role, msg.threads || 0);

@@ -41,6 +41,35 @@ impl Theme {
     }
 }
 
+/// How `processes` starts its workers, after Python's start methods (`start=`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StartMethod {
+    /// Python's Linux default from 3.14: a server that has already imported the modules forks
+    /// each worker. Here: each worker's thread and glue code start before the measured run,
+    /// and the run pays for a fresh instance with its own memory.
+    #[default]
+    Forkserver,
+    /// macOS's and Windows's default: a fresh interpreter that imports its modules. Here: the
+    /// whole worker start is inside the measured run.
+    Spawn,
+}
+
+impl StartMethod {
+    pub fn id(self) -> &'static str {
+        match self {
+            StartMethod::Forkserver => "forkserver",
+            StartMethod::Spawn => "spawn",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<StartMethod> {
+        [StartMethod::Forkserver, StartMethod::Spawn]
+            .into_iter()
+            .find(|m| m.id() == id)
+    }
+}
+
 /// Where the workload came from: a preset keeps its short name in the URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -76,6 +105,8 @@ pub struct Scenario {
     pub sweep: Option<Vec<u32>>,
     /// A trace file on this site to draw beside the run (`trace=traces/gil.json`).
     pub trace: Option<String>,
+    /// How `processes` starts its workers (`start=forkserver|spawn`).
+    pub start: StartMethod,
 }
 
 /// A problem with a setting, shown to the user; the setting keeps its previous value.
@@ -169,6 +200,7 @@ impl Scenario {
             live: true,
             sweep: None,
             trace: None,
+            start: StartMethod::Forkserver,
         }
     }
 
@@ -297,6 +329,18 @@ impl Scenario {
                 )
             }
             "trace" => self.trace = Some(same_site_path(value)?),
+            "start" => match StartMethod::from_id(value) {
+                Some(m) => self.start = m,
+                None => {
+                    return Err(Notice::new(
+                        "start",
+                        format!(
+                            "unknown start method {}; use forkserver or spawn",
+                            quoted(value)
+                        ),
+                    ))
+                }
+            },
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -360,6 +404,9 @@ impl Scenario {
         if let Some(sizes) = &self.sweep {
             let sizes: Vec<String> = sizes.iter().map(u32::to_string).collect();
             parts.push(format!("sweep={}", sizes.join(",")));
+        }
+        if self.start != StartMethod::Forkserver {
+            parts.push(format!("start={}", self.start.id()));
         }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode_component(trace)));

@@ -272,7 +272,7 @@ async fn run(request: RunRequest) {
             Model::Processes => {
                 let pump = Pump::start(stream.clone());
                 let hang = fault == Some(Fault::Hang);
-                let out = process::host::run(&tasks, &config, recorder, hang).await;
+                let out = process::host::run(&tasks, &config, recorder, hang, request.start).await;
                 drop(pump);
                 out.map_err(PoolFailure::Refused)
             }

@@ -38,6 +38,9 @@ pub struct RunRequest {
     pub seed: u32,
     /// Stream spans while models run (false: each model's spans arrive when it ends).
     pub live: bool,
+    /// How `processes` starts its workers.
+    #[serde(default)]
+    pub start: crate::core::scenario::StartMethod,
     /// Test builds only (`hooks`): a fault to inject, to test what the page says about it.
     #[serde(default)]
     pub fault: Option<Fault>,
@@ -138,6 +141,8 @@ pub enum ToProcess {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum FromProcess {
+    /// A worker started ahead (forkserver): its glue is loaded; it instantiates when told.
+    Shell,
     Ready {
         at: f64,
     },

@@ -83,6 +83,19 @@ const BOOTSTRAP: &str = include_str!("../../www/worker.js");
 /// # Errors
 /// When the browser refuses to create the worker.
 pub fn start_worker(role: &str, threads: u32) -> Result<web_sys::Worker, JsValue> {
+    start_worker_with(role, threads, false)
+}
+
+/// [`start_worker`], or with `shell` a worker that loads its glue and then waits for a `go`
+/// message before it instantiates the module (a process started ahead).
+///
+/// # Errors
+/// When the browser refuses to create the worker.
+pub fn start_worker_with(
+    role: &str,
+    threads: u32,
+    shell: bool,
+) -> Result<web_sys::Worker, JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
@@ -103,6 +116,7 @@ pub fn start_worker(role: &str, threads: u32) -> Result<web_sys::Worker, JsValue
         ("module", wasm_bindgen::module()),
         ("role", JsValue::from_str(role)),
         ("threads", JsValue::from(threads)),
+        ("shell", JsValue::from(shell)),
     ] {
         js_sys::Reflect::set(&boot, &JsValue::from_str(key), &value)?;
     }

@@ -194,3 +194,24 @@ test('files that are not traces get a sentence, and the page keeps working', asy
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('processes start as forkserver (ahead, then a fresh instance) or spawn (all inside the run), chosen in the form and the URL', async () => {
+  const { p, errors, close } = await page('?preset=cpu&models=sequential,processes&processes=2&start=spawn&run=1');
+  assert.equal(await waitRun(p, 1), 'done');
+  assert.equal(await p.inputValue('#start'), 'spawn');
+  const spawns = () => p.evaluate(() => window.conpar.trace().traceEvents.filter((e) => e.ph === 'X' && e.name === 'spawn').length);
+  assert.equal(await spawns(), 2, 'each process shows its start');
+  await p.selectOption('#start', 'forkserver');
+  assert.doesNotMatch(await p.evaluate(() => location.search), /start=/, 'the default is not written');
+  await p.click('#run');
+  assert.equal(await waitRun(p, 2), 'done');
+  assert.equal(await spawns(), 2);
+  const r = await p.evaluate(() => window.conpar.results());
+  assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the same work either way');
+  await p.goto(`${site.url}/?start=fork`);
+  await waitStatus(p, ['ready']);
+  assert.match(await p.textContent('#notices'), /unknown start method `fork`; use forkserver or spawn/);
+  assert.deepEqual(errors, []);
+  await close();
+});
+

@@ -21,6 +21,8 @@ pub struct Controls {
     pub models: Vec<(Model, HtmlInputElement)>,
     /// The numeric settings, by the scenario key each one sets.
     pub settings: Vec<(&'static str, HtmlInputElement)>,
+    /// How `processes` starts its workers.
+    pub start: HtmlSelectElement,
     pub run: HtmlButtonElement,
     pub stop: HtmlButtonElement,
     pub status: Element,
@@ -86,6 +88,7 @@ impl Controls {
                 ("seed", by_id(doc, "seed")?),
                 ("repeat", by_id(doc, "repeat")?),
             ],
+            start: by_id(doc, "start")?,
             run: by_id(doc, "run")?,
             stop: by_id(doc, "stop")?,
             status: by_id(doc, "status")?,
@@ -163,6 +166,7 @@ impl Controls {
         for (m, input) in &self.models {
             input.set_checked(s.models.contains(m));
         }
+        self.start.set_value(s.start.id());
     }
 }
 
@@ -192,6 +196,14 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
             EventListener::new(&ui.stop, "click", |e| {
                 e.prevent_default();
                 with_app(App::stop_run);
+            }),
+            EventListener::new(&ui.start, "change", |_| {
+                with_app(|app| {
+                    if let Err(n) = app.scenario.set("start", &app.ui.start.value()) {
+                        app.show_notices(&[n.message]);
+                    }
+                    app.sync_url();
+                });
             }),
         ];
         for (key, input) in &ui.settings {

@@ -152,6 +152,7 @@ impl App {
             switch_ms: self.scenario.switch_ms,
             seed: self.scenario.seed,
             live: self.scenario.live,
+            start: self.scenario.start,
             fault: self.fault.take(),
         };
         let expectation = Expectation::new(

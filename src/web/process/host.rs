@@ -2,12 +2,13 @@
 //! task with a copy of its payload, and records what multiprocessing costs (`spawn`, `copy`).
 
 use crate::core::kernel::Checksum;
+use crate::core::scenario::StartMethod;
 use crate::core::trace::{SpanState, NO_TASK};
 use crate::core::workload::Task;
 use crate::engine::{Clock, Outcome, Recorder, RunConfig};
 use crate::web::messages::{decode, spans, Envelope, FromProcess, ToProcess};
 use crate::web::timers::sleep_ms;
-use crate::web::{js_error, start_worker, PerfClock};
+use crate::web::{js_error, start_worker_with, PerfClock};
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 use std::cell::Cell;
@@ -52,8 +53,9 @@ impl Drop for ProcessWorker {
 }
 
 impl ProcessWorker {
-    fn start() -> Result<ProcessWorker, String> {
-        let worker = start_worker("process", 0)
+    /// Starts a process worker; a `shell` loads its glue and waits for [`ProcessWorker::go`].
+    fn start(shell: bool) -> Result<ProcessWorker, String> {
+        let worker = start_worker_with("process", 0, shell)
             .map_err(|e| format!("a process worker could not start: {}", js_error(&e)))?;
         let (tx, rx) = mpsc::unbounded();
         let on_message = {
@@ -78,6 +80,18 @@ impl ProcessWorker {
             inbox: rx,
             _listeners: [on_message, on_error],
         })
+    }
+
+    /// Tells a shell to instantiate the module and start.
+    fn go(&self) -> Result<(), String> {
+        let go = js_sys::Object::new();
+        for (key, value) in [("ns", crate::web::messages::NS), ("kind", "go")] {
+            js_sys::Reflect::set(&go, &JsValue::from_str(key), &JsValue::from_str(value))
+                .map_err(|e| js_error(&e))?;
+        }
+        self.worker
+            .post_message(&go)
+            .map_err(|e| format!("could not start a process: {}", js_error(&e)))
     }
 
     /// The next message from the worker (and the raw data, which holds its buffers), or an
@@ -116,7 +130,28 @@ impl ProcessWorker {
     }
 }
 
-/// Runs the workload on `config.processes` fresh process workers.
+/// Starts `n` workers ahead, each with its glue loaded, waiting to instantiate: what Python's
+/// fork server has done before it forks (imported the modules), outside the measured run.
+///
+/// # Errors
+/// When a worker cannot start or load.
+async fn prepare(n: u32) -> Result<Vec<ProcessWorker>, String> {
+    let mut shells = Vec::new();
+    for _ in 0..n {
+        shells.push(ProcessWorker::start(true)?);
+    }
+    for shell in &mut shells {
+        match shell.receive("shell", SPAWN_TIMEOUT_MS).await? {
+            (FromProcess::Shell, _) => {}
+            _ => return Err("a process worker spoke before it was loaded".to_string()),
+        }
+    }
+    Ok(shells)
+}
+
+/// Runs the workload on `config.processes` process workers, each a fresh instance with its own
+/// memory: with `forkserver` their threads and glue are started before the measured run, with
+/// `spawn` inside it.
 ///
 /// # Errors
 /// When a worker cannot start, dies, or answers nonsense; the message says which.
@@ -126,11 +161,19 @@ pub async fn run(
     config: &RunConfig,
     recorder: &Recorder,
     hang: bool,
+    method: StartMethod,
 ) -> Result<Outcome, String> {
     let lanes = config.processes.max(1);
+    let mut shells = match method {
+        StartMethod::Forkserver => prepare(lanes).await?,
+        StartMethod::Spawn => Vec::new(),
+    };
     let start = PerfClock.now();
     let next = Cell::new(0usize);
-    let lane_runs = (0..lanes).map(|lane| run_lane(lane, tasks, config, recorder, &next, hang));
+    let lane_runs = (0..lanes).map(|lane| {
+        let shell = shells.pop();
+        run_lane(lane, shell, tasks, config, recorder, &next, hang)
+    });
     let sums = futures::future::join_all(lane_runs).await;
     let end = PerfClock.now();
     let mut checksum = Checksum::default();
@@ -147,6 +190,7 @@ pub async fn run(
 
 async fn run_lane(
     lane: u32,
+    shell: Option<ProcessWorker>,
     tasks: &[Task],
     config: &RunConfig,
     recorder: &Recorder,
@@ -155,7 +199,13 @@ async fn run_lane(
 ) -> Result<Checksum, String> {
     let clock = PerfClock;
     let asked = clock.now();
-    let mut worker = ProcessWorker::start()?;
+    let mut worker = match shell {
+        Some(shell) => {
+            shell.go()?;
+            shell
+        }
+        None => ProcessWorker::start(false)?,
+    };
     let ready_at = match worker.receive("ready", SPAWN_TIMEOUT_MS).await? {
         (FromProcess::Ready { at }, _) => at,
         _ => return Err("a process worker spoke before it was ready".to_string()),
