@@ -246,7 +246,7 @@ impl App {
                 s.models.iter().map(|m| m.id()).collect::<Vec<_>>().join(", ")
             ),
             Some("done") => format!(
-                "Measured at {} pool sizes; each speedup is over the plain loop measured in the same run (the first took {}). Threads start before each run, outside the measured time; processes start inside it, as Python's do.",
+                "Measured at {} pool sizes; each speedup is over the plain loop measured in the same run (the first took {}). Threads start before each run, outside the measured time; processes as the start method says (the process start setting).",
                 s.sizes.len(),
                 s.baseline_ms.map_or("–".into(), crate::core::layout::format_ms)
             ),
