@@ -299,3 +299,36 @@ fn zoom_and_pan_stay_inside_the_run() {
     );
     assert_eq!(view.window(100.0), (0.0, 102.0));
 }
+
+#[test]
+fn a_highlighted_task_is_outlined_in_its_models_panel_only() {
+    let live = LiveTrace::finished(&gil_trace());
+    let outlines = |view: &View| {
+        panel_scene(&live, view, 200.0, 0.0, 600.0)
+            .bars
+            .into_iter()
+            .filter(|b| b.outline)
+            .collect::<Vec<Bar>>()
+    };
+    assert!(outlines(&View::default()).is_empty());
+    // Task 1 (lane 1): its lock wait and its computing, outlined over their bars.
+    let view = View {
+        highlight: Some((Model::Gil, 1)),
+        ..View::default()
+    };
+    let marked = outlines(&view);
+    assert_eq!(marked.len(), 2);
+    let row1 = panel_scene(&live, &View::default(), 200.0, 0.0, 600.0)
+        .bars
+        .into_iter()
+        .filter(|b| b.state == SpanState::Cpu)
+        .max_by(|a, b| a.y.total_cmp(&b.y))
+        .expect("lane 1 computes");
+    assert!(marked.iter().all(|b| b.y == row1.y));
+    // Another model's highlight leaves this panel alone.
+    let elsewhere = View {
+        highlight: Some((Model::Async, 1)),
+        ..View::default()
+    };
+    assert!(outlines(&elsewhere).is_empty());
+}

@@ -418,42 +418,37 @@ pub fn panel_scene(
             });
         }
     }
+    // A bar from `start` to `end` (ms from the origin) on `lane`, at least a pixel wide.
+    let bar = |lane: u32, state: SpanState, (start, end): (f64, f64), open: bool, outline: bool| {
+        let x0 = plot_left + scale.x(start);
+        Bar {
+            x: x0,
+            y: row_y(lane),
+            w: (plot_left + scale.x(end) - x0).max(1.0),
+            h: bar_h,
+            state,
+            open,
+            outline,
+        }
+    };
     // The highlighted task: an outline over each of its spans, drawn last so it shows over
     // the bars of other tasks sharing the row.
     if let Some((_, task)) = view.highlight.filter(|(m, _)| *m == trace.model) {
         for s in trace.spans.iter().filter(|s| s.task == task) {
             let (start, end) = (s.start - origin, s.end - origin);
-            if end < from || start > to {
-                continue;
+            if end >= from && start <= to {
+                scene
+                    .bars
+                    .push(bar(s.lane, s.state, (start, end), false, true));
             }
-            let x0 = plot_left + scale.x(start);
-            let x1 = plot_left + scale.x(end);
-            scene.bars.push(Bar {
-                x: x0,
-                y: row_y(s.lane),
-                w: (x1 - x0).max(1.0),
-                h: bar_h,
-                state: s.state,
-                open: false,
-                outline: true,
-            });
         }
     }
     let running = trace.end.is_none() && trace.error.is_none();
     if running && cursor.is_none() {
         // What each lane is doing right now, up to the clock hand.
         for s in &trace.open {
-            let x0 = plot_left + scale.x(s.start - origin);
-            let x1 = plot_left + scale.x(now - origin);
-            scene.bars.push(Bar {
-                x: x0,
-                y: row_y(s.lane),
-                w: (x1 - x0).max(1.0),
-                h: bar_h,
-                state: s.state,
-                open: true,
-                outline: false,
-            });
+            let during = (s.start - origin, now - origin);
+            scene.bars.push(bar(s.lane, s.state, during, true, false));
         }
     }
     scene.hand = match (cursor, running) {
