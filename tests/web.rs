@@ -2,6 +2,7 @@
 //! (blocking waits are allowed there, as in conpar's own workers).
 #![cfg(target_arch = "wasm32")]
 
+use conpar::core::scenario::StartMethod;
 use conpar::core::trace::{Model, ModelTrace, SpanState};
 use conpar::core::workload::Workload;
 use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
@@ -171,31 +172,34 @@ async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
         .expect("valid")
         .tasks();
     let cfg = config(2);
-    let rec = Recorder::new();
-    let out = process::host::run(&tasks, &cfg, &rec, false)
-        .await
-        .expect("processes run");
-    let p = trace(Model::Processes, out, &rec);
-    assert_eq!(
-        p.lanes_with(SpanState::Spawn),
-        vec![0, 1],
-        "each process is started and shown"
-    );
-    assert!(
-        p.time_in(SpanState::Copy) > 0.0,
-        "payload copies are recorded"
-    );
-    assert_eq!(
-        p.max_concurrent(SpanState::Cpu),
-        2,
-        "processes did not compute in parallel"
-    );
     let rec2 = Recorder::new();
     let seq = pool::run(Model::Sequential, &tasks, &cfg, &PerfClock, &rec2).expect("runs");
-    assert_eq!(
-        p.checksum, seq.checksum.0,
-        "processes computed a different checksum"
-    );
+    // Both start methods: workers started ahead (forkserver) and inside the run (spawn).
+    for method in [StartMethod::Forkserver, StartMethod::Spawn] {
+        let rec = Recorder::new();
+        let out = process::host::run(&tasks, &cfg, &rec, false, method)
+            .await
+            .expect("processes run");
+        let p = trace(Model::Processes, out, &rec);
+        assert_eq!(
+            p.lanes_with(SpanState::Spawn),
+            vec![0, 1],
+            "{method:?}: each process is started and shown"
+        );
+        assert!(
+            p.time_in(SpanState::Copy) > 0.0,
+            "{method:?}: payload copies are recorded"
+        );
+        assert_eq!(
+            p.max_concurrent(SpanState::Cpu),
+            2,
+            "{method:?}: processes did not compute in parallel"
+        );
+        assert_eq!(
+            p.checksum, seq.checksum.0,
+            "{method:?}: processes computed a different checksum"
+        );
+    }
 }
 
 #[wasm_bindgen_test]
