@@ -150,6 +150,14 @@ test('the page\'s Python programs run under python3 and their traces come back a
   assert.equal(imported[0].latency.tasks.length, 4);
   assert.equal(imported[0].lanes, 2, 'ThreadPoolExecutor(2): two threads');
   assert.match(await p.textContent('#results-body tr[data-source=cpython] th'), /^CPython 3\.\d+\.\d+ · gil$/);
+  // Its spans have tooltips too: point along its first lane until one shows.
+  const box = await p.locator('#cpython-panels canvas').first().boundingBox();
+  let tip = '';
+  for (let x = box.x + 90; x < box.x + box.width - 10 && !tip; x += 15) {
+    await p.mouse.move(x, box.y + 30);
+    tip = await p.evaluate(() => (document.getElementById('tip').hidden ? '' : document.getElementById('tip').textContent));
+  }
+  assert.match(tip, /^gil · thread 0: (computing|waiting for I\/O)\ntask \d+ · step \d+ · from /, tip);
   // trace= loads a file on this site.
   routes.async = readFileSync(join(dir, 'async.json'), 'utf8');
   await p.goto(`${site.url}/?workload=4%20x%20io%2040%2C%20cpu%2010&trace=traces/async.json`);

@@ -9,10 +9,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-/// A pointer event on a panel's canvas: which model, the point in the canvas's CSS pixels, the
+/// Which panel a canvas belongs to: a model of the run, or the nth trace read from a file.
+#[derive(Clone, Copy)]
+enum PanelOf {
+    Model(Model),
+    Imported(usize),
+}
+
+/// A pointer event on a panel's canvas: which panel, the point in the canvas's CSS pixels, the
 /// point in the viewport (for the tooltip), and the canvas's plot.
 struct CanvasPoint {
-    model: Model,
+    panel: PanelOf,
     x: f64,
     y: f64,
     client: (f64, f64),
@@ -23,13 +30,16 @@ struct CanvasPoint {
 impl CanvasPoint {
     fn of(e: &web_sys::Event) -> Option<CanvasPoint> {
         let target: Element = e.target()?.dyn_into().ok()?;
-        let model = Model::from_id(&target.get_attribute("data-model")?)?;
+        let panel = match target.get_attribute("data-model") {
+            Some(id) => PanelOf::Model(Model::from_id(&id)?),
+            None => PanelOf::Imported(target.get_attribute("data-imported")?.parse().ok()?),
+        };
         let mouse: &web_sys::MouseEvent = e.dyn_ref()?;
         let rect = target.get_bounding_client_rect();
         let client = (f64::from(mouse.client_x()), f64::from(mouse.client_y()));
         let (plot_left, plot_width) = plot_area(rect.width());
         Some(CanvasPoint {
-            model,
+            panel,
             x: client.0 - rect.left(),
             y: client.1 - rect.top(),
             client,
@@ -54,73 +64,12 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
     with_app(|app| {
         let ui = &app.ui;
         let panels = &ui.panels;
-        let mut out = vec![
-            EventListener::new(panels, "pointermove", |e| {
-                let Some(p) = CanvasPoint::of(e) else { return };
-                with_app(|app| match app.drag_x {
-                    Some(last) => {
-                        app.view.pan((last - p.x) / p.plot_width);
-                        app.drag_x = Some(p.x);
-                        app.hide_tip();
-                        frame::request();
-                    }
-                    None => app.on_hover(&p),
-                });
-            }),
-            EventListener::new(panels, "pointerdown", |e| {
-                let Some(p) = CanvasPoint::of(e) else { return };
-                with_app(|app| {
-                    // A tap shows the details; a drag on a zoomed timeline pans it.
-                    app.on_hover(&p);
-                    if app.view.zoom.is_some() {
-                        app.drag_x = Some(p.x);
-                    }
-                });
-            }),
-            EventListener::new(panels, "pointerup", |_| {
-                with_app(|app| app.drag_x = None);
-            }),
-            EventListener::new(panels, "pointercancel", |_| {
-                with_app(|app| app.drag_x = None);
-            }),
-            EventListener::new(panels, "pointerleave", |e| {
-                // A finger "leaves" as soon as it lifts: a tapped span's details stay.
-                let touch = e
-                    .dyn_ref::<web_sys::PointerEvent>()
-                    .is_some_and(|p| p.pointer_type() == "touch");
-                with_app(|app| {
-                    app.drag_x = None;
-                    if !touch {
-                        app.hide_tip();
-                    }
-                });
-            }),
-            // Ctrl/⌘ + wheel zooms (a plain wheel keeps scrolling the page); sideways pans.
-            EventListener::new_with_options(
-                panels,
-                "wheel",
-                EventListenerOptions::enable_prevent_default(),
-                |e| {
-                    let (Some(p), Some(w)) =
-                        (CanvasPoint::of(e), e.dyn_ref::<web_sys::WheelEvent>())
-                    else {
-                        return;
-                    };
-                    if w.ctrl_key() || w.meta_key() {
-                        e.prevent_default();
-                        let factor = if w.delta_y() < 0.0 { 0.8 } else { 1.25 };
-                        act(|app| app.view.zoom_by(factor, p.fraction()));
-                    } else if w.delta_x().abs() > w.delta_y().abs() || w.shift_key() {
-                        e.prevent_default();
-                        let delta = if w.delta_x().abs() > 0.0 {
-                            w.delta_x()
-                        } else {
-                            w.delta_y()
-                        };
-                        act(|app| app.view.pan(delta / p.plot_width));
-                    }
-                },
-            ),
+        let mut out = Vec::new();
+        // Pointer and wheel on the run's panels and on the panels of trace files alike.
+        for container in [panels, app.cpython.panels.container()] {
+            out.extend(pointer_listeners(container));
+        }
+        out.extend([
             EventListener::new_with_options(
                 panels,
                 "keydown",
@@ -148,7 +97,7 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
             EventListener::new(&ui.table_view, "toggle", |_| {
                 with_app(|app| app.show_table());
             }),
-        ];
+        ]);
         for (button, factor) in &ui.zoom {
             let factor = *factor;
             out.push(EventListener::new(button, "click", move |_| {
@@ -164,6 +113,77 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
         out
     })
     .ok_or_else(|| JsValue::from_str("the page is not set up"))
+}
+
+/// Hover, tap, drag and wheel on the canvases inside `container`.
+fn pointer_listeners(container: &Element) -> Vec<EventListener> {
+    vec![
+        EventListener::new(container, "pointermove", |e| {
+            let Some(p) = CanvasPoint::of(e) else { return };
+            with_app(|app| match app.drag_x {
+                Some(last) => {
+                    app.view.pan((last - p.x) / p.plot_width);
+                    app.drag_x = Some(p.x);
+                    app.hide_tip();
+                    frame::request();
+                }
+                None => app.on_hover(&p),
+            });
+        }),
+        EventListener::new(container, "pointerdown", |e| {
+            let Some(p) = CanvasPoint::of(e) else { return };
+            with_app(|app| {
+                // A tap shows the details; a drag on a zoomed timeline pans it.
+                app.on_hover(&p);
+                if app.view.zoom.is_some() {
+                    app.drag_x = Some(p.x);
+                }
+            });
+        }),
+        EventListener::new(container, "pointerup", |_| {
+            with_app(|app| app.drag_x = None);
+        }),
+        EventListener::new(container, "pointercancel", |_| {
+            with_app(|app| app.drag_x = None);
+        }),
+        EventListener::new(container, "pointerleave", |e| {
+            // A finger "leaves" as soon as it lifts: a tapped span's details stay.
+            let touch = e
+                .dyn_ref::<web_sys::PointerEvent>()
+                .is_some_and(|p| p.pointer_type() == "touch");
+            with_app(|app| {
+                app.drag_x = None;
+                if !touch {
+                    app.hide_tip();
+                }
+            });
+        }),
+        // Ctrl/⌘ + wheel zooms (a plain wheel keeps scrolling the page); sideways pans.
+        EventListener::new_with_options(
+            container,
+            "wheel",
+            EventListenerOptions::enable_prevent_default(),
+            |e| {
+                let (Some(p), Some(w)) = (CanvasPoint::of(e), e.dyn_ref::<web_sys::WheelEvent>())
+                else {
+                    return;
+                };
+                if w.ctrl_key() || w.meta_key() {
+                    e.prevent_default();
+                    let factor = if w.delta_y() < 0.0 { 0.8 } else { 1.25 };
+                    act(|app| app.view.zoom_by(factor, p.fraction()));
+                } else if w.delta_x().abs() > w.delta_y().abs() || w.shift_key() {
+                    e.prevent_default();
+                    let delta = if w.delta_x().abs() > 0.0 {
+                        w.delta_x()
+                    } else {
+                        w.delta_y()
+                    };
+                    act(|app| app.view.pan(delta / p.plot_width));
+                }
+            },
+        ),
+    ]
 }
 
 impl App {
@@ -257,10 +277,17 @@ impl App {
     fn on_hover(&mut self, p: &CanvasPoint) {
         let traces = self.traces();
         let longest_ms = self.axis_ms(Self::now());
-        let found = traces.iter().find(|t| t.model == p.model).and_then(|t| {
-            let width = self.panels.width_of(p.model)?;
+        let (trace, width) = match p.panel {
+            PanelOf::Model(m) => (
+                traces.iter().find(|t| t.model == m).copied(),
+                self.panels.width_of(m),
+            ),
+            PanelOf::Imported(i) => (self.cpython.live.get(i), self.cpython.panels.width_at(i)),
+        };
+        let found = trace.and_then(|t| {
+            let width = width?;
             let span = hit(t, &self.view, longest_ms, width, (p.x, p.y))?;
-            Some(describe(p.model, &span, t.origin()?))
+            Some(describe(t.model, &span, t.origin()?))
         });
         let tip = &self.ui.tip;
         let Some(text) = found else {

@@ -135,7 +135,9 @@ impl Panels {
             part(".explain")?.set_text_content(Some(explain));
             let stat = part(".panel-stat")?;
             let canvas: HtmlCanvasElement = part("canvas")?.dyn_into()?;
-            if !self.by_position {
+            if self.by_position {
+                canvas.set_attribute("data-imported", &self.panels.len().to_string())?;
+            } else {
                 canvas.set_attribute("data-model", model.id())?;
             }
             canvas.set_attribute(
@@ -159,6 +161,18 @@ impl Panels {
             });
         }
         Ok(())
+    }
+
+    /// The element the panels are in (for its listeners).
+    pub fn container(&self) -> &Element {
+        &self.container
+    }
+
+    /// The width of the nth panel's canvas in CSS px (for hit-testing).
+    pub fn width_at(&self, index: usize) -> Option<f64> {
+        self.panels
+            .get(index)
+            .map(|p| f64::from(p.canvas.client_width().max(200)))
     }
 
     /// The width of a model's canvas in CSS px (for hit-testing).
