@@ -162,7 +162,13 @@ fn amdahl_is_fitted_where_it_applies() {
         text.contains("\nthreads,4,400.000,2.0000,4,4.0000,0.000,false\n"),
         "{text}"
     );
-    let svg = chart_svg(&points, &[1, 2, 4], 2, 800.0);
+    let svg = chart_svg(&points, &[1, 2, 4], 2, 800.0, false);
+    assert!(!svg.contains("#ffffff"), "in the page, the page's theme");
+    let file = chart_svg(&points, &[1, 2, 4], 2, 800.0, true);
+    assert!(
+        file.contains("color=\"#1b1f24\"") && file.contains("fill=\"#ffffff\""),
+        "a file has its own colours"
+    );
     assert!(
         svg.starts_with("<svg") && svg.contains("2 cores") && svg.contains("Amdahl, s = 100 %")
     );

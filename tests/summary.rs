@@ -127,10 +127,25 @@ fn result_rows_are_formatted_once_in_the_core() {
     let rows = result_rows(&[r, none], true);
     assert_eq!(
         rows[0].cells,
-        ["500 ms", "1.90×", "90%", "–", "–", "–", "–", "–"].map(String::from)
+        ["500 ms", "1.90×", "90%", "–", "–", "–"].map(String::from)
     );
-    assert_eq!(rows[1].cells[6], "100 ms · 100 ms · 100 ms");
-    assert_eq!(rows[1].cells[7], "40 ms · 40 ms · 40 ms");
+    assert_eq!(
+        (
+            rows[0].latency[1].typical.as_str(),
+            rows[0].latency[1].worst.as_str()
+        ),
+        ("", "–")
+    );
+    let done = &rows[1].latency[0];
+    assert_eq!(
+        (done.typical.as_str(), done.worst.as_str()),
+        ("100 ms · 100 ms · ", "100 ms")
+    );
+    let stall = &rows[1].latency[1];
+    assert_eq!(
+        (stall.typical.as_str(), stall.worst.as_str()),
+        ("40 ms · 40 ms · ", "40 ms")
+    );
     assert_eq!(rows[0].checksum, Some(("00000000".to_string(), true)));
     assert_eq!(rows[1].checksum, None, "no CPU work, nothing to check");
     assert_eq!(rows[1].cells[1], "–");

@@ -46,8 +46,9 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
     }
     // Async's slowest-served task against the best other model's, when it stalled far longer.
     let stall_warning = find(Model::Async)
-        .and_then(|a| Some((a, a.latency.as_ref()?.stall_worst_ms)))
-        .and_then(|(_, worst)| {
+        .and_then(|a| a.latency.as_ref())
+        .map(|l| l.stall_worst_ms)
+        .and_then(|worst| {
             let other = results
                 .iter()
                 .filter(|r| r.model != Model::Async && r.model != Model::Sequential)

@@ -111,9 +111,10 @@ pub fn agreement(results: &[ModelResult], agree: bool) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultRow {
     pub model: Model,
-    /// Wall time, speedup, CPU use, CPU steps against calibrated, lock waits, spawn + copy,
-    /// tasks done (p50 · p95 · worst), longest stall per task (p50 · p95 · worst).
-    pub cells: [String; 8],
+    /// Wall time, speedup, CPU use, CPU steps against calibrated, lock waits, spawn + copy.
+    pub cells: [String; 6],
+    /// When tasks finished and their longest stalls, each p50 · p95 · worst.
+    pub latency: [Spread; 2],
     /// The numbers are disturbed (the reasons are in the result).
     pub disturbed: bool,
     /// The checksum's first eight hex digits and whether every model agreed, when the model
@@ -123,14 +124,28 @@ pub struct ResultRow {
     pub full_checksum: String,
 }
 
-/// p50 · p95 · worst, as a table cell.
-fn spread(p50: f64, p95: f64, worst: f64) -> String {
-    format!(
-        "{} · {} · {}",
-        format_ms(p50),
-        format_ms(p95),
-        format_ms(worst)
-    )
+/// A p50 · p95 · worst cell: the worst apart, so a narrow screen can show it alone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spread {
+    /// "p50 · p95 · ", or nothing.
+    pub typical: String,
+    pub worst: String,
+}
+
+impl Spread {
+    fn of(p50: f64, p95: f64, worst: f64) -> Spread {
+        Spread {
+            typical: format!("{} · {} · ", format_ms(p50), format_ms(p95)),
+            worst: format_ms(worst),
+        }
+    }
+
+    fn none() -> Spread {
+        Spread {
+            typical: String::new(),
+            worst: "–".into(),
+        }
+    }
 }
 
 /// The results table's rows.
@@ -169,13 +184,14 @@ pub fn result_rows(results: &[ModelResult], agree: bool) -> Vec<ResultRow> {
                 r.cpu_stretch.map_or("–".into(), |x| format!("{x:.2}×")),
                 ms_or_dash(r.lock_wait_ms),
                 ms_or_dash(r.spawn_ms + r.copy_ms),
-                r.latency.as_ref().map_or("–".into(), |l| {
-                    spread(l.finish_p50_ms, l.finish_p95_ms, l.finish_worst_ms)
-                }),
-                r.latency.as_ref().map_or("–".into(), |l| {
-                    spread(l.stall_p50_ms, l.stall_p95_ms, l.stall_worst_ms)
-                }),
             ],
+            latency: match &r.latency {
+                Some(l) => [
+                    Spread::of(l.finish_p50_ms, l.finish_p95_ms, l.finish_worst_ms),
+                    Spread::of(l.stall_p50_ms, l.stall_p95_ms, l.stall_worst_ms),
+                ],
+                None => [Spread::none(), Spread::none()],
+            },
             checksum: (r.cpu_ms > 0.0).then(|| (r.checksum.chars().take(8).collect(), agree)),
             full_checksum: r.checksum.clone(),
             disturbed: !r.disturbed.is_empty(),

@@ -97,7 +97,6 @@ pub fn fit_serial_fraction(points: &[(u32, f64)]) -> Option<f64> {
 /// workers than cores (Amdahl's law is about processors: workers beyond the cores add none).
 pub fn fits(points: &[Point], cores: u32) -> Vec<(Model, Option<f64>)> {
     let mut models: Vec<Model> = points.iter().map(|p| p.model).collect();
-    models.dedup();
     models.sort();
     models.dedup();
     models
@@ -182,8 +181,15 @@ pub fn summary(points: &[Point], cores: u32) -> Vec<String> {
 
 /// The chart: speedup (y) against workers (x, on a log₂ scale), a line and dots per model,
 /// the ideal (speedup = workers) dashed, the fitted Amdahl curve dotted, the core count marked.
-/// Colours of text and axes follow `currentColor`, so the page's theme applies.
-pub fn chart_svg(points: &[Point], sizes: &[u32], cores: u32, baseline_ms: f64) -> String {
+/// Colours of text and axes follow `currentColor`, so the page's theme applies; a
+/// `standalone` chart (a file) has a white background and dark text of its own.
+pub fn chart_svg(
+    points: &[Point],
+    sizes: &[u32],
+    cores: u32,
+    baseline_ms: f64,
+    standalone: bool,
+) -> String {
     let (w, h) = (640.0, 320.0);
     let (left, right, top, bottom) = (48.0, 150.0, 16.0, 40.0);
     let (pw, ph) = (w - left - right, h - top - bottom);
@@ -198,9 +204,15 @@ pub fn chart_svg(points: &[Point], sizes: &[u32], cores: u32, baseline_ms: f64) 
         * 1.1;
     let y = |s: f64| top + ph - s / top_speedup * ph;
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" fill=\"currentColor\" role=\"img\" aria-labelledby=\"sweep-svg-title\">\n<title id=\"sweep-svg-title\">Speedup over the plain loop ({}) against pool size</title>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" font-family=\"system-ui, sans-serif\" font-size=\"11\" fill=\"currentColor\"{} role=\"img\" aria-labelledby=\"sweep-svg-title\">\n<title id=\"sweep-svg-title\">Speedup over the plain loop ({}) against pool size</title>\n",
+        if standalone { " color=\"#1b1f24\"" } else { "" },
         format_ms(baseline_ms)
     );
+    if standalone {
+        s.push_str(&format!(
+            "<rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n"
+        ));
+    }
     // Axes, grid and labels.
     let mut tick = 0.0;
     let step = if top_speedup > 20.0 {

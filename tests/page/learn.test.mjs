@@ -100,7 +100,7 @@ test('sweep=1,2,4 on the CPU preset: free threads scale to the cores, gil stays 
   assert.equal(lines.length, 7);
   assert.equal(lines[0], 'model,workers,wall_ms,speedup,ideal,amdahl_fit,serial_fraction,disturbed');
   const [svg] = await Promise.all([p.waitForEvent('download'), p.click('[data-sweep-export=svg]')]);
-  assert.match(readFileSync(await svg.path(), 'utf8'), /^<svg[^>]*style="background:#fff/);
+  assert.match(readFileSync(await svg.path(), 'utf8'), /^<svg[^>]*color="#1b1f24"[\s\S]*<rect width="640" height="320" fill="#ffffff"\/>/);
   // The address keeps the sizes.
   assert.match(await p.evaluate(() => location.search), /sweep=1,2,4/);
   assert.deepEqual(errors, []);
@@ -116,8 +116,8 @@ test('Stop ends a sweep where it is, and a bad size is refused with a notice', a
   await p.fill('#sweep-sizes', '1,2,4,8');
   await p.dispatchEvent('#sweep-sizes', 'change');
   await p.click('#sweep');
+  // Stop is enabled while the sweep's first run goes on (or waits for the workers).
   await p.waitForFunction(() => document.documentElement.dataset.sweep === 'running');
-  await waitRun(p, 1, ['running']);
   await p.click('#stop');
   await p.waitForFunction(() => document.documentElement.dataset.sweep === 'ended');
   assert.match(await p.textContent('#sweep-status'), /ended early: stopped/);

@@ -55,7 +55,8 @@ pub struct Controls {
     pub export_menu: Element,
 }
 
-fn by_id<T: JsCast>(doc: &Document, id: &str) -> Result<T, JsValue> {
+/// The element with `id`, as a `T`, or a sentence naming what is missing.
+pub(super) fn by_id<T: JsCast>(doc: &Document, id: &str) -> Result<T, JsValue> {
     doc.get_element_by_id(id)
         .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))?
         .dyn_into::<T>()

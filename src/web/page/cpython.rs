@@ -3,6 +3,7 @@
 //! and listed in the results table, labelled with the Python that recorded them. Bad files
 //! get a sentence, never a broken page.
 
+use super::controls::by_id;
 use super::panels::Panels;
 use super::{frame, with_app, App};
 use crate::core::import::{import, Imported, MAX_TRACE_BYTES};
@@ -32,13 +33,9 @@ pub struct Cpython {
 
 impl Cpython {
     pub fn find(doc: &web_sys::Document) -> Result<Cpython, JsValue> {
-        let get = |id: &str| {
-            doc.get_element_by_id(id)
-                .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))
-        };
         Ok(Cpython {
-            input: get("trace-file")?.dyn_into()?,
-            clear: get("trace-clear")?.dyn_into()?,
+            input: by_id(doc, "trace-file")?,
+            clear: by_id(doc, "trace-clear")?,
             panels: Panels::imported(doc)?,
             traces: Vec::new(),
             live: Vec::new(),

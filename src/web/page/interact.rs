@@ -65,33 +65,11 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
         let ui = &app.ui;
         let panels = &ui.panels;
         let mut out = Vec::new();
-        // Pointer and wheel on the run's panels and on the panels of trace files alike.
+        // Pointer, wheel and keys on the run's panels and on the panels of trace files alike.
         for container in [panels, app.cpython.panels.container()] {
             out.extend(pointer_listeners(container));
         }
         out.extend([
-            EventListener::new_with_options(
-                panels,
-                "keydown",
-                EventListenerOptions::enable_prevent_default(),
-                |e| {
-                    let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                        return;
-                    };
-                    let action: Option<fn(&mut App)> = match k.key().as_str() {
-                        "+" | "=" => Some(|app| app.view.zoom_by(0.5, 0.5)),
-                        "-" | "_" => Some(|app| app.view.zoom_by(2.0, 0.5)),
-                        "0" => Some(|app| app.view.zoom = None),
-                        "ArrowLeft" => Some(|app| app.view.pan(-0.2)),
-                        "ArrowRight" => Some(|app| app.view.pan(0.2)),
-                        _ => None,
-                    };
-                    if let Some(action) = action {
-                        e.prevent_default();
-                        act(action);
-                    }
-                },
-            ),
             EventListener::new(&ui.scrub, "input", |_| act(App::on_scrub)),
             EventListener::new(&ui.replay, "click", |_| act(App::on_replay)),
             EventListener::new(&ui.table_view, "toggle", |_| {
@@ -115,7 +93,7 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
     .ok_or_else(|| JsValue::from_str("the page is not set up"))
 }
 
-/// Hover, tap, drag and wheel on the canvases inside `container`.
+/// Hover, tap, drag, wheel and keys on the canvases inside `container`.
 fn pointer_listeners(container: &Element) -> Vec<EventListener> {
     vec![
         EventListener::new(container, "pointermove", |e| {
@@ -180,6 +158,28 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
                         w.delta_y()
                     };
                     act(|app| app.view.pan(delta / p.plot_width));
+                }
+            },
+        ),
+        EventListener::new_with_options(
+            container,
+            "keydown",
+            EventListenerOptions::enable_prevent_default(),
+            |e| {
+                let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                let action: Option<fn(&mut App)> = match k.key().as_str() {
+                    "+" | "=" => Some(|app| app.view.zoom_by(0.5, 0.5)),
+                    "-" | "_" => Some(|app| app.view.zoom_by(2.0, 0.5)),
+                    "0" => Some(|app| app.view.zoom = None),
+                    "ArrowLeft" => Some(|app| app.view.pan(-0.2)),
+                    "ArrowRight" => Some(|app| app.view.pan(0.2)),
+                    _ => None,
+                };
+                if let Some(action) = action {
+                    e.prevent_default();
+                    act(action);
                 }
             },
         ),

@@ -19,6 +19,18 @@ impl App {
         Some(cell)
     }
 
+    /// The latency cells: p50 · p95 (hidden on a phone) and the worst.
+    fn spread_cells(&self, tr: &Element, spreads: &[crate::core::summary::Spread]) {
+        for spread in spreads {
+            if let Some(td) = self.cell(tr, "td", "") {
+                if let Some(minor) = self.cell(&td, "span", &spread.typical) {
+                    let _ = minor.set_attribute("class", "minor");
+                }
+                let _ = td.append_with_str_1(&spread.worst);
+            }
+        }
+    }
+
     pub(super) fn show_results(&self) {
         let body = &self.ui.results_body;
         body.set_text_content(None);
@@ -71,19 +83,10 @@ impl App {
             }
             match (row, error) {
                 (Some(row), _) => {
-                    for (i, text) in row.cells.iter().enumerate() {
-                        let td = self.cell(&tr, "td", text);
-                        // Latency cells (p50 · p95 · worst): a phone shows the worst alone.
-                        if let (true, Some(td), Some((rest, worst))) =
-                            (i >= 6, td, text.rsplit_once(" · "))
-                        {
-                            td.set_text_content(None);
-                            if let Some(minor) = self.cell(&td, "span", &format!("{rest} · ")) {
-                                let _ = minor.set_attribute("class", "minor");
-                            }
-                            let _ = td.append_with_str_1(worst);
-                        }
+                    for text in &row.cells {
+                        self.cell(&tr, "td", text);
                     }
+                    self.spread_cells(&tr, &row.latency);
                     // Pointing at (or focusing) the row outlines its worst-stalled task.
                     if let Some(l) = self
                         .results
@@ -153,6 +156,7 @@ impl App {
             for text in &row.cells {
                 self.cell(&tr, "td", text);
             }
+            self.spread_cells(&tr, &row.latency);
             self.cell(&tr, "td", "–");
             let _ = body.append_child(&tr);
         }

@@ -2,6 +2,7 @@
 //! first, as the baseline), each step a normal run drawn on the timeline, and their speedups
 //! drawn against the pool size as the core's chart, with a table view and exports.
 
+use super::controls::by_id;
 use super::{with_app, App, Status};
 use crate::core::scenario::MAX_PROCESSES;
 use crate::core::sweep::{chart_svg, csv, default_sizes, parse_sizes, summary, swept, Point};
@@ -59,19 +60,15 @@ pub struct SweepView {
 
 impl SweepView {
     pub fn find(doc: &web_sys::Document) -> Result<SweepView, JsValue> {
-        let get = |id: &str| {
-            doc.get_element_by_id(id)
-                .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))
-        };
         Ok(SweepView {
-            button: get("sweep")?.dyn_into()?,
-            sizes: get("sweep-sizes")?.dyn_into()?,
-            section: get("sweep-section")?.dyn_into()?,
-            status: get("sweep-status")?,
-            chart: get("sweep-chart")?,
-            summary: get("sweep-summary")?,
-            table: get("sweep-table")?,
-            exports: get("sweep-exports")?,
+            button: by_id(doc, "sweep")?,
+            sizes: by_id(doc, "sweep-sizes")?,
+            section: by_id(doc, "sweep-section")?,
+            status: by_id(doc, "sweep-status")?,
+            chart: by_id(doc, "sweep-chart")?,
+            summary: by_id(doc, "sweep-summary")?,
+            table: by_id(doc, "sweep-table")?,
+            exports: by_id(doc, "sweep-exports")?,
         })
     }
 }
@@ -258,6 +255,7 @@ impl App {
             &s.sizes,
             self.cores,
             s.baseline_ms.unwrap_or(0.0),
+            false,
         ));
         let list = &self.sweep_view.summary;
         list.set_text_content(None);
@@ -290,11 +288,12 @@ impl App {
             return;
         };
         let svg_text = || {
-            // Standalone: a background and a text colour of its own.
-            chart_svg(&s.points, &s.sizes, self.cores, s.baseline_ms.unwrap_or(0.0)).replacen(
-                ">\n<title",
-                " style=\"background:#fff;color:#1b1f24\">\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n<title",
-                1,
+            chart_svg(
+                &s.points,
+                &s.sizes,
+                self.cores,
+                s.baseline_ms.unwrap_or(0.0),
+                true,
             )
         };
         let result = match kind {
