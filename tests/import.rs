@@ -61,3 +61,28 @@ fn too_many_threads_or_spans_are_refused_with_the_cap() {
     let err = import(&text, "long.json").expect_err("refused");
     assert!(err.contains("record a shorter run"), "{err}");
 }
+
+/// A trace viztracer 1.1.1 wrote (CPython 3.11: three threads that sleep, compute and sleep,
+/// joined by the main thread), read as it is.
+#[test]
+fn a_real_viztracer_trace_loads_with_a_lane_per_thread() {
+    let text = include_str!("fixtures/viztracer.json");
+    let got = import(text, "viztracer.json").expect("a trace");
+    let t = &got.trace;
+    assert_eq!(t.lanes, 4, "the main thread and three workers");
+    for lane in 1..4 {
+        let states: Vec<SpanState> = t
+            .spans
+            .iter()
+            .filter(|s| s.lane == lane)
+            .map(|s| s.state)
+            .collect();
+        assert!(states.contains(&SpanState::Io), "lane {lane}: its sleeps");
+        assert!(states.contains(&SpanState::Cpu), "lane {lane}: its loop");
+    }
+    assert!(
+        t.wall_ms() > 30.0 && t.wall_ms() < 2000.0,
+        "{}",
+        t.wall_ms()
+    );
+}
