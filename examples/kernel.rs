@@ -1,6 +1,6 @@
 //! Native speed of the CPU kernel (release build), for the benchmark's wasm/JS/native table:
 //! prints the fastest of five runs as JSON.
-use conpar::core::kernel::run_rounds;
+use conpar::core::measure::kernel::run_rounds;
 use std::time::Instant;
 
 fn main() {

@@ -1,6 +1,6 @@
 //! The machine's own ceiling for parallel speedup: the kernel on one thread, then on two at once
 //! (native threads, no browser). Prints JSON.
-use conpar::core::kernel::run_rounds;
+use conpar::core::measure::kernel::run_rounds;
 use std::time::Instant;
 
 fn main() {

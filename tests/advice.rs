@@ -1,14 +1,16 @@
 //! Native tests of the recommendation and the worker sweep's arithmetic.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::advice::recommend;
-use conpar::core::latency::Latency;
-use conpar::core::sweep::{
-    amdahl, chart_svg, csv, default_sizes, fit_serial_fraction, fits, parse_sizes, Point,
+use conpar::core::analysis::advice::recommend;
+use conpar::core::analysis::latency::Latency;
+use conpar::core::analysis::results::ModelResult;
+use conpar::core::analysis::sweep::{
+    amdahl, chart_svg, csv, default_sizes, fit_serial_fraction, fits, Point,
 };
-use conpar::core::trace::{Model, ModelResult};
-use conpar::core::verdict::Expectation;
-use conpar::core::workload::{Preset, Workload};
+use conpar::core::analysis::verdict::Expectation;
+use conpar::core::input::scenario::parse_sizes;
+use conpar::core::input::workload::{Preset, Workload};
+use conpar::core::measure::trace::Model;
 
 fn result(model: Model, wall_ms: f64, base: f64, stall_worst_ms: f64) -> ModelResult {
     ModelResult {
@@ -223,7 +225,7 @@ fn the_mixed_preset_names_its_fastest_model_and_the_loops_stalls() {
 
 #[test]
 fn the_sweep_summary_says_what_it_fitted_in_words() {
-    use conpar::core::sweep::summary;
+    use conpar::core::analysis::sweep::summary;
     let p = |model, workers, speedup| Point {
         model,
         workers,

@@ -1,14 +1,16 @@
 //! Native tests of the pure core: the workload language, kernel, scenario URL, metrics, export.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::export::chrome_trace;
-use conpar::core::kernel::{run_rounds, Calibration};
-use conpar::core::layout::{format_ms, TimeScale};
-use conpar::core::scenario::{Scenario, Source};
-use conpar::core::trace::{
-    results, spans_from_flat, spans_to_flat, Model, ModelTrace, Span, SpanState,
+use conpar::core::analysis::results::results;
+use conpar::core::drawing::export::chrome_trace;
+use conpar::core::drawing::layout::TimeScale;
+use conpar::core::input::scenario::{Scenario, Source};
+use conpar::core::input::workload::{Preset, Step, Workload, LIMITS};
+use conpar::core::measure::kernel::{run_rounds, Calibration};
+use conpar::core::measure::trace::{
+    spans_from_flat, spans_to_flat, Model, ModelTrace, Span, SpanState,
 };
-use conpar::core::workload::{Preset, Step, Workload, LIMITS};
+use conpar::core::measure::units::format_ms;
 
 fn err(text: &str) -> (u32, u32, String) {
     match Workload::parse(text) {
@@ -403,7 +405,7 @@ fn results_csv_has_a_header_and_a_row_per_model() {
             span(1, SpanState::Io, 0.0, 30.0),
         ],
     );
-    let csv = conpar::core::export::results_csv(&results(std::slice::from_ref(&t)));
+    let csv = conpar::core::drawing::export::results_csv(&results(std::slice::from_ref(&t)));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2);
     let header: Vec<&str> = lines[0].split(',').collect();
@@ -428,7 +430,7 @@ fn timeline_svg_draws_every_span_with_its_state() {
             span(1, SpanState::Cpu, 120.0, 150.0),
         ],
     );
-    let drawn = conpar::core::export::timeline_svg(&[t], "2 x cpu 25 under gil", 800.0);
+    let drawn = conpar::core::drawing::export::timeline_svg(&[t], "2 x cpu 25 under gil", 800.0);
     assert_eq!(drawn.width, 800.0);
     // A 40 px caption and legend, a 22 px heading, the panel (18 px axis, two 20 px rows and
     // 4 px) and a 10 px gap.
@@ -543,7 +545,7 @@ fn explanations_state_pythons_facts_as_of_3_14() {
 
 #[test]
 fn repeats_count_each_models_median_run_and_keep_them_all() {
-    use conpar::core::trace::medians;
+    use conpar::core::measure::trace::medians;
     let run = |model, wall: f64| {
         model_trace(
             model,
@@ -600,7 +602,7 @@ fn repeats_count_each_models_median_run_and_keep_them_all() {
 
 #[test]
 fn embed_keys_round_trip_and_reject_junk() {
-    use conpar::core::scenario::Theme;
+    use conpar::core::input::scenario::Theme;
     let (s, notices) = Scenario::from_query(
         "preset=io&embed=1&theme=dark&transparent=1&caption=My+post%27s+demo",
         2,
@@ -627,7 +629,7 @@ fn embed_keys_round_trip_and_reject_junk() {
 
 #[test]
 fn a_calibration_settles_once_two_in_a_row_agree() {
-    use conpar::core::kernel::Calibration;
+    use conpar::core::measure::kernel::Calibration;
     // A kernel that runs at 1000 rounds/ms for its first 9 samples (unoptimised), then at
     // 1300: the first calibration reads slow; settling follows the speed up and stops.
     let mut calls = 0;

@@ -1,9 +1,9 @@
 //! Native tests of the engine: the same model code the browser runs, on real threads.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::kernel::Calibration;
-use conpar::core::trace::{Model, ModelTrace, SpanState};
-use conpar::core::workload::Workload;
+use conpar::core::input::workload::Workload;
+use conpar::core::measure::kernel::Calibration;
+use conpar::core::measure::trace::{Model, ModelTrace, SpanState};
 use conpar::engine::asyncio::{self, Timer};
 use conpar::engine::{pool, Clock, Outcome, Recorder, RunConfig, SystemClock, Work};
 use std::future::Future;
@@ -333,7 +333,7 @@ fn a_lane_shows_the_span_it_is_in_while_it_lasts() {
 /// for about a switch interval at a time; with free threads hardly at all.
 #[test]
 fn a_cpu_hog_stalls_a_chatty_task_on_the_event_loop_but_not_on_threads() {
-    use conpar::core::latency::{latency, Planned};
+    use conpar::core::analysis::latency::{latency, Planned};
     let chatty = ["io 10, cpu 1"; 8].join(", ");
     let text = format!("cpu 300\n{chatty}");
     let planned = Planned::of(&Workload::parse(&text).expect("valid"));

@@ -2,8 +2,8 @@
 //! a profiler's nested calls drawn as their innermost spans.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::import::{import, MAX_TRACE_BYTES};
-use conpar::core::trace::SpanState;
+use conpar::core::measure::trace::SpanState;
+use conpar::core::python::import::{import, MAX_TRACE_BYTES};
 
 #[test]
 fn bad_files_are_refused_with_a_reason() {
@@ -47,7 +47,7 @@ fn a_profilers_nested_calls_become_their_innermost_spans_per_thread() {
 
 #[test]
 fn too_many_threads_or_spans_are_refused_with_the_cap() {
-    use conpar::core::import::{MAX_EVENTS, MAX_LANES};
+    use conpar::core::python::import::{MAX_EVENTS, MAX_LANES};
     let events: Vec<String> = (0..=MAX_LANES)
         .map(|t| {
             format!(r#"{{"ph": "X", "name": "cpu", "pid": 1, "tid": {t}, "ts": 0, "dur": 1}}"#)

@@ -2,9 +2,9 @@
 //! ready without running, read from traces.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::latency::{latency, percentile, Planned};
-use conpar::core::trace::{Model, ModelTrace, Span, SpanState};
-use conpar::core::workload::Workload;
+use conpar::core::analysis::latency::{latency, percentile, Planned};
+use conpar::core::input::workload::Workload;
+use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 
 fn span(lane: u32, task: u32, step: u32, state: SpanState, start: f64, end: f64) -> Span {
     Span {

@@ -2,8 +2,8 @@
 //! URL reader never panic, keep their limits, and print what they accept canonically.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::scenario::{Scenario, MAX_PROCESSES, MAX_REPEAT, MAX_THREADS};
-use conpar::core::workload::{Workload, LIMITS};
+use conpar::core::input::scenario::{Scenario, MAX_PROCESSES, MAX_REPEAT, MAX_THREADS};
+use conpar::core::input::workload::{Workload, LIMITS};
 use proptest::prelude::*;
 
 /// One step as a person might write it.

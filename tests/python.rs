@@ -3,14 +3,18 @@
 //! with one lane per thread or process and the workload's steps.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::import::import;
-use conpar::core::latency::{latency, Planned};
-use conpar::core::python::{file_name, program};
-use conpar::core::trace::{Model, SpanState};
-use conpar::core::workload::Workload;
+use conpar::core::analysis::latency::{latency, Planned};
+use conpar::core::input::workload::Workload;
+use conpar::core::measure::trace::{Model, SpanState};
+use conpar::core::python::import::import;
+use conpar::core::python::program::{file_name, program};
 use std::process::Command;
 
-fn run(model: Model, workload: &Workload, pools: (u32, u32)) -> conpar::core::import::Imported {
+fn run(
+    model: Model,
+    workload: &Workload,
+    pools: (u32, u32),
+) -> conpar::core::python::import::Imported {
     let dir = std::env::temp_dir().join(format!("conpar-py-{}-{}", model.id(), std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let script = dir.join(file_name(model));

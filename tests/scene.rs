@@ -1,12 +1,12 @@
 //! Native tests of the timeline's scene: what every painter draws, hit-testing and the view.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::export::{timeline_svg, SvgPainter};
-use conpar::core::scene::{
+use conpar::core::drawing::export::{timeline_svg, SvgPainter};
+use conpar::core::drawing::scene::{
     hit, paint, panel_scene, Anchor, Bar, Hand, HandKind, Label, LiveTrace, Painter, View, AXIS_H,
     GUTTER, MAX_ROWS, ROW_H,
 };
-use conpar::core::trace::{Model, ModelTrace, Span, SpanState};
+use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 
 fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
     Span {

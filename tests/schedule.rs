@@ -1,9 +1,9 @@
 //! Native tests of the expected schedules drawn before a run.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::schedule::expected;
-use conpar::core::trace::{Model, SpanState};
-use conpar::core::workload::Preset;
+use conpar::core::analysis::schedule::expected;
+use conpar::core::input::workload::Preset;
+use conpar::core::measure::trace::{Model, SpanState};
 
 fn wall(model: Model, preset: Preset, lanes: u32) -> f64 {
     expected(model, &preset.workload().tasks(), lanes, 2).wall_ms()
@@ -74,7 +74,7 @@ fn expected_schedules_keep_each_models_meaning() {
 
 #[test]
 fn ten_thousand_waits_are_simulated_at_once() {
-    let tasks = conpar::core::workload::Workload::parse("10000 x io 100")
+    let tasks = conpar::core::input::workload::Workload::parse("10000 x io 100")
         .expect("valid")
         .tasks();
     let t = expected(Model::Async, &tasks, 1, 2);

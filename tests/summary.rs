@@ -1,9 +1,11 @@
 //! Native tests of what the page decides and says: which models run, and the sentences.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::summary::{agreement, estimate_ms, plan, MAX_MODEL_MS};
-use conpar::core::trace::{Model, ModelResult};
-use conpar::core::workload::Workload;
+use conpar::core::analysis::plan::{estimate_ms, plan, MAX_MODEL_MS};
+use conpar::core::analysis::results::ModelResult;
+use conpar::core::analysis::summary::agreement;
+use conpar::core::input::workload::Workload;
+use conpar::core::measure::trace::Model;
 
 fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
     ModelResult {
@@ -101,28 +103,28 @@ fn agreement_says_whether_the_same_work_was_done() {
 
 #[test]
 fn result_rows_are_formatted_once_in_the_core() {
-    use conpar::core::summary::result_rows;
+    use conpar::core::analysis::summary::result_rows;
     let mut r = result(Model::Threads, 500.0, Some(1.9));
     r.cpu_ms = 900.0;
     r.utilisation = 0.9;
     let mut none = result(Model::Async, 100.0, None);
-    none.latency = conpar::core::latency::latency(
-        &conpar::core::trace::ModelTrace {
+    none.latency = conpar::core::analysis::latency::latency(
+        &conpar::core::measure::trace::ModelTrace {
             model: Model::Async,
             lanes: 1,
             start: 0.0,
             end: 100.0,
             checksum: 0,
-            spans: vec![conpar::core::trace::Span {
+            spans: vec![conpar::core::measure::trace::Span {
                 lane: 1,
                 task: 0,
                 step: 0,
-                state: conpar::core::trace::SpanState::Io,
+                state: conpar::core::measure::trace::SpanState::Io,
                 start: 40.0,
                 end: 100.0,
             }],
         },
-        &conpar::core::latency::Planned::unknown(),
+        &conpar::core::analysis::latency::Planned::unknown(),
     );
     let rows = result_rows(&[r, none], true);
     assert_eq!(
@@ -153,7 +155,7 @@ fn result_rows_are_formatted_once_in_the_core() {
 
 #[test]
 fn the_environment_line_names_the_real_reason() {
-    use conpar::core::summary::{environment, SharedMemory};
+    use conpar::core::analysis::summary::{environment, SharedMemory};
     assert!(environment(&SharedMemory::Pool(6), 2, false).contains("all five models run here"));
     let not = environment(&SharedMemory::NotIsolated, 2, false);
     assert!(not.contains("not cross-origin isolated"), "{not}");
@@ -172,8 +174,8 @@ fn the_environment_line_names_the_real_reason() {
 
 #[test]
 fn the_legend_names_exactly_the_states_a_run_can_draw() {
-    use conpar::core::summary::states_drawn;
-    use conpar::core::trace::SpanState;
+    use conpar::core::analysis::summary::states_drawn;
+    use conpar::core::measure::trace::SpanState;
     let mixed = Workload::parse("6 x io 120, cpu 40, io 60 payload 64kb").expect("valid");
     assert_eq!(states_drawn(&Model::ALL, &mixed), SpanState::ALL.to_vec());
     let io = Workload::parse("8 x io 200").expect("valid");
@@ -192,7 +194,7 @@ fn the_legend_names_exactly_the_states_a_run_can_draw() {
 
 #[test]
 fn sweep_and_trace_keys_round_trip_and_refuse_other_sites() {
-    use conpar::core::scenario::Scenario;
+    use conpar::core::input::scenario::Scenario;
     let (s, notices) = Scenario::from_query("?sweep=4,1,2&trace=traces/gil.trace.json", 2);
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(s.sweep, Some(vec![1, 2, 4]));
@@ -206,7 +208,10 @@ fn sweep_and_trace_keys_round_trip_and_refuse_other_sites() {
         "a\\b",
     ] {
         let (s, notices) = Scenario::from_query(
-            &format!("?trace={}", conpar::core::scenario::encode_component(bad)),
+            &format!(
+                "?trace={}",
+                conpar::core::input::scenario::encode_component(bad)
+            ),
             2,
         );
         assert_eq!(s.trace, None, "{bad}");

@@ -2,9 +2,9 @@
 //! numbers that break physics are called disturbed instead of explained.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::trace::{Model, ModelTrace, Span, SpanState};
-use conpar::core::verdict::{check, verdict, Expectation};
-use conpar::core::workload::Workload;
+use conpar::core::analysis::verdict::{check, verdict, Expectation};
+use conpar::core::input::workload::Workload;
+use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 
 fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
     Span {

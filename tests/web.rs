@@ -2,9 +2,9 @@
 //! (blocking waits are allowed there, as in conpar's own workers).
 #![cfg(target_arch = "wasm32")]
 
-use conpar::core::scenario::StartMethod;
-use conpar::core::trace::{Model, ModelTrace, SpanState};
-use conpar::core::workload::Workload;
+use conpar::core::input::scenario::StartMethod;
+use conpar::core::input::workload::Workload;
+use conpar::core::measure::trace::{Model, ModelTrace, SpanState};
 use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
 use conpar::web::timers::{sleep_ms, LoopTimers};
 use conpar::web::{cross_origin_isolated, process, PerfClock};
@@ -61,7 +61,7 @@ async fn rayon_pool_has_two_threads_and_work_lands_on_more_than_one() {
         .into_par_iter()
         .map(|i| {
             // Enough work per item that one thread cannot take them all before the other wakes.
-            std::hint::black_box(conpar::core::kernel::run_rounds(i, 200_000));
+            std::hint::black_box(conpar::core::measure::kernel::run_rounds(i, 200_000));
             rayon::current_thread_index().expect("runs on the pool")
         })
         .collect();

@@ -1,18 +1,16 @@
-//! The pure core: no browser, no threads. The workload language and its limits, the CPU kernel
-//! and its calibration, spans and traces, metrics, layout and export. Tested natively.
+//! The pure core: no browser, no threads. Tested natively. Grouped by what each part does; each
+//! group uses only the groups above it in this list:
+//! - [`measure`]: the CPU kernel and its calibration, spans and traces, durations in words;
+//! - [`input`]: the workload language and its limits, the scenario and its URL;
+//! - [`analysis`]: what a run's traces say — results, latency, physics checks, verdict,
+//!   advice, expected schedules, the worker sweep;
+//! - [`drawing`]: time → pixels, the timeline's scene and its painters, file exports;
+//! - [`python`]: the equivalent CPython programs, and traces that real CPython wrote;
+//! - [`session`]: the page's one state machine: inputs in, effects out.
 
-pub mod advice;
-pub mod export;
-pub mod import;
-pub mod kernel;
-pub mod latency;
-pub mod layout;
+pub mod analysis;
+pub mod drawing;
+pub mod input;
+pub mod measure;
 pub mod python;
-pub mod scenario;
-pub mod scene;
-pub mod schedule;
-pub mod summary;
-pub mod sweep;
-pub mod trace;
-pub mod verdict;
-pub mod workload;
+pub mod session;

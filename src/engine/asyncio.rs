@@ -6,9 +6,9 @@
 //! lowest free wait slot (lanes 1, 2, …) so overlapping waits stay visible; a slot is not a task.
 
 use super::{run_task, Clock, CpuStep, Outcome, Recorder, RunConfig, StepRunner};
-use crate::core::kernel::Checksum;
-use crate::core::trace::SpanState;
-use crate::core::workload::Task;
+use crate::core::input::workload::Task;
+use crate::core::measure::kernel::Checksum;
+use crate::core::measure::trace::SpanState;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 use std::future::Future;

@@ -10,8 +10,8 @@ pub mod asyncio;
 pub mod gil;
 pub mod pool;
 
-use crate::core::kernel::{self, Calibration, Checksum};
-use crate::core::trace::{Span, SpanState};
+use crate::core::measure::kernel::{self, Calibration, Checksum};
+use crate::core::measure::trace::{Span, SpanState};
 use std::future::Future;
 use std::sync::{Mutex, PoisonError};
 
@@ -178,9 +178,9 @@ pub async fn run_task(
     runner: &impl StepRunner,
     work: &Work,
     task_id: u32,
-    task: &crate::core::workload::Task,
+    task: &crate::core::input::workload::Task,
 ) -> Checksum {
-    use crate::core::workload::Step;
+    use crate::core::input::workload::Step;
     let mut sum = Checksum::default();
     for (index, step) in task.steps.iter().enumerate() {
         let step_id = index as u32;
@@ -202,7 +202,7 @@ pub fn run_task_blocking(
     runner: &impl StepRunner,
     work: &Work,
     task_id: u32,
-    task: &crate::core::workload::Task,
+    task: &crate::core::input::workload::Task,
 ) -> Checksum {
     let mut future = std::pin::pin!(run_task(runner, work, task_id, task));
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
@@ -227,10 +227,10 @@ impl Outcome {
     /// The model's trace: this outcome with the spans its recorder collected.
     pub fn into_trace(
         self,
-        model: crate::core::trace::Model,
+        model: crate::core::measure::trace::Model,
         spans: Vec<Span>,
-    ) -> crate::core::trace::ModelTrace {
-        crate::core::trace::ModelTrace {
+    ) -> crate::core::measure::trace::ModelTrace {
+        crate::core::measure::trace::ModelTrace {
             model,
             lanes: self.lanes,
             start: self.start,

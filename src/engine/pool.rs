@@ -8,9 +8,9 @@
 
 use super::gil::Gil;
 use super::{run_task_blocking, Clock, CpuStep, Outcome, Recorder, RunConfig, StepRunner};
-use crate::core::kernel::Checksum;
-use crate::core::trace::{Model, SpanState};
-use crate::core::workload::Task;
+use crate::core::input::workload::Task;
+use crate::core::measure::kernel::Checksum;
+use crate::core::measure::trace::{Model, SpanState};
 use std::cell::Cell;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -174,7 +174,7 @@ impl Lane<'_> {
         let mut sum = Checksum::default();
         // A Python thread holds the GIL whenever it runs Python code, so it takes it first.
         // Tasks are claimed from the queue while holding it, as the executor's queue.get does.
-        self.acquire(crate::core::trace::NO_TASK, 0);
+        self.acquire(crate::core::measure::trace::NO_TASK, 0);
         loop {
             let index = next_task.fetch_add(1, Ordering::Relaxed);
             let Some(task) = tasks.get(index) else { break };

@@ -1,9 +1,11 @@
-//! Paints a timeline panel's [`PanelScene`](crate::core::scene::PanelScene) on a 2D canvas: the
+//! Paints a timeline panel's [`PanelScene`](crate::core::drawing::scene::PanelScene) on a 2D canvas: the
 //! canvas side of the core's `Painter`, with the page's palette (light or dark) and the state
 //! patterns as canvas tiles drawn from the same marks as the SVG export's.
 
-use crate::core::scene::{pattern, Anchor, Bar, Hand, HandKind, Label, Mark, Painter, TILE};
-use crate::core::trace::SpanState;
+use crate::core::drawing::scene::{
+    pattern, Anchor, Bar, Hand, HandKind, Label, Mark, Painter, TILE,
+};
+use crate::core::measure::trace::SpanState;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasPattern, CanvasRenderingContext2d, Document, HtmlCanvasElement};
@@ -92,7 +94,7 @@ pub struct CanvasPainter<'a> {
 }
 
 impl CanvasPainter<'_> {
-    /// Clears the panel and sets the font; call before [`crate::core::scene::paint`].
+    /// Clears the panel and sets the font; call before [`crate::core::drawing::scene::paint`].
     pub fn clear(
         &self,
         width: f64,

@@ -8,9 +8,9 @@ use super::messages::{
 };
 use super::timers::{sleep_ms, LoopTimers};
 use super::{process, PerfClock};
-use crate::core::kernel::Calibration;
-use crate::core::trace::{Model, Span};
-use crate::core::workload::{Step, Task};
+use crate::core::input::workload::{Step, Task};
+use crate::core::measure::kernel::Calibration;
+use crate::core::measure::trace::{Model, Span};
 use crate::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -316,7 +316,7 @@ fn recheck(conductor: &Conductor, run: u32) -> Calibration {
     let before = conductor.calibration.get();
     let rounds = before.check_rounds();
     let start = PerfClock.now();
-    std::hint::black_box(crate::core::kernel::run_rounds(
+    std::hint::black_box(crate::core::measure::kernel::run_rounds(
         std::hint::black_box(1),
         std::hint::black_box(rounds),
     ));

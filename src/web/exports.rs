@@ -42,7 +42,7 @@ pub use wasm_bindgen_rayon::init_thread_pool;
 #[cfg(feature = "hooks")]
 #[wasm_bindgen(js_name = kernelRounds)]
 pub fn kernel_rounds(state: u32, rounds: f64) -> u32 {
-    crate::core::kernel::run_rounds(state, rounds.max(0.0) as u64)
+    crate::core::measure::kernel::run_rounds(state, rounds.max(0.0) as u64)
 }
 
 /// Benchmark hook: milliseconds that `rounds` kernel rounds take on this thread.
@@ -53,7 +53,7 @@ pub fn bench_kernel(rounds: f64) -> f64 {
     let clock = super::PerfClock;
     let start = clock.now();
     let rounds = std::hint::black_box(rounds.max(0.0) as u64);
-    std::hint::black_box(crate::core::kernel::run_rounds(
+    std::hint::black_box(crate::core::measure::kernel::run_rounds(
         std::hint::black_box(1),
         rounds,
     ));
@@ -65,7 +65,7 @@ pub fn bench_kernel(rounds: f64) -> f64 {
 #[cfg(feature = "hooks")]
 #[wasm_bindgen(js_name = benchTracer)]
 pub fn bench_tracer(spans: u32) -> f64 {
-    use crate::core::trace::SpanState;
+    use crate::core::measure::trace::SpanState;
     use crate::engine::Clock;
     let clock = super::PerfClock;
     let recorder = crate::engine::Recorder::new();
@@ -93,7 +93,7 @@ pub fn force_panic() {
 #[cfg(feature = "hooks")]
 #[wasm_bindgen(js_name = forceTrap)]
 pub fn force_trap(model: &str) {
-    let fault = crate::core::trace::Model::from_id(model)
+    let fault = crate::core::measure::trace::Model::from_id(model)
         .map(|model| super::messages::Fault::Trap { model });
     super::page::set_fault(fault);
 }

@@ -6,8 +6,8 @@
 //! travels beside the typed header as typed arrays, transferred where the sender is done with
 //! them. A `u64` crosses as a BigInt, so checksums never round-trip through text.
 
-use crate::core::trace::{spans_from_flat, spans_to_flat, Model, Span};
-use crate::core::workload::{Step, Workload};
+use crate::core::input::workload::{Step, Workload};
+use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Model, Span};
 use crate::engine::Work;
 use js_sys::{Array, Float64Array, Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};
@@ -40,7 +40,7 @@ pub struct RunRequest {
     pub live: bool,
     /// How `processes` starts its workers.
     #[serde(default)]
-    pub start: crate::core::scenario::StartMethod,
+    pub start: crate::core::input::scenario::StartMethod,
     /// Test builds only (`hooks`): a fault to inject, to test what the page says about it.
     #[serde(default)]
     pub fault: Option<Fault>,
@@ -102,7 +102,7 @@ pub enum FromConductor {
 
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Ready {
-    pub calibration: crate::core::kernel::Calibration,
+    pub calibration: crate::core::measure::kernel::Calibration,
     /// Threads in the rayon pool (0 when none could start).
     pub threads: u32,
     pub isolated: bool,

@@ -167,7 +167,10 @@ pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> 
 ///
 /// # Errors
 /// When the image cannot be decoded or encoded.
-pub async fn download_png(name: &str, svg: &crate::core::export::Svg) -> Result<(), JsValue> {
+pub async fn download_png(
+    name: &str,
+    svg: &crate::core::drawing::export::Svg,
+) -> Result<(), JsValue> {
     let (width, height) = (svg.width, svg.height);
     let doc = web_sys::window()
         .and_then(|w| w.document())

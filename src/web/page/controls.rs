@@ -3,9 +3,9 @@
 //! so both accept and reject the same values with the same words.
 
 use super::{with_app, App, Status};
-use crate::core::scenario::{Scenario, Source, MAX_PROCESSES, MAX_THREADS};
-use crate::core::trace::{Model, SpanState};
-use crate::core::workload::{Preset, Workload};
+use crate::core::input::scenario::{Scenario, Source, MAX_PROCESSES, MAX_THREADS};
+use crate::core::input::workload::{Preset, Workload};
+use crate::core::measure::trace::{Model, SpanState};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -6,11 +6,11 @@
 use super::controls::by_id;
 use super::panels::Panels;
 use super::{frame, with_app, App};
-use crate::core::import::{import, Imported, MAX_TRACE_BYTES};
-use crate::core::latency::{latency, Planned};
-use crate::core::scene::LiveTrace;
-use crate::core::trace::{results, ModelResult};
-use crate::core::workload::Workload;
+use crate::core::analysis::latency::Planned;
+use crate::core::analysis::results::{of_imported, ModelResult};
+use crate::core::drawing::scene::LiveTrace;
+use crate::core::input::workload::Workload;
+use crate::core::python::import::{import, Imported, MAX_TRACE_BYTES};
 use crate::web::js_error;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
@@ -176,16 +176,19 @@ impl App {
         let c = &mut self.cpython;
         let traces: Vec<_> = c.traces.iter().map(|i| i.trace.clone()).collect();
         c.live = traces.iter().map(LiveTrace::finished).collect();
-        c.results = results(&traces);
-        for (r, i) in c.results.iter_mut().zip(&c.traces) {
-            let planned = i
-                .workload
-                .as_deref()
-                .and_then(|w| Workload::parse(w).ok())
-                .map_or_else(Planned::unknown, |w| Planned::of(&w));
-            r.latency = latency(&i.trace, &planned);
-            r.checksum = String::new();
-        }
+        let planned: Vec<_> = c
+            .traces
+            .iter()
+            .map(|i| {
+                let planned = i
+                    .workload
+                    .as_deref()
+                    .and_then(|w| Workload::parse(w).ok())
+                    .map_or_else(Planned::unknown, |w| Planned::of(&w));
+                (i.trace.clone(), planned)
+            })
+            .collect();
+        c.results = of_imported(&planned);
         let current = self.scenario.workload().ok().map(|w| w.to_text());
         let titled: Vec<_> = c
             .traces
@@ -198,7 +201,7 @@ impl App {
                     i.workers.map_or(String::new(), |w| format!(", {w} workers")),
                 );
                 if i.gil != Some(false)
-                    && matches!(i.model, Some(crate::core::trace::Model::Gil | crate::core::trace::Model::Threads))
+                    && matches!(i.model, Some(crate::core::measure::trace::Model::Gil | crate::core::measure::trace::Model::Threads))
                 {
                     explain.push_str(" Python cannot see a thread waiting for the GIL, so those waits are inside its CPU spans.");
                 }
@@ -211,7 +214,7 @@ impl App {
                     }
                 }
                 (
-                    i.model.unwrap_or(crate::core::trace::Model::Gil),
+                    i.model.unwrap_or(crate::core::measure::trace::Model::Gil),
                     i.label.clone(),
                     "real CPython, from a trace file".to_string(),
                     explain,

@@ -2,8 +2,8 @@
 //! Ctrl + wheel, `+`/`-`), pan (drag, sideways wheel, arrow keys), scrub and replay.
 
 use super::{frame, with_app, App};
-use crate::core::scene::{describe, hit, longest, plot_area};
-use crate::core::trace::Model;
+use crate::core::drawing::scene::{describe, hit, longest, plot_area};
+use crate::core::measure::trace::Model;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -192,7 +192,7 @@ impl App {
     }
 
     /// The trace each model's panel shows: the run's, or before any run the expected one.
-    pub(super) fn traces(&self) -> Vec<&crate::core::scene::LiveTrace> {
+    pub(super) fn traces(&self) -> Vec<&crate::core::drawing::scene::LiveTrace> {
         self.run
             .as_ref()
             .map_or_else(|| self.preview.iter().collect(), super::Run::shown)
@@ -215,7 +215,7 @@ impl App {
         }
         // Disjoint fields: the traces are read while the panels are drawn.
         let expected = self.run.is_none();
-        let traces: Vec<&crate::core::scene::LiveTrace> = match &self.run {
+        let traces: Vec<&crate::core::drawing::scene::LiveTrace> = match &self.run {
             Some(run) => run.shown(),
             None => self.preview.iter().collect(),
         };
@@ -226,7 +226,8 @@ impl App {
         {
             web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
         }
-        let imported: Vec<&crate::core::scene::LiveTrace> = self.cpython.live.iter().collect();
+        let imported: Vec<&crate::core::drawing::scene::LiveTrace> =
+            self.cpython.live.iter().collect();
         if let Err(e) = self.cpython.panels.draw(
             &imported,
             &self.cpython.results,

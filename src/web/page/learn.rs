@@ -4,8 +4,8 @@
 
 use super::controls::by_id;
 use super::{frame, with_app, App};
-use crate::core::python::{file_name, program};
-use crate::core::trace::Model;
+use crate::core::measure::trace::Model;
+use crate::core::python::program::{file_name, program};
 use crate::web::share;
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;

@@ -26,10 +26,10 @@ mod run;
 mod sharing;
 mod sweep;
 
-use crate::core::scenario::Scenario;
-use crate::core::scene::View;
-use crate::core::summary::{environment, SharedMemory};
-use crate::core::trace::ModelResult;
+use crate::core::analysis::results::ModelResult;
+use crate::core::analysis::summary::{environment, SharedMemory};
+use crate::core::drawing::scene::View;
+use crate::core::input::scenario::Scenario;
 use conductor_handle::Engine;
 use controls::Controls;
 use gloo_events::EventListener;
@@ -83,7 +83,7 @@ pub struct App {
     run_when_ready: bool,
     results: Vec<ModelResult>,
     /// Before the first run: each model's expected schedule, drawn as such.
-    preview: Vec<crate::core::scene::LiveTrace>,
+    preview: Vec<crate::core::drawing::scene::LiveTrace>,
     /// Test builds only: the fault the next run injects.
     fault: Option<crate::web::messages::Fault>,
     embed: sharing::EmbedState,
@@ -273,7 +273,7 @@ impl App {
         let Ok(workload) = self.scenario.workload() else {
             return;
         };
-        let drawn = crate::core::summary::states_drawn(&self.scenario.models, &workload);
+        let drawn = crate::core::analysis::summary::states_drawn(&self.scenario.models, &workload);
         if let Ok(items) = self.doc.query_selector_all(".legend li[data-state]") {
             for i in 0..items.length() {
                 let Some(item) = items
@@ -305,9 +305,10 @@ impl App {
                 .models
                 .iter()
                 .map(|&m| {
-                    let lanes = crate::core::summary::lanes(m, pools);
-                    let trace = crate::core::schedule::expected(m, &tasks, lanes, self.cores);
-                    crate::core::scene::LiveTrace::finished(&trace)
+                    let lanes = crate::core::analysis::plan::lanes(m, pools);
+                    let trace =
+                        crate::core::analysis::schedule::expected(m, &tasks, lanes, self.cores);
+                    crate::core::drawing::scene::LiveTrace::finished(&trace)
                 })
                 .collect();
         }

@@ -4,9 +4,10 @@
 //! the slower run is visibly longer); a panel whose picture did not change is not painted
 //! again.
 
-use crate::core::layout::format_ms;
-use crate::core::scene::{paint, panel_scene, LiveTrace, Rows, View};
-use crate::core::trace::{Model, ModelResult};
+use crate::core::analysis::results::ModelResult;
+use crate::core::drawing::scene::{paint, panel_scene, LiveTrace, Rows, View};
+use crate::core::measure::trace::Model;
+use crate::core::measure::units::format_ms;
 use crate::web::canvas::{CanvasPainter, Patterns, DARK, LIGHT};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

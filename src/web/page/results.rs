@@ -2,12 +2,12 @@
 //! checksum sentences, the span table for screen readers, and `window.conpar.trace()`.
 
 use super::App;
-use crate::core::export::chrome_trace;
-use crate::core::layout::format_ms;
-use crate::core::scene::lane_name;
-use crate::core::summary::{agreement, result_rows};
-use crate::core::trace::NO_TASK;
-use crate::core::verdict::verdict;
+use crate::core::analysis::summary::{agreement, result_rows};
+use crate::core::analysis::verdict::verdict;
+use crate::core::drawing::export::chrome_trace;
+use crate::core::drawing::scene::lane_name;
+use crate::core::measure::trace::NO_TASK;
+use crate::core::measure::units::format_ms;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -20,7 +20,7 @@ impl App {
     }
 
     /// The latency cells: p50 · p95 (hidden on a phone) and the worst.
-    fn spread_cells(&self, tr: &Element, spreads: &[crate::core::summary::Spread]) {
+    fn spread_cells(&self, tr: &Element, spreads: &[crate::core::analysis::summary::Spread]) {
         for spread in spreads {
             if let Some(td) = self.cell(tr, "td", "") {
                 if let Some(minor) = self.cell(&td, "span", &spread.typical) {
@@ -166,11 +166,10 @@ impl App {
             None => String::new(),
         };
         self.ui.verdict.set_text_content(Some(&sentence));
-        let advice = self
-            .run
-            .as_ref()
-            .filter(|r| r.finished)
-            .and_then(|r| crate::core::advice::recommend(&self.results, &r.expectation));
+        let advice =
+            self.run.as_ref().filter(|r| r.finished).and_then(|r| {
+                crate::core::analysis::advice::recommend(&self.results, &r.expectation)
+            });
         self.ui.advice.set_hidden(advice.is_none());
         self.ui
             .advice

@@ -2,10 +2,11 @@
 //! conductor's spans and results, finishing, and Stop.
 
 use super::{frame, App, Status};
-use crate::core::scene::LiveTrace;
-use crate::core::summary::plan;
-use crate::core::trace::{checksums_agree, medians, results, Model, ModelTrace, Span};
-use crate::core::verdict::{annotate, check, Expectation, Facts};
+use crate::core::analysis::plan::plan;
+use crate::core::analysis::results::of_run;
+use crate::core::analysis::verdict::{Expectation, Facts};
+use crate::core::drawing::scene::LiveTrace;
+use crate::core::measure::trace::{checksums_agree, medians, Model, ModelTrace, Span};
 use crate::web::js_error;
 use crate::web::messages::{Finished, RunRequest, ToConductor};
 
@@ -24,7 +25,7 @@ pub struct Run {
     /// What each finished model's trace showed.
     pub facts: Vec<Facts>,
     /// Each step's planned length, for the tasks' stalls.
-    pub planned: crate::core::latency::Planned,
+    pub planned: crate::core::analysis::latency::Planned,
 }
 
 impl Run {
@@ -164,14 +165,15 @@ impl App {
         // Each panel starts with the rows its model is expected to use, so the page does not
         // grow lane by lane while the run fills it.
         let tasks = request.workload.tasks();
-        let planned = crate::core::latency::Planned::of(&request.workload);
+        let planned = crate::core::analysis::latency::Planned::of(&request.workload);
         let pools = (request.threads, request.processes);
         let expected_lanes: Vec<(Model, u32)> = plan
             .run
             .iter()
             .map(|&m| {
-                let lanes = crate::core::summary::lanes(m, pools);
-                let expected = crate::core::schedule::expected(m, &tasks, lanes, self.cores);
+                let lanes = crate::core::analysis::plan::lanes(m, pools);
+                let expected =
+                    crate::core::analysis::schedule::expected(m, &tasks, lanes, self.cores);
                 (m, expected.lanes)
             })
             .collect();
@@ -301,16 +303,9 @@ impl App {
     fn refresh_results(&mut self) {
         let Some(r) = self.run.as_mut() else { return };
         let median = medians(&r.completed());
-        let counted: Vec<ModelTrace> = median.iter().map(|(t, _)| t.clone()).collect();
-        r.facts = check(&counted, &r.expectation);
-        self.results = results(&counted);
-        annotate(&mut self.results, &r.facts);
-        crate::core::latency::annotate(&mut self.results, &counted, &r.planned);
-        if r.repeat > 1 {
-            for (result, (_, walls)) in self.results.iter_mut().zip(&median) {
-                result.repeats_wall_ms = walls.clone();
-            }
-        }
+        let (results, facts) = of_run(&median, &r.expectation, &r.planned, r.repeat > 1);
+        self.results = results;
+        r.facts = facts;
     }
 
     pub(super) fn run_done(&mut self, run: u32) {

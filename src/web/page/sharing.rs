@@ -2,7 +2,7 @@
 //! workers started only once it scrolls into view) and the exports.
 
 use super::{with_app, App, Status};
-use crate::core::export::{chrome_trace, results_csv, timeline_svg};
+use crate::core::drawing::export::{chrome_trace, results_csv, timeline_svg};
 use crate::web::js_error;
 use crate::web::share::{self, HeightReporter};
 use gloo_events::EventListener;
@@ -134,7 +134,7 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
 }
 
 /// Offers `svg` as a PNG file (drawn asynchronously); a failure is said in a notice.
-pub(super) fn offer_png(name: &'static str, svg: crate::core::export::Svg) {
+pub(super) fn offer_png(name: &'static str, svg: crate::core::drawing::export::Svg) {
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = share::download_png(name, &svg).await {
             with_app(|app| {
@@ -169,7 +169,7 @@ impl App {
     fn show_links(&self) {
         if let Some(root) = self.doc.document_element() {
             let _ = match self.scenario.theme {
-                crate::core::scenario::Theme::Auto => root.remove_attribute("data-theme"),
+                crate::core::input::scenario::Theme::Auto => root.remove_attribute("data-theme"),
                 theme => root.set_attribute("data-theme", theme.id()),
             };
             let _ = root
@@ -237,7 +237,7 @@ impl App {
             return;
         }
         // The picture shows each model's median run; the trace file carries every repeat.
-        let shown: Vec<_> = crate::core::trace::medians(&traces)
+        let shown: Vec<_> = crate::core::measure::trace::medians(&traces)
             .into_iter()
             .map(|(t, _)| t)
             .collect();

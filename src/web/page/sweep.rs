@@ -4,9 +4,9 @@
 
 use super::controls::by_id;
 use super::{with_app, App, Status};
-use crate::core::scenario::MAX_PROCESSES;
-use crate::core::sweep::{chart_svg, csv, default_sizes, parse_sizes, summary, swept, Point};
-use crate::core::trace::Model;
+use crate::core::analysis::sweep::{chart_svg, csv, default_sizes, summary, swept, Point};
+use crate::core::input::scenario::MAX_PROCESSES;
+use crate::core::measure::trace::Model;
 use crate::web::{js_error, share};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
@@ -153,7 +153,10 @@ impl App {
                 .sweep
                 .clone()
                 .unwrap_or_else(|| default_sizes(self.cores)),
-            text => match parse_sizes(text, crate::core::scenario::MAX_THREADS) {
+            text => match crate::core::input::scenario::parse_sizes(
+                text,
+                crate::core::input::scenario::MAX_THREADS,
+            ) {
                 Ok(s) => s,
                 Err(e) => {
                     self.show_notices(&[e]);
@@ -245,7 +248,7 @@ impl App {
             Some("done") => format!(
                 "Measured at {} pool sizes; each speedup is over the plain loop measured in the same run (the first took {}). Threads start before each run, outside the measured time; processes as the start method says (the process start setting).",
                 s.sizes.len(),
-                s.baseline_ms.map_or("–".into(), crate::core::layout::format_ms)
+                s.baseline_ms.map_or("–".into(), crate::core::measure::units::format_ms)
             ),
             Some(why) => format!("The sweep ended early: {why}. The points measured so far are drawn."),
         };
@@ -272,7 +275,7 @@ impl App {
                 "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{:.2}×{}</td><td>{}×</td></tr>",
                 p.model.id(),
                 p.workers,
-                crate::core::layout::format_ms(p.wall_ms),
+                crate::core::measure::units::format_ms(p.wall_ms),
                 p.speedup,
                 if p.disturbed { " ⚠" } else { "" },
                 p.workers
@@ -304,7 +307,7 @@ impl App {
             "png" => {
                 super::sharing::offer_png(
                     "conpar-sweep.png",
-                    crate::core::export::Svg {
+                    crate::core::drawing::export::Svg {
                         text: svg_text(),
                         width: 640.0,
                         height: 320.0,

@@ -1,10 +1,10 @@
 //! The conductor's side of `processes`: starts P workers before handing out tasks, sends each
 //! task with a copy of its payload, and records what multiprocessing costs (`spawn`, `copy`).
 
-use crate::core::kernel::Checksum;
-use crate::core::scenario::StartMethod;
-use crate::core::trace::{SpanState, NO_TASK};
-use crate::core::workload::Task;
+use crate::core::input::scenario::StartMethod;
+use crate::core::input::workload::Task;
+use crate::core::measure::kernel::Checksum;
+use crate::core::measure::trace::{SpanState, NO_TASK};
 use crate::engine::{Clock, Outcome, Recorder, RunConfig};
 use crate::web::messages::{decode, spans, Envelope, FromProcess, ToProcess};
 use crate::web::timers::sleep_ms;

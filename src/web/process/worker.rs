@@ -1,8 +1,8 @@
 //! Inside a process worker: answers each task with its spans, checksum and output.
 
-use crate::core::kernel::Checksum;
-use crate::core::trace::SpanState;
-use crate::core::workload::Task;
+use crate::core::input::workload::Task;
+use crate::core::measure::kernel::Checksum;
+use crate::core::measure::trace::SpanState;
 use crate::engine::{run_task_blocking, Clock, CpuStep, Recorder, StepRunner, Work};
 use crate::web::messages::{buffer, decode, Envelope, FromProcess, ToProcess};
 use crate::web::PerfClock;

@@ -1,8 +1,8 @@
 //! Traces from elsewhere, drawn beside conpar's own: the Chrome trace a generated Python
-//! program writes (see [`super::python`]), or any Chrome Trace Event file with complete (`X`)
+//! program writes (see [`crate::core::python::program`]), or any Chrome Trace Event file with complete (`X`)
 //! events, such as viztracer's. Bad input is refused with a sentence, never half-drawn.
 
-use super::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
+use crate::core::measure::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
 use serde_json::Value;
 
 /// The largest trace file the page reads.

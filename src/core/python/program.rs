@@ -3,11 +3,11 @@
 //! which the CPython check imports too, so there is one runner), times itself and writes a
 //! Chrome trace that the page draws beside its own panels.
 
-use super::trace::Model;
-use super::workload::{Step, Workload};
+use crate::core::input::workload::{Step, Workload};
+use crate::core::measure::trace::Model;
 
 /// The runner every program embeds, as it is in the repository.
-pub const RUNNER: &str = include_str!("../../tools/conpar_runner.py");
+pub const RUNNER: &str = include_str!("../../../tools/conpar_runner.py");
 
 /// The file a model's program is saved as.
 pub fn file_name(model: Model) -> String {

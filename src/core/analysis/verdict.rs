@@ -5,9 +5,9 @@
 //! the switch interval). The sentence about the run is built from those facts, never picked by
 //! the winner, and claims no winner from disturbed numbers.
 
-use super::layout::format_ms;
-use super::trace::{Model, ModelResult, ModelTrace, SpanState};
-use super::workload::Workload;
+use crate::core::input::workload::Workload;
+use crate::core::measure::trace::{Model, ModelTrace, SpanState};
+use crate::core::measure::units::format_ms;
 
 /// CPU steps lasting this much longer than calibrated mean the machine was busy.
 pub const BUSY_STRETCH: f64 = 1.3;
@@ -61,7 +61,7 @@ impl Expectation {
     }
 
     fn lanes(&self, model: Model) -> u32 {
-        super::summary::lanes(model, (self.threads, self.processes))
+        crate::core::analysis::plan::lanes(model, (self.threads, self.processes))
     }
 
     /// No run of `model` can be shorter than this (calibrated CPU, real waits).
@@ -82,7 +82,7 @@ impl Expectation {
         } else {
             longest
         };
-        super::summary::ideal_ms(
+        crate::core::analysis::plan::ideal_ms(
             model,
             (
                 self.cpu_ms * speed,
@@ -214,16 +214,6 @@ pub fn check(traces: &[ModelTrace], expect: &Expectation) -> Vec<Facts> {
     }
     all[seq].disturbed.extend(slowed);
     all
-}
-
-/// Writes the checks into the results (`cpu_stretch`, `disturbed`).
-pub fn annotate(results: &mut [ModelResult], facts: &[Facts]) {
-    for r in results {
-        if let Some(f) = facts.iter().find(|f| f.model == r.model) {
-            r.cpu_stretch = f.stretch;
-            r.disturbed = f.disturbed.clone();
-        }
-    }
 }
 
 /// What the fastest model's trace shows it did that the others could not, in words.

@@ -1,15 +1,16 @@
 //! Trace export in the Chrome Trace Event format, which Perfetto and chrome://tracing open.
 
-use super::layout::format_ms;
-use super::scene::{
+use crate::core::analysis::results::ModelResult;
+use crate::core::drawing::scene::{
     longest, paint, panel_scene, pattern, state_meaning, Anchor, Bar, Hand, HandKind, Label,
     LiveTrace, Mark, Painter, PanelScene, View, TILE,
 };
-use super::trace::SpanState;
-use super::trace::{ModelResult, ModelTrace, NO_TASK};
+use crate::core::measure::trace::SpanState;
+use crate::core::measure::trace::{ModelTrace, NO_TASK};
+use crate::core::measure::units::format_ms;
 use serde_json::{json, Value};
 
-pub use super::scene::lane_name;
+pub use crate::core::drawing::scene::lane_name;
 
 /// The whole run as a Chrome Trace Event JSON object: one `pid` per model (named by a
 /// `process_name` metadata event), one `tid` per lane, complete (`X`) events with `ts`/`dur` in

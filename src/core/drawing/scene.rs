@@ -3,8 +3,9 @@
 //! canvas and the SVG export both paint these, so they cannot drift apart; hit-testing and span
 //! descriptions read the same geometry. Pure, so it is tested natively.
 
-use super::layout::{format_ms, TimeScale};
-use super::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
+use crate::core::drawing::layout::TimeScale;
+use crate::core::measure::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
+use crate::core::measure::units::format_ms;
 
 /// Rows drawn per panel: one per lane for every pool size a scenario may ask for (64 threads);
 /// further lanes (thousands of pending waits under `async`) share the last.

@@ -2,9 +2,10 @@
 //! matters, in one or two sentences computed from the measured results and per-task latency.
 //! Disturbed numbers get no recommendation.
 
-use super::layout::format_ms;
-use super::trace::{Model, ModelResult};
-use super::verdict::Expectation;
+use crate::core::analysis::results::ModelResult;
+use crate::core::analysis::verdict::Expectation;
+use crate::core::measure::trace::Model;
+use crate::core::measure::units::format_ms;
 
 /// A stall this much longer than another model's worst (and at least [`STALL_MS`]) is worth a
 /// warning.

@@ -9,8 +9,8 @@
 //! was busy) the rest is a stall, as it is for a real socket that has data nobody reads. GIL
 //! waits, a queue with no free worker and a process still starting are stalls too.
 
-use super::trace::{ModelTrace, SpanState, NO_TASK};
-use super::workload::{Step, Workload};
+use crate::core::input::workload::{Step, Workload};
+use crate::core::measure::trace::{ModelTrace, SpanState, NO_TASK};
 
 /// One task's service.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -126,17 +126,4 @@ pub fn latency(trace: &ModelTrace, planned: &Planned) -> Option<Latency> {
         worst_task: worst.task,
         tasks,
     })
-}
-
-/// Fills each result's latency from the trace of the same model.
-pub fn annotate(
-    results: &mut [super::trace::ModelResult],
-    traces: &[ModelTrace],
-    planned: &Planned,
-) {
-    for r in results {
-        if let Some(t) = traces.iter().find(|t| t.model == r.model) {
-            r.latency = latency(t, planned);
-        }
-    }
 }

@@ -3,8 +3,8 @@
 //! free, waits take no CPU, computing needs a CPU slot (one for the plain loop, the event loop
 //! and the GIL; one per core for free threads and processes). Start-up and copies are left out.
 
-use super::trace::{Model, ModelTrace, Span, SpanState};
-use super::workload::{Step, Task};
+use crate::core::input::workload::{Step, Task};
+use crate::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 use std::collections::BinaryHeap;
 
 /// The expected trace of `model` running `tasks` with `lanes` lanes on `cores` cores.

@@ -1,7 +1,7 @@
 //! The scenario: everything a run depends on, read from and written to the URL query.
 
-use super::trace::Model;
-use super::workload::{Preset, Workload, WorkloadError};
+use crate::core::input::workload::{Preset, Workload, WorkloadError};
+use crate::core::measure::trace::Model;
 
 pub const DEFAULT_SWITCH_MS: f64 = 5.0;
 pub const MIN_SWITCH_MS: f64 = 0.1;
@@ -13,6 +13,9 @@ pub const MAX_THREADS: u32 = 64;
 pub const MAX_PROCESSES: u32 = 32;
 /// Most repeats of a run (each model runs this many times, interleaved).
 pub const MAX_REPEAT: u32 = 9;
+
+/// The most pool sizes one sweep runs.
+pub const MAX_SIZES: usize = 8;
 
 /// Longest caption kept, in characters.
 pub const MAX_CAPTION: usize = 160;
@@ -324,7 +327,7 @@ impl Scenario {
             },
             "sweep" => {
                 self.sweep = Some(
-                    super::sweep::parse_sizes(value, MAX_THREADS)
+                    parse_sizes(value, MAX_THREADS)
                         .map_err(|e| Notice::new("sweep", format!("{e}; no sweep set")))?,
                 )
             }
@@ -467,4 +470,31 @@ pub fn encode_component(text: &str) -> String {
         }
     }
     out
+}
+
+/// Reads `1,2,4,8`: whole numbers from 1 to `max`, at most [`MAX_SIZES`], sorted, once each.
+///
+/// # Errors
+/// A sentence saying what is wrong.
+pub fn parse_sizes(text: &str, max: u32) -> Result<Vec<u32>, String> {
+    let mut sizes = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.parse::<u32>() {
+            Ok(n) if (1..=max).contains(&n) => sizes.push(n),
+            _ => {
+                return Err(format!(
+                "sweep sizes are whole numbers from 1 to {max}, like 1,2,4,8; `{part}` is not one"
+            ))
+            }
+        }
+    }
+    sizes.sort_unstable();
+    sizes.dedup();
+    if sizes.is_empty() {
+        return Err("a sweep needs at least one pool size, like 1,2,4".into());
+    }
+    if sizes.len() > MAX_SIZES {
+        return Err(format!("a sweep runs at most {MAX_SIZES} pool sizes"));
+    }
+    Ok(sizes)
 }

@@ -3,11 +3,9 @@
 //! fitted to the measured points. Drawn here as SVG, so the page and the export are one
 //! picture.
 
-use super::layout::format_ms;
-use super::trace::Model;
-
-/// The most pool sizes one sweep runs.
-pub const MAX_SIZES: usize = 8;
+use crate::core::input::scenario::MAX_SIZES;
+use crate::core::measure::trace::Model;
+use crate::core::measure::units::format_ms;
 
 /// One measured point.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -39,33 +37,6 @@ pub fn default_sizes(cores: u32) -> Vec<u32> {
         sizes.push(sizes[sizes.len() - 1] * 2);
     }
     sizes
-}
-
-/// Reads `1,2,4,8`: whole numbers from 1 to `max`, at most [`MAX_SIZES`], sorted, once each.
-///
-/// # Errors
-/// A sentence saying what is wrong.
-pub fn parse_sizes(text: &str, max: u32) -> Result<Vec<u32>, String> {
-    let mut sizes = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        match part.parse::<u32>() {
-            Ok(n) if (1..=max).contains(&n) => sizes.push(n),
-            _ => {
-                return Err(format!(
-                "sweep sizes are whole numbers from 1 to {max}, like 1,2,4,8; `{part}` is not one"
-            ))
-            }
-        }
-    }
-    sizes.sort_unstable();
-    sizes.dedup();
-    if sizes.is_empty() {
-        return Err("a sweep needs at least one pool size, like 1,2,4".into());
-    }
-    if sizes.len() > MAX_SIZES {
-        return Err(format!("a sweep runs at most {MAX_SIZES} pool sizes"));
-    }
-    Ok(sizes)
 }
 
 /// Amdahl's law: the speedup on `n` workers of a program whose serial fraction is `s`.

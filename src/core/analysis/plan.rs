@@ -1,0 +1,87 @@
+//! Which models a run includes, and the shortest time each can take: one bound shared by the
+//! plan that skips too-long models and the physics every result is checked against.
+
+use crate::core::input::workload::Workload;
+use crate::core::measure::trace::Model;
+use crate::core::measure::units::format_ms;
+
+/// Longest a model may be expected to run; a model whose ideal time is longer is skipped with a
+/// message (sequential on 10,000 waits of 100 ms would take 17 minutes).
+pub const MAX_MODEL_MS: u64 = 120_000;
+
+/// The shortest time any run of `model` can take, with `lanes` lanes on `cores` cores, for a
+/// workload of `cpu_ms` calibrated computing, whose longest task lasts `longest_ms` and whose
+/// steps add up to `serial_ms`. One bound for both its users: which models are too long to
+/// run, and the physics every result is checked against.
+pub fn ideal_ms(
+    model: Model,
+    (cpu_ms, longest_ms, serial_ms): (f64, f64, f64),
+    lanes: u32,
+    cores: u32,
+) -> f64 {
+    let lanes_f = f64::from(lanes.max(1));
+    let cores_f = f64::from(lanes.max(1).min(cores.max(1)));
+    match model {
+        Model::Sequential => serial_ms,
+        Model::Async => cpu_ms.max(longest_ms),
+        Model::Gil => cpu_ms.max(longest_ms).max(serial_ms / lanes_f),
+        Model::Threads | Model::Processes => {
+            (cpu_ms / cores_f).max(longest_ms).max(serial_ms / lanes_f)
+        }
+    }
+}
+
+/// [`ideal_ms`] for a parsed workload.
+pub fn estimate_ms(model: Model, workload: &Workload, lanes: u32, cores: u32) -> u64 {
+    let totals = (
+        workload.total_cpu_ms() as f64,
+        workload.longest_task_ms() as f64,
+        workload.serial_ms() as f64,
+    );
+    ideal_ms(model, totals, lanes, cores).ceil() as u64
+}
+
+/// The models a run will include, and why the others were left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub run: Vec<Model>,
+    pub skipped: Vec<String>,
+}
+
+/// The lanes `model` runs on with pools of `threads` and `processes`.
+pub fn lanes(model: Model, (threads, processes): (u32, u32)) -> u32 {
+    match model {
+        Model::Sequential | Model::Async => 1,
+        Model::Gil | Model::Threads => threads.max(1),
+        Model::Processes => processes.max(1),
+    }
+}
+
+/// Decides which of `models` can run with pools of `(threads, processes)` on `cores` cores.
+/// `shared_memory` is `Err(reason)` where workers cannot share memory (no cross-origin
+/// isolation, or no thread pool).
+pub fn plan(
+    models: &[Model],
+    workload: &Workload,
+    pools: (u32, u32),
+    cores: u32,
+    shared_memory: Result<(), &str>,
+) -> Plan {
+    let mut run = Vec::new();
+    let mut skipped = Vec::new();
+    for &m in models {
+        let estimate = estimate_ms(m, workload, lanes(m, pools), cores);
+        if let (true, Err(reason)) = (m.needs_shared_memory(), shared_memory) {
+            skipped.push(format!("{m} is unavailable here: {reason}."));
+        } else if estimate > MAX_MODEL_MS {
+            skipped.push(format!(
+                "{m} skipped: this workload would take at least {} under it (the limit is {}).",
+                format_ms(estimate as f64),
+                format_ms(MAX_MODEL_MS as f64)
+            ));
+        } else {
+            run.push(m);
+        }
+    }
+    Plan { run, skipped }
+}
