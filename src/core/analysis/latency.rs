@@ -46,6 +46,7 @@ pub fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// A lookup of each step's planned length (ms) by task and step.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Planned(Vec<Vec<Step>>);
 
 impl Planned {

@@ -1,0 +1,492 @@
+//! Native tests of the page's state machine: whole stories driven through `Session::handle`
+//! with a fake conductor that answers run requests with the expected schedule of each model
+//! (as a real conductor would report a run on an ideal machine).
+#![cfg(not(target_arch = "wasm32"))]
+
+use conpar::core::analysis::plan::lanes;
+use conpar::core::analysis::schedule::expected;
+use conpar::core::measure::kernel::Calibration;
+use conpar::core::measure::trace::Model;
+use conpar::core::session::protocol::{Finished, Ready, RunRequest};
+use conpar::core::session::sweep::SweepEnd;
+use conpar::core::session::{
+    Effect, Engine, Environment, Input, Outcome, Parts, Pending, Report, Session, Setting, Status,
+};
+
+const ISOLATED: Environment = Environment {
+    cores: 2,
+    isolated: true,
+    shared_array_buffer: true,
+};
+
+fn ready(threads: u32) -> Ready {
+    Ready {
+        calibration: Calibration {
+            rounds_per_ms: 1000,
+        },
+        threads,
+        isolated: true,
+        shared_array_buffer: true,
+        pool_error: None,
+    }
+}
+
+/// A session for `query`, started.
+fn started(query: &str, env: Environment) -> (Session, Outcome) {
+    let mut s = Session::new(query, env);
+    let out = s.handle(Input::Start);
+    (s, out)
+}
+
+fn sent(out: &Outcome) -> Option<RunRequest> {
+    out.effects.iter().find_map(|e| match e {
+        Effect::Send(r) => Some(r.clone()),
+        _ => None,
+    })
+}
+
+fn engine_started(out: &Outcome) -> Option<u32> {
+    out.effects.iter().find_map(|e| match e {
+        Effect::StartEngine { threads } => Some(*threads),
+        _ => None,
+    })
+}
+
+/// The engine greets the page with a pool of the threads it was asked for.
+fn greet(s: &mut Session) -> Outcome {
+    let threads = match s.engine {
+        Engine::Starting { threads } => threads,
+        ref other => panic!("no engine is starting: {other:?}"),
+    };
+    s.handle(Input::Engine(Report::Ready(ready(threads))))
+}
+
+/// The fake conductor's reports for one slot of `req`: the model starts, its expected
+/// schedule arrives as spans, and it ends.
+fn slot_reports(req: &RunRequest, slot: u32, at: f64) -> Vec<Report> {
+    let model = req.models[slot as usize];
+    let tasks = req.workload.tasks();
+    let mut t = expected(model, &tasks, lanes(model, (req.threads, req.processes)), 2);
+    for sp in &mut t.spans {
+        sp.start += at;
+        sp.end += at;
+    }
+    let (run, end) = (req.run, at + t.wall_ms());
+    vec![
+        Report::ModelStart { run, slot },
+        Report::Spans {
+            run,
+            slot,
+            done: t.spans.clone(),
+            open: Vec::new(),
+        },
+        Report::ModelDone {
+            run,
+            slot,
+            outcome: Ok(Finished {
+                start: at,
+                end,
+                lanes: t.lanes,
+                checksum: 42,
+            }),
+        },
+    ]
+}
+
+/// Feeds every slot of `req`, then `RunDone`; returns the last outcome.
+fn finish(s: &mut Session, req: &RunRequest) -> Outcome {
+    let mut at = 1000.0;
+    for slot in 0..req.models.len() as u32 {
+        for r in slot_reports(req, slot, at) {
+            s.handle(Input::Engine(r));
+        }
+        at += 10_000.0;
+    }
+    s.handle(Input::Engine(Report::RunDone { run: req.run }))
+}
+
+#[test]
+fn run_on_load_goes_from_loading_to_done_with_checked_results() {
+    let (mut s, out) = started("?preset=io&models=sequential,async,gil&run=1", ISOLATED);
+    assert_eq!(engine_started(&out), Some(6), "min(32, cores + 4) threads");
+    assert_eq!(s.status, Status::Loading);
+    assert_eq!(s.pending, Pending::Engine);
+    assert!(out.render.contains(Parts::ALL));
+    let out = greet(&mut s);
+    let req = sent(&out).expect("the run starts once the engine is ready");
+    assert_eq!(
+        req.models,
+        vec![Model::Sequential, Model::Async, Model::Gil]
+    );
+    assert_eq!((req.run, s.runs_started), (1, 1));
+    assert_eq!(s.status, Status::Running);
+    assert!(out.effects.contains(&Effect::SyncUrl));
+    // A report names its slot: the status says which model runs.
+    s.handle(Input::Engine(slot_reports(&req, 1, 0.0).remove(0)));
+    assert_eq!(s.status_text, "Running async…");
+    let out = finish(&mut s, &req);
+    assert_eq!(s.status, Status::Done);
+    assert!(out.render.contains(Parts::RESULTS | Parts::RUN_TOOLS));
+    assert!(!s.running());
+    assert_eq!(s.results.len(), 3);
+    let speedup = |m: Model| {
+        s.results
+            .iter()
+            .find(|r| r.model == m)
+            .and_then(|r| r.speedup)
+    };
+    assert!(
+        speedup(Model::Async).is_some_and(|x| x > 5.0),
+        "waits overlap"
+    );
+    assert!(
+        s.results.iter().all(|r| r.disturbed.is_empty()),
+        "an ideal run is clean"
+    );
+    assert!(s.results.iter().all(|r| r.latency.is_some()));
+    assert!(s.agree());
+}
+
+#[test]
+fn run_pressed_while_loading_starts_when_ready_and_stop_cancels_it() {
+    let (mut s, out) = started("?preset=cpu&models=sequential,threads", ISOLATED);
+    assert!(engine_started(&out).is_some());
+    assert_eq!(s.pending, Pending::None);
+    let out = s.handle(Input::Run);
+    assert!(
+        sent(&out).is_none(),
+        "nothing is sent before the engine is ready"
+    );
+    assert_eq!(s.pending, Pending::Engine);
+    assert_eq!(s.status, Status::Loading);
+    assert!(s.can_stop());
+    // Stop before it started: nothing runs when the engine becomes ready.
+    s.handle(Input::Stop);
+    assert_eq!(s.pending, Pending::None);
+    let out = greet(&mut s);
+    assert!(sent(&out).is_none());
+    assert_eq!(s.status, Status::Ready);
+    // Pressed again once ready: it runs at once.
+    let out = s.handle(Input::Run);
+    assert_eq!(sent(&out).map(|r| r.run), Some(1));
+}
+
+#[test]
+fn stop_mid_run_restarts_the_engine_and_ignores_the_old_runs_reports() {
+    let (mut s, _) = started("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("sent");
+    for r in slot_reports(&req, 0, 0.0) {
+        s.handle(Input::Engine(r));
+    }
+    let out = s.handle(Input::Stop);
+    assert!(out.effects.contains(&Effect::RetireEngine));
+    assert!(engine_started(&out).is_some());
+    assert_eq!(s.status, Status::Loading);
+    let run = s.run.as_ref().expect("the run is kept");
+    assert!(run.finished);
+    assert_eq!(
+        run.error_of(Model::Threads).map(String::as_str),
+        Some("stopped")
+    );
+    assert_eq!(s.results.len(), 1, "sequential's result stays");
+    // A late report of the stopped run changes nothing.
+    let before = s.status_text.clone();
+    s.handle(Input::Engine(Report::RunDone { run: req.run }));
+    assert_eq!(s.status_text, before);
+    // The fresh engine greets: ready again, and the next run is run 2.
+    greet(&mut s);
+    assert_eq!(s.status, Status::Ready);
+    assert_eq!(sent(&s.handle(Input::Run)).map(|r| r.run), Some(2));
+}
+
+#[test]
+fn stop_mid_repeat_keeps_the_finished_repeats() {
+    let (mut s, _) = started(
+        "?workload=2%20x%20cpu%2050&models=sequential,async&repeat=3&run=1",
+        ISOLATED,
+    );
+    let req = sent(&greet(&mut s)).expect("sent");
+    assert_eq!(req.models.len(), 6, "three repeats interleaved");
+    assert_eq!(&req.models[..2], &[Model::Sequential, Model::Async]);
+    for slot in 0..3 {
+        for r in slot_reports(&req, slot, f64::from(slot) * 1000.0) {
+            s.handle(Input::Engine(r));
+        }
+    }
+    assert_eq!(s.status_text, "Running sequential (2 of 3)…");
+    s.handle(Input::Stop);
+    let run = s.run.as_ref().expect("run");
+    assert_eq!(run.completed().len(), 3);
+    assert_eq!(
+        run.traces.iter().filter(|t| t.error.is_some()).count(),
+        3,
+        "every unfinished repeat says it was stopped"
+    );
+    assert_eq!(s.results.len(), 2);
+    let seq = &s.results[0];
+    assert_eq!(
+        seq.repeats_wall_ms.len(),
+        2,
+        "the repeats that ran are kept"
+    );
+}
+
+#[test]
+fn a_sweep_runs_each_size_with_its_own_baseline_and_stop_ends_it() {
+    let (mut s, _) = started("?preset=cpu&models=threads", ISOLATED);
+    greet(&mut s);
+    let out = s.handle(Input::Sweep("1,2".into()));
+    let first = sent(&out).expect("the first size runs");
+    assert_eq!(first.models, vec![Model::Sequential, Model::Threads]);
+    assert_eq!(first.threads, 1);
+    let out = finish(&mut s, &first);
+    let second = sent(&out).expect("the next size follows");
+    assert_eq!((second.threads, second.run), (2, 2));
+    let sweep = s.sweep.as_ref().expect("sweep");
+    assert_eq!(sweep.points.len(), 1);
+    assert!(sweep.running());
+    finish(&mut s, &second);
+    let sweep = s.sweep.as_ref().expect("sweep");
+    assert_eq!(sweep.ended, Some(SweepEnd::Done));
+    assert_eq!(sweep.points.len(), 2);
+    assert!(sweep.points[1].speedup > sweep.points[0].speedup);
+    assert_eq!(s.status_text, "Sweep done: measured in this browser.");
+
+    // A second sweep stopped after its first size: it ends there, and nothing more is sent.
+    let first = sent(&s.handle(Input::Sweep("1,2,4".into()))).expect("runs");
+    s.handle(Input::Stop);
+    assert_eq!(
+        s.sweep.as_ref().and_then(|s| s.ended.clone()),
+        Some(SweepEnd::Stopped)
+    );
+    let out = s.handle(Input::Engine(Report::RunDone { run: first.run }));
+    assert!(sent(&out).is_none());
+    // Bad sizes: a notice, no sweep.
+    greet(&mut s);
+    let out = s.handle(Input::Sweep("0,x".into()));
+    assert!(sent(&out).is_none());
+    assert!(s.notices.open && s.notices.list[0].contains("sweep sizes"));
+}
+
+#[test]
+fn a_moved_calibration_is_used_and_said() {
+    let (mut s, _) = started("?preset=cpu&models=sequential&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("sent");
+    // Before the engine's first run it is routine: no notice.
+    s.handle(Input::Engine(Report::Recalibrated {
+        run: req.run,
+        before: 1000,
+        after: 1200,
+        first: true,
+    }));
+    assert!(!s.notices.open);
+    let out = s.handle(Input::Engine(Report::Recalibrated {
+        run: req.run,
+        before: 1000,
+        after: 800,
+        first: false,
+    }));
+    assert_eq!(s.calibration().map(|c| c.rounds_per_ms), Some(800));
+    assert!(out.render.contains(Parts::ENVIRONMENT | Parts::NOTICES));
+    assert!(s.notices.list.iter().any(|n| n.contains("-20 %")));
+}
+
+#[test]
+fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
+    let (mut s, _) = started("?preset=mixed&models=sequential,processes&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("sent");
+    let out = s.handle(Input::Engine(Report::Failed(
+        "a process worker sent no `result` within 2.4 s".into(),
+    )));
+    assert!(out.effects.contains(&Effect::RetireEngine));
+    assert_eq!(s.engine, Engine::Off);
+    assert_eq!(s.status, Status::Error);
+    assert!(s
+        .status_text
+        .starts_with("The engine failed: a process worker"));
+    assert!(s.notices.open);
+    let run = s.run.as_ref().expect("run");
+    assert!(run.finished);
+    assert_eq!(
+        run.error_of(Model::Sequential).map(String::as_str),
+        Some("the engine failed")
+    );
+    // Run starts a fresh engine and runs once it is ready.
+    let out = s.handle(Input::Run);
+    assert!(engine_started(&out).is_some());
+    let next = sent(&greet(&mut s)).expect("runs");
+    assert_eq!(next.run, req.run + 1);
+
+    // A broken pool: the run had ended (RunDone came first); a fresh engine starts now.
+    finish(&mut s, &next);
+    let out = s.handle(Input::Engine(Report::Broken(
+        "threads stopped making progress".into(),
+    )));
+    assert!(engine_started(&out).is_some());
+    assert_eq!(s.status, Status::Error);
+    greet(&mut s);
+    assert_eq!(s.status_text, "Ready again. Press Run.");
+    // The engine could not even start: said, and Run tries again.
+    let out = s.handle(Input::EngineNotStarted("SecurityError".into()));
+    assert!(out.render.contains(Parts::STATUS));
+    assert_eq!(s.status, Status::Error);
+    assert!(engine_started(&s.handle(Input::Run)).is_some());
+}
+
+#[test]
+fn a_setting_changed_during_a_run_applies_to_the_next_one() {
+    let (mut s, _) = started("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("sent");
+    assert_eq!(req.threads, 6);
+    let out = s.handle(Input::Set(Setting::Threads, "2".into()));
+    assert!(out.effects.contains(&Effect::SyncUrl));
+    assert!(sent(&out).is_none(), "the run in progress goes on");
+    assert!(s.running());
+    assert_eq!(s.scenario.threads, 2);
+    // An out-of-range value: a notice, the old value kept and shown.
+    let out = s.handle(Input::Set(Setting::Threads, "100".into()));
+    assert_eq!(s.scenario.threads, 2);
+    assert!(out.render.contains(Parts::FORM | Parts::NOTICES));
+    assert!(s.notices.open);
+    // Run while running does nothing.
+    assert!(sent(&s.handle(Input::Run)).is_none());
+    finish(&mut s, &req);
+    let next = sent(&s.handle(Input::Run)).expect("runs");
+    assert_eq!(next.threads, 2);
+    // More threads than the pool has: a bigger engine first, then the run.
+    s.handle(Input::Set(Setting::Threads, "16".into()));
+    finish(&mut s, &next);
+    let out = s.handle(Input::Run);
+    assert_eq!(engine_started(&out), Some(16));
+    assert!(sent(&out).is_none());
+    assert_eq!(sent(&greet(&mut s)).map(|r| r.threads), Some(16));
+}
+
+#[test]
+fn a_bad_address_gives_notices_and_defaults_and_a_bad_workload_runs_nothing() {
+    let (mut s, out) = started("?threads=abc&models=sequential,bogus&preset=nope", ISOLATED);
+    assert!(out.render.contains(Parts::NOTICES));
+    assert!(s.notices.open);
+    assert!(s.notices.list.len() >= 2, "{:?}", s.notices.list);
+    assert_eq!(s.scenario.threads, 6);
+    // The address's notices stay up through the first run.
+    greet(&mut s);
+    let out = s.handle(Input::Run);
+    assert!(sent(&out).is_some());
+    assert!(s.notices.list.iter().any(|n| n.contains("bogus")));
+
+    let (mut s, _) = started("?workload=io%20x&run=1", ISOLATED);
+    let out = greet(&mut s);
+    assert!(sent(&out).is_none());
+    assert!(out.effects.contains(&Effect::FocusWorkloadError));
+    assert_eq!(s.status, Status::Error);
+    assert_eq!(s.runs_started, 0);
+    // Fixing it in the editor makes Run work.
+    s.handle(Input::Edit("io 10".into()));
+    assert!(sent(&s.handle(Input::Run)).is_some());
+}
+
+#[test]
+fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
+    let (mut s, _) = started("?preset=io&models=sequential,async", ISOLATED);
+    greet(&mut s);
+    let out = s.handle(Input::TurnWaiting);
+    assert_eq!(s.pending, Pending::Turn);
+    assert_eq!(s.status, Status::Loading);
+    assert!(out.render.contains(Parts::STATUS));
+    assert!(
+        sent(&s.handle(Input::Run)).is_none(),
+        "no run while another page measures"
+    );
+    assert!(s.can_stop());
+    let out = s.handle(Input::TurnGranted);
+    assert!(sent(&out).is_some());
+    // Waiting again, then stopped: the turn, when granted, starts nothing.
+    let req = sent(&out).expect("sent");
+    finish(&mut s, &req);
+    s.handle(Input::TurnWaiting);
+    s.handle(Input::Stop);
+    assert_eq!(s.pending, Pending::None);
+    assert!(sent(&s.handle(Input::TurnGranted)).is_none());
+}
+
+#[test]
+fn without_isolation_only_the_models_that_can_run_honestly_run() {
+    let env = Environment {
+        cores: 2,
+        isolated: false,
+        shared_array_buffer: false,
+    };
+    let (mut s, _) = started(
+        "?preset=cpu&models=sequential,async,gil,threads,processes&run=1",
+        env,
+    );
+    let req = sent(&greet(&mut s)).expect("sent");
+    assert_eq!(
+        req.models,
+        vec![Model::Sequential, Model::Async, Model::Processes]
+    );
+    assert!(s
+        .notices
+        .list
+        .iter()
+        .any(|n| n.starts_with("gil is unavailable here")));
+    assert!(s
+        .notices
+        .list
+        .iter()
+        .any(|n| n.starts_with("threads is unavailable here")));
+}
+
+#[test]
+fn an_embed_starts_its_engine_when_it_comes_into_view() {
+    let (mut s, out) = started("?preset=io&embed=1", ISOLATED);
+    assert!(out.effects.contains(&Effect::WatchForView));
+    assert!(engine_started(&out).is_none());
+    assert_eq!(s.engine, Engine::Off);
+    let out = s.handle(Input::EmbedVisible);
+    assert!(engine_started(&out).is_some());
+    // Seen again: no second engine.
+    assert!(engine_started(&s.handle(Input::EmbedVisible)).is_none());
+    // With run=1 it starts at once.
+    let (_, out) = started("?preset=io&embed=1&run=1", ISOLATED);
+    assert!(engine_started(&out).is_some());
+}
+
+#[test]
+fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
+    let (mut s, _) = started("?workload=io%20100&models=sequential&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("sent");
+    // Before the run ends Replay does nothing.
+    s.handle(Input::Replay {
+        now: 0.0,
+        reduced_motion: false,
+    });
+    assert!(s.replay_from.is_none());
+    finish(&mut s, &req);
+    s.handle(Input::Replay {
+        now: 0.0,
+        reduced_motion: false,
+    });
+    assert_eq!(s.view.cursor, Some(0.0));
+    s.handle(Input::Frame {
+        now: 50.0,
+        replay_speed: 1.0,
+    });
+    assert_eq!(s.view.cursor, Some(50.0));
+    s.handle(Input::Frame {
+        now: 1000.0,
+        replay_speed: 1.0,
+    });
+    assert_eq!(
+        (s.view.cursor, s.replay_from),
+        (None, None),
+        "done at the end"
+    );
+    // Reduced motion: no animation, the end state.
+    s.handle(Input::Replay {
+        now: 0.0,
+        reduced_motion: true,
+    });
+    assert!(s.replay_from.is_none());
+}
