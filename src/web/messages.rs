@@ -6,8 +6,8 @@
 //! travels beside the typed header as typed arrays, transferred where the sender is done with
 //! them. A `u64` crosses as a BigInt, so checksums never round-trip through text.
 
-use crate::core::input::workload::{Step, Workload};
-use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Model, Span};
+use crate::core::input::workload::Step;
+use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Span};
 use crate::engine::Work;
 use js_sys::{Array, Float64Array, Object, Reflect};
 use serde::{de::DeserializeOwned, Serialize};

@@ -218,6 +218,8 @@ pub enum Input {
     Engine(Report),
     /// The browser refused to start the conductor.
     EngineNotStarted(String),
+    /// The conductor's start-up deadline passed ([`ENGINE_START_TIMEOUT_MS`]).
+    EngineStartTimedOut,
     /// The run request could not be posted.
     SendFailed(String),
     /// Another page holds the turn to measure; this page's run waits.
@@ -446,6 +448,14 @@ impl Session {
                 self.pending = Pending::None;
                 self.set_status(Status::Error, format!("The engine could not start: {why}"));
                 self.render(Parts::ENVIRONMENT);
+            }
+            Input::EngineStartTimedOut => {
+                if matches!(self.engine, Engine::Starting { .. }) {
+                    self.on_report(Report::Failed(format!(
+                        "the workers did not start within {} s",
+                        ENGINE_START_TIMEOUT_MS / 1000
+                    )));
+                }
             }
             Input::SendFailed(why) => {
                 self.end_run_with("the run could not be sent to the engine");

@@ -1,11 +1,12 @@
-//! The page's elements, looked up once into typed handles, and the form ↔ scenario mapping.
-//! Every setting the form changes goes through `Scenario::set`, the same setter the URL uses,
-//! so both accept and reject the same values with the same words.
+//! The page's elements, looked up once into typed handles; the form's events as the session's
+//! inputs, and the form drawn from the scenario. Every setting the form changes goes through
+//! `Scenario::set`, the same setter the URL uses, so both accept and reject the same values
+//! with the same words.
 
-use super::{with_app, App, Status};
+use super::{dispatch, App};
 use crate::core::input::scenario::{Scenario, Source, MAX_PROCESSES, MAX_THREADS};
-use crate::core::input::workload::{Preset, Workload};
 use crate::core::measure::trace::{Model, SpanState};
+use crate::core::session::{Input, Setting};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,8 +20,8 @@ pub struct Controls {
     pub workload: HtmlTextAreaElement,
     pub workload_error: Element,
     pub models: Vec<(Model, HtmlInputElement)>,
-    /// The numeric settings, by the scenario key each one sets.
-    pub settings: Vec<(&'static str, HtmlInputElement)>,
+    /// The numeric settings, by the setting each one sets.
+    pub settings: Vec<(Setting, HtmlInputElement)>,
     /// How `processes` starts its workers.
     pub start: HtmlSelectElement,
     pub run: HtmlButtonElement,
@@ -82,13 +83,10 @@ impl Controls {
             workload: by_id(doc, "workload")?,
             workload_error: by_id(doc, "workload-error")?,
             models,
-            settings: vec![
-                ("threads", by_id(doc, "threads")?),
-                ("processes", by_id(doc, "processes")?),
-                ("switch", by_id(doc, "switch")?),
-                ("seed", by_id(doc, "seed")?),
-                ("repeat", by_id(doc, "repeat")?),
-            ],
+            settings: Setting::NUMERIC
+                .into_iter()
+                .map(|s| Ok((s, by_id(doc, s.key())?)))
+                .collect::<Result<_, JsValue>>()?,
             start: by_id(doc, "start")?,
             run: by_id(doc, "run")?,
             stop: by_id(doc, "stop")?,
@@ -144,23 +142,13 @@ impl Controls {
 
     /// Writes the scenario into the controls.
     pub fn show_scenario(&self, s: &Scenario) {
-        self.preset.set_value(match &s.source {
-            Source::Preset(p) => p.id(),
-            Source::Text(_) => "custom",
-        });
+        self.show_source(s);
         self.workload.set_value(&s.text());
-        for (key, input) in &self.settings {
-            let value = match *key {
-                "threads" => s.threads.to_string(),
-                "processes" => s.processes.to_string(),
-                "switch" => s.switch_ms.to_string(),
-                "repeat" => s.repeat.to_string(),
-                _ => s.seed.to_string(),
-            };
-            input.set_value(&value);
-            match *key {
-                "threads" => input.set_max(&MAX_THREADS.to_string()),
-                "processes" => input.set_max(&MAX_PROCESSES.to_string()),
+        for (setting, input) in &self.settings {
+            input.set_value(&setting.value(s));
+            match setting {
+                Setting::Threads => input.set_max(&MAX_THREADS.to_string()),
+                Setting::Processes => input.set_max(&MAX_PROCESSES.to_string()),
                 _ => {}
             }
         }
@@ -169,63 +157,66 @@ impl Controls {
         }
         self.start.set_value(s.start.id());
     }
+
+    /// The preset menu: the scenario's preset, or "custom".
+    pub fn show_source(&self, s: &Scenario) {
+        self.preset.set_value(match &s.source {
+            Source::Preset(p) => p.id(),
+            Source::Text(_) => "custom",
+        });
+    }
 }
 
 /// Listens to the form.
-pub fn bind() -> Result<Vec<EventListener>, JsValue> {
-    let Some(mut out) = with_app(|app| {
-        let ui = &app.ui;
-        let mut out = vec![
-            EventListener::new(&ui.preset, "change", |_| {
-                with_app(App::on_preset);
-            }),
-            EventListener::new(&ui.workload, "input", |_| {
-                with_app(App::on_edit);
-            }),
-            EventListener::new(&ui.workload, "keydown", |e| {
+pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
+    let ui = &app.ui;
+    let preset = ui.preset.clone();
+    let workload = ui.workload.clone();
+    let start = ui.start.clone();
+    let mut out = vec![
+        EventListener::new(&ui.preset, "change", move |_| {
+            dispatch(Input::Preset(preset.value()));
+        }),
+        EventListener::new(&ui.workload, "input", move |_| {
+            dispatch(Input::Edit(workload.value()));
+        }),
+        EventListener::new_with_options(
+            &ui.workload,
+            "keydown",
+            gloo_events::EventListenerOptions::enable_prevent_default(),
+            |e| {
                 if let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() {
                     if k.key() == "Enter" && (k.ctrl_key() || k.meta_key()) {
                         e.prevent_default();
-                        with_app(App::request_run);
+                        dispatch(Input::Run);
                     }
                 }
-            }),
-            EventListener::new(&ui.run, "click", |e| {
-                e.prevent_default();
-                with_app(App::request_run);
-            }),
-            EventListener::new(&ui.stop, "click", |e| {
-                e.prevent_default();
-                with_app(App::stop_run);
-            }),
-            EventListener::new(&ui.start, "change", |_| {
-                with_app(|app| {
-                    if let Err(n) = app.scenario.set("start", &app.ui.start.value()) {
-                        app.show_notices(&[n.message]);
-                    }
-                    app.sync_url();
-                });
-            }),
-        ];
-        for (key, input) in &ui.settings {
-            let key = *key;
-            out.push(EventListener::new(input, "change", move |_| {
-                with_app(|app| app.on_setting(key));
-            }));
-        }
-        for (_, input) in &ui.models {
-            out.push(EventListener::new(input, "change", |_| {
-                with_app(App::on_models);
-            }));
-        }
-        out
-    }) else {
-        return Err(JsValue::from_str("the page is not set up"));
-    };
-    if let Some(form) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("controls"))
-    {
+            },
+        ),
+        EventListener::new(&ui.run, "click", |_| dispatch(Input::Run)),
+        EventListener::new(&ui.stop, "click", |_| dispatch(Input::Stop)),
+        EventListener::new(&ui.start, "change", move |_| {
+            dispatch(Input::Set(Setting::Start, start.value()));
+        }),
+    ];
+    for (setting, input) in &ui.settings {
+        let (setting, field) = (*setting, input.clone());
+        out.push(EventListener::new(input, "change", move |_| {
+            dispatch(Input::Set(setting, field.value()));
+        }));
+    }
+    for (_, input) in &ui.models {
+        let models = ui.models.clone();
+        out.push(EventListener::new(input, "change", move |_| {
+            let chosen = models
+                .iter()
+                .filter(|(_, i)| i.checked())
+                .map(|(m, _)| *m)
+                .collect();
+            dispatch(Input::Models(chosen));
+        }));
+    }
+    if let Some(form) = app.doc.get_element_by_id("controls") {
         // Enter in a number field must not submit (and reload) the page.
         out.push(EventListener::new_with_options(
             &form,
@@ -237,96 +228,46 @@ pub fn bind() -> Result<Vec<EventListener>, JsValue> {
     Ok(out)
 }
 
-impl App {
-    /// Keeps the address bar in step with the controls.
-    pub(super) fn sync_url(&self) {
-        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-            let _ =
-                history.replace_state_with_url(&JsValue::NULL, "", Some(&self.scenario.to_query()));
+/// Keeps the address bar in step with the scenario.
+pub fn sync_url(scenario: &Scenario) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&scenario.to_query()));
+    }
+}
+
+/// Every control from the scenario.
+pub fn show_form(app: &App) {
+    app.ui.show_scenario(&app.session.scenario);
+    super::sweep::show_sizes(app);
+}
+
+pub fn show_preset(app: &App) {
+    app.ui.show_source(&app.session.scenario);
+}
+
+/// The workload's first error at its line, under the editor.
+pub fn show_workload_error(app: &App) {
+    let ui = &app.ui;
+    match app.session.workload() {
+        Ok(_) => {
+            ui.workload_error.set_text_content(None);
+            let _ = ui.workload.remove_attribute("aria-invalid");
+        }
+        Err(e) => {
+            ui.workload_error.set_text_content(Some(&format!(
+                "Line {}, column {}: {}",
+                e.line, e.column, e.message
+            )));
+            let _ = ui.workload.set_attribute("aria-invalid", "true");
         }
     }
+}
 
-    fn on_preset(&mut self) {
-        if let Some(p) = Preset::from_id(&self.ui.preset.value()) {
-            self.scenario.source = Source::Preset(p);
-            self.ui.workload.set_value(p.text());
-        }
-        self.validate();
-        self.refresh_preview();
-        self.sync_url();
-    }
-
-    fn on_edit(&mut self) {
-        self.scenario.set_text(self.ui.workload.value());
-        self.ui.preset.set_value(match &self.scenario.source {
-            Source::Preset(p) => p.id(),
-            Source::Text(_) => "custom",
-        });
-        self.validate();
-        self.refresh_preview();
-        self.sync_url();
-    }
-
-    fn on_setting(&mut self, key: &'static str) {
-        let Some((_, input)) = self.ui.settings.iter().find(|(k, _)| *k == key) else {
-            return;
-        };
-        match self.scenario.set(key, &input.value()) {
-            Ok(()) => self.show_notices(&[]),
-            Err(notice) => {
-                self.show_notices(&[notice.message]);
-                self.ui.show_scenario(&self.scenario);
-            }
-        }
-        self.refresh_preview();
-        self.sync_url();
-    }
-
-    fn on_models(&mut self) {
-        self.scenario.models = self
-            .ui
-            .models
-            .iter()
-            .filter(|(_, i)| i.checked())
-            .map(|(m, _)| *m)
-            .collect();
-        if self.run.is_none() {
-            let _ = self.panels.set_models(&self.scenario.models);
-            self.show_results();
-        }
-        self.refresh_preview();
-        self.sync_url();
-    }
-
-    /// Checks the workload text and shows the first error at its line.
-    pub(super) fn validate(&self) -> Option<Workload> {
-        match self.scenario.workload() {
-            Ok(w) => {
-                self.ui.workload_error.set_text_content(None);
-                let _ = self.ui.workload.remove_attribute("aria-invalid");
-                Some(w)
-            }
-            Err(e) => {
-                self.ui.workload_error.set_text_content(Some(&format!(
-                    "Line {}, column {}: {}",
-                    e.line, e.column, e.message
-                )));
-                let _ = self.ui.workload.set_attribute("aria-invalid", "true");
-                None
-            }
-        }
-    }
-
-    /// Puts the cursor on the workload's error, so it is shown where it is.
-    pub(super) fn point_at_workload_error(&self) {
-        if let Err(e) = self.scenario.workload() {
-            let (start, end) = e.utf16_range(&self.ui.workload.value());
-            let _ = self.ui.workload.focus();
-            let _ = self.ui.workload.set_selection_range(start, end);
-        }
-        self.set_status(
-            Status::Error,
-            "The workload has an error (shown under the editor); nothing was run.",
-        );
+/// Puts the cursor on the workload's error, so it is shown where it is.
+pub fn focus_workload_error(app: &App) {
+    if let Err(e) = app.session.workload() {
+        let (start, end) = e.utf16_range(&app.ui.workload.value());
+        let _ = app.ui.workload.focus();
+        let _ = app.ui.workload.set_selection_range(start, end);
     }
 }

@@ -4,7 +4,8 @@
 //! every frame must not be slowed by more redrawing than one that blocks its event loop); with
 //! `live=0`, not at all until each model ends. Every frame during a replay.
 
-use super::with_app;
+use super::{dispatch, read};
+use crate::core::session::Input;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -62,18 +63,22 @@ fn on_frame(t: f64) {
         let dirty = std::mem::take(&mut f.dirty);
         (dirty, t - f.last_draw >= f64::from(RUN_CADENCE_MS))
     });
-    let (running, replaying) = with_app(|app| {
-        // Listeners of engines retired during the last frame are no longer on the stack.
-        app.retired.clear();
-        app.embed.spent_observer = None;
-        let running = app.running() && app.run.as_ref().is_some_and(|r| r.live);
-        if dirty || (running && hand_due) || app.replay_from.is_some() {
-            app.draw();
-            FRAMES.with(|f| f.borrow_mut().last_draw = t);
-        }
-        (running, app.replay_from.is_some())
-    })
-    .unwrap_or((false, false));
+    let watching = || {
+        read(|app| {
+            let s = &app.session;
+            let running = s.running() && s.run.as_ref().is_some_and(|r| r.live);
+            let speed = app.ui.replay_speed.value().parse().unwrap_or(1.0);
+            (running, s.replay_from.is_some(), speed)
+        })
+        .unwrap_or((false, false, 1.0))
+    };
+    let (running, replaying, replay_speed) = watching();
+    if dirty || (running && hand_due) || replaying {
+        let now = crate::engine::Clock::now(&crate::web::PerfClock);
+        dispatch(Input::Frame { now, replay_speed });
+        FRAMES.with(|f| f.borrow_mut().last_draw = t);
+    }
+    let (running, replaying, _) = watching();
     if replaying {
         // A replay is an animation: every frame.
         schedule();

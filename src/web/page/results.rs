@@ -1,5 +1,6 @@
 //! The results table (one row per model of the run, filled as each finishes), the verdict and
-//! checksum sentences, the span table for screen readers, and `window.conpar.trace()`.
+//! checksum sentences, the advice, the span table for screen readers, scrub and replay's
+//! availability, and `window.conpar.trace()`.
 
 use super::App;
 use crate::core::analysis::summary::{agreement, result_rows};
@@ -31,20 +32,21 @@ impl App {
         }
     }
 
-    pub(super) fn show_results(&self) {
+    fn show_results(&self) {
         let body = &self.ui.results_body;
         body.set_text_content(None);
-        let agree = self.agree();
-        let rows = result_rows(&self.results, agree);
+        let agree = self.session.agree();
+        let rows = result_rows(&self.session.results, agree);
         // A row per model from the start (before a run, the selected ones), so the table
         // does not grow while a run fills it.
-        let models: Vec<_> = match &self.run {
+        let models: Vec<_> = match &self.session.run {
             Some(run) => run
                 .models
                 .iter()
                 .map(|&m| (m, run.error_of(m).cloned()))
                 .collect(),
             None => self
+                .session
                 .scenario
                 .models
                 .iter()
@@ -89,6 +91,7 @@ impl App {
                     self.spread_cells(&tr, &row.latency);
                     // Pointing at (or focusing) the row outlines its worst-stalled task.
                     if let Some(l) = self
+                        .session
                         .results
                         .iter()
                         .find(|r| r.model == model)
@@ -124,7 +127,7 @@ impl App {
                 (None, Some(error)) => {
                     if let Some(td) = self.cell(&tr, "td", &error) {
                         let _ = td.set_attribute("colspan", "9");
-                        let class = if self.run.is_some() {
+                        let class = if self.session.run.is_some() {
                             "failed"
                         } else {
                             "pending"
@@ -133,7 +136,11 @@ impl App {
                     }
                 }
                 (None, None) => {
-                    let waiting = if self.running() { "running…" } else { "–" };
+                    let waiting = if self.session.running() {
+                        "running…"
+                    } else {
+                        "–"
+                    };
                     if let Some(td) = self.cell(&tr, "td", waiting) {
                         let _ = td.set_attribute("colspan", "9");
                         let _ = td.set_attribute("class", "pending");
@@ -143,8 +150,8 @@ impl App {
             let _ = body.append_child(&tr);
         }
         // Traces read from files, beside the browser's rows.
-        let imported = result_rows(&self.cpython.results, true);
-        for (row, t) in imported.iter().zip(&self.cpython.traces) {
+        let imported = result_rows(&self.session.imports.results, true);
+        for (row, t) in imported.iter().zip(&self.session.imports.traces) {
             let Ok(tr) = self.doc.create_element("tr") else {
                 continue;
             };
@@ -160,16 +167,18 @@ impl App {
             self.cell(&tr, "td", "–");
             let _ = body.append_child(&tr);
         }
-        let sentence = match &self.run {
+        let sentence = match &self.session.run {
             Some(r) => verdict(&r.facts, &r.expectation, agree),
-            None if !self.preview.is_empty() => "Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(),
+            None if !self.session.preview.is_empty() => "Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(),
             None => String::new(),
         };
         self.ui.verdict.set_text_content(Some(&sentence));
-        let advice =
-            self.run.as_ref().filter(|r| r.finished).and_then(|r| {
-                crate::core::analysis::advice::recommend(&self.results, &r.expectation)
-            });
+        let s = &self.session;
+        let advice = s
+            .run
+            .as_ref()
+            .filter(|r| r.finished)
+            .and_then(|r| crate::core::analysis::advice::recommend(&s.results, &r.expectation));
         self.ui.advice.set_hidden(advice.is_none());
         self.ui
             .advice
@@ -179,18 +188,19 @@ impl App {
         // row's ⚠ carries its reasons.
         let checks = &self.ui.checks;
         checks.set_text_content(None);
-        if !self.running() {
-            for reason in self.results.iter().flat_map(|r| &r.disturbed) {
+        if !self.session.running() {
+            for reason in self.session.results.iter().flat_map(|r| &r.disturbed) {
                 self.cell(checks, "li", &format!("⚠ {reason}."));
             }
         }
         self.ui
             .agreement
-            .set_text_content(Some(&agreement(&self.results, agree)));
+            .set_text_content(Some(&agreement(&self.session.results, agree)));
     }
 
     /// Scrub and replay work on a finished run only.
-    pub(super) fn set_run_tools(&self, enabled: bool) {
+    fn show_run_tools(&self) {
+        let enabled = self.session.run.as_ref().is_some_and(|r| r.finished);
         self.ui.scrub.set_disabled(!enabled);
         self.ui.replay.set_disabled(!enabled);
         self.ui.scrub.set_value("1000");
@@ -198,7 +208,7 @@ impl App {
 
     /// Fills the table view with the spans of the last run (the first 500 per model), when it
     /// is open.
-    pub(super) fn show_table(&self) {
+    fn show_table(&self) {
         if !self.ui.table_view.has_attribute("open") {
             return;
         }
@@ -226,7 +236,7 @@ impl App {
         let _ = table.append_child(&thead);
         let _ = table.append_child(&tbody);
         let mut cut = Vec::new();
-        for t in self.traces() {
+        for t in self.session.traces() {
             let Some(origin) = t.origin() else { continue };
             let mut spans: Vec<_> = t.spans.iter().collect();
             spans.sort_by(|a, b| a.start.total_cmp(&b.start));
@@ -273,11 +283,48 @@ impl App {
         }
     }
 
-    pub(super) fn trace_json(&self) -> JsValue {
-        let Some(run) = self.run.as_ref() else {
+    fn trace_json(&self) -> JsValue {
+        let Some(run) = self.session.run.as_ref() else {
             return JsValue::NULL;
         };
-        let json = chrome_trace(&run.completed(), &self.results, run.origin());
+        let json = chrome_trace(&run.completed(), &self.session.results, run.origin());
         js_sys::JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
+    }
+}
+
+pub fn show_results(app: &App) {
+    app.show_results();
+}
+
+pub fn show_table(app: &App) {
+    app.show_table();
+}
+
+/// Scrub and replay work on a finished run only.
+pub fn show_run_tools(app: &App) {
+    app.show_run_tools();
+}
+
+pub fn trace_json(app: &App) -> JsValue {
+    app.trace_json()
+}
+
+/// On a phone the form fills the first screen: after Run, the results and the first panel
+/// come into view (not in an embed, which the host page scrolls).
+pub fn bring_into_view(app: &App) {
+    let narrow = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 640.0);
+    if narrow && !app.session.scenario.embed {
+        if let Some(results) = app.doc.get_element_by_id("results-section") {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_behavior(if super::frame::reduced_motion() {
+                web_sys::ScrollBehavior::Instant
+            } else {
+                web_sys::ScrollBehavior::Smooth
+            });
+            results.scroll_into_view_with_scroll_into_view_options(&options);
+        }
     }
 }

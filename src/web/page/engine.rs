@@ -1,0 +1,114 @@
+//! The page's handle on the conductor worker: starting it, a deadline for its start-up, and
+//! its messages and failures turned into the session's inputs.
+
+use super::dispatch;
+use crate::core::session::{Input, Report, ENGINE_START_TIMEOUT_MS};
+use crate::web::messages::{decode, spans, Envelope, FromConductor, ToConductor};
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+pub struct Engine {
+    worker: Worker,
+    _listeners: [EventListener; 2],
+    /// Fires if the conductor never says it is ready; cleared when dropped (a retired engine's
+    /// deadline never fires).
+    _start_deadline: Timeout,
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // Ends the conductor and, with it, the pool and process workers it started.
+        self.worker.terminate();
+    }
+}
+
+impl Engine {
+    /// Starts a conductor whose pool has `threads` threads.
+    ///
+    /// # Errors
+    /// When the browser refuses to start a worker.
+    pub fn spawn(threads: u32) -> Result<Engine, JsValue> {
+        let worker = crate::web::start_worker("conductor", threads)?;
+        let on_message = EventListener::new(&worker, "message", |e| {
+            if let Some(e) = e.dyn_ref::<MessageEvent>() {
+                on_message(&e.data());
+            }
+        });
+        let on_error = EventListener::new_with_options(
+            &worker,
+            "error",
+            gloo_events::EventListenerOptions::enable_prevent_default(),
+            |e| {
+                e.prevent_default();
+                let why = e
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(web_sys::ErrorEvent::message)
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| "it could not load its code".into());
+                report(Report::Failed(format!("the engine worker stopped: {why}")));
+            },
+        );
+        // The session ignores it if the engine became ready in the meantime.
+        let deadline = Timeout::new(ENGINE_START_TIMEOUT_MS, || {
+            dispatch(Input::EngineStartTimedOut);
+        });
+        Ok(Engine {
+            worker,
+            _listeners: [on_message, on_error],
+            _start_deadline: deadline,
+        })
+    }
+
+    /// Sends a message to the conductor.
+    ///
+    /// # Errors
+    /// When the browser refuses it.
+    pub fn send(&self, message: &ToConductor) -> Result<(), JsValue> {
+        Envelope::new(message)?.post(|m, _| self.worker.post_message(m))
+    }
+
+    /// Stops its workers now (its listeners stay until it is dropped).
+    pub fn terminate(&self) {
+        self.worker.terminate();
+    }
+}
+
+fn report(report: Report) {
+    dispatch(Input::Engine(report));
+}
+
+fn on_message(data: &JsValue) {
+    let message = match decode::<FromConductor>(data) {
+        None => return,
+        Some(Err(e)) => return report(Report::Failed(e)),
+        Some(Ok(m)) => m,
+    };
+    report(match message {
+        FromConductor::Ready(ready) => Report::Ready(ready),
+        FromConductor::ModelStart { run, slot } => Report::ModelStart { run, slot },
+        FromConductor::Spans { run, slot } => Report::Spans {
+            run,
+            slot,
+            done: spans(data, "spans"),
+            open: spans(data, "open"),
+        },
+        FromConductor::ModelDone { run, slot, outcome } => Report::ModelDone { run, slot, outcome },
+        FromConductor::Recalibrated {
+            run,
+            before,
+            after,
+            first,
+        } => Report::Recalibrated {
+            run,
+            before,
+            after,
+            first,
+        },
+        FromConductor::RunDone { run } => Report::RunDone { run },
+        FromConductor::Broken { message } => Report::Broken(message),
+        FromConductor::Fatal { message } => Report::Failed(message),
+    });
+}
