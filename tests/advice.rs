@@ -1,6 +1,8 @@
 //! Native tests of the recommendation and the worker sweep's arithmetic.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use conpar::core::analysis::advice::recommend;
 use conpar::core::analysis::latency::Latency;
 use conpar::core::analysis::results::ModelResult;
@@ -14,20 +16,7 @@ use conpar::core::measure::trace::Model;
 
 fn result(model: Model, wall_ms: f64, base: f64, stall_worst_ms: f64) -> ModelResult {
     ModelResult {
-        model,
-        wall_ms,
         checksum: String::new(),
-        speedup: Some(base / wall_ms),
-        cpu_ms: 0.0,
-        io_ms: 0.0,
-        lock_wait_ms: 0.0,
-        spawn_ms: 0.0,
-        copy_ms: 0.0,
-        lanes: 1,
-        utilisation: 0.0,
-        cpu_stretch: None,
-        disturbed: Vec::new(),
-        repeats_wall_ms: Vec::new(),
         latency: Some(Latency {
             finish_p50_ms: 0.0,
             finish_p95_ms: 0.0,
@@ -38,6 +27,7 @@ fn result(model: Model, wall_ms: f64, base: f64, stall_worst_ms: f64) -> ModelRe
             worst_task: 0,
             tasks: Vec::new(),
         }),
+        ..common::result(model, wall_ms, Some(base / wall_ms))
     }
 }
 

@@ -1,6 +1,9 @@
 //! Native tests of the pure core: the workload language, kernel, scenario URL, metrics, export.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::span;
 use conpar::core::analysis::results::results;
 use conpar::core::drawing::export::chrome_trace;
 use conpar::core::drawing::layout::TimeScale;
@@ -295,17 +298,6 @@ fn model_trace(
         end,
         checksum,
         spans,
-    }
-}
-
-fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
-    Span {
-        lane,
-        task: 0,
-        step: 0,
-        state,
-        start,
-        end,
     }
 }
 

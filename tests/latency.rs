@@ -2,32 +2,12 @@
 //! ready without running, read from traces.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::{task_span, trace};
 use conpar::core::analysis::latency::{latency, percentile, Planned};
 use conpar::core::input::workload::Workload;
-use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
-
-fn span(lane: u32, task: u32, step: u32, state: SpanState, start: f64, end: f64) -> Span {
-    Span {
-        lane,
-        task,
-        step,
-        state,
-        start,
-        end,
-    }
-}
-
-fn trace(model: Model, spans: Vec<Span>) -> ModelTrace {
-    let end = spans.iter().map(|s| s.end).fold(0.0, f64::max);
-    ModelTrace {
-        model,
-        lanes: 2,
-        start: 0.0,
-        end,
-        checksum: 1,
-        spans,
-    }
-}
+use conpar::core::measure::trace::{Model, SpanState};
 
 #[test]
 fn percentiles_are_nearest_rank() {
@@ -47,9 +27,9 @@ fn a_wait_past_its_planned_end_is_a_stall_on_the_event_loop() {
     let t = trace(
         Model::Async,
         vec![
-            span(1, 1, 0, SpanState::Io, 0.0, 300.0),
-            span(0, 0, 0, SpanState::Cpu, 0.0, 300.0),
-            span(0, 1, 1, SpanState::Cpu, 300.0, 301.0),
+            task_span(1, 1, 0, SpanState::Io, 0.0, 300.0),
+            task_span(0, 0, 0, SpanState::Cpu, 0.0, 300.0),
+            task_span(0, 1, 1, SpanState::Cpu, 300.0, 301.0),
         ],
     );
     let l = latency(&t, &planned).expect("tasks");
@@ -69,10 +49,10 @@ fn gil_waits_and_a_queue_are_stalls_and_adjacent_ones_add_up() {
     let t = trace(
         Model::Gil,
         vec![
-            span(0, 0, 0, SpanState::Cpu, 0.0, 10.0),
+            task_span(0, 0, 0, SpanState::Cpu, 0.0, 10.0),
             // Task 1 waits for a free worker 0–2 ms, then for the GIL 2–10 ms: one stall.
-            span(1, 1, 0, SpanState::LockWait, 2.0, 10.0),
-            span(1, 1, 0, SpanState::Cpu, 10.0, 20.0),
+            task_span(1, 1, 0, SpanState::LockWait, 2.0, 10.0),
+            task_span(1, 1, 0, SpanState::Cpu, 10.0, 20.0),
         ],
     );
     let l = latency(&t, &planned).expect("tasks");
@@ -86,9 +66,9 @@ fn spans_of_no_task_do_not_count_and_an_empty_trace_has_no_latency() {
     let t = trace(
         Model::Processes,
         vec![
-            span(0, u32::MAX, 0, SpanState::Spawn, 0.0, 40.0),
-            span(0, 0, 0, SpanState::Copy, 40.0, 41.0),
-            span(0, 0, 0, SpanState::Cpu, 41.0, 51.0),
+            task_span(0, u32::MAX, 0, SpanState::Spawn, 0.0, 40.0),
+            task_span(0, 0, 0, SpanState::Copy, 40.0, 41.0),
+            task_span(0, 0, 0, SpanState::Cpu, 41.0, 51.0),
         ],
     );
     let l = latency(&t, &Planned::unknown()).expect("one task");

@@ -1,6 +1,9 @@
 //! Native tests of the timeline's scene: what every painter draws, hit-testing and the view.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::task_span;
 use conpar::core::drawing::export::{timeline_svg, SvgPainter};
 use conpar::core::drawing::scene::{
     hit, paint, panel_scene, Anchor, Bar, Hand, HandKind, Label, LiveTrace, Painter, View, AXIS_H,
@@ -8,15 +11,9 @@ use conpar::core::drawing::scene::{
 };
 use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 
+/// A span of the task named after its lane.
 fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
-    Span {
-        lane,
-        task: lane,
-        step: 0,
-        state,
-        start,
-        end,
-    }
+    task_span(lane, lane, 0, state, start, end)
 }
 
 fn gil_trace() -> ModelTrace {

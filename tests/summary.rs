@@ -1,31 +1,13 @@
 //! Native tests of what the page decides and says: which models run, and the sentences.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::result;
 use conpar::core::analysis::plan::{estimate_ms, plan, MAX_MODEL_MS};
-use conpar::core::analysis::results::ModelResult;
 use conpar::core::analysis::summary::agreement;
 use conpar::core::input::workload::Workload;
 use conpar::core::measure::trace::Model;
-
-fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
-    ModelResult {
-        model,
-        wall_ms,
-        checksum: "00000000000000aa".into(),
-        speedup,
-        cpu_ms: 0.0,
-        io_ms: 0.0,
-        lock_wait_ms: 0.0,
-        spawn_ms: 0.0,
-        copy_ms: 0.0,
-        lanes: 1,
-        utilisation: 0.0,
-        cpu_stretch: None,
-        disturbed: Vec::new(),
-        repeats_wall_ms: Vec::new(),
-        latency: None,
-    }
-}
 
 #[test]
 fn estimates_are_each_models_ideal_time() {

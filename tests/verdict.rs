@@ -2,32 +2,11 @@
 //! numbers that break physics are called disturbed instead of explained.
 #![cfg(not(target_arch = "wasm32"))]
 
-use conpar::core::analysis::verdict::{check, verdict, Expectation};
-use conpar::core::input::workload::Workload;
+mod common;
+
+use common::{expect, span, trace};
+use conpar::core::analysis::verdict::{check, verdict};
 use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
-
-fn span(lane: u32, state: SpanState, start: f64, end: f64) -> Span {
-    Span {
-        lane,
-        task: 0,
-        step: 0,
-        state,
-        start,
-        end,
-    }
-}
-
-fn trace(model: Model, spans: Vec<Span>) -> ModelTrace {
-    let end = spans.iter().map(|s| s.end).fold(0.0, f64::max);
-    ModelTrace {
-        model,
-        lanes: spans.iter().map(|s| s.lane + 1).max().unwrap_or(1),
-        start: 0.0,
-        end,
-        checksum: 1,
-        spans,
-    }
-}
 
 /// `n` CPU steps of `ms` one after another on lane 0.
 fn serial(model: Model, n: u32, ms: f64, state: SpanState) -> ModelTrace {
@@ -50,10 +29,6 @@ fn parallel(model: Model, n: u32, ms: f64, lanes: u32, state: SpanState) -> Mode
             })
             .collect(),
     )
-}
-
-fn expect(text: &str, cores: u32, pools: (u32, u32)) -> Expectation {
-    Expectation::new(&Workload::parse(text).expect("valid"), cores, pools, 5.0)
 }
 
 #[test]
