@@ -1,19 +1,11 @@
 // Page tests of failures the engine itself can have, on the test build (dist-hooks/, built with
 // the `hooks` feature): a panic on the page's main thread, and a pool job that traps.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
-import { launch, open, waitRun } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+import { open, waitRun } from './browser.mjs';
 
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve({ root: 'dist-hooks', isolated: true });
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+setUp({ site: { root: 'dist-hooks', isolated: true } });
 
 test('a panic on the main thread shows "conpar has crashed" in words and data-status=error', async () => {
   const { page } = await open(browser, `${site.url}/?preset=io&models=async`, { states: ['ready'] });

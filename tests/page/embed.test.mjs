@@ -1,20 +1,13 @@
 // Page tests of what a blogger publishes and what a newcomer sees first: the copied embed
 // snippet in a post on another origin, forced themes, the preview before Run, a layout that
 // holds still while a run fills it, and Stop.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
-import { launch, waitStatus, waitRun } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus, waitRun } from './browser.mjs';
 
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve({ root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } });
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+setUp({ site: { root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } } });
 
 /// The snippet the Embed dialog copies for `query`.
 async function snippet(query) {

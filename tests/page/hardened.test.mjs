@@ -1,18 +1,17 @@
 // Page tests of conpar on a careful host: served with the strict Content-Security-Policy that
 // www/_headers ships (read from that file, so the test checks the policy that is deployed), and
 // a policy that forbids what conpar needs, which the page must name instead of hanging.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve } from './server.mjs';
-import { launch, waitRun } from './browser.mjs';
+import { setUp, browser } from './harness.mjs';
+import { waitRun } from './browser.mjs';
 
 // The header line itself (indented under its path), not the comment that explains it.
 const shipped = readFileSync('www/_headers', 'utf8').match(/^\s+Content-Security-Policy: (.+)$/m)[1].trim();
 
-let browser;
-before(async () => { browser = await launch(); });
-after(async () => { await browser?.close(); });
+setUp({ site: null });
 
 /// A page that records every CSP violation from its very first script on.
 async function page(site) {

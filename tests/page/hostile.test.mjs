@@ -1,21 +1,13 @@
 // Hostile addresses (a generated set of a few dozen; scripts/fuzz-urls.mjs runs hundreds):
 // every one gives a working page with notices, never a page error, a blank page, markup that
 // runs, a dialog or a notice wider than a phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+
 import { hostileQueries, probe } from './hostile.mjs';
 
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve({ root: 'dist', isolated: true });
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+setUp();
 
 test('40 hostile addresses each give a working page', async () => {
   const failures = [];

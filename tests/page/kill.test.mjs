@@ -1,20 +1,12 @@
 // Page tests of workers that die mid-run, killed from outside through the Chrome DevTools
 // Protocol (Runtime.terminateExecution in the worker: whatever it runs stops for good). The page
 // must name what died within about 2 s beyond the step in progress, and the next Run must work.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
-import { launch, waitStatus, waitRun } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus, waitRun } from './browser.mjs';
 
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve({ root: 'dist', isolated: true });
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+setUp();
 
 /// Stops whatever the first worker whose title matches `pick` is running, for good.
 async function kill(page, pick) {

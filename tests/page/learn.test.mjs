@@ -7,22 +7,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from './server.mjs';
-import { launch, waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
 
-let browser, site, dir;
+let dir;
 const routes = {};
-before(async () => {
-  browser = await launch();
-  // A trace on the site itself, for `trace=`; filled by the round-trip test.
-  site = await serve({ root: 'dist', isolated: true, extraRoutes: { '/traces/async.json': () => routes.async ?? '' } });
-  dir = mkdtempSync(join(tmpdir(), 'conpar-learn-'));
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+// A trace on the site itself, for `trace=`; filled by the round-trip test.
+setUp({ site: { root: 'dist', isolated: true, extraRoutes: { '/traces/async.json': () => routes.async ?? '' } } });
+before(() => { dir = mkdtempSync(join(tmpdir(), 'conpar-learn-')); });
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function page(query, states = ['done', 'error']) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });

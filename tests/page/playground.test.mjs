@@ -1,20 +1,12 @@
 // Page tests of the playground as a person uses it: controls and the URL, the timeline's
 // hover, zoom, scrub, replay and table, keyboard use, phone width, dark theme, reduced motion,
 // layout stability.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve } from './server.mjs';
-import { launch, waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
 
-let browser, site;
-before(async () => {
-  browser = await launch();
-  site = await serve({ root: 'dist', isolated: true });
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+setUp();
 
 async function page(query, { states = ['done', 'error'], ...options } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });

@@ -1,20 +1,13 @@
 // Page tests of sharing, embedding and exporting: the embed inside a blog page from another
 // origin that is not isolated, lazy start, the isolation service worker, Document-Isolation-
 // Policy, exports that parse, and a copied link that restores the scenario.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
-import { launch, waitStatus } from './browser.mjs';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus } from './browser.mjs';
 
-let browser, isolated;
-before(async () => {
-  browser = await launch();
-  isolated = await serve({ root: 'dist', isolated: true });
-});
-after(async () => {
-  await browser?.close();
-  await isolated?.close();
-});
+setUp();
 
 /// A blog on its own origin (another port), not isolated, embedding `src` at 600x400.
 async function blog(src, { spacer = 0 } = {}) {
@@ -84,7 +77,7 @@ test('with Document-Isolation-Policy the same embed is isolated and runs all fiv
 });
 
 test('an embed starts no workers until it scrolls into view', async () => {
-  const { page, frame, close } = await blog(`${isolated.url}/?preset=io&models=async&embed=1`, { spacer: 3000 });
+  const { page, frame, close } = await blog(`${site.url}/?preset=io&models=async&embed=1`, { spacer: 3000 });
   try {
     await page.waitForTimeout(1500);
     assert.equal(await frame.evaluate(() => document.documentElement.dataset.status), 'loading');
@@ -121,7 +114,7 @@ test('exports: trace, SVG, PNG, CSV and JSON download and parse', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   try {
-    await page.goto(`${isolated.url}/?preset=mixed&models=sequential,gil&workers=2&run=1`);
+    await page.goto(`${site.url}/?preset=mixed&models=sequential,gil&workers=2&run=1`);
     assert.equal(await waitStatus(page, ['done', 'error']), 'done');
     const get = async (kind) => {
       await page.click('#export-menu summary');
@@ -156,10 +149,10 @@ test('exports: trace, SVG, PNG, CSV and JSON download and parse', async () => {
 
 test('Copy link copies a URL that restores the same scenario', async () => {
   const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: isolated.url });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.url });
   const page = await context.newPage();
   try {
-    await page.goto(`${isolated.url}/?preset=io`);
+    await page.goto(`${site.url}/?preset=io`);
     await waitStatus(page, ['ready']);
     await page.fill('#workload', '5 x io 30, cpu 3');
     await page.uncheck('input[name=model][value=processes]');
@@ -184,7 +177,7 @@ test('Copy link copies a URL that restores the same scenario', async () => {
 test('the embed dialog writes an iframe with a title, a size and lazy loading', async () => {
   const page = await browser.newPage();
   try {
-    await page.goto(`${isolated.url}/?preset=cpu&models=sequential,threads`);
+    await page.goto(`${site.url}/?preset=cpu&models=sequential,threads`);
     await waitStatus(page, ['ready']);
     await page.click('#embed-open');
     assert.equal(await page.isVisible('#embed-dialog'), true);

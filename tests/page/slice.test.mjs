@@ -1,21 +1,12 @@
 // Page tests: the built site (dist/) in headless Chromium, driven through the automation
 // contract of DESIGN.md as a user or an embedding page would.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
-import { launch, open, waitStatus, waitRun } from './browser.mjs';
+import { setUp, browser, site, plain } from './harness.mjs';
+import { open, waitStatus, waitRun } from './browser.mjs';
 
-let browser, site, plain;
-before(async () => {
-  browser = await launch();
-  site = await serve({ root: 'dist', isolated: true });
-  plain = await serve({ root: 'dist', isolated: false });
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-  await plain?.close();
-});
+setUp({ plain: { root: 'dist', isolated: false } });
 
 const trace = (page) => page.evaluate(() => window.conpar.trace());
 const results = (page) => page.evaluate(() => window.conpar.results());

@@ -1,0 +1,37 @@
+// The page tests' one set-up: a test file calls `setUp` once with the sites it needs, and gets
+// one headless Chromium (`browser`) and those servers (`site`, `plain`) for all its tests, closed
+// after them. Servers a single test makes with `serveTemp` are closed after the file too, even
+// when the test fails. Node's runner gives each test file its own process, so these bindings
+// belong to one file.
+import { before, after } from 'node:test';
+import { serve } from './server.mjs';
+import { launch } from './browser.mjs';
+
+export let browser;
+/// The built site as a host with cross-origin isolation would serve it (by default).
+export let site;
+/// A second server, for files that need one (by default: the site without isolation).
+export let plain;
+
+const temporary = [];
+
+/// Registers the file's set-up: a browser, and `site` and `plain` served with the options given
+/// (either may be `null` for none). `site` defaults to `dist/` isolated.
+export function setUp({ site: siteOptions = { root: 'dist', isolated: true }, plain: plainOptions = null } = {}) {
+  before(async () => {
+    browser = await launch();
+    if (siteOptions) site = await serve(siteOptions);
+    if (plainOptions) plain = await serve(plainOptions);
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all([site, plain, ...temporary].filter(Boolean).map((s) => s.close()));
+  });
+}
+
+/// A server for one test, closed with the file's.
+export async function serveTemp(options) {
+  const s = await serve(options);
+  temporary.push(s);
+  return s;
+}
