@@ -74,11 +74,12 @@ if [ -z "${CONPAR_BUILD_ONLY:-}" ]; then
   fi
 fi
 
-# wasm-opt (npm's binaryen 132; Debian's older one miscompiles), playwright-core (Chromium)
+# wasm-opt (npm's binaryen 132; Debian's older one miscompiles), playwright-core (Chromium),
+# puppeteer-core (Chromium in tabs of one window, so a page can really be hidden and frozen)
 # and selenium-webdriver (Firefox and WebKitGTK through their own WebDriver servers).
 if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
-   || [ ! -d "$ROOT/node_modules/selenium-webdriver" ] \
+   || [ ! -d "$ROOT/node_modules/selenium-webdriver" ] || [ ! -d "$ROOT/node_modules/puppeteer-core" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  step "Installing npm tools (binaryen, playwright-core, selenium-webdriver)"
+  step "Installing npm tools (binaryen, playwright-core, puppeteer-core, selenium-webdriver)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi

@@ -240,3 +240,22 @@ fn the_sweep_summary_says_what_it_fitted_in_words() {
         "processes: best 1.50× with 4 workers; too few sizes within the 2 cores to fit Amdahl's law."
     );
 }
+
+#[test]
+fn a_sweep_that_scales_with_no_serial_part_never_prints_an_infinite_limit() {
+    // The mixed preset's waits overlap beyond the cores: Amdahl fits no serial part.
+    let points: Vec<Point> = [1, 2, 4, 8]
+        .into_iter()
+        .map(|w| Point {
+            model: Model::Threads,
+            workers: w,
+            wall_ms: 800.0 / f64::from(w),
+            speedup: f64::from(w),
+            disturbed: false,
+        })
+        .collect();
+    let lines = conpar::core::analysis::sweep::summary(&points, 2);
+    assert_eq!(lines.len(), 1);
+    assert!(!lines[0].contains("inf"), "{}", lines[0]);
+    assert!(lines[0].contains("sets no limit"), "{}", lines[0]);
+}

@@ -641,3 +641,64 @@ fn a_calibration_settles_once_two_in_a_row_agree() {
     });
     assert_eq!((c.rounds_per_ms, steady), (1000, Calibration::SAMPLES));
 }
+
+#[test]
+fn invisible_and_look_alike_characters_are_named_with_their_code_points() {
+    use conpar::core::input::workload::Workload;
+    // A byte order mark before the text (some editors write one) is not part of it.
+    assert!(Workload::parse("\u{feff}8 x io 200").is_ok());
+    let cases = [
+        ("io 2\u{200b}00", 1, 5, "a zero-width space (U+200B)"),
+        ("io 10\ncpu 5\u{2060}0", 2, 6, "a word joiner (U+2060)"),
+        (
+            "８ x io 200",
+            1,
+            1,
+            "a full-width digit `８` (U+FF18): write `8` instead",
+        ),
+        (
+            "io 100， cpu 20",
+            1,
+            7,
+            "a full-width comma `，` (U+FF0C): write `,` instead",
+        ),
+        ("іo 100", 1, 1, "`і` (U+0456) is not a Latin letter"),
+        (
+            "io 1\u{feff}00",
+            1,
+            5,
+            "a zero-width no-break space (U+FEFF)",
+        ),
+        ("io 100 \u{7}", 1, 8, "a control character (U+0007)"),
+    ];
+    for (text, line, column, message) in cases {
+        let e = Workload::parse(text).expect_err(text);
+        assert_eq!((e.line, e.column), (line, column), "{text:?}: {e:?}");
+        assert!(e.message.contains(message), "{text:?}: {}", e.message);
+    }
+    // Anything goes in a comment, and `×` is the multiplication sign.
+    assert!(Workload::parse("8 × io 200   # ８ tâches, ça va").is_ok());
+    // A no-break space is a space.
+    assert!(Workload::parse("8 x\u{a0}io 200").is_ok());
+}
+
+#[test]
+fn the_watchdog_waits_as_long_as_lanes_sharing_the_cores_need() {
+    use conpar::core::analysis::plan::{watchdog_ms, WATCHDOG_GRACE_MS};
+    // 16 threads on 2 cores: a cpu 500 step lasts 4 s, so silence of 4 s is not death.
+    let sixteen = watchdog_ms(Model::Threads, 500.0, (16, 2), 2);
+    assert!(sixteen > 16.0 / 2.0 * 500.0, "{sixteen}");
+    // 64 x cpu 200 on 64 threads: 6.4 s per step.
+    assert!(watchdog_ms(Model::Threads, 200.0, (64, 2), 2) > 6400.0);
+    // 8 x cpu 2100 on the default 6 threads: 6.3 s per step.
+    assert!(watchdog_ms(Model::Gil, 2100.0, (6, 2), 2) > 6300.0);
+    // One lane per core or fewer: twice the step and the grace, as before.
+    assert_eq!(
+        watchdog_ms(Model::Sequential, 500.0, (16, 2), 2),
+        1000.0 + WATCHDOG_GRACE_MS
+    );
+    assert_eq!(
+        watchdog_ms(Model::Threads, 500.0, (2, 2), 4),
+        1000.0 + WATCHDOG_GRACE_MS
+    );
+}

@@ -51,6 +51,29 @@ proptest! {
     }
 
     #[test]
+    fn an_invisible_or_full_width_character_is_named_where_it_is(
+        text in line(),
+        at in 0usize..40,
+        odd in prop::sample::select(vec!['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{00ad}', '\u{202e}', '\u{ff10}', '\u{ff18}', '\u{ff0c}', '\u{ff49}', '\u{3001}', '\u{0456}', '\u{0661}']),
+    ) {
+        // Put it anywhere in the code but the very start (where a byte order mark is allowed);
+        // a comment may hold anything.
+        let chars: Vec<char> = text.chars().collect();
+        let code = chars.iter().position(|&c| c == '#').unwrap_or(chars.len());
+        let at = 1 + at % code.max(1);
+        let mut spoiled: String = chars[..at.min(chars.len())].iter().collect();
+        spoiled.push(odd);
+        spoiled.extend(&chars[at.min(chars.len())..]);
+        let e = Workload::parse(&spoiled).expect_err("a foreign character is refused");
+        let code = format!("U+{:04X}", u32::from(odd));
+        prop_assert!(e.message.contains(&code), "{e:?} for {spoiled:?}");
+        prop_assert_eq!(e.column as usize, at + 1, "{:?} for {:?}", e, spoiled);
+        // A byte order mark before the text is not part of it.
+        let bom = format!("\u{feff}{text}");
+        prop_assert_eq!(Workload::parse(&bom).is_ok(), Workload::parse(&text).is_ok());
+    }
+
+    #[test]
     fn accepted_workloads_print_canonically_and_read_back_the_same(
         lines in prop::collection::vec(line(), 1..6),
         separator in prop_oneof!["\n", "; ", " ;\n"],

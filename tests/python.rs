@@ -55,7 +55,9 @@ fn every_generated_program_runs_and_its_trace_loads_back() {
         let cpu = t.spans.iter().filter(|s| s.state == SpanState::Cpu).count();
         let io = t.spans.iter().filter(|s| s.state == SpanState::Io).count();
         assert_eq!((cpu, io), (5, 4), "{model}: every step once");
-        assert!(t.wall_ms() >= 60.0, "{model}: {} ms", t.wall_ms());
+        // 60 ms of calibrated computing in all: the program really ran it. (Not a timing claim:
+        // CPython's own calibration on a shared machine may be some per cent off, hence 0.8.)
+        assert!(t.wall_ms() >= 0.8 * 60.0, "{model}: {} ms", t.wall_ms());
         let most = match model {
             Model::Sequential => 1,
             Model::Async => 1 + 4,

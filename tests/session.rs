@@ -34,7 +34,7 @@ fn ready(threads: u32) -> Ready {
 /// A session for `query`, started.
 fn started(query: &str, env: Environment) -> (Session, Outcome) {
     let mut s = Session::new(query, env);
-    let out = s.handle(Input::Start);
+    let out = go(&mut s, Input::Start);
     (s, out)
 }
 
@@ -52,13 +52,33 @@ fn engine_started(out: &Outcome) -> Option<u32> {
     })
 }
 
+/// Handles `input` in a browser where no other page measures: a turn asked for is granted at
+/// once, and the outcome includes what the grant did.
+fn go(s: &mut Session, input: Input) -> Outcome {
+    let mut out = s.handle(input);
+    for (asked, grant) in [
+        (Effect::AskStartTurn, Input::StartTurnGranted),
+        (Effect::AskTurn, Input::TurnGranted),
+    ] {
+        if out.effects.contains(&asked) {
+            let granted = s.handle(grant);
+            out.effects.extend(granted.effects);
+            out.render.add(granted.render);
+        }
+    }
+    out
+}
+
 /// The engine greets the page with a pool of the threads it was asked for.
 fn greet(s: &mut Session) -> Outcome {
+    if matches!(s.engine, Engine::Queued { .. }) {
+        s.handle(Input::StartTurnGranted);
+    }
     let threads = match s.engine {
         Engine::Starting { threads } => threads,
         ref other => panic!("no engine is starting: {other:?}"),
     };
-    s.handle(Input::Engine(Report::Ready(ready(threads))))
+    go(s, Input::Engine(Report::Ready(ready(threads))))
 }
 
 /// The fake conductor's reports for one slot of `req`: the model starts, its expected
@@ -88,6 +108,7 @@ fn slot_reports(req: &RunRequest, slot: u32, at: f64) -> Vec<Report> {
                 end,
                 lanes: t.lanes,
                 checksum: 42,
+                gaps: Vec::new(),
             }),
         },
     ]
@@ -102,7 +123,7 @@ fn finish(s: &mut Session, req: &RunRequest) -> Outcome {
         }
         at += 10_000.0;
     }
-    s.handle(Input::Engine(Report::RunDone { run: req.run }))
+    go(s, Input::Engine(Report::RunDone { run: req.run }))
 }
 
 #[test]
@@ -122,7 +143,7 @@ fn run_on_load_goes_from_loading_to_done_with_checked_results() {
     assert_eq!(s.status, Status::Running);
     assert!(out.effects.contains(&Effect::SyncUrl));
     // A report names its slot: the status says which model runs.
-    s.handle(Input::Engine(slot_reports(&req, 1, 0.0).remove(0)));
+    go(&mut s, Input::Engine(slot_reports(&req, 1, 0.0).remove(0)));
     assert_eq!(s.status_text, "Running async…");
     let out = finish(&mut s, &req);
     assert_eq!(s.status, Status::Done);
@@ -152,7 +173,7 @@ fn run_pressed_while_loading_starts_when_ready_and_stop_cancels_it() {
     let (mut s, out) = started("?preset=cpu&models=sequential,threads", ISOLATED);
     assert!(engine_started(&out).is_some());
     assert_eq!(s.pending, Pending::None);
-    let out = s.handle(Input::Run);
+    let out = go(&mut s, Input::Run);
     assert!(
         sent(&out).is_none(),
         "nothing is sent before the engine is ready"
@@ -161,13 +182,13 @@ fn run_pressed_while_loading_starts_when_ready_and_stop_cancels_it() {
     assert_eq!(s.status, Status::Loading);
     assert!(s.can_stop());
     // Stop before it started: nothing runs when the engine becomes ready.
-    s.handle(Input::Stop);
+    go(&mut s, Input::Stop);
     assert_eq!(s.pending, Pending::None);
     let out = greet(&mut s);
     assert!(sent(&out).is_none());
     assert_eq!(s.status, Status::Ready);
     // Pressed again once ready: it runs at once.
-    let out = s.handle(Input::Run);
+    let out = go(&mut s, Input::Run);
     assert_eq!(sent(&out).map(|r| r.run), Some(1));
 }
 
@@ -176,9 +197,9 @@ fn stop_mid_run_restarts_the_engine_and_ignores_the_old_runs_reports() {
     let (mut s, _) = started("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("sent");
     for r in slot_reports(&req, 0, 0.0) {
-        s.handle(Input::Engine(r));
+        go(&mut s, Input::Engine(r));
     }
-    let out = s.handle(Input::Stop);
+    let out = go(&mut s, Input::Stop);
     assert!(out.effects.contains(&Effect::RetireEngine));
     assert!(engine_started(&out).is_some());
     assert_eq!(s.status, Status::Loading);
@@ -191,12 +212,12 @@ fn stop_mid_run_restarts_the_engine_and_ignores_the_old_runs_reports() {
     assert_eq!(s.results.len(), 1, "sequential's result stays");
     // A late report of the stopped run changes nothing.
     let before = s.status_text.clone();
-    s.handle(Input::Engine(Report::RunDone { run: req.run }));
+    go(&mut s, Input::Engine(Report::RunDone { run: req.run }));
     assert_eq!(s.status_text, before);
     // The fresh engine greets: ready again, and the next run is run 2.
     greet(&mut s);
     assert_eq!(s.status, Status::Ready);
-    assert_eq!(sent(&s.handle(Input::Run)).map(|r| r.run), Some(2));
+    assert_eq!(sent(&go(&mut s, Input::Run)).map(|r| r.run), Some(2));
 }
 
 #[test]
@@ -210,11 +231,11 @@ fn stop_mid_repeat_keeps_the_finished_repeats() {
     assert_eq!(&req.models[..2], &[Model::Sequential, Model::Async]);
     for slot in 0..3 {
         for r in slot_reports(&req, slot, f64::from(slot) * 1000.0) {
-            s.handle(Input::Engine(r));
+            go(&mut s, Input::Engine(r));
         }
     }
     assert_eq!(s.status_text, "Running sequential (2 of 3)…");
-    s.handle(Input::Stop);
+    go(&mut s, Input::Stop);
     let run = s.run.as_ref().expect("run");
     assert_eq!(run.completed().len(), 3);
     assert_eq!(
@@ -235,7 +256,7 @@ fn stop_mid_repeat_keeps_the_finished_repeats() {
 fn a_sweep_runs_each_size_with_its_own_baseline_and_stop_ends_it() {
     let (mut s, _) = started("?preset=cpu&models=threads", ISOLATED);
     greet(&mut s);
-    let out = s.handle(Input::Sweep("1,2".into()));
+    let out = go(&mut s, Input::Sweep("1,2".into()));
     let first = sent(&out).expect("the first size runs");
     assert_eq!(first.models, vec![Model::Sequential, Model::Threads]);
     assert_eq!(first.threads, 1);
@@ -253,17 +274,17 @@ fn a_sweep_runs_each_size_with_its_own_baseline_and_stop_ends_it() {
     assert_eq!(s.status_text, "Sweep done: measured in this browser.");
 
     // A second sweep stopped after its first size: it ends there, and nothing more is sent.
-    let first = sent(&s.handle(Input::Sweep("1,2,4".into()))).expect("runs");
-    s.handle(Input::Stop);
+    let first = sent(&go(&mut s, Input::Sweep("1,2,4".into()))).expect("runs");
+    go(&mut s, Input::Stop);
     assert_eq!(
         s.sweep.as_ref().and_then(|s| s.ended.clone()),
         Some(SweepEnd::Stopped)
     );
-    let out = s.handle(Input::Engine(Report::RunDone { run: first.run }));
+    let out = go(&mut s, Input::Engine(Report::RunDone { run: first.run }));
     assert!(sent(&out).is_none());
     // Bad sizes: a notice, no sweep.
     greet(&mut s);
-    let out = s.handle(Input::Sweep("0,x".into()));
+    let out = go(&mut s, Input::Sweep("0,x".into()));
     assert!(sent(&out).is_none());
     assert!(s.notices.open && s.notices.list[0].contains("sweep sizes"));
 }
@@ -273,19 +294,25 @@ fn a_moved_calibration_is_used_and_said() {
     let (mut s, _) = started("?preset=cpu&models=sequential&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("sent");
     // Before the engine's first run it is routine: no notice.
-    s.handle(Input::Engine(Report::Recalibrated {
-        run: req.run,
-        before: 1000,
-        after: 1200,
-        first: true,
-    }));
+    go(
+        &mut s,
+        Input::Engine(Report::Recalibrated {
+            run: req.run,
+            before: 1000,
+            after: 1200,
+            first: true,
+        }),
+    );
     assert!(!s.notices.open);
-    let out = s.handle(Input::Engine(Report::Recalibrated {
-        run: req.run,
-        before: 1000,
-        after: 800,
-        first: false,
-    }));
+    let out = go(
+        &mut s,
+        Input::Engine(Report::Recalibrated {
+            run: req.run,
+            before: 1000,
+            after: 800,
+            first: false,
+        }),
+    );
     assert_eq!(s.calibration().map(|c| c.rounds_per_ms), Some(800));
     assert!(out.render.contains(Parts::ENVIRONMENT | Parts::NOTICES));
     assert!(s.notices.list.iter().any(|n| n.contains("-20 %")));
@@ -295,9 +322,12 @@ fn a_moved_calibration_is_used_and_said() {
 fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
     let (mut s, _) = started("?preset=mixed&models=sequential,processes&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("sent");
-    let out = s.handle(Input::Engine(Report::Failed(
-        "a process worker sent no `result` within 2.4 s".into(),
-    )));
+    let out = go(
+        &mut s,
+        Input::Engine(Report::Failed(
+            "a process worker sent no `result` within 2.4 s".into(),
+        )),
+    );
     assert!(out.effects.contains(&Effect::RetireEngine));
     assert_eq!(s.engine, Engine::Off);
     assert_eq!(s.status, Status::Error);
@@ -312,25 +342,26 @@ fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
         Some("the engine failed")
     );
     // Run starts a fresh engine and runs once it is ready.
-    let out = s.handle(Input::Run);
+    let out = go(&mut s, Input::Run);
     assert!(engine_started(&out).is_some());
     let next = sent(&greet(&mut s)).expect("runs");
     assert_eq!(next.run, req.run + 1);
 
     // A broken pool: the run had ended (RunDone came first); a fresh engine starts now.
     finish(&mut s, &next);
-    let out = s.handle(Input::Engine(Report::Broken(
-        "threads stopped making progress".into(),
-    )));
+    let out = go(
+        &mut s,
+        Input::Engine(Report::Broken("threads stopped making progress".into())),
+    );
     assert!(engine_started(&out).is_some());
     assert_eq!(s.status, Status::Error);
     greet(&mut s);
     assert_eq!(s.status_text, "Ready again. Press Run.");
     // The engine could not even start: said, and Run tries again.
-    let out = s.handle(Input::EngineNotStarted("SecurityError".into()));
+    let out = go(&mut s, Input::EngineNotStarted("SecurityError".into()));
     assert!(out.render.contains(Parts::STATUS));
     assert_eq!(s.status, Status::Error);
-    assert!(engine_started(&s.handle(Input::Run)).is_some());
+    assert!(engine_started(&go(&mut s, Input::Run)).is_some());
 }
 
 #[test]
@@ -338,25 +369,25 @@ fn a_setting_changed_during_a_run_applies_to_the_next_one() {
     let (mut s, _) = started("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("sent");
     assert_eq!(req.threads, 6);
-    let out = s.handle(Input::Set(Setting::Threads, "2".into()));
+    let out = go(&mut s, Input::Set(Setting::Threads, "2".into()));
     assert!(out.effects.contains(&Effect::SyncUrl));
     assert!(sent(&out).is_none(), "the run in progress goes on");
     assert!(s.running());
     assert_eq!(s.scenario.threads, 2);
     // An out-of-range value: a notice, the old value kept and shown.
-    let out = s.handle(Input::Set(Setting::Threads, "100".into()));
+    let out = go(&mut s, Input::Set(Setting::Threads, "100".into()));
     assert_eq!(s.scenario.threads, 2);
     assert!(out.render.contains(Parts::FORM | Parts::NOTICES));
     assert!(s.notices.open);
     // Run while running does nothing.
-    assert!(sent(&s.handle(Input::Run)).is_none());
+    assert!(sent(&go(&mut s, Input::Run)).is_none());
     finish(&mut s, &req);
-    let next = sent(&s.handle(Input::Run)).expect("runs");
+    let next = sent(&go(&mut s, Input::Run)).expect("runs");
     assert_eq!(next.threads, 2);
     // More threads than the pool has: a bigger engine first, then the run.
-    s.handle(Input::Set(Setting::Threads, "16".into()));
+    go(&mut s, Input::Set(Setting::Threads, "16".into()));
     finish(&mut s, &next);
-    let out = s.handle(Input::Run);
+    let out = go(&mut s, Input::Run);
     assert_eq!(engine_started(&out), Some(16));
     assert!(sent(&out).is_none());
     assert_eq!(sent(&greet(&mut s)).map(|r| r.threads), Some(16));
@@ -371,7 +402,7 @@ fn a_bad_address_gives_notices_and_defaults_and_a_bad_workload_runs_nothing() {
     assert_eq!(s.scenario.threads, 6);
     // The address's notices stay up through the first run.
     greet(&mut s);
-    let out = s.handle(Input::Run);
+    let out = go(&mut s, Input::Run);
     assert!(sent(&out).is_some());
     assert!(s.notices.list.iter().any(|n| n.contains("bogus")));
 
@@ -382,32 +413,43 @@ fn a_bad_address_gives_notices_and_defaults_and_a_bad_workload_runs_nothing() {
     assert_eq!(s.status, Status::Error);
     assert_eq!(s.runs_started, 0);
     // Fixing it in the editor makes Run work.
-    s.handle(Input::Edit("io 10".into()));
-    assert!(sent(&s.handle(Input::Run)).is_some());
+    go(&mut s, Input::Edit("io 10".into()));
+    assert!(sent(&go(&mut s, Input::Run)).is_some());
 }
 
 #[test]
 fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     let (mut s, _) = started("?preset=io&models=sequential,async", ISOLATED);
     greet(&mut s);
-    let out = s.handle(Input::TurnWaiting);
+    // Another page measures: Run asks for the turn and waits, saying so.
+    let out = s.handle(Input::Run);
+    assert!(out.effects.contains(&Effect::AskTurn));
+    assert!(sent(&out).is_none(), "no run while another page measures");
     assert_eq!(s.pending, Pending::Turn);
+    let out = s.handle(Input::TurnWaiting);
     assert_eq!(s.status, Status::Loading);
+    assert!(s.status_text.starts_with("Waiting for another conpar run"));
     assert!(out.render.contains(Parts::STATUS));
-    assert!(
-        sent(&s.handle(Input::Run)).is_none(),
-        "no run while another page measures"
-    );
     assert!(s.can_stop());
+    assert!(s.handle(Input::Run).effects.is_empty(), "asked once");
+    // Granted: it runs, holding the turn until it is done.
     let out = s.handle(Input::TurnGranted);
-    assert!(sent(&out).is_some());
-    // Waiting again, then stopped: the turn, when granted, starts nothing.
-    let req = sent(&out).expect("sent");
-    finish(&mut s, &req);
-    s.handle(Input::TurnWaiting);
-    s.handle(Input::Stop);
+    let req = sent(&out).expect("runs when granted");
+    assert!(s.has_turn);
+    let out = finish(&mut s, &req);
+    assert!(out.effects.contains(&Effect::ReleaseTurn));
+    assert!(!s.has_turn);
+    // Waiting again, then stopped: the request is withdrawn, and a late grant starts nothing.
+    s.handle(Input::Run);
+    let out = s.handle(Input::Stop);
+    assert!(out.effects.contains(&Effect::ReleaseTurn));
     assert_eq!(s.pending, Pending::None);
+    greet(&mut s);
     assert!(sent(&s.handle(Input::TurnGranted)).is_none());
+    // A run stopped midway gives the turn back too.
+    go(&mut s, Input::Run);
+    assert!(s.running());
+    assert!(s.handle(Input::Stop).effects.contains(&Effect::ReleaseTurn));
 }
 
 #[test]
@@ -444,10 +486,10 @@ fn an_embed_starts_its_engine_when_it_comes_into_view() {
     assert!(out.effects.contains(&Effect::WatchForView));
     assert!(engine_started(&out).is_none());
     assert_eq!(s.engine, Engine::Off);
-    let out = s.handle(Input::EmbedVisible);
+    let out = go(&mut s, Input::EmbedVisible);
     assert!(engine_started(&out).is_some());
     // Seen again: no second engine.
-    assert!(engine_started(&s.handle(Input::EmbedVisible)).is_none());
+    assert!(engine_started(&go(&mut s, Input::EmbedVisible)).is_none());
     // With run=1 it starts at once.
     let (_, out) = started("?preset=io&embed=1&run=1", ISOLATED);
     assert!(engine_started(&out).is_some());
@@ -458,35 +500,81 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
     let (mut s, _) = started("?workload=io%20100&models=sequential&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("sent");
     // Before the run ends Replay does nothing.
-    s.handle(Input::Replay {
-        now: 0.0,
-        reduced_motion: false,
-    });
+    go(
+        &mut s,
+        Input::Replay {
+            now: 0.0,
+            reduced_motion: false,
+        },
+    );
     assert!(s.replay_from.is_none());
     finish(&mut s, &req);
-    s.handle(Input::Replay {
-        now: 0.0,
-        reduced_motion: false,
-    });
+    go(
+        &mut s,
+        Input::Replay {
+            now: 0.0,
+            reduced_motion: false,
+        },
+    );
     assert_eq!(s.view.cursor, Some(0.0));
-    s.handle(Input::Frame {
-        now: 50.0,
-        replay_speed: 1.0,
-    });
+    go(
+        &mut s,
+        Input::Frame {
+            now: 50.0,
+            replay_speed: 1.0,
+        },
+    );
     assert_eq!(s.view.cursor, Some(50.0));
-    s.handle(Input::Frame {
-        now: 1000.0,
-        replay_speed: 1.0,
-    });
+    go(
+        &mut s,
+        Input::Frame {
+            now: 1000.0,
+            replay_speed: 1.0,
+        },
+    );
     assert_eq!(
         (s.view.cursor, s.replay_from),
         (None, None),
         "done at the end"
     );
     // Reduced motion: no animation, the end state.
-    s.handle(Input::Replay {
-        now: 0.0,
-        reduced_motion: true,
-    });
+    go(
+        &mut s,
+        Input::Replay {
+            now: 0.0,
+            reduced_motion: true,
+        },
+    );
     assert!(s.replay_from.is_none());
+}
+
+#[test]
+fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
+    let mut s = Session::new("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
+    let out = s.handle(Input::Start);
+    // Its calibration would load the cores another page is measuring on: it asks first.
+    assert!(out.effects.contains(&Effect::AskStartTurn));
+    assert_eq!(engine_started(&out), None);
+    s.handle(Input::StartTurnWaiting);
+    assert!(s.status_text.contains("before starting the workers"));
+    let out = s.handle(Input::StartTurnGranted);
+    assert_eq!(engine_started(&out), Some(6));
+    let out = s.handle(Input::Engine(Report::Ready(ready(6))));
+    let release = out
+        .effects
+        .iter()
+        .position(|e| *e == Effect::ReleaseStartTurn);
+    let ask = out.effects.iter().position(|e| *e == Effect::AskTurn);
+    assert!(
+        release.is_some() && release < ask,
+        "the start turn goes back before the run asks for its own: {:?}",
+        out.effects
+    );
+    // A failure while starting gives it back too.
+    let mut s = Session::new("?preset=cpu", ISOLATED);
+    s.handle(Input::Start);
+    s.handle(Input::StartTurnGranted);
+    let out = s.handle(Input::EngineStartTimedOut);
+    assert!(out.effects.contains(&Effect::ReleaseStartTurn));
+    assert_eq!(s.status, Status::Error);
 }

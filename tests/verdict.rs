@@ -289,3 +289,157 @@ fn a_kernel_faster_than_calibrated_in_every_model_does_not_blame_sequential() {
         "{facts:?}"
     );
 }
+
+/// `tasks` tasks of `pairs` × (`io 1`, `cpu 1`), as sequential runs them with each wait
+/// lasting `wait_ms` (a browser timer fires no sooner than it may).
+fn short_waits_sequential(tasks: u32, pairs: u32, wait_ms: f64) -> ModelTrace {
+    let mut spans = Vec::new();
+    let mut t = 0.0;
+    for _ in 0..tasks * pairs {
+        spans.push(span(0, SpanState::Io, t, t + wait_ms));
+        t += wait_ms;
+        spans.push(span(0, SpanState::Cpu, t, t + 1.0));
+        t += 1.0;
+    }
+    trace(Model::Sequential, spans)
+}
+
+#[test]
+fn many_short_waits_that_last_as_long_as_timers_allow_are_no_alarm() {
+    // 100 tasks of 32 × (io 1, cpu 1) on 2 cores: async can overlap every wait, so its ideal is
+    // the 3.2 s of computing; sequential's 3,200 waits each lasted 1.2 ms, as browser timers do.
+    let text = "100 x io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1, io 1, cpu 1";
+    let e = expect(text, 2, (6, 2));
+    let seq = short_waits_sequential(100, 32, 1.2);
+    let asy = serial(Model::Async, 3200, 1.0, SpanState::Cpu);
+    let facts = check(&[seq.clone(), asy], &e);
+    assert!(facts.iter().all(|f| f.disturbed.is_empty()), "{facts:?}");
+    // The same async time against a sequential run whose waits were as planned is beyond
+    // physics (2.2× where 2× is the most) and still flagged.
+    let fast_seq = short_waits_sequential(100, 32, 1.0);
+    let too_fast = serial(Model::Async, 3200, 0.9, SpanState::Cpu);
+    let facts = check(&[fast_seq, too_fast], &e);
+    assert!(
+        facts[0]
+            .disturbed
+            .iter()
+            .any(|d| d.contains("sequential was slowed")),
+        "{facts:?}"
+    );
+}
+
+#[test]
+fn computing_beside_payload_copies_is_not_a_busy_machine() {
+    // 4 x cpu 10 with 16 MB payloads on 2 processes, 2 cores: while one lane's payload is
+    // cloned, the other lane's step shares the cores with the copy and lasts longer.
+    let e = expect("4 x cpu 10 payload 16mb", 2, (6, 2));
+    let mut spans = Vec::new();
+    for (i, start) in [0.0, 30.0].into_iter().enumerate() {
+        let lane = 0;
+        spans.push(span(lane, SpanState::Copy, start, start + 15.0));
+        spans.push(span(lane, SpanState::Cpu, start + 15.0, start + 25.0));
+        // The other lane computes while this one's payload is copied: 15 ms for a 10 ms step.
+        spans.push(span(
+            1,
+            SpanState::Cpu,
+            start + i as f64,
+            start + i as f64 + 15.0,
+        ));
+    }
+    let processes = trace(Model::Processes, spans);
+    let f = &check(&[processes], &e)[0];
+    assert!(f.disturbed.is_empty(), "{f:?}");
+    assert!(f.stretch.is_some_and(|x| x < 1.3), "{f:?}");
+    // The same steps with nothing beside them would be a busy machine.
+    let alone = trace(
+        Model::Processes,
+        (0..4)
+            .map(|i| {
+                span(
+                    i % 2,
+                    SpanState::Cpu,
+                    f64::from(i / 2) * 20.0,
+                    f64::from(i / 2) * 20.0 + 15.0,
+                )
+            })
+            .collect(),
+    );
+    assert!(check(&[alone], &e)[0]
+        .disturbed
+        .iter()
+        .any(|d| d.contains("busy")));
+}
+
+#[test]
+fn two_processes_above_two_lanes_are_always_flagged() {
+    // 2.06× on 2 processes, 2 cores, a CPU-only workload: beyond physics.
+    let e = expect("8 x cpu 100", 2, (6, 2));
+    let runs = [
+        serial(Model::Sequential, 8, 100.0, SpanState::Cpu),
+        parallel(Model::Processes, 8, 100.0 / 1.03, 2, SpanState::Cpu),
+    ];
+    let facts = check(&runs, &e);
+    let all: Vec<&String> = facts.iter().flat_map(|f| &f.disturbed).collect();
+    assert!(!all.is_empty(), "{facts:?}");
+}
+
+mod pauses {
+    use super::common::{span, trace};
+    use conpar::core::analysis::pauses::{reasons, Pause, PauseKind};
+    use conpar::core::measure::trace::{Model, SpanState};
+
+    #[test]
+    fn a_frozen_or_hidden_page_marks_what_ran_through_it_only() {
+        let t = trace(Model::Threads, vec![span(0, SpanState::Cpu, 100.0, 900.0)]);
+        let frozen = Pause {
+            kind: PauseKind::Frozen,
+            from: 500.0,
+            to: Some(3500.0),
+        };
+        let r = reasons(&t, &[], &[frozen]);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(
+            r[0].starts_with("the browser froze the page for 400 ms while threads ran"),
+            "{r:?}"
+        );
+        // A pause before or after the model ran says nothing about it.
+        let before = Pause {
+            kind: PauseKind::Hidden,
+            from: -500.0,
+            to: Some(0.0),
+        };
+        assert!(reasons(&t, &[], &[before]).is_empty());
+        // Still hidden when it ended: counted to its end.
+        let open = Pause {
+            kind: PauseKind::Hidden,
+            from: 800.0,
+            to: None,
+        };
+        assert!(reasons(&t, &[], &[open])[0].contains("hidden for 100 ms"));
+    }
+
+    #[test]
+    fn a_gap_in_the_conductors_loop_counts_unless_asyncs_own_step_explains_it() {
+        // Under async a cpu 1000 step blocks the conductor's loop: that gap is the model at work.
+        let hog = trace(
+            Model::Async,
+            vec![
+                span(0, SpanState::Cpu, 0.0, 1000.0),
+                span(0, SpanState::Io, 1000.0, 1100.0),
+            ],
+        );
+        assert!(reasons(&hog, &[(-10.0, 1000.0)], &[]).is_empty());
+        // A gap while it waited (the loop was idle, so a timer should have ticked): stopped.
+        let r = reasons(&hog, &[(-10.0, 1000.0), (1000.0, 3000.0)], &[]);
+        assert!(
+            r.iter()
+                .any(|x| x.starts_with("the engine's timers stopped for 2.00 s")),
+            "{r:?}"
+        );
+        // Any gap under a pool model is a stopped conductor.
+        let t = trace(Model::Gil, vec![span(0, SpanState::Cpu, 0.0, 2000.0)]);
+        assert_eq!(reasons(&t, &[(100.0, 900.0)], &[]).len(), 1);
+        // Short stalls of a loaded machine are not.
+        assert!(reasons(&t, &[(100.0, 450.0)], &[]).is_empty());
+    }
+}

@@ -8,6 +8,7 @@ use super::messages::{
 };
 use super::timers::{sleep_ms, LoopTimers};
 use super::{process, PerfClock};
+use crate::core::analysis::plan::watchdog_ms;
 use crate::core::input::workload::{Step, Task};
 use crate::core::measure::kernel::Calibration;
 use crate::core::measure::trace::{Model, Span};
@@ -29,9 +30,10 @@ const BETWEEN_MODELS_MS: u32 = 120;
 /// Pause between starting the pool and calibrating the kernel.
 const CALIBRATION_DELAY_MS: u32 = 150;
 
-/// A model that shows no progress (no span begun or ended) for this long beyond twice its
-/// longest step is declared dead.
-const WATCHDOG_GRACE_MS: f64 = 2000.0;
+/// A stretch this long between two ticks of the conductor's loop (which ticks every
+/// [`FLUSH_MS`]) means its timers did not run: the browser froze the page, or (under `async`)
+/// a CPU step blocked the loop; the page tells the two apart from the trace.
+const PAUSE_MS: f64 = 500.0;
 
 struct Conductor {
     /// Re-checked before every run, and redone when the device's speed moved.
@@ -143,6 +145,9 @@ struct SpanStream {
     last_open: RefCell<Vec<Span>>,
     /// When the model last showed progress (a span recorded, begun or ended).
     last_progress: Cell<f64>,
+    /// When the loop last ticked, and the stretches when it did not (start, end).
+    last_tick: Cell<f64>,
+    gaps: RefCell<Vec<(f64, f64)>>,
 }
 
 impl SpanStream {
@@ -156,12 +161,15 @@ impl SpanStream {
             pending: RefCell::new(Vec::new()),
             last_open: RefCell::new(Vec::new()),
             last_progress: Cell::new(PerfClock.now()),
+            last_tick: Cell::new(PerfClock.now()),
+            gaps: RefCell::new(Vec::new()),
         }
     }
 
     /// Takes what the lanes recorded (noting progress for the watchdog) and, when live, sends
     /// it.
     fn flush(&self) {
+        self.tick();
         let spans = self.recorder.drain();
         let open = self.recorder.open_spans();
         let open_changed = *self.last_open.borrow() != open;
@@ -194,6 +202,17 @@ impl SpanStream {
         self.send();
     }
 
+    /// Notes a stretch when this loop did not run; it is no silence of the model's (a frozen
+    /// worker is not a dead one), so the watchdog does not count it.
+    fn tick(&self) {
+        let now = PerfClock.now();
+        let gap = now - self.last_tick.replace(now);
+        if gap > PAUSE_MS {
+            self.gaps.borrow_mut().push((now - gap, now));
+            self.last_progress.set(self.last_progress.get() + gap);
+        }
+    }
+
     /// How long since the model last made progress, in ms.
     fn idle_ms(&self) -> f64 {
         PerfClock.now() - self.last_progress.get()
@@ -216,7 +235,8 @@ async fn run(request: RunRequest) {
         return;
     };
     let tasks = Arc::new(request.workload.tasks());
-    let watchdog_ms = 2.0 * longest_step_ms(&tasks) + WATCHDOG_GRACE_MS;
+    let longest_step = longest_step_ms(&tasks);
+    let pools = (request.threads, request.processes);
     conductor.runs.set(conductor.runs.get() + 1);
     let mut calibration = recheck(&conductor, request.run);
     let fault = request.fault.filter(|_| cfg!(feature = "hooks"));
@@ -260,7 +280,8 @@ async fn run(request: RunRequest) {
                 )))
             }
             Model::Sequential | Model::Gil | Model::Threads => {
-                run_on_pool(&stream, tasks.clone(), config, watchdog_ms, trap).await
+                let watchdog = watchdog_ms(model, longest_step, pools, request.cores);
+                run_on_pool(&stream, tasks.clone(), config, watchdog, trap).await
             }
             Model::Async => {
                 let pump = Pump::start(stream.clone());
@@ -289,6 +310,7 @@ async fn run(request: RunRequest) {
                         end: o.end,
                         lanes: o.lanes,
                         checksum: o.checksum.0,
+                        gaps: stream.gaps.take(),
                     })
                     .map_err(|e| e.to_string()),
             },
@@ -392,6 +414,7 @@ async fn run_on_pool(
     trap: bool,
 ) -> Result<Outcome, PoolFailure> {
     let model = stream.model;
+    let longest = longest_step_ms(&tasks);
     type Slot = Arc<Mutex<Option<Result<Outcome, pool::PoolError>>>>;
     let slot: Slot = Arc::new(Mutex::new(None));
     let (slot_in, rec_in) = (slot.clone(), stream.recorder.clone());
@@ -413,7 +436,7 @@ async fn run_on_pool(
             return Err(PoolFailure::Wedged(format!(
                 "{model} made no progress for {:.1} s (its longest step is {:.1} s): a pool worker trapped, was stopped or hangs",
                 stream.idle_ms() / 1000.0,
-                (watchdog_ms - WATCHDOG_GRACE_MS) / 2000.0
+                longest / 1000.0
             )));
         }
     }

@@ -30,6 +30,29 @@ pub async fn sleep_ms(ms: u32) {
     gloo_timers::future::TimeoutFuture::new(ms).await;
 }
 
+/// Longest stretch between two ticks of [`awake_ms`] that counts in full; a longer one means
+/// this worker's timers did not run (the browser froze the page), and counts as one tick.
+const AWAKE_TICK_MS: u32 = 250;
+
+/// Sleeps until `ms` of time this worker was awake have passed: a stretch when its timers did
+/// not run — a frozen page — does not count, so a deadline does not expire the moment the page
+/// resumes, before the message it waits for can arrive.
+pub async fn awake_ms(ms: u32) {
+    let clock = crate::web::PerfClock;
+    let mut left = f64::from(ms);
+    while left > 0.0 {
+        let tick = left.min(f64::from(AWAKE_TICK_MS));
+        let before = crate::engine::Clock::now(&clock);
+        sleep_ms(tick.ceil() as u32).await;
+        let slept = crate::engine::Clock::now(&clock) - before;
+        left -= if slept > 4.0 * f64::from(AWAKE_TICK_MS) {
+            tick
+        } else {
+            slept
+        };
+    }
+}
+
 #[derive(Default)]
 struct Heap {
     /// (deadline in µs on the shared clock, timer id), earliest first.

@@ -5,7 +5,7 @@
 // belong to one file.
 import { before, after } from 'node:test';
 import { serve } from './server.mjs';
-import { launch } from './browser.mjs';
+import { launch, CHROMIUM, ARGS } from './browser.mjs';
 
 export let browser;
 /// The built site as a host with cross-origin isolation would serve it (by default).
@@ -13,18 +13,28 @@ export let site;
 /// A second server, for files that need one (by default: the site without isolation).
 export let plain;
 
+/// With `setUp({ tabs: true })`: Chromium driven by puppeteer-core, whose pages are tabs of one
+/// window, so bringing one to the front really hides the others (Playwright's pages stay
+/// visible), and a hidden page can be frozen.
+export let tabs;
+
 const temporary = [];
 
 /// Registers the file's set-up: a browser, and `site` and `plain` served with the options given
 /// (either may be `null` for none). `site` defaults to `dist/` isolated.
-export function setUp({ site: siteOptions = { root: 'dist', isolated: true }, plain: plainOptions = null } = {}) {
+export function setUp({ site: siteOptions = { root: 'dist', isolated: true }, plain: plainOptions = null, tabs: withTabs = false } = {}) {
   before(async () => {
     browser = await launch();
+    if (withTabs) {
+      const { default: puppeteer } = await import('puppeteer-core');
+      tabs = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    }
     if (siteOptions) site = await serve(siteOptions);
     if (plainOptions) plain = await serve(plainOptions);
   });
   after(async () => {
     await browser?.close();
+    await tabs?.close();
     await Promise.all([site, plain, ...temporary].filter(Boolean).map((s) => s.close()));
   });
 }

@@ -11,6 +11,8 @@ const VALUES = [
   'javascript:alert(1)', '\u202Eevil', '\u200B\u200B', '漢字ワークロード', '🧵🧵🧵', 'io 100%0Acpu 5',
   '10001 x io 1', 'cpu 999999', 'io 1 payload 1gb', 'sequential,,gil', 'threads,threads,warp',
   'x'.repeat(5000), '%F0%9F%A7%B5'.repeat(50),
+  // What editors and input methods paste: a byte order mark, zero-width and full-width forms.
+  '\uFEFF8 x io 200', 'io 2\u200B00', '８ x io 200', 'io 100，cpu 20', 'ｉｏ 100', 'io 1\u2060 0',
 ];
 
 /// A small deterministic PRNG (mulberry32).

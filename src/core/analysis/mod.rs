@@ -4,6 +4,7 @@
 
 pub mod advice;
 pub mod latency;
+pub mod pauses;
 pub mod plan;
 pub mod results;
 pub mod schedule;

@@ -85,3 +85,17 @@ pub fn plan(
     }
     Plan { run, skipped }
 }
+
+/// Grace a model gets beyond its steps before the conductor calls it dead: starting lanes,
+/// scheduling, a loaded machine.
+pub const WATCHDOG_GRACE_MS: f64 = 2000.0;
+
+/// How long `model` may show no progress (no span begun or ended) before the conductor
+/// declares it dead: twice its longest step as it runs here, plus a grace. A step runs
+/// longer when more of the model's lanes compute than there are cores — sixteen threads on two
+/// cores each get an eighth of one — so the bound is stretched by lanes per core; a time the
+/// page was frozen does not count (the conductor leaves it out).
+pub fn watchdog_ms(model: Model, longest_step_ms: f64, pools: (u32, u32), cores: u32) -> f64 {
+    let share = (f64::from(lanes(model, pools)) / f64::from(cores.max(1))).max(1.0);
+    2.0 * longest_step_ms * share + WATCHDOG_GRACE_MS
+}

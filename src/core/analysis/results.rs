@@ -105,15 +105,24 @@ pub fn results(traces: &[ModelTrace]) -> Vec<ModelResult> {
 
 /// A run's results: each model's counted run (its median, with every repeat's wall time
 /// beside it) checked against the physics of `expect`, with its tasks' latency against the
-/// `planned` steps. Returns the facts the checks found too (the verdict reads them).
+/// `planned` steps. `outside` gives, per counted run, what happened to it outside its trace
+/// (the page hidden or frozen): where there is something, it is the reason its numbers are
+/// disturbed, and the only one. Returns the facts the checks found too (the verdict reads
+/// them).
 pub fn of_run(
     counted: &[(ModelTrace, Vec<f64>)],
     expect: &Expectation,
     planned: &Planned,
     repeated: bool,
+    outside: &[Vec<String>],
 ) -> (Vec<ModelResult>, Vec<Facts>) {
     let traces: Vec<ModelTrace> = counted.iter().map(|(t, _)| t.clone()).collect();
-    let facts = check(&traces, expect);
+    let mut facts = check(&traces, expect);
+    for (f, reasons) in facts.iter_mut().zip(outside) {
+        if !reasons.is_empty() {
+            f.disturbed = reasons.clone();
+        }
+    }
     let base = baseline(&traces);
     let results = counted
         .iter()

@@ -139,10 +139,14 @@ pub fn summary(points: &[Point], cores: u32) -> Vec<String> {
                 )
             });
             match s {
+                // Below half a per cent the limit 1/s is a number nobody can reach or read.
+                Some(s) if s < 0.005 => format!(
+                    "{m}: {best}; Amdahl's law fits no serial part, so it sets no limit here: the cores bound the computing and the number of tasks bounds the waiting."
+                ),
                 Some(s) => format!(
                     "{m}: {best}; Amdahl's law fits a serial fraction of {:.0} % (limit {:.1}× on any number of cores).",
                     s * 100.0,
-                    if s > 0.0 { 1.0 / s } else { f64::INFINITY }
+                    1.0 / s
                 ),
                 None => format!("{m}: {best}; too few sizes within the {cores} cores to fit Amdahl's law."),
             }

@@ -63,10 +63,18 @@ pub fn chrome_trace(traces: &[ModelTrace], results: &[ModelResult], origin: f64)
             }));
         }
     }
+    // The shared clock is `performance.timeOrigin + performance.now()`, the wall clock in ms,
+    // so the run's start and end line up with the traces of other frames and tabs.
+    let end = traces.iter().map(|t| t.end).fold(origin, f64::max);
     json!({
         "traceEvents": events,
         "displayTimeUnit": "ms",
-        "otherData": { "tool": "conpar", "results": results }
+        "otherData": {
+            "tool": "conpar",
+            "results": results,
+            "start_epoch_ms": origin,
+            "end_epoch_ms": end
+        }
     })
 }
 

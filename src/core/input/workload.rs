@@ -231,6 +231,68 @@ impl Token<'_> {
     }
 }
 
+/// U+FEFF: a byte order mark at the start of a text, a zero-width no-break space elsewhere.
+const BOM: char = '\u{feff}';
+
+/// A character the language does not use outside comments: anything but printable ASCII,
+/// spaces, tabs and `×`.
+fn foreign(c: char) -> bool {
+    let printable = c.is_ascii() && (!c.is_ascii_control() || c == '\t' || c == '\r');
+    !(printable || c == '×' || (c.is_whitespace() && !is_invisible(c)))
+}
+
+/// Characters that take no room on screen, so an error that quoted them would show text that
+/// looks valid.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{00ad}' | '\u{061c}' | '\u{180e}' | BOM | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Names a character the language does not use, by description and code point, with what to
+/// write instead where there is an obvious answer.
+fn describe_foreign(c: char) -> String {
+    let code = format!("U+{:04X}", u32::from(c));
+    let named = match c {
+        '\u{200b}' => Some("a zero-width space"),
+        '\u{200c}' => Some("a zero-width non-joiner"),
+        '\u{200d}' => Some("a zero-width joiner"),
+        '\u{200e}' | '\u{200f}' => Some("an invisible direction mark"),
+        '\u{2060}' => Some("a word joiner"),
+        '\u{00ad}' => Some("a soft hyphen"),
+        BOM => Some("a zero-width no-break space"),
+        _ => None,
+    };
+    if let Some(name) = named {
+        return format!("{name} ({code}) is here, invisible: delete it");
+    }
+    if is_invisible(c) {
+        return format!("an invisible formatting character ({code}) is here: delete it");
+    }
+    // The full-width forms of ASCII (what an East Asian input method types) map back by a
+    // fixed offset.
+    if ('\u{ff01}'..='\u{ff5e}').contains(&c) {
+        let ascii = char::from_u32(u32::from(c) - 0xfee0).unwrap_or('?');
+        let kind = if ascii.is_ascii_digit() {
+            "digit"
+        } else if ascii == ',' {
+            "comma"
+        } else if ascii.is_ascii_alphabetic() {
+            "letter"
+        } else {
+            "sign"
+        };
+        return format!("a full-width {kind} `{c}` ({code}): write `{ascii}` instead");
+    }
+    match c {
+        '\u{3001}' | '\u{060c}' => format!("a comma of another script `{c}` ({code}): write `,` instead"),
+        c if c.is_numeric() => format!("a digit of another script `{c}` ({code}): write the digits 0–9"),
+        c if c.is_alphabetic() => format!(
+            "`{c}` ({code}) is not a Latin letter, though it may look like one: the language's words are ASCII (`io`, `cpu`, `x`, `payload`)"
+        ),
+        c if c.is_control() => format!("a control character ({code}) is here: delete it"),
+        c => format!("`{c}` ({code}) is not part of the language: steps are like `io 100` or `cpu 20`"),
+    }
+}
+
 /// Splits one logical line into words; `,` and `x`/`×` after a number are words of their own.
 fn tokenize<'a>(text: &'a str, line: u32, first_column: u32) -> Vec<Token<'a>> {
     let mut tokens = Vec::new();
@@ -500,7 +562,26 @@ impl Workload {
             for part in raw_line.split(';') {
                 let part_columns = part.chars().count() as u32;
                 let code = part.split('#').next().unwrap_or("");
-                let tokens = tokenize(code, line_no, column);
+                // A byte order mark that some editors put before the text is not part of it.
+                let skip = usize::from(index == 0 && column == 1 && code.starts_with(BOM));
+                if let Some((at, c)) = code
+                    .chars()
+                    .enumerate()
+                    .skip(skip)
+                    .find(|(_, c)| foreign(*c))
+                {
+                    return Err(WorkloadError {
+                        line: line_no,
+                        column: column + at as u32,
+                        message: describe_foreign(c),
+                    });
+                }
+                let code = if skip == 1 {
+                    &code[BOM.len_utf8()..]
+                } else {
+                    code
+                };
+                let tokens = tokenize(code, line_no, column + skip as u32);
                 if let Some(first) = tokens.first() {
                     let group = parse_group(&tokens, limits)?;
                     // A limit over the whole workload points at the task that went past it.

@@ -12,6 +12,7 @@ pub mod run;
 pub mod sweep;
 
 use crate::core::analysis::latency::Planned;
+use crate::core::analysis::pauses::{Pause, PauseKind};
 use crate::core::analysis::plan::{lanes, plan};
 use crate::core::analysis::results::{of_imported, of_run, ModelResult};
 use crate::core::analysis::schedule::expected;
@@ -71,6 +72,9 @@ pub struct Environment {
 pub enum Engine {
     /// None started (an embed not yet scrolled into view), or the last one failed.
     Off,
+    /// Waiting for this browser's turn to start one: its calibration and pool warm-up load the
+    /// cores, so they never overlap another conpar page's measured run.
+    Queued { threads: u32 },
     /// Started with a pool of `threads`; calibrating and starting its workers.
     Starting { threads: u32 },
     /// Calibrated, its pool started (or why not).
@@ -225,7 +229,14 @@ pub enum Input {
     /// Another page holds the turn to measure; this page's run waits.
     TurnWaiting,
     TurnGranted,
-    Visibility(Visibility),
+    /// The same, for starting the engine.
+    StartTurnWaiting,
+    StartTurnGranted,
+    /// The page became visible, hidden or frozen, at `at` on the shared clock.
+    Visibility {
+        state: Visibility,
+        at: f64,
+    },
     /// A trace file's text, read or fetched, and its name.
     TraceRead {
         name: String,
@@ -280,6 +291,14 @@ pub enum Effect {
     /// Stop the current conductor's workers now.
     RetireEngine,
     Send(RunRequest),
+    /// Ask for this browser's one turn to measure (report `TurnWaiting` if another page of
+    /// conpar holds it, then `TurnGranted`).
+    AskTurn,
+    /// Give the turn back (or stop asking for it).
+    ReleaseTurn,
+    /// Ask for the turn to start the engine (report `StartTurnWaiting`, `StartTurnGranted`).
+    AskStartTurn,
+    ReleaseStartTurn,
     /// Start the engine once the embed scrolls into view (report `EmbedVisible`).
     WatchForView,
     /// Fetch a trace file on this site and report `TraceRead`.
@@ -369,6 +388,8 @@ pub struct Session {
     pub env: Environment,
     pub engine: Engine,
     pub pending: Pending,
+    /// This page holds the browser's one turn to measure.
+    pub has_turn: bool,
     pub visibility: Visibility,
     pub run: Option<Run>,
     /// Runs started since the page loaded (`data-run`), so a script can wait for run k.
@@ -407,6 +428,7 @@ impl Session {
             scenario,
             env,
             engine: Engine::Off,
+            has_turn: false,
             visibility: Visibility::Visible,
             run: None,
             runs_started: 0,
@@ -444,7 +466,9 @@ impl Session {
             }
             Input::Engine(report) => self.on_report(report),
             Input::EngineNotStarted(why) => {
+                self.release_start_turn();
                 self.engine = Engine::Off;
+                self.release_turn();
                 self.pending = Pending::None;
                 self.set_status(Status::Error, format!("The engine could not start: {why}"));
                 self.render(Parts::ENVIRONMENT);
@@ -462,21 +486,48 @@ impl Session {
                 self.set_status(Status::Error, format!("Could not start the run: {why}"));
             }
             Input::TurnWaiting => {
-                if self.pending == Pending::Engine || self.pending == Pending::None {
-                    self.pending = Pending::Turn;
+                if self.pending == Pending::Turn {
                     self.set_status(
                         Status::Loading,
-                        "Waiting for another conpar run on this page to finish…".into(),
+                        "Waiting for another conpar run in this browser to finish, so the two do not share the cores…".into(),
                     );
                 }
             }
             Input::TurnGranted => {
                 if self.pending == Pending::Turn {
                     self.pending = Pending::None;
+                    self.has_turn = true;
                     self.request_run();
+                    if !self.running() {
+                        // It could not start after all (the engine must grow first, or
+                        // nothing can run): the turn goes back until it can.
+                        self.release_turn();
+                    }
                 }
             }
-            Input::Visibility(v) => self.visibility = v,
+            Input::StartTurnWaiting => {
+                if matches!(self.engine, Engine::Queued { .. }) {
+                    self.set_status(
+                        Status::Loading,
+                        "Waiting for another conpar run in this browser to finish before starting the workers…".into(),
+                    );
+                }
+            }
+            Input::StartTurnGranted => match self.engine {
+                Engine::Queued { threads } => {
+                    self.engine = Engine::Starting { threads };
+                    self.effect(Effect::StartEngine { threads });
+                    // An error said meanwhile (a broken pool) stays up until the engine is ready.
+                    if self.status == Status::Loading {
+                        self.set_status(
+                            Status::Loading,
+                            "Starting workers and calibrating the CPU kernel…".into(),
+                        );
+                    }
+                }
+                _ => self.effect(Effect::ReleaseStartTurn),
+            },
+            Input::Visibility { state, at } => self.on_visibility(state, at),
             Input::TraceRead { name, text } => self.add_trace(&text, &name),
             Input::ClearImported => {
                 self.imports.traces.clear();
@@ -724,18 +775,26 @@ impl Session {
     }
 
     /// Starts a conductor for the pool wanted, replacing any current one.
+    /// (It starts once this page has the turn to: [`Engine::Queued`].)
     fn start_engine(&mut self) {
-        if self.engine != Engine::Off {
+        if matches!(self.engine, Engine::Starting { .. } | Engine::Ready { .. }) {
             self.effect(Effect::RetireEngine);
         }
         let threads = self.pool_wanted();
-        self.engine = Engine::Starting { threads };
-        self.effect(Effect::StartEngine { threads });
+        self.engine = Engine::Queued { threads };
+        self.effect(Effect::AskStartTurn);
         self.set_status(
             Status::Loading,
             "Starting workers and calibrating the CPU kernel…".into(),
         );
         self.render(Parts::ENVIRONMENT);
+    }
+
+    /// The engine no longer needs the turn to start: it is ready, or gone.
+    fn release_start_turn(&mut self) {
+        if matches!(self.engine, Engine::Queued { .. } | Engine::Starting { .. }) {
+            self.effect(Effect::ReleaseStartTurn);
+        }
     }
 
     fn on_report(&mut self, report: Report) {
@@ -775,10 +834,12 @@ impl Session {
                 );
             }
             Report::Failed(message) => {
+                self.release_start_turn();
                 if self.engine != Engine::Off {
                     self.effect(Effect::RetireEngine);
                 }
                 self.engine = Engine::Off;
+                self.release_turn();
                 self.pending = Pending::None;
                 self.end_run_with("the engine failed");
                 self.show_notices(vec![format!("The engine failed: {message}.")]);
@@ -795,8 +856,9 @@ impl Session {
         let threads = match self.engine {
             Engine::Starting { threads } | Engine::Ready { threads, .. } => threads,
             // A greeting from an engine the page no longer has.
-            Engine::Off => return,
+            Engine::Off | Engine::Queued { .. } => return,
         };
+        self.release_start_turn();
         self.engine = Engine::Ready { threads, ready };
         self.render(Parts::ENVIRONMENT);
         if self.pending == Pending::Engine {
@@ -872,6 +934,13 @@ impl Session {
             );
             return;
         }
+        if !self.has_turn {
+            // One measured run at a time per browser: conpar in other frames and tabs takes
+            // turns with this page, so two runs never share the cores.
+            self.pending = Pending::Turn;
+            self.effect(Effect::AskTurn);
+            return;
+        }
         let cores = self.env.cores;
         let reason = self.shared_memory().unavailable_reason();
         let plan = plan(
@@ -913,12 +982,14 @@ impl Session {
             .collect();
         let planned = Planned::of(&workload);
         let fault = self.fault.take();
+        let slots_count = slots.len();
         self.effect(Effect::Send(RunRequest {
             run: id,
             workload,
             models: slots,
             threads,
             processes,
+            cores,
             switch_ms: self.scenario.switch_ms,
             seed: self.scenario.seed,
             live: self.scenario.live,
@@ -937,6 +1008,16 @@ impl Session {
             facts: Vec::new(),
             planned,
             recorded: None,
+            gaps: vec![Vec::new(); slots_count],
+            pauses: match self.visibility {
+                // A run started in a page already hidden is hidden from its first instant.
+                Visibility::Hidden => vec![Pause {
+                    kind: PauseKind::Hidden,
+                    from: f64::NEG_INFINITY,
+                    to: None,
+                }],
+                _ => Vec::new(),
+            },
         });
         self.results.clear();
         self.refresh_preview();
@@ -946,6 +1027,17 @@ impl Session {
         self.set_status(Status::Running, "Running…".into());
         self.effect(Effect::SyncUrl);
         self.effect(Effect::ScrollToResults);
+    }
+
+    /// Gives the turn to measure back, or stops asking for it.
+    fn release_turn(&mut self) {
+        if self.has_turn || self.pending == Pending::Turn {
+            self.effect(Effect::ReleaseTurn);
+        }
+        self.has_turn = false;
+        if self.pending == Pending::Turn {
+            self.pending = Pending::None;
+        }
     }
 
     fn current_run(&mut self, id: u32) -> Option<&mut Run> {
@@ -976,6 +1068,9 @@ impl Session {
             t.open.clear();
             match outcome {
                 Ok(f) => {
+                    if let Some(gaps) = r.gaps.get_mut(slot as usize) {
+                        *gaps = f.gaps;
+                    }
                     t.start = Some(f.start);
                     t.end = Some(f.end);
                     t.lanes = t.lanes.max(f.lanes);
@@ -993,7 +1088,8 @@ impl Session {
     fn refresh_results(&mut self) {
         let Some(r) = self.run.as_mut() else { return };
         let median = medians(&r.completed());
-        let (results, facts) = of_run(&median, &r.expectation, &r.planned, r.repeat > 1);
+        let outside = r.outside(&median);
+        let (results, facts) = of_run(&median, &r.expectation, &r.planned, r.repeat > 1, &outside);
         r.facts = facts;
         self.results = results;
     }
@@ -1003,6 +1099,8 @@ impl Session {
             return;
         };
         r.finished = true;
+        self.release_turn();
+        let Some(r) = self.run.as_mut() else { return };
         for t in &mut r.traces {
             if t.end.is_none() && t.error.is_none() {
                 t.error = Some("not run: an earlier model failed".to_string());
@@ -1030,6 +1128,7 @@ impl Session {
 
     /// Ends the current run where it is: every model that had not finished says `why`.
     fn end_run_with(&mut self, why: &str) {
+        self.release_turn();
         if let Some(r) = self.run.as_mut().filter(|r| !r.finished) {
             r.finished = true;
             for t in &mut r.traces {
@@ -1049,12 +1148,36 @@ impl Session {
         // Terminating the conductor stops every worker at once, whatever it is doing (a CPU
         // step cannot be interrupted any other way within the frame). A fresh engine starts
         // right away.
+        self.release_turn();
         self.pending = Pending::None;
         self.end_sweep(SweepEnd::Stopped);
         self.end_run_with("stopped");
         self.start_engine();
         self.set_status(Status::Loading, "Stopped. Restarting the workers…".into());
         self.render(Parts::TIMELINE);
+    }
+
+    /// The page was hidden, frozen or shown again: a run in progress keeps when, so the models
+    /// that ran through it are marked.
+    fn on_visibility(&mut self, state: Visibility, at: f64) {
+        self.visibility = state;
+        let Some(run) = self.run.as_mut().filter(|r| !r.finished) else {
+            return;
+        };
+        // Whatever pause was open ends now; a new one starts unless the page is visible.
+        if let Some(open) = run.pauses.iter_mut().find(|p| p.to.is_none()) {
+            open.to = Some(at);
+        }
+        let kind = match state {
+            Visibility::Visible => return,
+            Visibility::Hidden => PauseKind::Hidden,
+            Visibility::Frozen => PauseKind::Frozen,
+        };
+        run.pauses.push(Pause {
+            kind,
+            from: at,
+            to: None,
+        });
     }
 
     // ---- the sweep ----

@@ -16,6 +16,9 @@ pub struct RunRequest {
     pub models: Vec<Model>,
     pub threads: u32,
     pub processes: u32,
+    /// The page's core count, which the conductor's watchdog scales by.
+    #[serde(default = "one")]
+    pub cores: u32,
     pub switch_ms: f64,
     pub seed: u32,
     /// Stream spans while models run (false: each model's spans arrive when it ends).
@@ -53,10 +56,18 @@ pub struct Ready {
 }
 
 /// A model's successful end.
-#[derive(Clone, Copy, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Finished {
     pub start: f64,
     pub end: f64,
     pub lanes: u32,
     pub checksum: u64,
+    /// Stretches when the conductor's loop did not run while the model ran (start, end on
+    /// the shared clock): a frozen page, or an `async` CPU step that blocked the loop.
+    #[serde(default)]
+    pub gaps: Vec<(f64, f64)>,
+}
+
+fn one() -> u32 {
+    1
 }

@@ -2,6 +2,7 @@
 //! conductor reports, and what its finished models showed.
 
 use crate::core::analysis::latency::Planned;
+use crate::core::analysis::pauses::{reasons, Pause};
 use crate::core::analysis::verdict::{Expectation, Facts};
 use crate::core::drawing::scene::LiveTrace;
 use crate::core::measure::trace::{medians, Model, ModelTrace};
@@ -25,6 +26,10 @@ pub struct Run {
     pub planned: Planned,
     /// Where it was recorded, for a run carried in the link instead of measured here.
     pub recorded: Option<String>,
+    /// Per slot: stretches when the conductor's loop did not run while that model ran.
+    pub gaps: Vec<Vec<(f64, f64)>>,
+    /// When the page was hidden or frozen while the run went on.
+    pub pauses: Vec<Pause>,
 }
 
 impl Run {
@@ -72,5 +77,23 @@ impl Run {
             .iter()
             .filter_map(LiveTrace::origin)
             .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Per counted run (as [`medians`] gives them), why it is disturbed from outside its
+    /// trace: the page hidden or frozen, the conductor's timers stopped.
+    pub fn outside(&self, counted: &[(ModelTrace, Vec<f64>)]) -> Vec<Vec<String>> {
+        counted
+            .iter()
+            .map(|(t, _)| {
+                let slot = self
+                    .traces
+                    .iter()
+                    .position(|l| l.model == t.model && l.start == Some(t.start));
+                let gaps = slot
+                    .and_then(|i| self.gaps.get(i))
+                    .map_or(&[][..], Vec::as_slice);
+                reasons(t, gaps, &self.pauses)
+            })
+            .collect()
     }
 }

@@ -13,22 +13,26 @@
 //! - [`panels`] and [`timeline`]: the timeline's panels, painted from the core's scenes, and
 //!   pointer and keyboard on them;
 //! - [`frame`]: when to draw;
+//! - [`lifecycle`]: the page hidden, frozen or resumed;
 //! - [`sharing`]: links, the embed dialog and view, exports;
 //! - [`learn`]: the worst-stalled task on the timeline, the equivalent Python;
 //! - [`cpython`]: traces from real CPython drawn beside the run;
-//! - [`sweep`]: the chart of the pool sizes' speedups.
+//! - [`sweep`]: the chart of the pool sizes' speedups;
+//! - [`turns`]: one measured run at a time per browser, through the Web Locks API.
 
 mod controls;
 mod cpython;
 mod engine;
 mod frame;
 mod learn;
+mod lifecycle;
 mod panels;
 mod results;
 mod sharing;
 mod status;
 mod sweep;
 mod timeline;
+mod turns;
 
 use crate::core::session::{Effect, Environment, Input, Outcome, Parts, Session};
 use crate::web::js_error;
@@ -55,6 +59,9 @@ pub struct App {
     /// Terminated engines whose listeners may still be on the stack; dropped next frame.
     retired: Vec<Engine>,
     embed: sharing::EmbedState,
+    /// The browser's one turn to measure, and to start the engine.
+    turn: turns::Turns,
+    start_turn: turns::Turns,
     /// The page's listeners, removed when the app is dropped.
     _listeners: Vec<EventListener>,
 }
@@ -136,6 +143,8 @@ pub fn start() -> Result<(), JsValue> {
         ui,
         engine: None,
         retired: Vec::new(),
+        turn: turns::Turns::new(Input::TurnWaiting, Input::TurnGranted),
+        start_turn: turns::Turns::new(Input::StartTurnWaiting, Input::StartTurnGranted),
         _listeners: Vec::new(),
         doc,
     };
@@ -147,6 +156,7 @@ pub fn start() -> Result<(), JsValue> {
         learn::bind(&app),
         cpython::bind(&app),
         sweep::bind(&app),
+        lifecycle::bind(&app.doc),
     ]
     .into_iter()
     .collect::<Result<Vec<_>, JsValue>>()?
@@ -232,6 +242,10 @@ impl App {
                         later(Input::SendFailed(why));
                     }
                 }
+                Effect::AskTurn => self.turn.ask(),
+                Effect::ReleaseTurn => self.turn.release(),
+                Effect::AskStartTurn => self.start_turn.ask(),
+                Effect::ReleaseStartTurn => self.start_turn.release(),
                 Effect::WatchForView => sharing::watch_for_view(self),
                 Effect::FetchTrace(path) => {
                     wasm_bindgen_futures::spawn_local(cpython::fetch_trace(path));

@@ -7,7 +7,7 @@ use crate::core::measure::kernel::Checksum;
 use crate::core::measure::trace::{SpanState, NO_TASK};
 use crate::engine::{Clock, Outcome, Recorder, RunConfig};
 use crate::web::messages::{decode, spans, Envelope, FromProcess, ToProcess};
-use crate::web::timers::sleep_ms;
+use crate::web::timers::awake_ms;
 use crate::web::{js_error, start_worker_with, PerfClock};
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
@@ -102,7 +102,7 @@ impl ProcessWorker {
         timeout_ms: u32,
     ) -> Result<(FromProcess, JsValue), String> {
         // Cleared when this returns, so a finished wait leaves no timer behind.
-        let mut deadline = Box::pin(sleep_ms(timeout_ms).fuse());
+        let mut deadline = Box::pin(awake_ms(timeout_ms).fuse());
         loop {
             let next = futures::select! {
                 m = self.inbox.next() => m,

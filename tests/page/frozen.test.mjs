@@ -1,0 +1,50 @@
+// Page tests of a tab the browser hides and freezes mid-run (as it does to background tabs):
+// whatever ran through it is marked, nothing is claimed from it, no worker is called dead, and
+// the next run is clean. Driven in real tabs (puppeteer-core): a page is hidden by bringing
+// another tab to the front, then frozen through the DevTools protocol.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, tabs, site } from './harness.mjs';
+
+setUp({ tabs: true });
+
+const state = (page, k) => page.waitForFunction((k) => Number(document.documentElement.dataset.run || 0) >= k
+  && ['done', 'error'].includes(document.documentElement.dataset.status), { timeout: 120000 }, k)
+  .then(() => page.evaluate(() => document.documentElement.dataset.status));
+const results = (page) => page.evaluate(() => window.conpar.results());
+
+for (const model of ['async', 'threads', 'processes']) {
+  test(`a tab hidden and frozen while ${model} runs: it is marked, nothing is claimed, the next run is clean`, async () => {
+    const page = await tabs.newPage();
+    const other = await tabs.newPage();
+    try {
+      await page.bringToFront();
+      const cdp = await page.createCDPSession();
+      await cdp.send('Page.enable');
+      await page.goto(`${site.url}/?preset=mixed&models=sequential,async,gil,threads,processes&threads=2&processes=2&run=1`);
+      await page.waitForFunction((m) => document.getElementById('status').textContent.startsWith(`Running ${m}`), { timeout: 90000 }, model);
+      await other.bringToFront();
+      await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+      // The freeze itself: how long a background tab may stay frozen.
+      await new Promise((ok) => setTimeout(ok, 2500));
+      await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+      await page.bringToFront();
+      assert.equal(await state(page, 1), 'done', await page.evaluate(() => document.getElementById('status').textContent));
+      const r = await results(page);
+      const hit = r.find((m) => m.model === model);
+      assert.ok(hit.disturbed.some((d) => /froze the page|timers stopped/.test(d)), `${model} was not marked: ${JSON.stringify(r.map((m) => [m.model, m.disturbed]))}`);
+      for (const m of r) {
+        assert.ok(m.disturbed.every((d) => !/busy/.test(d)), `a freeze blamed on a busy machine: ${m.disturbed}`);
+      }
+      assert.match(await page.evaluate(() => document.getElementById('verdict').textContent), /no winner is claimed/);
+      assert.equal(await page.evaluate(() => document.getElementById('advice').hidden), true, 'no advice from a frozen run');
+      await page.click('#run');
+      assert.equal(await state(page, 2), 'done');
+      const next = await results(page);
+      assert.deepEqual(next.filter((m) => m.disturbed.length).map((m) => `${m.model}: ${m.disturbed}`), [], 'the next run is clean');
+    } finally {
+      await other.close();
+      await page.close();
+    }
+  });
+}
