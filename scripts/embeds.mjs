@@ -1,0 +1,49 @@
+// One embed alone against three in one post started together (they take turns), alternating in
+// one run: the speedups each embed measured, how many were flagged, and whether any two
+// measured runs overlapped on the wall clock. Prints a table. Usage: node scripts/embeds.mjs [rounds]
+import { serve } from '../tests/page/server.mjs';
+import { launch } from '../tests/page/browser.mjs';
+
+const ROUNDS = Number(process.argv[2] || 3);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const site = await serve({ root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } });
+const src = `${site.url}/?preset=cpu&models=sequential,threads,processes&threads=2&processes=2&embed=1&run=1`;
+const post = (n) => `<!doctype html><html><body>${Array.from({ length: n }, () => `<iframe src="${src}" width="600" height="520"></iframe>`).join('')}</body></html>`;
+const blog = await serve({ root: 'dist', isolated: false, extraRoutes: { '/one.html': () => post(1), '/three.html': () => post(3) } });
+const browser = await launch();
+const arms = { one: { threads: [], processes: [], flagged: 0, runs: 0, overlaps: 0, ms: [] }, three: { threads: [], processes: [], flagged: 0, runs: 0, overlaps: 0, ms: [] } };
+
+async function visit(name) {
+  const page = await browser.newPage({ viewport: { width: 700, height: 1800 } });
+  const t0 = Date.now();
+  await page.goto(`${blog.url}/${name}.html`);
+  const frames = await Promise.all((await page.$$('iframe')).map((f) => f.contentFrame()));
+  await Promise.all(frames.map((f) => f.waitForFunction(() => Number(document.documentElement.dataset.run || 0) >= 1
+    && ['done', 'error'].includes(document.documentElement.dataset.status), null, { timeout: 180000 })));
+  arms[name].ms.push(Date.now() - t0);
+  const windows = [];
+  for (const f of frames) {
+    const r = await f.evaluate(() => window.conpar.results());
+    const t = await f.evaluate(() => window.conpar.trace());
+    windows.push([t.otherData.start_epoch_ms, t.otherData.end_epoch_ms]);
+    arms[name].runs++;
+    if (r.some((m) => m.disturbed.length)) arms[name].flagged++;
+    for (const m of ['threads', 'processes']) arms[name][m].push(r.find((x) => x.model === m).speedup);
+  }
+  windows.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < windows.length; i++) if (windows[i][0] < windows[i - 1][1]) arms[name].overlaps++;
+  await page.close();
+}
+
+for (let i = 0; i < ROUNDS; i++) for (const name of i % 2 ? ['three', 'one'] : ['one', 'three']) await visit(name);
+console.log(`| measure (median over ${ROUNDS} visits) | one embed alone | three embeds in one post |`);
+console.log('|---|---|---|');
+const row = (what, f) => console.log(`| ${what} | ${f(arms.one)} | ${f(arms.three)} |`);
+row('threads speedup, per embed', (a) => `${median(a.threads).toFixed(2)}× (${Math.min(...a.threads).toFixed(2)}–${Math.max(...a.threads).toFixed(2)})`);
+row('processes speedup, per embed', (a) => `${median(a.processes).toFixed(2)}× (${Math.min(...a.processes).toFixed(2)}–${Math.max(...a.processes).toFixed(2)})`);
+row('embed runs with a flagged model', (a) => `${a.flagged} of ${a.runs}`);
+row('measured runs that overlapped another', (a) => `${a.overlaps}`);
+row('post opened → every embed done', (a) => `${(median(a.ms) / 1000).toFixed(1)} s`);
+await browser.close();
+await site.close();
+await blog.close();
