@@ -409,6 +409,19 @@ mod pauses {
             to: Some(0.0),
         };
         assert!(reasons(&t, &[], &[before]).is_empty());
+        // Started just after a freeze ended: the page was catching up.
+        let just = Pause {
+            kind: PauseKind::Frozen,
+            from: -3000.0,
+            to: Some(-200.0),
+        };
+        assert!(reasons(&t, &[], &[just])[0].contains("resumed from a freeze"));
+        let long_ago = Pause {
+            kind: PauseKind::Frozen,
+            from: -5000.0,
+            to: Some(-2000.0),
+        };
+        assert!(reasons(&t, &[], &[long_ago]).is_empty());
         // Still hidden when it ended: counted to its end.
         let open = Pause {
             kind: PauseKind::Hidden,

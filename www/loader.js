@@ -34,9 +34,28 @@ async function withProgress(url) {
   return new Response(counted, { headers: response.headers, status: response.status });
 }
 
+/// Runs `work` holding this browser's one turn to measure (the Web Lock every conpar page takes
+/// before it calibrates or measures, src/web/page/turns.rs): compiling the module keeps a core
+/// busy, so it must not overlap another conpar page's measured run. Without Web Locks, at once.
+async function inTurn(work) {
+  const locks = navigator.locks;
+  if (!locks) return work();
+  const LOCK = 'conpar-measured-run';
+  let result;
+  const got = await locks.request(LOCK, { ifAvailable: true }, async (lock) => {
+    if (lock) result = await work();
+    return Boolean(lock);
+  });
+  if (got) return result;
+  status('Waiting for another conpar run in this browser to finish before loading…');
+  return locks.request(LOCK, work);
+}
+
 status('Loading the WebAssembly module…');
 try {
-  await init({ module_or_path: withProgress(new URL('./conpar_bg.wasm', import.meta.url)) });
+  // The bytes download meanwhile: only compiling waits for the turn.
+  const bytes = withProgress(new URL('./conpar_bg.wasm', import.meta.url));
+  await inTurn(() => init({ module_or_path: bytes }));
 } catch (error) {
   if (typeof WebAssembly !== 'object') {
     fail('This browser does not support WebAssembly, which conpar needs to run its models.');

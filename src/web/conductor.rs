@@ -310,7 +310,14 @@ async fn run(request: RunRequest) {
                         end: o.end,
                         lanes: o.lanes,
                         checksum: o.checksum.0,
-                        gaps: stream.gaps.take(),
+                        // The plain loop run right here blocks this loop throughout: its
+                        // silence is the model at work (the page's lifecycle events still
+                        // say when the page was frozen).
+                        gaps: if model == Model::Sequential && conductor.threads == 0 {
+                            Vec::new()
+                        } else {
+                            stream.gaps.take()
+                        },
                     })
                     .map_err(|e| e.to_string()),
             },

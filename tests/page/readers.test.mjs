@@ -51,14 +51,16 @@ test('a waiting embed says so, and Stop works while it waits', async () => {
   const src = (q) => `${site.url}/?${q}&embed=1`;
   const blog = await serveTemp({
     root: 'dist', isolated: false,
-    extraRoutes: { '/post.html': () => `<!doctype html><html><body><iframe src="${src('workload=2%20x%20cpu%201500&models=sequential&run=1')}" width="600" height="500"></iframe><iframe src="${src('preset=io&models=sequential,async')}" width="600" height="500"></iframe></body></html>` },
+    extraRoutes: { '/post.html': () => `<!doctype html><html><body><iframe src="${src('workload=2%20x%20cpu%201500&models=sequential')}" width="600" height="500"></iframe><iframe src="${src('preset=io&models=sequential,async')}" width="600" height="500"></iframe></body></html>` },
   });
   const page = await browser.newPage({ viewport: { width: 700, height: 1400 } });
   try {
     await page.goto(`${blog.url}/post.html`);
     const [long, second] = await Promise.all((await page.$$('iframe')).map((f) => f.contentFrame()));
+    // Both ready first (a page that loads while another measures waits to compile its module).
+    await Promise.all([waitStatus(long, ['ready']), waitStatus(second, ['ready'])]);
+    await long.click('#run');
     await long.waitForFunction(() => document.documentElement.dataset.status === 'running', null, { timeout: 60000 });
-    await waitStatus(second, ['ready']);
     await second.click('#run');
     await second.waitForFunction(() => /^Waiting for another conpar run/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
     assert.equal(await second.evaluate(() => document.getElementById('stop').disabled), false, 'Stop works while waiting');

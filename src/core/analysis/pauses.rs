@@ -10,6 +10,11 @@ use crate::core::measure::units::format_ms;
 /// this, means its timers were stopped.
 pub const UNEXPLAINED_GAP_MS: f64 = 400.0;
 
+/// How long after a freeze ends the page is still catching up (queued messages, redrawing,
+/// workers resuming): measured, a model that started right after a 2.5 s freeze ran its steps
+/// 1.5× their calibrated length.
+pub const RESUME_MS: f64 = 1000.0;
+
 /// What the browser did to the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PauseKind {
@@ -67,12 +72,21 @@ pub fn reasons(trace: &ModelTrace, gaps: &[(f64, f64)], pauses: &[Pause]) -> Vec
     let m = trace.model;
     let run = (trace.start, trace.end);
     let mut out = Vec::new();
+    let frozen = pauses.iter().filter(|p| p.kind == PauseKind::Frozen);
+    let after: f64 = frozen
+        .map(|p| p.to.map_or(0.0, |to| overlap((to, to + RESUME_MS), run)))
+        .sum();
     for kind in [PauseKind::Frozen, PauseKind::Hidden] {
         let ms: f64 = pauses
             .iter()
             .filter(|p| p.kind == kind)
             .map(|p| overlap((p.from, p.to.unwrap_or(f64::INFINITY)), run))
             .sum();
+        if kind == PauseKind::Frozen && ms == 0.0 && after > 0.0 {
+            out.push(format!(
+                "{m} started as the page resumed from a freeze: a page catches up then, so these numbers may be slowed"
+            ));
+        }
         if ms > 0.0 {
             out.push(match kind {
                 PauseKind::Frozen => format!(
