@@ -428,7 +428,7 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     assert_eq!(s.pending, Pending::Turn);
     let out = s.handle(Input::TurnWaiting);
     assert_eq!(s.status, Status::Loading);
-    assert!(s.status_text.starts_with("Waiting for another conpar run"));
+    assert_eq!(s.status_text, "Waiting its turn…");
     assert!(out.render.contains(Parts::STATUS));
     assert!(s.can_stop());
     assert!(s.handle(Input::Run).effects.is_empty(), "asked once");
@@ -556,7 +556,7 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     assert!(out.effects.contains(&Effect::AskStartTurn));
     assert_eq!(engine_started(&out), None);
     s.handle(Input::StartTurnWaiting);
-    assert!(s.status_text.contains("before starting the workers"));
+    assert_eq!(s.status_text, "Waiting its turn…");
     let out = s.handle(Input::StartTurnGranted);
     assert_eq!(engine_started(&out), Some(6));
     let out = s.handle(Input::Engine(Report::Ready(ready(6))));

@@ -47,7 +47,7 @@ async function inTurn(work) {
     return Boolean(lock);
   });
   if (got) return result;
-  status('Waiting for another conpar run in this browser to finish before loading…');
+  status('Waiting its turn…');
   return locks.request(LOCK, work);
 }
 

@@ -485,12 +485,11 @@ impl Session {
                 self.end_run_with("the run could not be sent to the engine");
                 self.set_status(Status::Error, format!("Could not start the run: {why}"));
             }
+            // Short, so the status line does not grow a row in a narrow embed: that another
+            // conpar run in this browser holds the cores is what the README explains.
             Input::TurnWaiting => {
                 if self.pending == Pending::Turn {
-                    self.set_status(
-                        Status::Loading,
-                        "Waiting for another conpar run in this browser to finish, so the two do not share the cores…".into(),
-                    );
+                    self.set_status(Status::Loading, "Waiting its turn…".into());
                 }
             }
             Input::TurnGranted => {
@@ -507,10 +506,7 @@ impl Session {
             }
             Input::StartTurnWaiting => {
                 if matches!(self.engine, Engine::Queued { .. }) {
-                    self.set_status(
-                        Status::Loading,
-                        "Waiting for another conpar run in this browser to finish before starting the workers…".into(),
-                    );
+                    self.set_status(Status::Loading, "Waiting its turn…".into());
                 }
             }
             Input::StartTurnGranted => match self.engine {
