@@ -234,8 +234,8 @@ pub fn check(traces: &[ModelTrace], expect: &Expectation) -> Vec<Facts> {
     // busy machine still shows (its steps stretched, so the model's scaled bound is beaten).
     let speed = all[seq].stretch.unwrap_or(1.0);
     // Sequential runs every step one after another, so its time as measured is what its steps
-    // really cost: its waits as long as browser timers let them last (an `io 1` lasts
-    // 1.1–2 ms) and the cost of each step, which thousands of short steps add up. Against
+    // really cost: its waits as long as browser timers let them last
+    // and the cost of each step, which thousands of short steps add up. Against
     // that, a model can be faster only by what its lanes allow at the same kernel speed.
     let seq_bound = expect
         .lower_bound_at(Model::Sequential, speed)
