@@ -456,3 +456,40 @@ mod pauses {
         assert!(reasons(&t, &[(100.0, 450.0)], &[]).is_empty());
     }
 }
+
+#[test]
+fn the_embeds_headline_names_the_winner_or_the_disturbed_models_in_a_few_words() {
+    use conpar::core::analysis::verdict::headline;
+    let e = expect("8 x cpu 100", 2, (2, 2));
+    let clean = [
+        serial(Model::Sequential, 8, 100.0, SpanState::Cpu),
+        parallel(Model::Threads, 8, 100.0, 2, SpanState::Cpu),
+    ];
+    let h = headline(&check(&clean, &e), true);
+    assert_eq!(h, "threads was fastest, 2.0× faster than sequential.");
+    // What the full verdict claims, the headline claims too, and never more.
+    assert!(verdict(&check(&clean, &e), &e, true).starts_with(h.trim_end_matches('.')));
+    let busy = [
+        serial(Model::Sequential, 8, 190.0, SpanState::Cpu),
+        parallel(Model::Threads, 8, 100.0, 2, SpanState::Cpu),
+    ];
+    let h = headline(&check(&busy, &e), true);
+    assert!(
+        h.starts_with("Disturbed (sequential): no winner is claimed."),
+        "{h}"
+    );
+    assert!(!h.contains("fastest"));
+    let h = headline(&check(&clean, &e), false);
+    assert!(h.ends_with("The checksums differ."), "{h}");
+    // Two lines of the embed at 360 px hold about 90 characters of it.
+    for h in [
+        headline(&check(&clean, &e), false),
+        headline(&check(&busy, &e), true),
+    ] {
+        assert!(
+            h.chars().count() <= 90,
+            "{} characters: {h}",
+            h.chars().count()
+        );
+    }
+}

@@ -8,6 +8,16 @@
     document.documentElement.dataset.status = 'error';
   }
   window.conparFail = fail;
+  // The view the address asks for, before the first paint: the embed's compact layout, a forced
+  // theme, a transparent background. The app sets the same from its parsed scenario when it
+  // starts; set here, nothing is drawn once in the full page's layout and then moved.
+  var query = new URLSearchParams(location.search);
+  var on = function (name) { var v = query.get(name); return v === '1' || v === 'true'; };
+  var root = document.documentElement;
+  if (on('embed')) root.classList.add('embed');
+  if (on('transparent')) root.classList.add('transparent');
+  var theme = query.get('theme');
+  if (theme === 'dark' || theme === 'light') root.setAttribute('data-theme', theme);
   // Hosts that cannot send COOP/COEP (GitHub Pages): a service worker adds them, then one
   // reload makes the page cross-origin isolated. Never in a frame (isolation needs the top
   // page), never twice in a row (no reload loops), never where headers already work.

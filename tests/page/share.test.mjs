@@ -44,8 +44,10 @@ test('embedded in a non-isolated blog on another origin: says so, runs the fallb
     // The compact view: Run, the verdict, the timeline, links out; no editor.
     assert.equal(await frame.isVisible('#run'), true);
     assert.equal(await frame.isVisible('#workload'), false);
-    // The fallback's verdict credits what really overlapped, never 'nothing could overlap'.
-    assert.match(await frame.textContent('#verdict'), /was fastest, .* faster than sequential: its waits overlapped/);
+    // The embed's two lines name the winner; the whole verdict is its tooltip, and the
+    // fallback's credits what really overlapped, never 'nothing could overlap'.
+    assert.match(await frame.textContent('#verdict'), /^\w+ was fastest, \d+\.\d× faster than sequential\.$/);
+    assert.match(await frame.getAttribute('#verdict', 'title'), /was fastest, .* faster than sequential: its waits overlapped/);
     assert.equal(await frame.isVisible('#open-tab'), true, 'no offer of an isolated tab');
     const tab = await frame.getAttribute('#open-tab', 'href');
     assert.ok(tab.startsWith(plain.url) && !tab.includes('embed=1'));

@@ -293,6 +293,53 @@ pub fn verdict(facts: &[Facts], expect: &Expectation, agree: bool) -> String {
     s
 }
 
+/// The verdict in a few words, for the embed's two lines: the winner and its ratio, or that
+/// no winner is claimed and why in one word. The full sentence stays in the playground.
+pub fn headline(facts: &[Facts], agree: bool) -> String {
+    let mut s = headline_body(facts);
+    if !agree && facts.len() > 1 {
+        s.push_str(" The checksums differ.");
+    }
+    s
+}
+
+fn headline_body(facts: &[Facts]) -> String {
+    let disturbed: Vec<String> = facts
+        .iter()
+        .filter(|f| !f.disturbed.is_empty())
+        .map(|f| f.model.to_string())
+        .collect();
+    if !disturbed.is_empty() {
+        return format!(
+            "Disturbed ({}): no winner is claimed. Rerun, or open the full playground for why.",
+            disturbed.join(", ")
+        );
+    }
+    let Some(fastest) = facts.iter().min_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms)) else {
+        return String::new();
+    };
+    if facts.len() == 1 {
+        return format!("{} took {}.", fastest.model, format_ms(fastest.wall_ms));
+    }
+    let baseline = facts
+        .iter()
+        .find(|f| f.model == Model::Sequential)
+        .unwrap_or_else(|| {
+            facts
+                .iter()
+                .max_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms))
+                .unwrap_or(fastest)
+        });
+    let ratio = baseline.wall_ms / fastest.wall_ms.max(1e-9);
+    if ratio < 1.1 {
+        return format!("No model beat {} by more than 10 % here.", baseline.model);
+    }
+    format!(
+        "{} was fastest, {ratio:.1}× faster than {}.",
+        fastest.model, baseline.model
+    )
+}
+
 fn verdict_body(facts: &[Facts], expect: &Expectation) -> String {
     let disturbed: Vec<&String> = facts.iter().flat_map(|f| &f.disturbed).collect();
     if let Some(first) = disturbed.first() {

@@ -33,6 +33,9 @@ pub struct Controls {
     pub full_link: Element,
     pub verdict: Element,
     pub advice: HtmlElement,
+    /// The fixed-height box around the advice and the checks, and its "Show all" button.
+    pub notes: HtmlElement,
+    pub notes_more: HtmlElement,
     pub checks: Element,
     pub agreement: Element,
     pub results_body: Element,
@@ -98,6 +101,8 @@ impl Controls {
             verdict: by_id(doc, "verdict")?,
             advice: by_id(doc, "advice")?,
             checks: by_id(doc, "checks")?,
+            notes: by_id(doc, "notes")?,
+            notes_more: by_id(doc, "notes-more")?,
             agreement: by_id(doc, "agreement")?,
             results_body: by_id(doc, "results-body")?,
             panels: by_id(doc, "panels")?,

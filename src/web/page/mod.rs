@@ -156,6 +156,7 @@ pub fn start() -> Result<(), JsValue> {
         learn::bind(&app),
         cpython::bind(&app),
         sweep::bind(&app),
+        results::bind(&app),
         lifecycle::bind(&app.doc),
     ]
     .into_iter()

@@ -4,7 +4,7 @@
 
 use super::App;
 use crate::core::analysis::summary::{agreement, result_rows};
-use crate::core::analysis::verdict::verdict;
+use crate::core::analysis::verdict::{headline, verdict};
 use crate::core::drawing::export::chrome_trace;
 use crate::core::drawing::scene::lane_name;
 use crate::core::measure::trace::NO_TASK;
@@ -13,6 +13,18 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
 impl App {
+    /// A row not measured yet: its words in the first cell, spilling over the empty others. A
+    /// cell of its own for every column (no colspan), so the columns keep their widths when
+    /// the numbers arrive and the hidden ones stay hidden.
+    fn pending_cells(&self, row: &Element, text: &str) {
+        if let Some(td) = self.cell(row, "td", text) {
+            let _ = td.set_attribute("class", "pending");
+        }
+        for _ in 1..9 {
+            self.cell(row, "td", "");
+        }
+    }
+
     fn cell(&self, row: &Element, tag: &str, text: &str) -> Option<Element> {
         let cell = self.doc.create_element(tag).ok()?;
         cell.set_text_content(Some(text));
@@ -124,15 +136,13 @@ impl App {
                         let _ = td.append_with_str_1(&format!(" {mark}"));
                     }
                 }
+                (None, Some(note)) if self.session.run.is_none() => {
+                    self.pending_cells(&tr, &note);
+                }
                 (None, Some(error)) => {
                     if let Some(td) = self.cell(&tr, "td", &error) {
                         let _ = td.set_attribute("colspan", "9");
-                        let class = if self.session.run.is_some() {
-                            "failed"
-                        } else {
-                            "pending"
-                        };
-                        let _ = td.set_attribute("class", class);
+                        let _ = td.set_attribute("class", "failed");
                     }
                 }
                 (None, None) => {
@@ -141,10 +151,7 @@ impl App {
                     } else {
                         "–"
                     };
-                    if let Some(td) = self.cell(&tr, "td", waiting) {
-                        let _ = td.set_attribute("colspan", "9");
-                        let _ = td.set_attribute("class", "pending");
-                    }
+                    self.pending_cells(&tr, waiting);
                 }
             }
             let _ = body.append_child(&tr);
@@ -167,12 +174,28 @@ impl App {
             self.cell(&tr, "td", "–");
             let _ = body.append_child(&tr);
         }
-        let sentence = match &self.session.run {
-            Some(r) => verdict(&r.facts, &r.expectation, agree),
-            None if !self.session.preview.is_empty() => "Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(),
-            None => String::new(),
+        // The embed has two lines for it (a fixed height, so nothing moves): the short form,
+        // with the whole sentence as its tooltip.
+        let embed = self.session.scenario.embed;
+        let (sentence, full) = match &self.session.run {
+            Some(r) if embed => (
+                headline(&r.facts, agree),
+                verdict(&r.facts, &r.expectation, agree),
+            ),
+            Some(r) => (verdict(&r.facts, &r.expectation, agree), String::new()),
+            None if !self.session.preview.is_empty() && embed => (
+                "Press Run to measure. Faded below: each model's expected schedule.".to_string(),
+                String::new(),
+            ),
+            None if !self.session.preview.is_empty() => ("Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(), String::new()),
+            None => (String::new(), String::new()),
         };
         self.ui.verdict.set_text_content(Some(&sentence));
+        if full.is_empty() {
+            let _ = self.ui.verdict.remove_attribute("title");
+        } else {
+            let _ = self.ui.verdict.set_attribute("title", &full);
+        }
         let s = &self.session;
         let advice = s
             .run
@@ -196,8 +219,45 @@ impl App {
         self.ui
             .agreement
             .set_text_content(Some(&agreement(&self.session.results, agree)));
+        self.fit_notes();
     }
 
+    /// The notes box keeps its height whatever it holds; "Show all" is offered when the advice
+    /// or the checks are taller, and a box opened for other notes closes again.
+    fn fit_notes(&self) {
+        let notes = &self.ui.notes;
+        let key = format!(
+            "{}|{}",
+            self.ui.advice.text_content().unwrap_or_default(),
+            self.ui.checks.text_content().unwrap_or_default()
+        );
+        if notes.get_attribute("data-key").as_deref() != Some(key.as_str()) {
+            let _ = notes.set_attribute("data-key", &key);
+            let _ = notes.class_list().remove_1("open");
+            let _ = self.ui.notes_more.set_attribute("aria-expanded", "false");
+        }
+        let open = notes.class_list().contains("open");
+        let taller = notes.scroll_height() > notes.client_height() + 1;
+        self.ui.notes_more.set_hidden(open || !taller);
+    }
+}
+
+/// "Show all" opens the notes box to its full height (a shift the reader asked for).
+pub fn bind(app: &App) -> Result<Vec<gloo_events::EventListener>, JsValue> {
+    Ok(vec![gloo_events::EventListener::new(
+        &app.ui.notes_more,
+        "click",
+        |_| {
+            super::read(|app| {
+                let _ = app.ui.notes.class_list().add_1("open");
+                let _ = app.ui.notes_more.set_attribute("aria-expanded", "true");
+                app.ui.notes_more.set_hidden(true);
+            });
+        },
+    )])
+}
+
+impl App {
     /// Scrub and replay work on a finished run only.
     fn show_run_tools(&self) {
         let enabled = self.session.run.as_ref().is_some_and(|r| r.finished);

@@ -207,9 +207,10 @@ fn embed_codes(app: &App) -> Option<(String, String)> {
     embed.embed = true;
     let title = format!("conpar: {}", embed.caption_or_default());
     let src = share::address(&embed.to_query()).ok()?;
+    let height = crate::core::drawing::embed::scenario_height(&embed, app.session.env.cores);
     Some((
-        share::embed_snippet(&src, &title),
-        share::embed_iframe(&src, &title),
+        share::embed_snippet(&src, &title, height),
+        share::embed_iframe(&src, &title, height),
     ))
 }
 

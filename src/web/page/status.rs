@@ -2,7 +2,7 @@
 //! sentence (what can run here and why), and the legend of the states this scenario draws.
 
 use super::App;
-use crate::core::analysis::summary::{environment, states_drawn, SharedMemory};
+use crate::core::analysis::summary::{environment, states_drawn};
 use crate::core::session::{Pending, Status};
 use wasm_bindgen::JsCast;
 
@@ -46,15 +46,12 @@ pub fn show_notices(app: &App) {
 pub fn show_environment(app: &App) {
     let s = &app.session;
     let shared = s.shared_memory();
-    let mut text = environment(&shared, s.env.cores, s.scenario.embed);
+    let text = environment(&shared, s.env.cores, s.scenario.embed);
     if let Some(c) = s.calibration() {
         app.ui.env.set_title(&format!(
             "The CPU kernel is calibrated to {} rounds per ms on this device, so `cpu 50` computes for about 50 ms.",
             c.rounds_per_ms
         ));
-    }
-    if !s.scenario.embed && shared == SharedMemory::Starting {
-        text.push_str(" Starting the workers…");
     }
     app.ui.env.set_text_content(Some(&text));
     let reason = shared.unavailable_reason();

@@ -1,0 +1,141 @@
+// Page tests of the page, an embed and the example post as readers meet them: nothing moves
+// while they load or across a run (layout shift, scored by the browser, at phone to desktop
+// widths with the CPU slowed 4× as Lighthouse's mobile preset does), each embed of the post
+// starts at the height it will have, and axe-core finds no violation, light and dark.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus, waitRun } from './browser.mjs';
+import { recordShifts, shifts, throttle } from './shift.mjs';
+
+// Served as www/_headers serves the site (the post is published with it, dist/post/).
+setUp({ site: { root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } } });
+
+const WIDTHS = [360, 412, 700, 1280];
+// The same bound at every width, for loading and for a whole run after it.
+const MAX_SHIFT = 0.01;
+const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/// The post's embeds as written in it: address and starting height.
+const POST_EMBEDS = [...readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8')
+  .matchAll(/<iframe src="([^"]+)"[^>]* height="(\d+)"/g)]
+  .map(([, src, height]) => ({ src: src.replace(/&amp;/g, '&'), height: Number(height) }));
+
+const described = (list) => list.map((e) => `${e.value.toFixed(4)} at ${e.at} ms: ${e.moved.join(' | ')}`).join('\n');
+
+/// Opens `path` at `width` with the CPU slowed 4×; `target` is the page or, for the post, its
+/// first embed (scrolled to, as a reader would).
+async function openSlowed(path, width) {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  await recordShifts(context);
+  const page = await context.newPage();
+  await throttle(page, 4);
+  await page.goto(`${site.url}/${path}`);
+  let target = page;
+  if (path.startsWith('post/')) {
+    await page.locator('iframe').first().scrollIntoViewIfNeeded();
+    target = await (await page.$('iframe')).contentFrame();
+  }
+  return { context, page, target };
+}
+
+for (const [name, path] of [
+  ['the page', '?preset=mixed'],
+  ['an embed', '?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
+  ['the post', 'post/'],
+]) {
+  test(`${name} does not move while it loads or across a run, at ${WIDTHS.join(', ')} px with the CPU slowed 4×`, async () => {
+    for (const width of WIDTHS) {
+      const { context, page, target } = await openSlowed(path, width);
+      try {
+        await waitStatus(target, ['ready'], 90000);
+        const load = await shifts(target, page);
+        assert.ok(load.score <= MAX_SHIFT, `${name} at ${width} px moved ${load.score.toFixed(4)} while loading:\n${described(load.list)}`);
+        await target.click('#run');
+        assert.equal(await waitRun(target, 1, ['done', 'error'], 120000), 'done');
+        const run = await shifts(target, page);
+        assert.ok(run.score <= MAX_SHIFT, `${name} at ${width} px moved ${run.score.toFixed(4)} by the end of a run:\n${described(run.list)}`);
+        if (target !== page) {
+          const post = await shifts(page);
+          assert.ok(post.score <= MAX_SHIFT, `the post around its embeds moved ${post.score.toFixed(4)} at ${width} px:\n${described(post.list)}`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+  });
+}
+
+test('every embed of the post starts at the height it has, before and after a run, at every width', async () => {
+  assert.ok(POST_EMBEDS.length >= 4, `the post has ${POST_EMBEDS.length} embeds`);
+  // The heights written in the post are the ones the Embed dialog gives for those scenarios.
+  const page = await browser.newPage();
+  for (const { src, height } of POST_EMBEDS) {
+    const query = src.replace(/^\.\.\//, '').replace(/&embed=1/, '').replace(/&caption=[^&]*/, '');
+    await page.goto(`${site.url}/${query}`);
+    await waitStatus(page, ['ready']);
+    await page.click('#embed-open');
+    const code = await page.inputValue('#embed-code');
+    assert.equal(Number(code.match(/height="(\d+)"/)[1]), height, `the post's height for ${src} is not the snippet's: ${code}`);
+    await page.click('#embed-close');
+  }
+  await page.close();
+  const body = (frame) => frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().bottom + scrollY));
+  for (const width of WIDTHS) {
+    const post = await browser.newPage({ viewport: { width, height: 900 } });
+    try {
+      await post.goto(`${site.url}/post/`);
+      const frames = await post.$$('iframe');
+      for (const [i, element] of frames.entries()) {
+        await element.scrollIntoViewIfNeeded();
+        const frame = await element.contentFrame();
+        await waitStatus(frame, ['ready'], 90000);
+        assert.equal(await body(frame), POST_EMBEDS[i].height, `embed ${i + 1} at ${width} px, before a run`);
+        // The frame's inside (the post draws a border around it).
+        const inside = await element.evaluate((f) => f.clientHeight);
+        assert.equal(inside, POST_EMBEDS[i].height, `embed.js resized embed ${i + 1} at ${width} px`);
+      }
+      // One run: what it writes fits the room kept for it.
+      const first = await frames[0].contentFrame();
+      await frames[0].scrollIntoViewIfNeeded();
+      await first.click('#run');
+      assert.equal(await waitRun(first, 1), 'done');
+      assert.equal(await body(first), POST_EMBEDS[0].height, `embed 1 at ${width} px, after a run`);
+    } finally {
+      await post.close();
+    }
+  }
+});
+
+/// axe-core's violations in `target`'s document, in words.
+async function violations(target) {
+  await target.evaluate(AXE);
+  return target.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe-core finds no violation in the page, an embed and the post, ${scheme}, after a run`, async () => {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    try {
+      for (const path of ['?preset=mixed&threads=2&processes=2', '?preset=io&models=sequential,async,gil&threads=8&embed=1', 'post/']) {
+        const page = await context.newPage();
+        await page.goto(`${site.url}/${path}`);
+        let target = page;
+        if (path.startsWith('post/')) {
+          await page.locator('iframe').first().scrollIntoViewIfNeeded();
+          target = await (await page.$('iframe')).contentFrame();
+        }
+        await waitStatus(target, ['ready']);
+        await target.click('#run');
+        assert.equal(await waitRun(target, 1), 'done');
+        assert.deepEqual(await violations(page), [], `${path}, ${scheme}`);
+        if (target !== page) assert.deepEqual(await violations(target), [], `${path}'s first embed, ${scheme}`);
+        await page.close();
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
