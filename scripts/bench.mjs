@@ -231,8 +231,10 @@ row('async, 10,000 concurrent io 100: wall (median)', `${median(many).toFixed(0)
 const { statSync } = await import('node:fs');
 const { gzipSync } = await import('node:zlib');
 const { readFileSync } = await import('node:fs');
-const wasmBytes = statSync('dist-hooks/conpar_bg.wasm').size;
-const wasmGz = gzipSync(readFileSync('dist-hooks/conpar_bg.wasm')).length;
+const { readdirSync } = await import('node:fs');
+const wasmFile = `dist-hooks/${readdirSync('dist-hooks').find((f) => /^conpar-[0-9a-f]+_bg\.wasm$/.test(f))}`;
+const wasmBytes = statSync(wasmFile).size;
+const wasmGz = gzipSync(readFileSync(wasmFile)).length;
 row('wasm module size (raw / gzip)', `${(wasmBytes / 1024).toFixed(0)} KiB / ${(wasmGz / 1024).toFixed(0)} KiB`);
 const loads = [], paints = [], fpsRuns = [];
 for (let i = 0; i < REPEATS; i++) {

@@ -41,9 +41,10 @@ SAFARIDRIVER=/usr/bin/WebKitWebDriver JSC_useSharedArrayBuffer=1 \
   cargo test --target wasm32-unknown-unknown --test web || engine_failed WebKitGTK "wasm-bindgen tests"
 step "Release builds (trunk): the site, and the test build with the hooks feature"
 trunk build --release
-grep -q 'shared:true\|shared: true' dist/conpar.js \
-  || { echo "dist/conpar.js does not create a shared memory: the thread flags did not apply" >&2; exit 1; }
-! grep -q forcePanic dist/conpar.js \
+GLUE="$(ls dist/conpar-*.js)"
+grep -q 'shared:true\|shared: true' "$GLUE" \
+  || { echo "$GLUE does not create a shared memory: the thread flags did not apply" >&2; exit 1; }
+! grep -q forcePanic "$GLUE" \
   || { echo "dist/ exports the test hooks: it must be built without the hooks feature" >&2; exit 1; }
 trunk build --release --features hooks --dist dist-hooks
 step "Page tests: the built site in headless Chromium (the full suite)"

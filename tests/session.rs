@@ -578,3 +578,36 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     assert!(out.effects.contains(&Effect::ReleaseStartTurn));
     assert_eq!(s.status, Status::Error);
 }
+
+#[test]
+fn a_scenario_without_threads_starts_no_pool_until_a_threaded_model_is_picked() {
+    // sequential, async and processes: no model runs on the pool, so none starts.
+    let (mut s, out) = started(
+        "?preset=cpu&models=sequential,async,processes&run=1",
+        ISOLATED,
+    );
+    assert_eq!(engine_started(&out), Some(0));
+    let out = go(&mut s, Input::Engine(Report::Ready(ready(0))));
+    let req = sent(&out).expect("runs without a pool");
+    // Everything that needs no pool still counts as available, not as a failed pool.
+    assert_eq!(s.shared_memory().unavailable_reason(), None);
+    finish(&mut s, &req);
+    // A second run reuses the engine.
+    let again = go(&mut s, Input::Run);
+    assert_eq!(engine_started(&again), None);
+    let req = sent(&again).expect("runs again");
+    finish(&mut s, &req);
+    // Picking threads: the next run starts an engine with the scenario's pool first.
+    go(
+        &mut s,
+        Input::Models(vec![Model::Sequential, Model::Threads, Model::Processes]),
+    );
+    let out = go(&mut s, Input::Run);
+    assert_eq!(engine_started(&out), Some(6));
+    assert!(sent(&out).is_none());
+    let req = sent(&greet(&mut s)).expect("then the run");
+    assert_eq!(
+        req.models,
+        vec![Model::Sequential, Model::Threads, Model::Processes]
+    );
+}

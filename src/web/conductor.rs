@@ -89,9 +89,10 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
     let shared_array_buffer = super::has_shared_array_buffer();
     let mut pool_error = None;
     let mut threads = 0;
-    if isolated && shared_array_buffer {
-        match JsFuture::from(wasm_bindgen_rayon::init_thread_pool(wanted.max(1) as usize)).await {
-            Ok(_) => threads = wanted.max(1),
+    // No pool when none is wanted: no model shown runs on threads.
+    if isolated && shared_array_buffer && wanted > 0 {
+        match JsFuture::from(wasm_bindgen_rayon::init_thread_pool(wanted as usize)).await {
+            Ok(_) => threads = wanted,
             Err(e) => pool_error = Some(super::js_error(&e)),
         }
     }

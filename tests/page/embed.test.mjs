@@ -128,3 +128,28 @@ test('the layout holds still while a run fills it, and Stop leaves no "runningâ€
   assert.match(rows, /stopped/);
   await page.close();
 });
+
+test('an embed that shows no threaded model starts no thread pool, and its run is complete', async () => {
+  const cdp = await browser.newBrowserCDPSession();
+  const workers = new Set();
+  cdp.on('Target.targetCreated', ({ targetInfo: t }) => { if (t.type === 'worker') workers.add(t.targetId); });
+  await cdp.send('Target.setDiscoverTargets', { discover: true });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${site.url}/?preset=mixed&models=sequential,async,processes&threads=6&processes=2&embed=1`);
+    await waitStatus(page, ['ready']);
+    // The conductor alone: no pool of 6 (the threads setting) for models that do not use it.
+    assert.equal(workers.size, 1, `${workers.size} workers before any run`);
+    await page.click('#run');
+    assert.equal(await waitRun(page, 1), 'done');
+    const r = await page.evaluate(() => window.conpar.results());
+    assert.deepEqual(r.map((m) => m.model), ['sequential', 'async', 'processes']);
+    assert.equal(new Set(r.map((m) => m.checksum)).size, 1);
+    assert.deepEqual(r.filter((m) => m.disturbed.length).map((m) => m.disturbed), []);
+    // The two processes, and nothing else.
+    assert.equal(workers.size, 3);
+  } finally {
+    await page.close();
+    await cdp.detach();
+  }
+});

@@ -2,6 +2,8 @@
 // `isolated: true` sends COOP/COEP (every model can run); `false` is a plain host, like a blog.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { extname, join, normalize, resolve } from 'node:path';
 
 const TYPES = {
@@ -10,8 +12,29 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [], headers: extraHeaders = {} }) {
+/// The rules of a Netlify-style `_headers` file: `[pattern, {name: value}]`, `*` a splat.
+function headerRules(text) {
+  const rules = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trim().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      rules.push([new RegExp(`^${line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`), {}]);
+    } else if (rules.length) {
+      const at = line.indexOf(':');
+      rules[rules.length - 1][1][line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+  }
+  return rules;
+}
+
+/// With `site: true` the server answers as a host reading the build's own `_headers` would: each
+/// file gets the headers of every rule its path matches (caching included), and a file asked
+/// for again with its ETag gets 304. `counted` tallies requests and bytes sent.
+export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [], headers: extraHeaders = {}, site: asSite = false }) {
   const base = resolve(root);
+  const counted = { requests: 0, bytes: 0, notModified: 0 };
+  let rules = [];
+  if (asSite) rules = headerRules(readFileSync(join(base, '_headers'), 'utf8'));
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     if (extraRoutes[url.pathname]) {
@@ -30,7 +53,21 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missi
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       }
+      counted.requests++;
+      if (asSite) {
+        delete headers['Cache-Control'];
+        for (const [pattern, values] of rules) if (pattern.test(url.pathname)) Object.assign(headers, values);
+        const etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 20)}"`;
+        headers.ETag = etag;
+        if (req.headers['if-none-match'] === etag) {
+          counted.notModified++;
+          res.writeHead(304, headers);
+          res.end();
+          return;
+        }
+      }
       Object.assign(headers, extraHeaders);
+      counted.bytes += body.length;
       res.writeHead(200, headers);
       res.end(body);
     } catch {
@@ -38,7 +75,7 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missi
     }
   });
   return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok({
-    server, url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((c) => server.close(c)),
+    server, counted, url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((c) => server.close(c)),
   })));
 }
 

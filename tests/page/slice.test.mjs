@@ -2,6 +2,7 @@
 // contract of DESIGN.md as a user or an embedding page would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { serve } from './server.mjs';
 import { setUp, browser, site, plain } from './harness.mjs';
 import { open, waitStatus, waitRun } from './browser.mjs';
@@ -185,7 +186,9 @@ test('without cross-origin isolation: says so, runs sequential, async and proces
   await page.close();
 });
 
-for (const file of ['/conpar_bg.wasm', '/conpar.js']) {
+// The versioned names this build gave the module and its glue (scripts/post-build.mjs).
+const built = readdirSync('dist');
+for (const file of [/^conpar-[0-9a-f]+_bg\.wasm$/, /^conpar-[0-9a-f]+\.js$/].map((p) => `/${built.find((f) => p.test(f))}`)) {
   test(`a page whose ${file} fails to load shows a message in words`, async () => {
     const broken = await serve({ root: 'dist', missing: [file] });
     try {
@@ -202,11 +205,11 @@ for (const file of ['/conpar_bg.wasm', '/conpar.js']) {
 test('a worker that fails gives a message, and the page recovers on the next Run', async () => {
   const { page } = await open(browser, `${site.url}/?workload=4+x+cpu+2000&models=sequential&run=1`, { states: ['running', 'done', 'error'] });
   // From now on the engine's module cannot be fetched: the restarted worker fails to start.
-  await page.route('**/conpar.js', (route) => route.abort());
+  await page.route('**/conpar-*.js', (route) => route.abort());
   await page.click('#stop');
   assert.equal(await waitStatus(page, ['error'], 30000), 'error');
   assert.match(await page.textContent('#status'), /The engine failed: .+Press Run to start it again/);
-  await page.unroute('**/conpar.js');
+  await page.unroute('**/conpar-*.js');
   await page.fill('#workload', 'cpu 10');
   await page.click('#run');
   assert.equal(await waitRun(page, 2), 'done');

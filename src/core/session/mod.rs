@@ -646,9 +646,12 @@ impl Session {
         if !self.env.shared_array_buffer {
             return SharedMemory::NoSharedArrayBuffer;
         }
+        let asked_none = matches!(self.engine, Engine::Ready { threads: 0, .. });
         match self.ready() {
             None => SharedMemory::Starting,
-            Some(r) if r.threads > 0 => SharedMemory::Pool(r.threads),
+            Some(r) if r.threads > 0 || (asked_none && r.pool_error.is_none()) => {
+                SharedMemory::Pool(r.threads)
+            }
             Some(r) => SharedMemory::PoolFailed(
                 r.pool_error
                     .clone()
@@ -699,7 +702,9 @@ impl Session {
         self.scenario.workload()
     }
 
-    /// The pool the engine should start with: the scenario's, or a running sweep's largest.
+    /// The pool the engine should start with: the scenario's, or a running sweep's largest; none
+    /// when no model shown runs on threads (an embed of sequential, async and processes starts
+    /// no pool workers; its plain loop runs on the conductor, as without isolation).
     pub fn pool_wanted(&self) -> u32 {
         let sweep = self
             .sweep
@@ -707,7 +712,16 @@ impl Session {
             .filter(|s| s.running())
             .and_then(|s| s.sizes.last().copied())
             .unwrap_or(0);
-        self.scenario.threads.max(sweep)
+        let threaded = self
+            .scenario
+            .models
+            .iter()
+            .any(|m| matches!(m, Model::Gil | Model::Threads));
+        if threaded {
+            self.scenario.threads.max(sweep)
+        } else {
+            sweep
+        }
     }
 
     /// The panels of the traces read from files: model, title, subtitle, explanation.
@@ -917,8 +931,18 @@ impl Session {
         };
         // A pool smaller than the threads asked for means a new conductor with a bigger one:
         // its workers start before the run, outside the measured window.
+        // (An engine started without a pool, none being needed, gets one the same way.)
+        let needed = if models
+            .iter()
+            .any(|m| matches!(m, Model::Gil | Model::Threads))
+        {
+            threads
+        } else {
+            0
+        };
         let pool_too_small = matches!(&self.engine,
-            Engine::Ready { threads: asked, ready } if ready.threads > 0 && *asked < threads);
+            Engine::Ready { threads: asked, ready }
+                if *asked < needed && (ready.threads > 0 || *asked == 0));
         if self.engine == Engine::Off || pool_too_small {
             self.start_engine();
         }

@@ -1,0 +1,65 @@
+// Lighthouse 12.2.3 (mobile and desktop presets) on the page, an embed and the example post,
+// served with the site's headers, in the system Chromium. Prints a table of the scores and the
+// metrics behind them. Lighthouse is installed into .tools/lighthouse the first time (it is a
+// benchmark's tool, not the tests'). Usage: node scripts/lighthouse.mjs [runs]
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { serve } from '../tests/page/server.mjs';
+import { CHROMIUM } from '../tests/page/browser.mjs';
+
+const VERSION = '12.2.3';
+const TOOLS = join(process.cwd(), '.tools', 'lighthouse');
+const require = createRequire(join(TOOLS, 'package.json'));
+const installed = () => {
+  try { return require('lighthouse/package.json').version === VERSION; } catch { return false; }
+};
+if (!existsSync(TOOLS) || !installed()) {
+  console.error(`Installing lighthouse ${VERSION} into .tools/lighthouse …`);
+  execFileSync('npm', ['install', '--prefix', TOOLS, '--no-audit', '--no-fund', '--no-save', `lighthouse@${VERSION}`], { stdio: 'inherit' });
+}
+const { default: lighthouse } = await import(require.resolve('lighthouse'));
+const { launch } = await import(require.resolve('chrome-launcher'));
+
+const RUNS = Number(process.argv[2] || 1);
+const site = await serve({ root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } });
+const TARGETS = [
+  ['page', '/?preset=mixed'],
+  ['embed', '/?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
+  ['post', '/post/'],
+];
+const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+for (const preset of ['mobile', 'desktop']) {
+  for (const [name, path] of TARGETS) {
+    const got = { perf: [], a11y: [], lcp: [], tbt: [], cls: [], fcp: [], si: [] };
+    for (let i = 0; i < RUNS; i++) {
+      const config = preset === 'desktop'
+        ? (await import(require.resolve('lighthouse/core/config/desktop-config.js'))).default
+        : undefined;
+      const result = await lighthouse(`${site.url}${path}`, {
+        port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'],
+      }, config);
+      const { categories, audits } = result.lhr;
+      got.perf.push(Math.round(categories.performance.score * 100));
+      got.a11y.push(Math.round(categories.accessibility.score * 100));
+      got.lcp.push(audits['largest-contentful-paint'].numericValue);
+      got.fcp.push(audits['first-contentful-paint'].numericValue);
+      got.tbt.push(audits['total-blocking-time'].numericValue);
+      got.cls.push(audits['cumulative-layout-shift'].numericValue);
+      got.si.push(audits['speed-index'].numericValue);
+      const failing = Object.values(audits).filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'notApplicable' && a.scoreDisplayMode !== 'manual');
+      if (i === 0) console.error(`${preset} ${name}: below 0.9: ${failing.map((a) => `${a.id} (${a.displayValue || a.score})`).join(', ') || 'none'}`);
+    }
+    rows.push([preset, name, median(got.perf), median(got.a11y), `${(median(got.fcp) / 1000).toFixed(1)} s`,
+      `${(median(got.lcp) / 1000).toFixed(1)} s`, `${Math.round(median(got.tbt))} ms`, median(got.cls).toFixed(3), `${(median(got.si) / 1000).toFixed(1)} s`]);
+  }
+}
+await chrome.kill();
+await site.close();
+console.log(`\nLighthouse ${VERSION}, ${RUNS} run(s) each, median; Chromium ${execFileSync(CHROMIUM, ['--version']).toString().trim()}`);
+console.log('| preset | target | performance | accessibility | FCP | LCP | TBT | CLS | speed index |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
