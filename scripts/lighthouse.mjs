@@ -23,7 +23,9 @@ const { default: lighthouse } = await import(require.resolve('lighthouse'));
 const { launch } = await import(require.resolve('chrome-launcher'));
 
 const RUNS = Number(process.argv[2] || 1);
-const site = await serve({ root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } });
+// As a host serves the build: its own _headers (isolation, caching), gzip.
+const site = await serve({ root: 'dist', isolated: true, site: true });
+const ONLY = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const TARGETS = [
   ['page', '/?preset=mixed'],
   ['embed', '/?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
@@ -34,6 +36,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
 for (const preset of ['mobile', 'desktop']) {
   for (const [name, path] of TARGETS) {
+    if (ONLY && !ONLY.includes(`${preset}-${name}`)) continue;
     const got = { perf: [], a11y: [], lcp: [], tbt: [], cls: [], fcp: [], si: [] };
     for (let i = 0; i < RUNS; i++) {
       const config = preset === 'desktop'
@@ -43,6 +46,7 @@ for (const preset of ['mobile', 'desktop']) {
         port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'],
       }, config);
       const { categories, audits } = result.lhr;
+      if (process.env.SAVE) (await import('node:fs')).writeFileSync(`/tmp/lhr-${preset}-${name}.json`, JSON.stringify(result.lhr));
       got.perf.push(Math.round(categories.performance.score * 100));
       got.a11y.push(Math.round(categories.accessibility.score * 100));
       got.lcp.push(audits['largest-contentful-paint'].numericValue);
@@ -51,7 +55,9 @@ for (const preset of ['mobile', 'desktop']) {
       got.cls.push(audits['cumulative-layout-shift'].numericValue);
       got.si.push(audits['speed-index'].numericValue);
       const failing = Object.values(audits).filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== 'informative' && a.scoreDisplayMode !== 'notApplicable' && a.scoreDisplayMode !== 'manual');
-      if (i === 0) console.error(`${preset} ${name}: below 0.9: ${failing.map((a) => `${a.id} (${a.displayValue || a.score})`).join(', ') || 'none'}`);
+      const lcpElement = JSON.stringify(audits['largest-contentful-paint-element']?.details ?? null).match(/"(?:snippet|nodeLabel)":"([^"]*)"/g)?.slice(0, 2).join(' ');
+      if (process.env.LONG_TASKS) console.error(JSON.stringify((audits['long-tasks']?.details?.items || []).map((t) => [t.url, Math.round(t.startTime), Math.round(t.duration)])));
+      if (i === 0) console.error(`${preset} ${name}: LCP element ${lcpElement}; below 0.9: ${failing.map((a) => `${a.id} (${a.displayValue || a.score})`).join(', ') || 'none'}`);
     }
     rows.push([preset, name, median(got.perf), median(got.a11y), `${(median(got.fcp) / 1000).toFixed(1)} s`,
       `${(median(got.lcp) / 1000).toFixed(1)} s`, `${Math.round(median(got.tbt))} ms`, median(got.cls).toFixed(3), `${(median(got.si) / 1000).toFixed(1)} s`]);

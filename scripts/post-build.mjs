@@ -2,6 +2,7 @@
 // 1. No inline script: removes the loader trunk writes into index.html (conpar loads its module
 //    with www/loader.js instead), so the site needs no 'unsafe-inline' in its
 //    Content-Security-Policy; fails the build if any inline script or handler attribute remains.
+//    It also drops trunk's preload of the module (see below).
 // 2. Versioned names: trunk names the glue, the module and the stylesheet after their contents
 //    (filehash); this points loader.js at those names and renames loader.js and boot.js after
 //    their own contents, so every file the page loads has a name that changes when it does and
@@ -22,6 +23,10 @@ if (inline.length || handlers.length) {
   process.exit(1);
 }
 
+// No preload of the module in the head: www/loader.js fetches it once the page has painted, so
+// the page's text and layout do not wait behind 300 KiB of WebAssembly on a slow network.
+html = html.replace(/<link rel="preload" href="[^"]*_bg\.wasm"[^>]*>/g, '');
+
 const files = readdirSync(dir);
 const one = (pattern, what) => {
   const found = files.filter((f) => pattern.test(f));
@@ -32,6 +37,23 @@ const one = (pattern, what) => {
   return found[0];
 };
 const glue = one(/^conpar-[0-9a-f]+\.js$/, 'versioned glue (conpar-<hash>.js)');
+
+// 3. The glue minified (wasm-bindgen writes it readable): its integrity hash in index.html
+//    follows. Its name keeps the hash trunk gave its source, which changes whenever it does.
+{
+  const { minify } = await import('terser');
+  const path = join(dir, glue);
+  const source = readFileSync(path, 'utf8');
+  const { code } = await minify(source, { module: true, compress: { passes: 2 }, mangle: true });
+  writeFileSync(path, code);
+  const integrity = `sha384-${createHash('sha384').update(code).digest('base64')}`;
+  const preload = new RegExp(`(<link rel="modulepreload" href="\\./${glue.replace('.', '\\.')}"[^>]*integrity=")[^"]*(")`);
+  if (!preload.test(html)) {
+    console.error(`index.html has no modulepreload of ${glue} to update`);
+    process.exit(1);
+  }
+  html = html.replace(preload, `$1${integrity}$2`);
+}
 const wasm = one(/^conpar-[0-9a-f]+_bg\.wasm$/, 'versioned module (conpar-<hash>_bg.wasm)');
 
 /// Renames `name` to `stem-<hash>.js` after its contents and points index.html at it.

@@ -77,11 +77,11 @@ fi
 # wasm-opt (npm's binaryen 132; Debian's older one miscompiles), playwright-core (Chromium),
 # puppeteer-core (Chromium in tabs of one window, so a page can really be hidden and frozen)
 # selenium-webdriver (Firefox and WebKitGTK through their own WebDriver servers) and axe-core
-# (the accessibility audit the page tests run in each page).
+# (the accessibility audit the page tests run in each page) and terser (minifies the glue).
 if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
    || [ ! -d "$ROOT/node_modules/selenium-webdriver" ] || [ ! -d "$ROOT/node_modules/puppeteer-core" ] \
-   || [ ! -d "$ROOT/node_modules/axe-core" ] \
+   || [ ! -d "$ROOT/node_modules/axe-core" ] || [ ! -d "$ROOT/node_modules/terser" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  step "Installing npm tools (binaryen, playwright-core, puppeteer-core, selenium-webdriver, axe-core)"
+  step "Installing npm tools (binaryen, playwright-core, puppeteer-core, selenium-webdriver, axe-core, terser)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi

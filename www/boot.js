@@ -44,8 +44,15 @@
       + (e.blockedURI || 'a script') + '). It needs script-src \'self\' \'wasm-unsafe-eval\' and worker-src \'self\' blob:.');
   });
   // Nothing at all after a while (a very slow network, an old browser that ignores modules).
-  setTimeout(function () {
-    if (!window.conparStarted)
-      fail('conpar has not started after 15 s. Reload the page; if it persists, try a current browser.');
-  }, 15000);
+  // An embed out of view has not begun to load (www/loader.js waits for the reader to scroll to
+  // it): its 15 s count from when it begins, `conparLoading()`.
+  var deadline = null;
+  window.conparLoading = function () {
+    clearTimeout(deadline);
+    deadline = setTimeout(function () {
+      if (!window.conparStarted)
+        fail('conpar has not started after 15 s. Reload the page; if it persists, try a current browser.');
+    }, 15000);
+  };
+  window.conparLoading();
 })();

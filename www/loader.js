@@ -51,6 +51,36 @@ async function inTurn(work) {
   return locks.request(LOCK, work);
 }
 
+/// An embed loads nothing until it comes into view: a post with several embeds costs the reader
+/// only the ones they scroll to (the module download, its compilation and the page's start-up
+/// each keep a core busy). The HTML already shows the embed at its final size meanwhile.
+function inView() {
+  if (!document.documentElement.classList.contains('embed') || !('IntersectionObserver' in window)) {
+    return Promise.resolve();
+  }
+  return new Promise((ok) => {
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        observer.disconnect();
+        ok();
+      }
+    });
+    observer.observe(document.body);
+  });
+}
+
+/// Resolves once the page has painted (or soon, in a tab that paints nothing: hidden tabs get
+/// no animation frames).
+function painted() {
+  return new Promise((ok) => {
+    const soon = setTimeout(ok, 200);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(soon); ok(); }, 0));
+  });
+}
+
+await inView();
+await painted();
+if (window.conparLoading) window.conparLoading();
 status('Loading the WebAssembly module…');
 try {
   // The bytes download meanwhile: only compiling waits for the turn.

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { extname, join, normalize, resolve } from 'node:path';
 
 const TYPES = {
@@ -28,8 +29,9 @@ function headerRules(text) {
 }
 
 /// With `site: true` the server answers as a host reading the build's own `_headers` would: each
-/// file gets the headers of every rule its path matches (caching included), and a file asked
-/// for again with its ETag gets 304. `counted` tallies requests and bytes sent.
+/// file gets the headers of every rule its path matches (caching included), text and wasm go
+/// out gzipped, and a file asked for again with its ETag gets 304. `counted` tallies requests
+/// and bytes sent.
 export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [], headers: extraHeaders = {}, site: asSite = false }) {
   const base = resolve(root);
   const counted = { requests: 0, bytes: 0, notModified: 0 };
@@ -67,9 +69,16 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missi
         }
       }
       Object.assign(headers, extraHeaders);
-      counted.bytes += body.length;
+      // Hosts compress what compresses (Netlify, Cloudflare and GitHub Pages do, wasm too).
+      let sent = body;
+      if (asSite && /gzip/.test(req.headers['accept-encoding'] || '') && /\.(html|js|css|wasm|json|svg)$/.test(path)) {
+        sent = gzipSync(body);
+        headers['Content-Encoding'] = 'gzip';
+        headers.Vary = 'Accept-Encoding';
+      }
+      counted.bytes += sent.length;
       res.writeHead(200, headers);
-      res.end(body);
+      res.end(sent);
     } catch {
       res.writeHead(404); res.end('not found');
     }
