@@ -58,6 +58,7 @@ function inView() {
   if (!document.documentElement.classList.contains('embed') || !('IntersectionObserver' in window)) {
     return Promise.resolve();
   }
+  status('The embed loads when it comes into view…');
   return new Promise((ok) => {
     const observer = new IntersectionObserver((entries) => {
       if (entries.some((e) => e.isIntersecting)) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { setUp, browser, site } from './harness.mjs';
+import { setUp, browser, site, serveTemp } from './harness.mjs';
 import { waitStatus, waitRun } from './browser.mjs';
 import { recordShifts, shifts, throttle } from './shift.mjs';
 
@@ -139,3 +139,46 @@ for (const scheme of ['light', 'dark']) {
     }
   });
 }
+
+test('where fewer models can run than the snippet was sized for, the post does not jump: the frame shrinks once out of view', async () => {
+  // The mixed embed of the post (five models), in a blog that isolates nothing: gil and threads
+  // cannot run, so its content is two panels shorter than the height the snippet gives it.
+  const { src, height } = POST_EMBEDS.find((e) => e.src.includes('preset=mixed'));
+  const query = src.replace(/^\.\.\//, '');
+  const blog = await serveTemp({
+    root: 'dist', isolated: false,
+    extraRoutes: {
+      '/blog.html': (req) => `<!doctype html><html><body style="margin:0"><p>Before the demo.</p>
+        <iframe src="http://${req.headers.host}/${query}" title="demo" width="100%" height="${height}" style="border:0;display:block"></iframe>
+        <p>After the demo.</p><div style="height:3000px"></div><script src="/embed.js" defer></script></body></html>`,
+    },
+  });
+  const context = await browser.newContext({ viewport: { width: 412, height: 800 } });
+  await recordShifts(context);
+  const page = await context.newPage();
+  try {
+    await page.goto(`${blog.url}/blog.html`);
+    const element = await page.$('iframe');
+    const frame = await element.contentFrame();
+    await waitStatus(frame, ['ready'], 90000);
+    assert.equal(await frame.evaluate(() => crossOriginIsolated), false);
+    const content = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().bottom));
+    assert.ok(content < height - 100, `the frame's content is ${content} px against ${height}`);
+    // Nothing disappears inside the frame when Run is pressed: the preview already had only
+    // the models that run here.
+    const panels = await frame.$$eval('.panel', (ps) => ps.map((p) => p.dataset.model));
+    assert.deepEqual(panels, ['sequential', 'async', 'processes']);
+    await frame.click('#run');
+    assert.equal(await waitRun(frame, 1), 'done');
+    assert.deepEqual(await frame.$$eval('.panel', (ps) => ps.map((p) => p.dataset.model)), panels);
+    const inView = await shifts(page);
+    assert.ok(inView.score <= MAX_SHIFT, `the post moved ${inView.score.toFixed(4)} with its embed in view:\n${described(inView.list)}`);
+    assert.equal(await element.evaluate((f) => f.clientHeight), height, 'the frame shrank in view');
+    // Scrolled past, the frame takes its content's height.
+    await page.evaluate(() => window.scrollTo(0, 2500));
+    await page.waitForFunction((h) => document.querySelector('iframe').clientHeight < h, height, { timeout: 10000 });
+    assert.equal(await element.evaluate((f) => f.clientHeight), content);
+  } finally {
+    await context.close();
+  }
+});

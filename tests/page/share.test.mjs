@@ -83,7 +83,7 @@ test('an embed starts no workers until it scrolls into view', async () => {
   try {
     await page.waitForTimeout(1500);
     assert.equal(await frame.evaluate(() => document.documentElement.dataset.status), 'loading');
-    assert.match(await frame.textContent('#status'), /when this comes into view/);
+    assert.match(await frame.textContent('#status'), /comes into view/);
     await page.evaluate(() => document.getElementById('demo').scrollIntoView());
     assert.equal(await frameStatus(frame, ['ready', 'error']), 'ready');
     await frame.click('#run');

@@ -680,11 +680,25 @@ impl Session {
             .map_or_else(|| self.preview.iter().collect(), Run::shown)
     }
 
-    /// The models the panels and the table show: the run's, or before one the selected ones.
-    pub fn panel_models(&self) -> &[Model] {
-        self.run
-            .as_ref()
-            .map_or(&self.scenario.models, |r| &r.models)
+    /// The models the panels show: the run's, or before one the selected ones that can run
+    /// here (a frame without isolation never shows gil and threads, so nothing disappears when
+    /// Run is pressed).
+    pub fn panel_models(&self) -> Vec<Model> {
+        match &self.run {
+            Some(r) => r.models.clone(),
+            None => self.runnable_models(),
+        }
+    }
+
+    /// The selected models, less those that cannot run here for want of shared memory.
+    fn runnable_models(&self) -> Vec<Model> {
+        let unavailable = self.shared_memory().unavailable_reason().is_some();
+        self.scenario
+            .models
+            .iter()
+            .copied()
+            .filter(|m| !(unavailable && m.needs_shared_memory()))
+            .collect()
     }
 
     /// The shared axis: the longest panel, the run's or an imported trace's.
@@ -871,6 +885,10 @@ impl Session {
         self.release_start_turn();
         self.engine = Engine::Ready { threads, ready };
         self.render(Parts::ENVIRONMENT);
+        // A pool that failed to start takes gil and threads out of the preview.
+        if self.run.is_none() {
+            self.refresh_preview();
+        }
         if self.pending == Pending::Engine {
             self.pending = Pending::None;
             self.request_run();
@@ -1319,10 +1337,9 @@ impl Session {
             let pools = (self.scenario.threads, self.scenario.processes);
             let cores = self.env.cores;
             self.preview = self
-                .scenario
-                .models
-                .iter()
-                .map(|&m| LiveTrace::finished(&expected(m, &tasks, lanes(m, pools), cores)))
+                .runnable_models()
+                .into_iter()
+                .map(|m| LiveTrace::finished(&expected(m, &tasks, lanes(m, pools), cores)))
                 .collect();
         }
     }
