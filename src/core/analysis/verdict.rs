@@ -293,6 +293,20 @@ pub fn verdict(facts: &[Facts], expect: &Expectation, agree: bool) -> String {
     s
 }
 
+/// What a speedup is against: sequential when it ran (the plain loop is what a speedup
+/// means), otherwise the slowest model that did.
+fn baseline<'a>(facts: &'a [Facts], fastest: &'a Facts) -> &'a Facts {
+    facts
+        .iter()
+        .find(|f| f.model == Model::Sequential)
+        .unwrap_or_else(|| {
+            facts
+                .iter()
+                .max_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms))
+                .unwrap_or(fastest)
+        })
+}
+
 /// The verdict in a few words, for the embed's two lines: the winner and its ratio, or that
 /// no winner is claimed and why in one word. The full sentence stays in the playground.
 pub fn headline(facts: &[Facts], agree: bool) -> String {
@@ -321,15 +335,7 @@ fn headline_body(facts: &[Facts]) -> String {
     if facts.len() == 1 {
         return format!("{} took {}.", fastest.model, format_ms(fastest.wall_ms));
     }
-    let baseline = facts
-        .iter()
-        .find(|f| f.model == Model::Sequential)
-        .unwrap_or_else(|| {
-            facts
-                .iter()
-                .max_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms))
-                .unwrap_or(fastest)
-        });
+    let baseline = baseline(facts, fastest);
     let ratio = baseline.wall_ms / fastest.wall_ms.max(1e-9);
     if ratio < 1.1 {
         return format!("No model beat {} by more than 10 % here.", baseline.model);
@@ -377,15 +383,7 @@ fn verdict_body(facts: &[Facts], expect: &Expectation) -> String {
     }
     // Against sequential when it ran (the plain loop is what a speedup means), otherwise
     // against the slowest model that did.
-    let baseline = facts
-        .iter()
-        .find(|f| f.model == Model::Sequential)
-        .unwrap_or_else(|| {
-            facts
-                .iter()
-                .max_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms))
-                .unwrap_or(fastest)
-        });
+    let baseline = baseline(facts, fastest);
     let ratio = baseline.wall_ms / fastest.wall_ms.max(1e-9);
     if ratio < 1.1 {
         let why = if expect.tasks <= 1 {
