@@ -611,3 +611,22 @@ fn a_scenario_without_threads_starts_no_pool_until_a_threaded_model_is_picked() 
         vec![Model::Sequential, Model::Threads, Model::Processes]
     );
 }
+
+#[test]
+fn the_notes_box_opens_when_asked_and_closes_for_the_next_runs_notes() {
+    let (mut s, _) = started("?preset=io&models=sequential,async&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("the run starts");
+    finish(&mut s, &req);
+    assert_eq!(s.status, Status::Done);
+    assert!(!s.notes_open, "closed after a run");
+    let out = go(&mut s, Input::OpenNotes);
+    assert!(s.notes_open);
+    assert!(out.render.contains(Parts::RESULTS), "the box is drawn open");
+    // Another run: its notes are new, so the box is closed again from its start.
+    let out = go(&mut s, Input::Run);
+    let req = sent(&out).expect("the second run starts");
+    assert!(!s.notes_open, "closed when the run starts");
+    go(&mut s, Input::OpenNotes);
+    finish(&mut s, &req);
+    assert!(!s.notes_open, "closed when the new results arrive");
+}

@@ -30,6 +30,42 @@ async function page(query, states = ['done', 'error']) {
 /// Pixels of the highlight outline's colour in a panel's canvas.
 const outlinePixels = (p, model) => colourPixels(p, `canvas[data-model=${model}]`, [0xb3, 0x5c, 0x00]);
 
+test('on a phone, advice longer than its box is offered in full, and the next run closes it again', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  const p = await context.newPage();
+  await p.goto(`${site.url}/?preset=hog&models=async,gil&threads=2&run=1`);
+  assert.equal(await waitRun(p, 1), 'done');
+  const box = () => p.evaluate(() => {
+    const notes = document.getElementById('notes');
+    const advice = document.getElementById('advice');
+    const more = document.getElementById('notes-more');
+    return {
+      open: notes.classList.contains('open'), height: notes.clientHeight, expanded: more.getAttribute('aria-expanded'),
+      offered: !more.hidden, clipped: advice.scrollHeight > advice.clientHeight + 1, advice: advice.textContent,
+    };
+  });
+  // "Show all" is decided after layout: wait on it, never on time.
+  await p.waitForFunction(() => !document.getElementById('notes-more').hidden);
+  const closed = await box();
+  assert.equal(closed.open, false);
+  assert.equal(closed.clipped, true, `the advice fills more than its box at 360 px: ${closed.advice}`);
+  assert.equal(closed.expanded, 'false');
+  await p.click('#notes-more');
+  await p.waitForFunction(() => document.getElementById('notes').classList.contains('open'));
+  const opened = await box();
+  assert.equal(opened.offered, false, 'nothing more to show');
+  assert.equal(opened.expanded, 'true');
+  assert.equal(opened.clipped, false, 'the whole advice shows');
+  assert.ok(opened.height > closed.height, `the box grew: ${closed.height} → ${opened.height} px`);
+  await p.click('#run');
+  assert.equal(await waitRun(p, 2), 'done');
+  await p.waitForFunction(() => !document.getElementById('notes-more').hidden);
+  const again = await box();
+  assert.equal(again.open, false, 'the new run\'s notes start closed');
+  assert.equal(again.height, closed.height, 'at the box\'s own height');
+  await context.close();
+});
+
 test('a CPU hog stalls the chatty task for about its length under async, far less under threads', async () => {
   const { p, errors, close } = await page('?preset=hog&models=sequential,async,gil,threads&threads=2&run=1');
   assert.equal(await waitRun(p, 1), 'done');

@@ -247,6 +247,8 @@ pub enum Input {
     Notices(Vec<String>),
     Notice(String),
     CloseNotices,
+    /// "Show all" under the advice or the checks.
+    OpenNotes,
     Zoom {
         factor: f64,
         centre: f64,
@@ -395,6 +397,9 @@ pub struct Session {
     /// Runs started since the page loaded (`data-run`), so a script can wait for run k.
     pub runs_started: u32,
     pub results: Vec<ModelResult>,
+    /// The reader opened the notes box (the advice or the checks) in full; new results close
+    /// it again, since what it held is gone.
+    pub notes_open: bool,
     /// Before the first run: each model's expected schedule, drawn as such.
     pub preview: Vec<LiveTrace>,
     pub status: Status,
@@ -433,6 +438,7 @@ impl Session {
             run: None,
             runs_started: 0,
             results: Vec::new(),
+            notes_open: false,
             preview: Vec::new(),
             status: Status::Loading,
             status_text: "Loading…".into(),
@@ -534,6 +540,10 @@ impl Session {
             Input::CloseNotices => {
                 self.notices.open = false;
                 self.render(Parts::NOTICES);
+            }
+            Input::OpenNotes => {
+                self.notes_open = true;
+                self.render(Parts::RESULTS);
             }
             Input::Zoom { factor, centre } => {
                 self.view.zoom_by(factor, centre);
@@ -1058,6 +1068,7 @@ impl Session {
             },
         });
         self.results.clear();
+        self.notes_open = false;
         self.refresh_preview();
         self.replay_from = None;
         self.view = View::default();
@@ -1130,6 +1141,7 @@ impl Session {
         let (results, facts) = of_run(&median, &r.expectation, &r.planned, r.repeat > 1, &outside);
         r.facts = facts;
         self.results = results;
+        self.notes_open = false;
     }
 
     fn run_done(&mut self, run: u32) {

@@ -9,8 +9,10 @@ use crate::core::drawing::export::chrome_trace;
 use crate::core::drawing::scene::lane_name;
 use crate::core::measure::trace::NO_TASK;
 use crate::core::measure::units::format_ms;
+use crate::core::session::Input;
 use wasm_bindgen::prelude::*;
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 
 impl App {
     /// A row not measured yet: its words in the first cell, spilling over the empty others. A
@@ -222,24 +224,58 @@ impl App {
         self.fit_notes();
     }
 
-    /// The notes box keeps its height whatever it holds; "Show all" is offered when the advice
-    /// or the checks are taller, and a box opened for other notes closes again.
+    /// The notes box keeps its height whatever it holds, open in full once the reader asked
+    /// (the session's `notes_open`). Whether "Show all" is offered is measured after the next
+    /// layout (a measurement here would lay the page out in the middle of rendering it).
     fn fit_notes(&self) {
+        let open = self.session.notes_open;
         let notes = &self.ui.notes;
-        let key = format!(
-            "{}|{}",
-            self.ui.advice.text_content().unwrap_or_default(),
-            self.ui.checks.text_content().unwrap_or_default()
-        );
-        if notes.get_attribute("data-key").as_deref() != Some(key.as_str()) {
-            let _ = notes.set_attribute("data-key", &key);
-            let _ = notes.class_list().remove_1("open");
-            let _ = self.ui.notes_more.set_attribute("aria-expanded", "false");
+        let _ = notes.class_list().toggle_with_force("open", open);
+        let _ = self
+            .ui
+            .notes_more
+            .set_attribute("aria-expanded", if open { "true" } else { "false" });
+        if open {
+            self.ui.notes_more.set_hidden(true);
         }
-        let open = notes.class_list().contains("open");
-        let taller = notes.scroll_height() > notes.client_height() + 1;
-        self.ui.notes_more.set_hidden(open || !taller);
+        NOTES_OBSERVER.with(|o| {
+            let mut o = o.borrow_mut();
+            if o.is_none() {
+                *o = notes_observer(notes, &self.ui.advice, &self.ui.notes_more);
+            }
+            if let Some((observer, _)) = o.as_ref() {
+                // Observing anew reports the box after the next layout, even at the same size.
+                observer.unobserve(notes);
+                observer.observe(notes);
+            }
+        });
     }
+}
+
+type ObserverClosure = Closure<dyn FnMut(js_sys::Array)>;
+
+thread_local! {
+    /// Measures the notes box after layout, for "Show all".
+    static NOTES_OBSERVER: std::cell::RefCell<Option<(web_sys::ResizeObserver, ObserverClosure)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Offers "Show all" when the advice (clamped to the box) or the checks are taller than the box.
+/// Without `ResizeObserver` the button is never offered and the box stays closed.
+fn notes_observer(
+    notes: &HtmlElement,
+    advice: &HtmlElement,
+    more: &HtmlElement,
+) -> Option<(web_sys::ResizeObserver, ObserverClosure)> {
+    let (notes, advice, more) = (notes.clone(), advice.clone(), more.clone());
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+        let open = notes.class_list().contains("open");
+        let over = |e: &HtmlElement| e.scroll_height() > e.client_height() + 1;
+        let taller = over(&notes) || (!advice.hidden() && over(&advice));
+        more.set_hidden(open || !taller);
+    });
+    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    Some((observer, callback))
 }
 
 /// "Show all" opens the notes box to its full height (a shift the reader asked for).
@@ -247,13 +283,7 @@ pub fn bind(app: &App) -> Result<Vec<gloo_events::EventListener>, JsValue> {
     Ok(vec![gloo_events::EventListener::new(
         &app.ui.notes_more,
         "click",
-        |_| {
-            super::read(|app| {
-                let _ = app.ui.notes.class_list().add_1("open");
-                let _ = app.ui.notes_more.set_attribute("aria-expanded", "true");
-                app.ui.notes_more.set_hidden(true);
-            });
-        },
+        |_| super::dispatch(Input::OpenNotes),
     )])
 }
 
