@@ -37,45 +37,69 @@ pub const DARK: Palette = Palette {
 /// The state tiles for one canvas context.
 pub struct Patterns(Vec<(SpanState, CanvasPattern)>);
 
+thread_local! {
+    /// The page's patterns, made once: a pattern copies its tile, and making them for every
+    /// panel's context cost the page's start-up ~17 ms of main thread on this desktop (a
+    /// pattern fills any context's shapes, whichever context made it).
+    static SHARED: std::cell::OnceCell<std::rc::Rc<Patterns>> = const { std::cell::OnceCell::new() };
+}
+
+/// Draws the tile of `state`.
+fn tile(doc: &Document, state: SpanState) -> Result<HtmlCanvasElement, JsValue> {
+    let tile: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
+    tile.set_width(TILE as u32);
+    tile.set_height(TILE as u32);
+    let t: CanvasRenderingContext2d = tile
+        .get_context("2d")?
+        .ok_or("this browser gives no 2D canvas")?
+        .dyn_into()?;
+    t.set_fill_style_str(state.colour());
+    t.fill_rect(0.0, 0.0, TILE, TILE);
+    t.set_stroke_style_str("rgba(255,255,255,0.6)");
+    t.set_fill_style_str("rgba(255,255,255,0.65)");
+    t.set_line_width(1.5);
+    t.begin_path();
+    for mark in pattern(state) {
+        match *mark {
+            Mark::Line(x0, y0, x1, y1) => {
+                t.move_to(x0, y0);
+                t.line_to(x1, y1);
+            }
+            Mark::Block(x, y, w, h) => t.fill_rect(x, y, w, h),
+        }
+    }
+    t.stroke();
+    Ok(tile)
+}
+
 impl Patterns {
-    /// Draws each state's tile once.
+    /// The page's state patterns, made with `ctx` the first time.
     ///
     /// # Errors
     /// When the browser gives no 2D canvas for a tile.
-    pub fn new(doc: &Document, ctx: &CanvasRenderingContext2d) -> Result<Patterns, JsValue> {
+    pub fn shared(
+        doc: &Document,
+        ctx: &CanvasRenderingContext2d,
+    ) -> Result<std::rc::Rc<Patterns>, JsValue> {
+        if let Some(p) = SHARED.with(|s| s.get().cloned()) {
+            return Ok(p);
+        }
         let mut out = Vec::new();
         for state in SpanState::ALL {
             if pattern(state).is_empty() {
                 continue;
             }
-            let tile: HtmlCanvasElement = doc.create_element("canvas")?.dyn_into()?;
-            tile.set_width(TILE as u32);
-            tile.set_height(TILE as u32);
-            let t: CanvasRenderingContext2d = tile
-                .get_context("2d")?
-                .ok_or("this browser gives no 2D canvas")?
-                .dyn_into()?;
-            t.set_fill_style_str(state.colour());
-            t.fill_rect(0.0, 0.0, TILE, TILE);
-            t.set_stroke_style_str("rgba(255,255,255,0.6)");
-            t.set_fill_style_str("rgba(255,255,255,0.65)");
-            t.set_line_width(1.5);
-            t.begin_path();
-            for mark in pattern(state) {
-                match *mark {
-                    Mark::Line(x0, y0, x1, y1) => {
-                        t.move_to(x0, y0);
-                        t.line_to(x1, y1);
-                    }
-                    Mark::Block(x, y, w, h) => t.fill_rect(x, y, w, h),
-                }
-            }
-            t.stroke();
-            if let Some(p) = ctx.create_pattern_with_html_canvas_element(&tile, "repeat")? {
+            if let Some(p) =
+                ctx.create_pattern_with_html_canvas_element(&tile(doc, state)?, "repeat")?
+            {
                 out.push((state, p));
             }
         }
-        Ok(Patterns(out))
+        let made = std::rc::Rc::new(Patterns(out));
+        SHARED.with(|s| {
+            let _ = s.set(made.clone());
+        });
+        Ok(made)
     }
 
     fn fill(&self, ctx: &CanvasRenderingContext2d, state: SpanState) {

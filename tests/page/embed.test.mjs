@@ -82,7 +82,9 @@ test('before Run, each panel shows its expected schedule, marked as not measured
   const page = await browser.newPage();
   await page.goto(`${site.url}/?preset=io&models=sequential,async`);
   await waitStatus(page, ['ready']);
-  await page.waitForFunction(() => document.getElementById('panels').classList.contains('preview'));
+  // The preview paints a panel a frame while the page loads; data-drawn says when all are.
+  await page.waitForFunction(() => document.getElementById('panels').classList.contains('preview')
+    && document.getElementById('panels').dataset.drawn === 'all');
   assert.match(await page.textContent('.panel[data-model=sequential] .panel-stat'), /^expected ≈ 1\.60 s · not measured$/);
   assert.match(await page.textContent('.panel[data-model=async] .panel-stat'), /^expected ≈ 200 ms · not measured$/);
   assert.match(await page.textContent('#verdict'), /expected, not measured/);

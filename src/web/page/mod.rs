@@ -171,7 +171,9 @@ pub fn start() -> Result<(), JsValue> {
         });
     });
     install_api(&win)?;
-    dispatch(Input::Start);
+    // The first render is a task of its own: compiling the module, finding the page's elements
+    // and rendering it in one task kept a phone's main thread busy for ~200 ms at once.
+    gloo_timers::callback::Timeout::new(0, || dispatch(Input::Start)).forget();
     Ok(())
 }
 

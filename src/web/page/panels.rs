@@ -19,7 +19,9 @@ struct Panel {
     canvas: HtmlCanvasElement,
     ctx: CanvasRenderingContext2d,
     stat: Element,
-    patterns: Patterns,
+    /// The canvas's CSS height, as last set.
+    height: f64,
+    patterns: std::rc::Rc<Patterns>,
     /// What the canvas shows now.
     drawn: Option<DrawKey>,
 }
@@ -56,6 +58,8 @@ pub struct Panels {
     /// Panels of traces read from files: the nth panel draws the nth trace, whatever its
     /// model (two files may both be `gil`).
     by_position: bool,
+    /// The panels have been through a layout since they were built.
+    laid_out: bool,
 }
 
 impl Panels {
@@ -81,6 +85,7 @@ impl Panels {
                 .ok_or("the page has no #panel-template")?
                 .dyn_into()?,
             panels: Vec::new(),
+            laid_out: false,
         })
     }
 
@@ -115,6 +120,7 @@ impl Panels {
         panels: &[(Model, String, String, String)],
     ) -> Result<(), JsValue> {
         self.panels.clear();
+        self.laid_out = false;
         for (model, title, subtitle, explain) in panels {
             let model = *model;
             let fragment = self.template.content().clone_node_with_deep(true)?;
@@ -150,13 +156,14 @@ impl Panels {
                 .get_context("2d")?
                 .ok_or("this browser gives no 2D canvas")?
                 .dyn_into()?;
-            let patterns = Patterns::new(&self.doc, &ctx)?;
+            let patterns = Patterns::shared(&self.doc, &ctx)?;
             self.panels.push(Panel {
                 model,
                 root,
                 canvas,
                 ctx,
                 stat,
+                height: 0.0,
                 patterns,
                 drawn: None,
             });
@@ -186,6 +193,9 @@ impl Panels {
 
     /// Draws every panel whose picture changed, on an axis `longest_ms` long (the longest
     /// panel of the page). `now` is the shared clock, so a running model's panel grows.
+    /// `expected` (the schedules before a run) paints one panel a frame, so loading the page is
+    /// no single long task; returns whether panels are left to paint on the next frame. The
+    /// container's `data-drawn` is `all` once every panel shows its picture.
     pub fn draw(
         &mut self,
         traces: &[&LiveTrace],
@@ -193,7 +203,7 @@ impl Panels {
         view: &View,
         (now, longest_ms): (f64, f64),
         expected: bool,
-    ) -> Result<(), JsValue> {
+    ) -> Result<bool, JsValue> {
         let win = web_sys::window().ok_or("no window")?;
         // theme=light|dark (a host page that forces one) wins over the reader's system setting.
         let forced = self
@@ -215,7 +225,25 @@ impl Panels {
             .doc
             .document_element()
             .is_some_and(|r| r.class_list().contains("transparent"));
+        // New panels are laid out by this frame (their heights and figures set) and painted
+        // from the next: their widths read now would lay the page out within this task.
+        let first_layout =
+            expected && !self.laid_out && self.panels.iter().all(|p| p.drawn.is_none());
+        self.laid_out = true;
         let dpr = win.device_pixel_ratio().max(1.0);
+        // Every width is read before anything is written: a read after a write lays the page
+        // out again, once per panel.
+        let widths: Vec<f64> = self
+            .panels
+            .iter()
+            .map(|p| {
+                if first_layout {
+                    0.0
+                } else {
+                    f64::from(p.canvas.client_width().max(200))
+                }
+            })
+            .collect();
         let (from, to) = view.window(longest_ms);
         // The visible window, for scripts and tests: "from,to[,cursor]" in ms.
         let mut shown = format!("{from:.2},{to:.2}");
@@ -223,7 +251,8 @@ impl Panels {
             shown.push_str(&format!(",{c:.2}"));
         }
         self.container.set_attribute("data-view", &shown)?;
-        for (i, panel) in self.panels.iter_mut().enumerate() {
+        let (mut painted, mut left) = (0, false);
+        for ((i, panel), css_w) in self.panels.iter_mut().enumerate().zip(widths) {
             let (trace, result) = if self.by_position {
                 (traces.get(i).copied(), results.get(i))
             } else {
@@ -251,8 +280,18 @@ impl Panels {
                 panel.stat.set_text_content(Some(&stat));
             }
             let rows = trace.map_or(Rows::of(1), LiveTrace::rows);
-            let css_w = f64::from(panel.canvas.client_width().max(200));
             let css_h = rows.panel_height();
+            if panel.height != css_h {
+                panel.height = css_h;
+                panel
+                    .canvas
+                    .style()
+                    .set_property("height", &format!("{css_h}px"))?;
+            }
+            if first_layout {
+                left = true;
+                continue;
+            }
             let (w_px, h_px) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
             let key = DrawKey {
                 size: (w_px, h_px),
@@ -275,14 +314,15 @@ impl Panels {
             if panel.drawn.as_ref() == Some(&key) {
                 continue;
             }
+            if expected && painted == 1 {
+                left = true;
+                continue;
+            }
+            painted += 1;
             panel.drawn = Some(key);
             if panel.canvas.width() != w_px || panel.canvas.height() != h_px {
                 panel.canvas.set_width(w_px);
                 panel.canvas.set_height(h_px);
-                panel
-                    .canvas
-                    .style()
-                    .set_property("height", &format!("{css_h}px"))?;
             }
             let empty = LiveTrace::new(panel.model);
             let scene = panel_scene(trace.unwrap_or(&empty), view, longest_ms, now, css_w);
@@ -294,6 +334,8 @@ impl Panels {
             painter.clear(css_w, css_h, dpr, transparent)?;
             paint(&scene, &mut painter);
         }
-        Ok(())
+        self.container
+            .set_attribute("data-drawn", if left { "partial" } else { "all" })?;
+        Ok(left)
     }
 }

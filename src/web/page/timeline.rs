@@ -202,11 +202,13 @@ pub fn draw(app: &mut App) {
     let expected = s.run.is_none();
     let traces = s.traces();
     let axis = s.axis_ms(now);
-    if let Err(e) = app
+    match app
         .panels
         .draw(&traces, &s.results, &s.view, (now, axis), expected)
     {
-        web_sys::console::error_2(&"conpar: drawing failed".into(), &e);
+        Ok(true) => super::frame::request(),
+        Ok(false) => {}
+        Err(e) => web_sys::console::error_2(&"conpar: drawing failed".into(), &e),
     }
     let imported: Vec<&LiveTrace> = s.imports.live.iter().collect();
     if let Err(e) =
