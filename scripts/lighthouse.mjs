@@ -24,7 +24,7 @@ const { launch } = await import(require.resolve('chrome-launcher'));
 
 const RUNS = Number(process.argv[2] || 1);
 // As a host serves the build: its own _headers (isolation, caching), gzip.
-const site = await serve({ root: 'dist', isolated: true, site: true });
+const site = await serve({ root: process.env.ROOT || 'dist', isolated: true, site: true });
 const ONLY = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const TARGETS = [
   ['page', '/?preset=mixed'],

@@ -38,21 +38,22 @@ const one = (pattern, what) => {
 };
 const glue = one(/^conpar-[0-9a-f]+\.js$/, 'versioned glue (conpar-<hash>.js)');
 
-// 3. The glue minified (wasm-bindgen writes it readable): its integrity hash in index.html
-//    follows. Its name keeps the hash trunk gave its source, which changes whenever it does.
+// 3. The glue minified (wasm-bindgen writes it readable). Its name keeps the hash trunk gave
+//    its source, which changes whenever it does. No modulepreload of it in the head either:
+//    www/loader.js imports it at once in the page and only once an embed is in view, so the
+//    embeds a post shows below the fold do not parse and run it as the post loads.
 {
   const { minify } = await import('terser');
   const path = join(dir, glue);
   const source = readFileSync(path, 'utf8');
   const { code } = await minify(source, { module: true, compress: { passes: 2 }, mangle: true });
   writeFileSync(path, code);
-  const integrity = `sha384-${createHash('sha384').update(code).digest('base64')}`;
-  const preload = new RegExp(`(<link rel="modulepreload" href="\\./${glue.replace('.', '\\.')}"[^>]*integrity=")[^"]*(")`);
+  const preload = new RegExp(`<link rel="modulepreload" href="\\./${glue.replace('.', '\\.')}"[^>]*>\\s*`);
   if (!preload.test(html)) {
-    console.error(`index.html has no modulepreload of ${glue} to update`);
+    console.error(`index.html has no modulepreload of ${glue} to remove`);
     process.exit(1);
   }
-  html = html.replace(preload, `$1${integrity}$2`);
+  html = html.replace(preload, '');
 }
 const wasm = one(/^conpar-[0-9a-f]+_bg\.wasm$/, 'versioned module (conpar-<hash>_bg.wasm)');
 
@@ -76,7 +77,7 @@ version('loader.js', (text) => {
     console.error('loader.js no longer names ./conpar.js and ./conpar_bg.wasm');
     process.exit(1);
   }
-  return text.replace("'./conpar.js'", `'./${glue}'`).replace("'./conpar_bg.wasm'", `'./${wasm}'`);
+  return text.replaceAll("'./conpar.js'", `'./${glue}'`).replace("'./conpar_bg.wasm'", `'./${wasm}'`);
 });
 version('boot.js');
 writeFileSync(file, html);

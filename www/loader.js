@@ -1,7 +1,6 @@
 // conpar's loader (a file, not trunk's inline script, so a strict Content-Security-Policy needs
 // no 'unsafe-inline'): fetches the WebAssembly module with progress, instantiates it, starts
 // the page, and says in words what failed if anything does.
-import init, * as bindings from './conpar.js';
 
 const fail = (text) => (window.conparFail ? window.conparFail(text) : console.error(text));
 const status = (text) => {
@@ -79,16 +78,52 @@ function painted() {
   });
 }
 
+// The glue (36 KiB of JavaScript to parse and run) is imported at once by the page, and by an
+// embed only once it is in view: a post's embeds below the fold then cost the reader next to
+// nothing, where a static import ran it in every one of them as the post loaded.
+const embedded = document.documentElement.classList.contains('embed');
+const importGlue = () => {
+  const imported = import('./conpar.js');
+  imported.catch(() => {}); // reported below, where it is awaited
+  return imported;
+};
+// The module's bytes too: they download while the page paints (the stylesheet has arrived by
+// now, so they delay nothing the first paint needs), and compiling starts once it has painted.
+const fetchModule = () => {
+  status('Loading the WebAssembly module…');
+  const fetched = withProgress(new URL('./conpar_bg.wasm', import.meta.url));
+  fetched.catch(() => {}); // init reports it
+  return fetched;
+};
+/// Compiles the module as its bytes arrive (off the main thread), in this browser's turn.
+const compile = (fetched) => {
+  const compiled = inTurn(async () => {
+    const response = await fetched;
+    if (/^application\/wasm\b/.test(response.headers.get('content-type') || '')) {
+      return WebAssembly.compileStreaming(response);
+    }
+    return WebAssembly.compile(await response.arrayBuffer());
+  });
+  compiled.catch(() => {}); // reported below, where it is awaited
+  return compiled;
+};
+let glue = embedded ? null : importGlue();
+let module = embedded ? null : compile(fetchModule());
 await inView();
-await painted();
 if (window.conparLoading) window.conparLoading();
-status('Loading the WebAssembly module…');
+glue = glue || importGlue();
+module = module || compile(fetchModule());
+// Instantiating and starting the page wait for its first paint.
+await painted();
+let bindings;
 try {
-  // The bytes download meanwhile: only compiling waits for the turn.
-  const bytes = withProgress(new URL('./conpar_bg.wasm', import.meta.url));
-  await inTurn(() => init({ module_or_path: bytes }));
+  bindings = await glue;
+  const compiled = await module;
+  await inTurn(() => bindings.default({ module_or_path: compiled }));
 } catch (error) {
-  if (typeof WebAssembly !== 'object') {
+  if (!bindings) {
+    fail('conpar could not load its code (' + (error && error.message ? error.message : error) + '). Reload the page; if it persists, the site is missing files.');
+  } else if (typeof WebAssembly !== 'object') {
     fail('This browser does not support WebAssembly, which conpar needs to run its models.');
   } else if (!sharedMemorySupported()) {
     fail('This browser does not support WebAssembly threads (shared memory), which conpar is built with. A current Chrome, Edge, Firefox or Safari does.');
@@ -97,6 +132,9 @@ try {
   }
   throw error;
 }
+// The page starts in a task of its own, after the one that finished compiling: on a phone
+// each is long enough to keep a tap waiting.
+await new Promise((ok) => setTimeout(ok, 0));
 window.wasmBindings = bindings;
 window.conparStarted = true;
 try {
