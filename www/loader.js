@@ -99,7 +99,7 @@ const fetchModule = () => {
 const compile = (fetched) => {
   const compiled = inTurn(async () => {
     const response = await fetched;
-    if (/^application\/wasm\b/.test(response.headers.get('content-type') || '')) {
+    if (WebAssembly.compileStreaming && /^application\/wasm\b/.test(response.headers.get('content-type') || '')) {
       return WebAssembly.compileStreaming(response);
     }
     return WebAssembly.compile(await response.arrayBuffer());
