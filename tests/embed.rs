@@ -41,3 +41,82 @@ fn the_height_follows_the_models_and_their_pools() {
     let captioned = scenario_height(&scenario("preset=cpu&models=sequential,threads,processes&threads=6&processes=2&embed=1&caption=Eight%20computations&theme=dark&run=1"), 2);
     assert_eq!(captioned, three);
 }
+
+/// A rule of the stylesheet: its selectors, and its declarations as (property, value).
+type Rule = (Vec<String>, Vec<(String, String)>);
+
+/// The stylesheet's rules, innermost blocks only, so a rule inside `@media` is read as well.
+fn rules(css: &str) -> Vec<Rule> {
+    let mut text = String::new();
+    let mut rest = css;
+    while let Some(at) = rest.find("/*") {
+        text.push_str(&rest[..at]);
+        rest = rest[at..]
+            .find("*/")
+            .map_or("", |end| &rest[at + end + 2..]);
+    }
+    text.push_str(rest);
+    let mut out = Vec::new();
+    for block in text.split('}') {
+        let Some((head, body)) = block.rsplit_once('{') else {
+            continue;
+        };
+        let head = head.rsplit(['{', '}']).next().unwrap_or(head);
+        let selectors = head.split(',').map(|s| s.trim().to_string()).collect();
+        let declarations = body
+            .split(';')
+            .filter_map(|d| d.split_once(':'))
+            .map(|(p, v)| (p.trim().to_string(), v.trim().to_string()))
+            .collect();
+        out.push((selectors, declarations));
+    }
+    out
+}
+
+#[test]
+fn every_length_the_height_adds_is_the_stylesheets_own() {
+    use conpar::core::drawing::embed::CSS;
+    let sheet = rules(include_str!("../www/style.css"));
+    for d in CSS {
+        let values: Vec<&String> = sheet
+            .iter()
+            .filter(|(selectors, _)| selectors.iter().any(|s| s == d.selector))
+            .flat_map(|(_, decls)| decls.iter().filter(|(p, _)| p == d.property))
+            .map(|(_, v)| v)
+            .collect();
+        assert!(
+            values.iter().any(|v| *v == d.value),
+            "www/style.css has no `{} {{ {}: {} }}` (it has {values:?}); src/core/drawing/embed.rs adds it to the embed's height",
+            d.selector,
+            d.property,
+            d.value
+        );
+        // No other rule for the same element (at some width, say) sets it otherwise.
+        assert!(
+            values.iter().all(|v| *v == d.value),
+            "`{}` sets {} to {values:?} in www/style.css; the embed's height counts {}",
+            d.selector,
+            d.property,
+            d.value
+        );
+        assert!(!d.lengths().is_empty(), "{d:?} gives no length");
+    }
+    // The collapsing margin adds nothing only while it is the smaller of the two.
+    let px = |selector: &str, property: &str| {
+        CSS.iter()
+            .find(|d| d.selector == selector && d.property == property)
+            .map(|d| d.lengths()[0])
+            .expect("a declaration of the table")
+    };
+    assert!(px("html.embed #results-section", "margin-top") <= px("html.embed .verdict", "margin"));
+}
+
+#[test]
+fn the_sum_is_the_layouts() {
+    // What the page test measured at four widths when the lengths were written as numbers.
+    assert_eq!(height(&[]), 224);
+    assert_eq!(
+        height(&[Rows::of(1)]) - height(&[]),
+        32 + Rows::of(1).panel_height().ceil() as u32
+    );
+}

@@ -1,40 +1,177 @@
 //! The embed's height, from its scenario alone: the snippet's iframe starts at it, so the post
 //! around an embed does not move when the embed loads, runs or reports its size.
 //!
-//! Each number is a fixed height in www/style.css's embed view (the block that begins "Embed
-//! view"), which keeps every row to one height at every width; a page test compares this sum
-//! with the embed's real height at four widths, before and after a run.
+//! Each length below is a fixed length of www/style.css's embed view (the block that begins
+//! "Embed view"), which keeps every row to one height at every width; [`CSS`] names the
+//! declaration each comes from, and a native test reads the stylesheet and checks them all, so
+//! the two cannot drift apart. A page test compares the sum with the embed's real height at
+//! four widths, before and after a run.
 
 use super::scene::Rows;
 use crate::core::analysis::plan::lanes;
 use crate::core::analysis::schedule::expected;
 use crate::core::input::scenario::Scenario;
 
-/// `html.embed body`: 6 px above, 8 px below.
-const BODY_PADDING: f64 = 6.0 + 8.0;
-/// The caption line (20 px, 2 px under it) and the environment line (18 px, 6 px under it).
-const HEADER: f64 = 20.0 + 2.0 + 18.0 + 6.0;
-/// The controls' row: Run, Stop and the status.
-const CONTROLS: f64 = 48.0;
-/// The verdict's two 20 px lines, 6 px under the controls (`#results-section`'s 4 px margin
-/// collapses into the verdict's 6).
-const VERDICT: f64 = 6.0 + 40.0;
-/// `#timeline-section` 6 px above; its 34 px bar; the 18 px legend with 6 px either side.
-const TIMELINE_HEAD: f64 = 6.0 + 34.0 + 6.0 + 18.0 + 6.0;
-/// A panel around its canvas: 1 px border and 4 px padding above and below, its 20 px head
-/// line and the 2 px under it.
-const PANEL_FRAME: f64 = 2.0 + 8.0 + 20.0 + 2.0;
-/// Between two panels.
-const PANEL_GAP: f64 = 6.0;
+/// A declaration of www/style.css that the embed's height is made of: the rule's selector, the
+/// property and its value, as written there, and which of its lengths the height counts.
+#[derive(Clone, Copy, Debug)]
+pub struct Declaration {
+    pub selector: &'static str,
+    pub property: &'static str,
+    pub value: &'static str,
+    pub counts: Counts,
+}
+
+/// Which length of a declaration the embed's height counts, and how often.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counts {
+    /// Once: the whole value (a height), its top or bottom, or both (CSS shorthand order).
+    Once(Edge),
+    /// Once for every panel.
+    PerPanel(Edge),
+    /// Once between every two panels.
+    BetweenPanels,
+    /// Nothing: a top margin that collapses into the larger one of the element inside it.
+    Collapses,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    Whole,
+    Top,
+    Bottom,
+    TopAndBottom,
+}
+
+use Counts::{BetweenPanels, Collapses, Once, PerPanel};
+use Edge::{Bottom, Top, TopAndBottom, Whole};
+
+const fn css(
+    selector: &'static str,
+    property: &'static str,
+    value: &'static str,
+    counts: Counts,
+) -> Declaration {
+    Declaration {
+        selector,
+        property,
+        value,
+        counts,
+    }
+}
+
+/// The embed from top to bottom: the body's padding, the caption and environment lines, the
+/// controls, the two-line verdict, the timeline's bar and legend, and each panel's frame and
+/// head above its canvas (the canvas's own height is its rows').
+pub const CSS: [Declaration; 18] = [
+    css(
+        "html.embed body",
+        "padding",
+        "6px 8px 8px",
+        Once(TopAndBottom),
+    ),
+    css("html.embed .embed-title", "height", "20px", Once(Whole)),
+    css("html.embed .embed-title", "margin", "0 0 2px", Once(Bottom)),
+    css("html.embed header.top .env", "height", "18px", Once(Whole)),
+    css(
+        "html.embed header.top .env",
+        "margin",
+        "0 0 6px",
+        Once(Bottom),
+    ),
+    css("html.embed .controls", "height", "48px", Once(Whole)),
+    css(
+        "html.embed #results-section",
+        "margin-top",
+        "4px",
+        Collapses,
+    ),
+    css("html.embed .verdict", "height", "40px", Once(Whole)),
+    css("html.embed .verdict", "margin", "6px 0 0", Once(Top)),
+    css(
+        "html.embed #timeline-section",
+        "margin-top",
+        "6px",
+        Once(Whole),
+    ),
+    css("html.embed .timeline-bar", "height", "34px", Once(Whole)),
+    css("html.embed .legend", "height", "18px", Once(Whole)),
+    css("html.embed .legend", "margin", "6px 0", Once(TopAndBottom)),
+    css("html.embed #panels", "gap", "6px", BetweenPanels),
+    css(
+        ".panel",
+        "border",
+        "1px solid var(--line)",
+        PerPanel(TopAndBottom),
+    ),
+    css(
+        "html.embed .panel",
+        "padding",
+        "4px 6px",
+        PerPanel(TopAndBottom),
+    ),
+    css("html.embed .panel-head", "height", "20px", PerPanel(Whole)),
+    css(
+        "html.embed .panel-head",
+        "margin-bottom",
+        "2px",
+        PerPanel(Whole),
+    ),
+];
+
+impl Declaration {
+    /// The value's lengths in px, in order (its words that are not lengths count for none).
+    pub fn lengths(&self) -> Vec<f64> {
+        self.value
+            .split_whitespace()
+            .filter_map(|w| match w {
+                "0" => Some(0.0),
+                _ => w.strip_suffix("px")?.parse().ok(),
+            })
+            .collect()
+    }
+
+    /// The px this declaration adds where it counts.
+    pub fn px(&self) -> f64 {
+        let l = self.lengths();
+        let at = |i: usize| l.get(i).copied().unwrap_or(0.0);
+        // CSS shorthand: one or two lengths give the top and the bottom the first; three or
+        // four give the top first and the bottom third.
+        let (top, bottom) = if l.len() > 2 {
+            (at(0), at(2))
+        } else {
+            (at(0), at(0))
+        };
+        let edge = match self.counts {
+            Once(e) | PerPanel(e) => e,
+            BetweenPanels => Whole,
+            Collapses => return 0.0,
+        };
+        match edge {
+            Whole => at(0),
+            Top => top,
+            Bottom => bottom,
+            TopAndBottom => top + bottom,
+        }
+    }
+}
+
+/// What the declarations that count as `which` add up to.
+fn sum(which: fn(Counts) -> bool) -> f64 {
+    CSS.iter()
+        .filter(|d| which(d.counts))
+        .map(Declaration::px)
+        .sum()
+}
 
 /// The embed's height in CSS px for panels with these rows.
 pub fn height(panels: &[Rows]) -> u32 {
-    let panels_h: f64 = panels
-        .iter()
-        .map(|r| PANEL_FRAME + r.panel_height())
-        .sum::<f64>()
-        + PANEL_GAP * panels.len().saturating_sub(1) as f64;
-    (BODY_PADDING + HEADER + CONTROLS + VERDICT + TIMELINE_HEAD + panels_h).ceil() as u32
+    let once = sum(|c| matches!(c, Once(_)));
+    let frame = sum(|c| matches!(c, PerPanel(_)));
+    let gap = sum(|c| c == BetweenPanels);
+    let panels_h: f64 = panels.iter().map(|r| frame + r.panel_height()).sum::<f64>()
+        + gap * panels.len().saturating_sub(1) as f64;
+    (once + panels_h).ceil() as u32
 }
 
 /// The height of `scenario`'s embed on a machine of `cores` cores: one panel per model, each
