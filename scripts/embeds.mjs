@@ -7,7 +7,7 @@ import { launch } from '../tests/page/browser.mjs';
 const ROUNDS = Number(process.argv[2] || 3);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const site = await serve({ root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } });
-const src = `${site.url}/?preset=cpu&models=sequential,threads,processes&threads=2&processes=2&embed=1&run=1`;
+const src = `${site.url}/?preset=cpu&models=sequential,threads,processes&threads=2&processes=2&embed=1&run=1${process.env.EXTRA || ""}`;
 const post = (n) => `<!doctype html><html><body>${Array.from({ length: n }, () => `<iframe src="${src}" width="600" height="520"></iframe>`).join('')}</body></html>`;
 const blog = await serve({ root: 'dist', isolated: false, extraRoutes: { '/one.html': () => post(1), '/three.html': () => post(3) } });
 const browser = await launch();
@@ -22,12 +22,22 @@ async function visit(name) {
     && ['done', 'error'].includes(document.documentElement.dataset.status), null, { timeout: 180000 })));
   arms[name].ms.push(Date.now() - t0);
   const windows = [];
-  for (const f of frames) {
+  const startups = await Promise.all(frames.map((f) => f.evaluate(() => window.conparStartup)));
+  for (const [i, f] of frames.entries()) {
     const r = await f.evaluate(() => window.conpar.results());
     const t = await f.evaluate(() => window.conpar.trace());
-    windows.push([t.otherData.start_epoch_ms, t.otherData.end_epoch_ms]);
+    const run = [t.otherData.start_epoch_ms, t.otherData.end_epoch_ms];
+    windows.push(run);
     arms[name].runs++;
-    if (r.some((m) => m.disturbed.length)) arms[name].flagged++;
+    // Another frame's start-up (instantiating, starting the page, its first frames) during
+    // this frame's measured run: outside every turn, it shares the cores with the run.
+    const crossed = startups.filter((s, j) => j !== i && s && s.from < run[1] && (s.to ?? Infinity) > run[0]).length;
+    if (crossed) arms[name].crossed = (arms[name].crossed || 0) + 1;
+    if (r.some((m) => m.disturbed.length)) {
+      arms[name].flagged++;
+      if (crossed) arms[name].flaggedCrossed = (arms[name].flaggedCrossed || 0) + 1;
+      if (process.env.VERBOSE) console.error(`${name}: frame ${i}, run from ${Math.round(run[0] - Math.min(...startups.map((x) => x?.from ?? Infinity)))} ms after the first start-up to ${Math.round(run[1] - run[0])} ms long; flagged (${crossed} start-ups of other frames during the run): ${r.filter((m) => m.disturbed.length).map((m) => `${m.model}: ${m.disturbed.join('; ')}`).join(' | ')}`);
+    }
     for (const m of ['threads', 'processes']) arms[name][m].push(r.find((x) => x.model === m).speedup);
   }
   windows.sort((a, b) => a[0] - b[0]);
@@ -43,6 +53,7 @@ row('threads speedup, per embed', (a) => `${median(a.threads).toFixed(2)}× (${M
 row('processes speedup, per embed', (a) => `${median(a.processes).toFixed(2)}× (${Math.min(...a.processes).toFixed(2)}–${Math.max(...a.processes).toFixed(2)})`);
 row('embed runs with a flagged model', (a) => `${a.flagged} of ${a.runs}`);
 row('measured runs that overlapped another', (a) => `${a.overlaps}`);
+row('runs during another frame\'s start-up (of them flagged)', (a) => `${a.crossed || 0} (${a.flaggedCrossed || 0})`);
 row('post opened → every embed done', (a) => `${(median(a.ms) / 1000).toFixed(1)} s`);
 await browser.close();
 await site.close();

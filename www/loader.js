@@ -69,6 +69,15 @@ function inView() {
   });
 }
 
+/// Resolves after `n` animation frames (or soon, in a tab that paints nothing).
+function afterFrames(n) {
+  return new Promise((ok) => {
+    const soon = setTimeout(ok, 500);
+    const step = (left) => (left ? requestAnimationFrame(() => step(left - 1)) : (clearTimeout(soon), ok()));
+    step(n);
+  });
+}
+
 /// Resolves once the page has painted (or soon, in a tab that paints nothing: hidden tabs get
 /// no animation frames).
 function painted() {
@@ -116,9 +125,11 @@ module = module || compile(fetchModule());
 // Instantiating and starting the page wait for its first paint.
 await painted();
 let bindings;
+let startupFrom;
 try {
   bindings = await glue;
   const compiled = await module;
+  startupFrom = performance.timeOrigin + performance.now();
   await inTurn(() => bindings.default({ module_or_path: compiled }));
 } catch (error) {
   if (!bindings) {
@@ -142,3 +153,8 @@ try {
 } catch (error) {
   fail('conpar crashed while starting: ' + (error && error.message ? error.message : error));
 }
+// When this page's start-up kept the main thread busy, on the wall clock (for scripts/embeds.mjs,
+// which lines it up with the other frames' measured runs): from instantiating the module to the
+// first frames after the first render.
+window.conparStartup = { from: startupFrom };
+afterFrames(3).then(() => { window.conparStartup.to = performance.timeOrigin + performance.now(); });
