@@ -223,6 +223,7 @@ fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 
 impl App {
     /// Carries out the session's effects, then renders what it names.
+    #[inline(never)]
     fn apply(&mut self, out: Outcome) {
         for effect in out.effects {
             match effect {
@@ -261,6 +262,7 @@ impl App {
         self.render(out.render);
     }
 
+    #[inline(never)]
     fn render(&mut self, parts: Parts) {
         let has = |p: Parts| parts.contains(p);
         if has(Parts::FORM) {
@@ -327,6 +329,7 @@ impl App {
     }
 
     /// An animation frame: draws, and drops the engines the last frame retired.
+    #[inline(never)]
     fn on_frame(&mut self) {
         // Listeners of engines retired during the last frame are no longer on the stack.
         self.retired.clear();
