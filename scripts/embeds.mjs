@@ -9,7 +9,10 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const site = await serve({ root: 'dist', isolated: true, headers: { 'Document-Isolation-Policy': 'isolate-and-require-corp' } });
 const src = `${site.url}/?preset=cpu&models=sequential,threads,processes&threads=2&processes=2&embed=1&run=1${process.env.EXTRA || ""}`;
 const post = (n) => `<!doctype html><html><body>${Array.from({ length: n }, () => `<iframe src="${src}" width="600" height="520"></iframe>`).join('')}</body></html>`;
-const blog = await serve({ root: 'dist', isolated: false, extraRoutes: { '/one.html': () => post(1), '/three.html': () => post(3) } });
+// IDLE=1: the lone embed has two neighbours that start their engines (in view) but never run.
+const idle = `<iframe src="${src.replace('&run=1', '')}" width="600" height="520"></iframe>`;
+const lone = (n) => (process.env.IDLE ? post(n).replace('</body>', `${idle}${idle}</body>`) : post(n));
+const blog = await serve({ root: 'dist', isolated: false, extraRoutes: { '/one.html': () => lone(1), '/three.html': () => post(3) } });
 const browser = await launch();
 const arms = { one: { threads: [], processes: [], flagged: 0, runs: 0, overlaps: 0, ms: [] }, three: { threads: [], processes: [], flagged: 0, runs: 0, overlaps: 0, ms: [] } };
 
@@ -17,7 +20,7 @@ async function visit(name) {
   const page = await browser.newPage({ viewport: { width: 700, height: 1800 } });
   const t0 = Date.now();
   await page.goto(`${blog.url}/${name}.html`);
-  const frames = await Promise.all((await page.$$('iframe')).map((f) => f.contentFrame()));
+  const frames = await Promise.all((await page.$$('iframe')).slice(0, name === 'one' ? 1 : 3).map((f) => f.contentFrame()));
   await Promise.all(frames.map((f) => f.waitForFunction(() => Number(document.documentElement.dataset.run || 0) >= 1
     && ['done', 'error'].includes(document.documentElement.dataset.status), null, { timeout: 180000 })));
   arms[name].ms.push(Date.now() - t0);

@@ -148,15 +148,40 @@ impl Turns {
         self.callbacks = vec![first, waited];
     }
 
-    /// Gives the turn back, or stops waiting for it.
+    /// Gives the turn back (once the page has painted what the turn ended with), or stops
+    /// waiting for it.
     pub fn release(&mut self) {
         // Callbacks of this ask that the browser still calls say nothing.
         self.generation.set(self.generation.get() + 1);
         if let Some(release) = self.release.take() {
-            let _ = release.call0(&JsValue::NULL);
+            after_paint(release);
         }
         if let Some(abort) = self.abort.take() {
             abort.abort();
         }
     }
+}
+
+/// Calls `release` once the page has drawn two more frames (the results of the run that just
+/// ended, the ready page after a start): that work would otherwise share the cores with the
+/// next page's measured run. At most 300 ms later in a tab that draws nothing.
+fn after_paint(release: Function) {
+    let done = Rc::new(Cell::new(false));
+    let fire = move || {
+        if !done.replace(true) {
+            let _ = release.call0(&JsValue::NULL);
+        }
+    };
+    let soon = fire.clone();
+    gloo_timers::callback::Timeout::new(300, soon).forget();
+    let Some(win) = web_sys::window() else { return };
+    let second = Closure::once_into_js(move |_: f64| {
+        gloo_timers::callback::Timeout::new(0, fire).forget();
+    });
+    let first = Closure::once_into_js(move |_: f64| {
+        if let Some(win) = web_sys::window() {
+            let _ = win.request_animation_frame(second.unchecked_ref());
+        }
+    });
+    let _ = win.request_animation_frame(first.unchecked_ref());
 }
