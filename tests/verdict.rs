@@ -383,6 +383,33 @@ fn two_processes_above_two_lanes_are_always_flagged() {
     assert!(!all.is_empty(), "{facts:?}");
 }
 
+#[test]
+fn one_lane_a_little_faster_than_sequential_on_cpu_work_is_no_alarm() {
+    // Async against sequential on CPU-only steps: the same work on one lane each, which a
+    // quiet machine runs up to ~2 % apart (measured: 0.984–1.016× in one page).
+    let e = expect("8 x cpu 100", 2, (6, 2));
+    let runs = [
+        serial(Model::Sequential, 8, 100.0, SpanState::Cpu),
+        serial(Model::Async, 8, 100.0 / 1.02, SpanState::Cpu),
+    ];
+    let facts = check(&runs, &e);
+    let all: Vec<&String> = facts.iter().flat_map(|f| &f.disturbed).collect();
+    assert!(all.is_empty(), "{all:?}");
+    // Far beyond one lane, it is flagged.
+    let runs = [
+        serial(Model::Sequential, 8, 100.0, SpanState::Cpu),
+        serial(Model::Async, 8, 100.0 / 1.06, SpanState::Cpu),
+    ];
+    let facts = check(&runs, &e);
+    assert!(
+        facts
+            .iter()
+            .flat_map(|f| &f.disturbed)
+            .any(|d| d.contains("sequential was slowed")),
+        "{facts:?}"
+    );
+}
+
 mod pauses {
     use super::common::{span, trace};
     use conpar::core::analysis::pauses::{reasons, Pause, PauseKind};
