@@ -21,17 +21,24 @@ export async function open(browser, url, { states = ['done'], timeout = 60000, v
   return { page, errors };
 }
 
+/// Waits until data-status is one of `states`; returns the one it saw (read in the same check:
+/// a second read may already find the next state, e.g. `loading` as a broken pool restarts).
 export async function waitStatus(page, states, timeout = 60000) {
-  await page.waitForFunction((s) => s.includes(document.documentElement.dataset.status), states, { timeout });
-  return page.evaluate(() => document.documentElement.dataset.status);
+  const seen = await page.waitForFunction((s) => {
+    const status = document.documentElement.dataset.status;
+    return s.includes(status) ? status : false;
+  }, states, { timeout });
+  return seen.jsonValue();
 }
 
 /// Waits until run `k` (the page's `data-run`) has started and reached one of `states`. A test
 /// never waits for a status it may have missed: a fast run can pass `running` between polls.
 export async function waitRun(page, k, states = ['done', 'error'], timeout = 90000) {
-  await page.waitForFunction(([k, s]) => Number(document.documentElement.dataset.run || 0) >= k
-    && s.includes(document.documentElement.dataset.status), [k, states], { timeout });
-  return page.evaluate(() => document.documentElement.dataset.status);
+  const seen = await page.waitForFunction(([k, s]) => {
+    const { run, status } = document.documentElement.dataset;
+    return Number(run || 0) >= k && s.includes(status) ? status : false;
+  }, [k, states], { timeout });
+  return seen.jsonValue();
 }
 
 /// Resolves after the page has painted `n` more animation frames.
