@@ -63,60 +63,26 @@ const fn css(
 /// The embed from top to bottom: the body's padding, the caption and environment lines, the
 /// controls, the two-line verdict, the timeline's bar and legend, and each panel's frame and
 /// head above its canvas (the canvas's own height is its rows').
+#[rustfmt::skip]
 pub const CSS: [Declaration; 18] = [
-    css(
-        "html.embed body",
-        "padding",
-        "6px 8px 8px",
-        Once(TopAndBottom),
-    ),
+    css("html.embed body", "padding", "6px 8px 8px", Once(TopAndBottom)),
     css("html.embed .embed-title", "height", "20px", Once(Whole)),
     css("html.embed .embed-title", "margin", "0 0 2px", Once(Bottom)),
     css("html.embed header.top .env", "height", "18px", Once(Whole)),
-    css(
-        "html.embed header.top .env",
-        "margin",
-        "0 0 6px",
-        Once(Bottom),
-    ),
+    css("html.embed header.top .env", "margin", "0 0 6px", Once(Bottom)),
     css("html.embed .controls", "height", "48px", Once(Whole)),
-    css(
-        "html.embed #results-section",
-        "margin-top",
-        "4px",
-        Collapses,
-    ),
+    css("html.embed #results-section", "margin-top", "4px", Collapses),
     css("html.embed .verdict", "height", "40px", Once(Whole)),
     css("html.embed .verdict", "margin", "6px 0 0", Once(Top)),
-    css(
-        "html.embed #timeline-section",
-        "margin-top",
-        "6px",
-        Once(Whole),
-    ),
+    css("html.embed #timeline-section", "margin-top", "6px", Once(Whole)),
     css("html.embed .timeline-bar", "height", "34px", Once(Whole)),
     css("html.embed .legend", "height", "18px", Once(Whole)),
     css("html.embed .legend", "margin", "6px 0", Once(TopAndBottom)),
     css("html.embed #panels", "gap", "6px", BetweenPanels),
-    css(
-        ".panel",
-        "border",
-        "1px solid var(--line)",
-        PerPanel(TopAndBottom),
-    ),
-    css(
-        "html.embed .panel",
-        "padding",
-        "4px 6px",
-        PerPanel(TopAndBottom),
-    ),
+    css(".panel", "border", "1px solid var(--line)", PerPanel(TopAndBottom)),
+    css("html.embed .panel", "padding", "4px 6px", PerPanel(TopAndBottom)),
     css("html.embed .panel-head", "height", "20px", PerPanel(Whole)),
-    css(
-        "html.embed .panel-head",
-        "margin-bottom",
-        "2px",
-        PerPanel(Whole),
-    ),
+    css("html.embed .panel-head", "margin-bottom", "2px", PerPanel(Whole)),
 ];
 
 impl Declaration {
