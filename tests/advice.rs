@@ -259,3 +259,39 @@ fn a_sweep_that_scales_with_no_serial_part_never_prints_an_infinite_limit() {
     assert!(!lines[0].contains("inf"), "{}", lines[0]);
     assert!(lines[0].contains("sets no limit"), "{}", lines[0]);
 }
+
+#[test]
+fn the_advice_names_the_semaphore_and_the_chunks_that_ran() {
+    let e = expect("100 x io 50", 2).bounded((Some(10), 1));
+    let r = [
+        result(Model::Sequential, 5030.0, 5030.0, 4980.0),
+        result(Model::Async, 511.0, 5030.0, 461.0),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(
+        s.contains("asyncio.Semaphore(10) kept 10 of the 100 tasks in flight"),
+        "{s}"
+    );
+    let free = recommend(&r, &expect("100 x io 50", 2)).expect("a recommendation");
+    assert!(!free.contains("Semaphore"), "{free}");
+
+    let small = || {
+        [
+            result(Model::Sequential, 2000.0, 2000.0, 1990.0),
+            result(Model::Processes, 1900.0, 2000.0, 10.0),
+        ]
+    };
+    let one = recommend(&small(), &expect("2000 x cpu 1", 2)).expect("a recommendation");
+    assert!(one.contains("map(..., chunksize=n)"), "{one}");
+    let chunked = recommend(&small(), &expect("2000 x cpu 1", 2).bounded((None, 100)))
+        .expect("a recommendation");
+    assert!(
+        chunked.contains("chunksize=100 sent that many tasks"),
+        "{chunked}"
+    );
+    let big = recommend(&small(), &expect("8 x cpu 100", 2)).expect("a recommendation");
+    assert!(
+        !big.contains("chunksize"),
+        "eight big tasks need no chunks: {big}"
+    );
+}

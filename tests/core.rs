@@ -702,3 +702,44 @@ fn the_watchdog_waits_as_long_as_lanes_sharing_the_cores_need() {
         1000.0 + WATCHDOG_GRACE_MS
     );
 }
+
+#[test]
+fn limit_and_chunksize_round_trip_and_refuse_nonsense() {
+    use conpar::core::input::scenario::Scenario;
+    let (s, notices) = Scenario::from_query("?workload=100+x+io+50&limit=10&chunksize=25", 2);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!((s.limit, s.chunksize), (Some(10), 25));
+    let again = Scenario::from_query(&s.to_query(), 2).0;
+    assert_eq!(again, s);
+    let (d, _) = Scenario::from_query("?preset=io", 2);
+    assert_eq!(
+        (d.limit, d.chunksize),
+        (None, 1),
+        "unbounded, one task a message"
+    );
+    assert!(!d.to_query().contains("limit") && !d.to_query().contains("chunksize"));
+    for bad in [
+        "limit=0",
+        "limit=-3",
+        "limit=10001",
+        "limit=ten",
+        "chunksize=0",
+        "chunksize=1e9",
+    ] {
+        let (s, notices) = Scenario::from_query(&format!("?limit=4&chunksize=5&{bad}"), 2);
+        assert_eq!(notices.len(), 1, "{bad}: {notices:?}");
+        assert_eq!(
+            (s.limit, s.chunksize),
+            (Some(4), 5),
+            "{bad} keeps the value before it"
+        );
+        assert!(
+            notices[0].message.contains("from 1 to 10000"),
+            "{}",
+            notices[0].message
+        );
+    }
+    let (s, notices) = Scenario::from_query("?limit=4&limit=none", 2);
+    assert!(notices.is_empty());
+    assert_eq!(s.limit, None, "none lifts the bound");
+}

@@ -7,7 +7,7 @@ use conpar::core::analysis::latency::{latency, Planned};
 use conpar::core::input::workload::Workload;
 use conpar::core::measure::trace::{Model, SpanState};
 use conpar::core::python::import::import;
-use conpar::core::python::program::{file_name, program};
+use conpar::core::python::program::{file_name, program, program_bounded};
 use std::process::Command;
 
 fn run(
@@ -15,10 +15,20 @@ fn run(
     workload: &Workload,
     pools: (u32, u32),
 ) -> conpar::core::python::import::Imported {
+    run_bounded(model, workload, pools, (None, 1))
+}
+
+fn run_bounded(
+    model: Model,
+    workload: &Workload,
+    pools: (u32, u32),
+    bounds: (Option<u32>, u32),
+) -> conpar::core::python::import::Imported {
     let dir = std::env::temp_dir().join(format!("conpar-py-{}-{}", model.id(), std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let script = dir.join(file_name(model));
-    std::fs::write(&script, program(model, workload, pools)).expect("write program");
+    std::fs::write(&script, program_bounded(model, workload, pools, bounds))
+        .expect("write program");
     let trace = dir.join("trace.json");
     let out = Command::new("python3")
         .arg(&script)
@@ -102,4 +112,45 @@ fn a_program_is_python_with_the_pool_sizes_asked_for() {
     assert!(p.contains("ProcessPoolExecutor(max_workers=2)") && p.contains("workers=2)"));
     assert!(program(Model::Async, &w, (32, 2)).contains("workers=None)"));
     assert!(program(Model::Threads, &w, (4, 2)).contains("python3.14t"));
+}
+
+#[test]
+fn a_semaphore_and_a_chunksize_run_in_python_as_in_the_page() {
+    let w = Workload::parse("9 x io 20, cpu 2").expect("valid");
+    let t = run_bounded(Model::Async, &w, (3, 2), (Some(3), 1)).trace;
+    let queued: Vec<u32> = t
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::SemWait)
+        .map(|s| s.task)
+        .collect();
+    assert_eq!(
+        queued,
+        (3..9).collect::<Vec<_>>(),
+        "the first three go at once"
+    );
+    assert!(
+        t.max_concurrent(SpanState::Io) <= 3,
+        "asyncio.Semaphore(3): three waits at a time"
+    );
+    let p = program_bounded(Model::Async, &w, (3, 2), (Some(3), 1));
+    assert!(p.contains("asyncio.Semaphore(3)") && p.contains("limit=3)"));
+
+    let w = Workload::parse("8 x cpu 5").expect("valid");
+    let t = run_bounded(Model::Processes, &w, (3, 2), (None, 4)).trace;
+    let lane_of = |task: u32| {
+        t.spans
+            .iter()
+            .find(|s| s.task == task && s.state == SpanState::Cpu)
+            .map(|s| s.lane)
+    };
+    for chunk in [0u32, 4] {
+        assert!(
+            (chunk..chunk + 4).all(|task| lane_of(task) == lane_of(chunk)),
+            "map(chunksize=4) runs each chunk in one process: {:?}",
+            (0..8).map(lane_of).collect::<Vec<_>>()
+        );
+    }
+    let p = program_bounded(Model::Processes, &w, (3, 2), (None, 4));
+    assert!(p.contains("chunksize=4") && p.contains("pool.map"));
 }

@@ -84,3 +84,54 @@ fn ten_thousand_waits_are_simulated_at_once() {
         "every wait in its own slot, beside the event loop"
     );
 }
+
+#[test]
+fn a_semaphore_queues_the_rest_and_lets_each_in_as_one_ends() {
+    use conpar::core::analysis::schedule::expected_bounded;
+    let tasks = conpar::core::input::workload::Workload::parse("100 x io 50")
+        .expect("valid")
+        .tasks();
+    let t = expected_bounded(Model::Async, &tasks, 1, 2, (Some(10), 1));
+    assert_eq!(t.wall_ms(), 500.0, "ten rounds of ten");
+    assert_eq!(t.max_concurrent(SpanState::Io), 10);
+    let queued: Vec<_> = t
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::SemWait)
+        .collect();
+    assert_eq!(queued.len(), 90);
+    assert!(queued.iter().all(|s| s.start == 0.0));
+    let last = queued.iter().map(|s| s.end).fold(0.0, f64::max);
+    assert_eq!(
+        last, 450.0,
+        "the last ten get their permits when the ninth round ends"
+    );
+    assert_eq!(
+        t.lanes, 101,
+        "at first, ten waits and ninety in the queue, each on a slot"
+    );
+    let free = expected_bounded(Model::Async, &tasks, 1, 2, (None, 1));
+    assert_eq!(free.wall_ms(), 50.0);
+}
+
+#[test]
+fn processes_take_a_chunk_at_a_time() {
+    use conpar::core::analysis::schedule::expected_bounded;
+    let tasks = conpar::core::input::workload::Workload::parse("8 x cpu 10")
+        .expect("valid")
+        .tasks();
+    let one = expected_bounded(Model::Processes, &tasks, 2, 2, (None, 1));
+    assert_eq!(one.wall_ms(), 40.0, "four each");
+    // Chunks of three: 3 + 3 + 2, the third to the lane free first.
+    let three = expected_bounded(Model::Processes, &tasks, 2, 2, (None, 3));
+    assert_eq!(three.wall_ms(), 50.0);
+    let lane_of = |task: u32| three.spans.iter().find(|s| s.task == task).map(|s| s.lane);
+    assert_eq!(lane_of(0), lane_of(2), "a chunk stays on one lane");
+    assert_ne!(lane_of(2), lane_of(3));
+    let all = expected_bounded(Model::Processes, &tasks, 2, 2, (None, 8));
+    assert_eq!(
+        all.wall_ms(),
+        80.0,
+        "one chunk: one process computes it all"
+    );
+}

@@ -630,3 +630,41 @@ fn the_notes_box_opens_when_asked_and_closes_for_the_next_runs_notes() {
     finish(&mut s, &req);
     assert!(!s.notes_open, "closed when the new results arrive");
 }
+
+#[test]
+fn a_run_keeps_the_semaphore_and_chunks_it_ran_with() {
+    let (mut s, _) = started(
+        "?workload=12+x+io+20&models=async,processes&limit=3&chunksize=4&run=1",
+        ISOLATED,
+    );
+    let req = sent(&greet(&mut s)).expect("sent");
+    assert_eq!(
+        (req.limit, req.chunksize),
+        (Some(3), 4),
+        "the request carries both"
+    );
+    let titles = s.panel_titles();
+    assert_eq!(titles[0].2, "asyncio · Semaphore(3)");
+    assert!(
+        titles[0].3.contains("at most 3 are in flight"),
+        "{}",
+        titles[0].3
+    );
+    assert_eq!(
+        titles[1].2,
+        "multiprocessing / ProcessPoolExecutor · map(chunksize=4)"
+    );
+    finish(&mut s, &req);
+    // A change after the run relabels nothing that was measured, only the next run.
+    go(&mut s, Input::Set(Setting::Limit, String::new()));
+    go(&mut s, Input::Set(Setting::Chunksize, "1".into()));
+    assert_eq!(s.scenario.limit, None, "an empty field lifts the bound");
+    assert_eq!(s.panel_titles()[0].2, "asyncio · Semaphore(3)");
+    let next = sent(&go(&mut s, Input::Run)).expect("runs");
+    assert_eq!((next.limit, next.chunksize), (None, 1));
+    assert_eq!(s.panel_titles()[0].2, "asyncio");
+    assert_eq!(
+        s.panel_titles()[1].2,
+        "multiprocessing / ProcessPoolExecutor"
+    );
+}

@@ -14,9 +14,14 @@ fn estimates_are_each_models_ideal_time() {
     let w = Workload::parse("4 x io 100, cpu 50").expect("valid");
     assert_eq!(estimate_ms(Model::Sequential, &w, 2, 4), 600);
     assert_eq!(
-        estimate_ms(Model::Async, &w, 2, 4),
+        estimate_ms(Model::Async, &w, u32::MAX, 4),
         200,
         "CPU adds up on one loop"
+    );
+    assert_eq!(
+        estimate_ms(Model::Async, &w, 2, 4),
+        300,
+        "a semaphore of two: two tasks' steps at a time, like two threads"
     );
     assert_eq!(
         estimate_ms(Model::Gil, &w, 2, 4),
@@ -35,7 +40,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let all = Model::ALL;
     let many = Workload::parse("10000 x io 100").expect("valid");
     // Ten thousand waits: only async overlaps them all; four threads would need 250 s.
-    let p = plan(&all, &many, (4, 4), 4, Ok(()));
+    let p = plan(&all, &many, ((4, 4), None), 4, Ok(()));
     assert_eq!(p.run, vec![Model::Async]);
     assert_eq!(p.skipped.len(), 4);
     assert_eq!(
@@ -48,7 +53,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let p = plan(
         &all,
         &small,
-        (2, 2),
+        ((2, 2), None),
         2,
         Err("this page is not cross-origin isolated"),
     );
@@ -159,16 +164,30 @@ fn the_legend_names_exactly_the_states_a_run_can_draw() {
     use conpar::core::analysis::summary::states_drawn;
     use conpar::core::measure::trace::SpanState;
     let mixed = Workload::parse("6 x io 120, cpu 40, io 60 payload 64kb").expect("valid");
-    assert_eq!(states_drawn(&Model::ALL, &mixed), SpanState::ALL.to_vec());
+    let all_but_queued: Vec<SpanState> = SpanState::ALL
+        .into_iter()
+        .filter(|&s| s != SpanState::SemWait)
+        .collect();
+    assert_eq!(states_drawn(&Model::ALL, &mixed, None), all_but_queued);
+    assert_eq!(
+        states_drawn(&Model::ALL, &mixed, Some(2)),
+        SpanState::ALL.to_vec(),
+        "a semaphore below the task count queues tasks"
+    );
+    assert_eq!(
+        states_drawn(&Model::ALL, &mixed, Some(6)),
+        all_but_queued,
+        "a semaphore with a permit for every task queues none"
+    );
     let io = Workload::parse("8 x io 200").expect("valid");
     assert_eq!(
-        states_drawn(&[Model::Sequential, Model::Gil], &io),
+        states_drawn(&[Model::Sequential, Model::Gil], &io, Some(2)),
         vec![SpanState::Io],
         "no lock waits without computing"
     );
     let cpu = Workload::parse("4 x cpu 10").expect("valid");
     assert_eq!(
-        states_drawn(&[Model::Gil, Model::Processes], &cpu),
+        states_drawn(&[Model::Gil, Model::Processes], &cpu, None),
         vec![SpanState::Cpu, SpanState::LockWait, SpanState::Spawn],
         "no copies without a payload"
     );

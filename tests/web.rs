@@ -41,6 +41,8 @@ fn config(workers: u32) -> RunConfig {
         threads: workers,
         processes: workers,
         switch_ms: 5.0,
+        limit: None,
+        chunksize: 1,
     }
 }
 

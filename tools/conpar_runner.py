@@ -72,27 +72,47 @@ def run_task(task, steps, per_ms, payload=b""):
     return (os.getpid(), threading.get_ident()), _started, spans, payload
 
 
-def _with_asyncio(tasks, per_ms):
+def _with_asyncio(tasks, per_ms, limit=None):
     spans = []
     free, used = [], [0]
 
-    async def one(task, steps):
+    def slot():
+        # A pending wait has no thread: drawn on the lowest free slot, as conpar does.
+        free.sort()
+        lane = free.pop(0) if free else used[0] + 1
+        used[0] = max(used[0], lane)
+        return lane
+
+    async def one(task, steps, semaphore):
+        if semaphore is None:
+            await steps_of(task, steps)
+        elif not semaphore.locked():
+            async with semaphore:
+                await steps_of(task, steps)
+        else:
+            # Queued behind the tasks in flight: its own state, on a wait slot.
+            lane, start = slot(), time.perf_counter()
+            async with semaphore:
+                spans.append((lane, task, 0, "sem-wait", 0, start, time.perf_counter()))
+                free.append(lane)
+                await steps_of(task, steps)
+
+    async def steps_of(task, steps):
         for step, (kind, ms) in enumerate(steps):
             start = time.perf_counter()
             if kind == "cpu":
                 spin(int(per_ms * ms))  # blocks the event loop, as CPU work under asyncio does
                 spans.append((0, task, step, kind, ms, start, time.perf_counter()))
             else:
-                # A pending wait has no thread: drawn on the lowest free slot, as conpar does.
-                free.sort()
-                lane = free.pop(0) if free else used[0] + 1
-                used[0] = max(used[0], lane)
+                lane = slot()
                 await asyncio.sleep(ms / 1000)
                 spans.append((lane, task, step, kind, ms, start, time.perf_counter()))
                 free.append(lane)
 
     async def main():
-        await asyncio.gather(*(one(i, steps) for i, (steps, _) in enumerate(tasks)))
+        # asyncio.Semaphore(limit) around each task bounds how many are in flight.
+        semaphore = asyncio.Semaphore(limit) if limit else None
+        await asyncio.gather(*(one(i, steps, semaphore) for i, (steps, _) in enumerate(tasks)))
 
     asyncio.run(main())
     return spans
@@ -116,16 +136,21 @@ def _lanes(results, begin):
     return out
 
 
-def run_model(model, tasks, per_ms, workers=None, method=None):
+def _run_star(args):
+    return run_task(*args)
+
+
+def run_model(model, tasks, per_ms, workers=None, method=None, limit=None, chunksize=1):
     """Runs `tasks` ([(steps, payload)]) under `model` with a pool of `workers`, and returns
     (start, end, spans). Pools start inside the timed window: Python's threads start in
-    microseconds; a process pool's start-up is part of what multiprocessing costs."""
+    microseconds; a process pool's start-up is part of what multiprocessing costs. `limit`
+    bounds asyncio with a Semaphore; `chunksize` is ProcessPoolExecutor.map's."""
     begin = time.perf_counter()
     if model == "sequential":
         spans = [(0,) + tuple(s) for i, (steps, _) in enumerate(tasks)
                  for s in run_task(i, steps, per_ms)[2]]
     elif model == "async":
-        spans = _with_asyncio(tasks, per_ms)
+        spans = _with_asyncio(tasks, per_ms, limit)
     elif model in ("gil", "threads"):
         with cf.ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(run_task, i, steps, per_ms) for i, (steps, _) in enumerate(tasks)]
@@ -134,9 +159,8 @@ def run_model(model, tasks, per_ms, workers=None, method=None):
         context = mp.get_context(method)
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                     initializer=_process_started) as pool:
-            futures = [pool.submit(run_task, i, steps, per_ms, bytes(size))
-                       for i, (steps, size) in enumerate(tasks)]
-            spans = _lanes([f.result() for f in futures], begin)
+            calls = ((i, steps, per_ms, bytes(size)) for i, (steps, size) in enumerate(tasks))
+            spans = _lanes(list(pool.map(_run_star, calls, chunksize=chunksize or 1)), begin)
     else:
         raise SystemExit(f"unknown model `{model}`; use {', '.join(MODELS)}")
     return begin, time.perf_counter(), spans
@@ -174,17 +198,18 @@ def chrome_trace(model, begin, end, spans, info):
             "otherData": dict(info, model=model, wall_ms=(end - begin) * 1000)}
 
 
-def main(groups, workload, model, workers=None):
+def main(groups, workload, model, workers=None, limit=None, chunksize=1):
     """Runs the workload under `model`, prints its wall time and writes its trace to the file
     named on the command line (default conpar-<model>.trace.json)."""
     out = sys.argv[1] if len(sys.argv) > 1 else f"conpar-{model}.trace.json"
     tasks = expand(groups)
     per_ms = calibrate()
-    begin, end, spans = run_model(model, tasks, per_ms, workers)
+    begin, end, spans = run_model(model, tasks, per_ms, workers, limit=limit, chunksize=chunksize)
     info = {"generator": "conpar", "implementation": sys.implementation.name,
             "python": sys.version.split()[0], "gil": gil_enabled(), "workers": workers,
             "start_method": mp.get_start_method() if model == "processes" else None,
-            "cores": os.cpu_count(), "workload": workload, "rounds_per_ms": per_ms}
+            "cores": os.cpu_count(), "workload": workload, "rounds_per_ms": per_ms,
+            "limit": limit, "chunksize": chunksize}
     with open(out, "w") as f:
         json.dump(chrome_trace(model, begin, end, spans, info), f)
     print(f"{model}: {(end - begin) * 1000:.1f} ms on {sys.implementation.name} "

@@ -68,10 +68,11 @@ def parse(text):
     return tasks
 
 
-def timed(model, tasks, per_ms, workers=None, method=None, trace=None):
+def timed(model, tasks, per_ms, workers=None, method=None, trace=None, limit=None, chunksize=1):
     """Wall ms of one run; with `trace` (a path and the run's facts), its Chrome trace too, as
-    the page's generated programs write it."""
-    begin, end, spans = run_model(model, tasks, per_ms, workers, method)
+    the page's generated programs write it. `limit` bounds asyncio (a Semaphore), `chunksize`
+    is ProcessPoolExecutor.map's."""
+    begin, end, spans = run_model(model, tasks, per_ms, workers, method, limit, chunksize)
     if trace:
         path, info = trace
         with open(path, "w") as f:
@@ -84,6 +85,8 @@ def main():
     parser.add_argument("--workload", default="io", help="workload text, or a preset: io, cpu, mixed")
     parser.add_argument("--threads", type=int, default=None, help="ThreadPoolExecutor max_workers (default: Python's own)")
     parser.add_argument("--processes", type=int, default=None, help="ProcessPoolExecutor max_workers (default: Python's own)")
+    parser.add_argument("--limit", type=int, default=None, help="asyncio: at most this many tasks in flight (asyncio.Semaphore), as conpar's limit=")
+    parser.add_argument("--chunksize", type=int, default=1, help="processes: ProcessPoolExecutor.map's chunksize, as conpar's chunksize=")
     parser.add_argument("--models", default="sequential,async,gil,processes,processes-spawn")
     parser.add_argument("--table", action="store_true", help="print a table instead of JSON")
     parser.add_argument("--traces", metavar="DIR", help="also write each run's Chrome trace to DIR/<model>.json (conpar opens them)")
@@ -104,10 +107,10 @@ def main():
 
     runs = {
         "sequential": lambda: timed("sequential", tasks, per_ms, trace=trace("sequential")),
-        "async": lambda: timed("async", tasks, per_ms, trace=trace("async")),
+        "async": lambda: timed("async", tasks, per_ms, trace=trace("async"), limit=args.limit),
         "gil": lambda: timed("gil", tasks, per_ms, threads, trace=trace("gil")),
-        "processes": lambda: timed("processes", tasks, per_ms, processes, default_method, trace("processes")),
-        "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn", trace("processes-spawn")),
+        "processes": lambda: timed("processes", tasks, per_ms, processes, default_method, trace("processes"), chunksize=args.chunksize),
+        "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn", trace("processes-spawn"), chunksize=args.chunksize),
     }
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     results = []
@@ -124,9 +127,12 @@ def main():
         "threads": threads,
         "processes": processes,
         "cores": cores,
+        "limit": args.limit,
+        "chunksize": args.chunksize,
     }
     if args.table:
-        print(f"CPython {info['python']}, {cores} cores, threads={threads}, processes={processes} ({default_method})")
+        bounds = (f", limit={args.limit}" if args.limit else "") + (f", chunksize={args.chunksize}" if args.chunksize > 1 else "")
+        print(f"CPython {info['python']}, {cores} cores, threads={threads}, processes={processes} ({default_method}){bounds}")
         for r in results:
             speedup = f"{r['speedup']:.2f}x" if r["speedup"] else "–"
             print(f"  {r['model']:<16} {r['wall_ms']:9.1f} ms  {speedup}")

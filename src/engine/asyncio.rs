@@ -4,14 +4,20 @@
 //!
 //! Lane 0 is the event loop. A pending wait has no thread of its own; each one is drawn on the
 //! lowest free wait slot (lanes 1, 2, …) so overlapping waits stay visible; a slot is not a task.
+//!
+//! With a `limit`, each task holds an `asyncio.Semaphore(limit)` from its first step to its
+//! last, so at most `limit` are in flight; a task queued for it waits on a slot too, in its own
+//! state (`sem-wait`), and the queue is first come, first served, as asyncio's is.
 
 use super::{run_task, Clock, CpuStep, Outcome, Recorder, RunConfig, StepRunner};
 use crate::core::input::workload::Task;
 use crate::core::measure::kernel::Checksum;
 use crate::core::measure::trace::SpanState;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::future::Future;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 /// Something that can wait without blocking the thread: `setTimeout` in the browser.
 pub trait Timer {
@@ -36,6 +42,66 @@ impl WaitLanes {
     }
     fn give_back(&mut self, lane: u32) {
         self.free.insert(lane);
+    }
+}
+
+/// A queued acquirer of the [`Semaphore`]: granted its permit by a release, then woken.
+#[derive(Default)]
+struct Queued {
+    granted: Cell<bool>,
+    waker: RefCell<Option<Waker>>,
+}
+
+/// `asyncio.Semaphore` on one thread: a release hands its permit to the longest-waiting
+/// acquirer, so none can overtake the queue.
+struct Semaphore {
+    permits: Cell<u32>,
+    queue: RefCell<VecDeque<Rc<Queued>>>,
+}
+
+impl Semaphore {
+    fn new(permits: u32) -> Semaphore {
+        Semaphore {
+            permits: Cell::new(permits),
+            queue: RefCell::new(VecDeque::new()),
+        }
+    }
+
+    /// Takes a permit if one is free and nobody queues for it.
+    fn try_acquire(&self) -> bool {
+        let free = self.permits.get() > 0 && self.queue.borrow().is_empty();
+        if free {
+            self.permits.set(self.permits.get() - 1);
+        }
+        free
+    }
+
+    /// Queues for a permit; resolves when a release hands one over.
+    async fn queue_for_permit(&self) {
+        let me = Rc::new(Queued::default());
+        self.queue.borrow_mut().push_back(me.clone());
+        std::future::poll_fn(|cx| {
+            if me.granted.get() {
+                Poll::Ready(())
+            } else {
+                *me.waker.borrow_mut() = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await;
+    }
+
+    fn release(&self) {
+        let next = self.queue.borrow_mut().pop_front();
+        match next {
+            Some(next) => {
+                next.granted.set(true);
+                if let Some(waker) = next.waker.borrow_mut().take() {
+                    waker.wake();
+                }
+            }
+            None => self.permits.set(self.permits.get() + 1),
+        }
     }
 }
 
@@ -79,10 +145,23 @@ pub async fn run<T: Timer>(
         recorder,
         wait_lanes: RefCell::new(WaitLanes::default()),
     };
+    let gate = config.limit.map(|n| Semaphore::new(n.max(1)));
     let futures = tasks.iter().enumerate().map(|(index, task)| {
-        let (runner, checksum) = (&runner, &checksum);
+        let (runner, checksum, gate) = (&runner, &checksum, gate.as_ref());
         async move {
+            if let Some(gate) = gate.filter(|g| !g.try_acquire()) {
+                // `async with semaphore:` when all permits are out: queued, on a wait slot.
+                let lane = runner.wait_lanes.borrow_mut().take();
+                let begin = clock.now();
+                gate.queue_for_permit().await;
+                let task = index as u32;
+                recorder.record(lane, task, 0, SpanState::SemWait, begin, clock.now());
+                runner.wait_lanes.borrow_mut().give_back(lane);
+            }
             let sum = run_task(runner, &config.work, index as u32, task).await;
+            if let Some(gate) = gate {
+                gate.release();
+            }
             let mut total: Checksum = checksum.get();
             total.merge(sum);
             checksum.set(total);

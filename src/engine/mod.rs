@@ -161,6 +161,11 @@ pub struct RunConfig {
     pub processes: u32,
     /// The GIL's switch interval (`sys.setswitchinterval`).
     pub switch_ms: f64,
+    /// `async` tasks in flight at once, as `asyncio.Semaphore(n)` around each task; `None`:
+    /// every task at once.
+    pub limit: Option<u32>,
+    /// Tasks per message under `processes`, as `ProcessPoolExecutor.map(chunksize=n)`.
+    pub chunksize: u32,
 }
 
 /// How a lane carries out the two kinds of step; [`run_task`] is the one loop over a task's

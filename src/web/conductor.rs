@@ -253,6 +253,8 @@ async fn run(request: RunRequest) {
         threads: request.threads,
         processes: request.processes,
         switch_ms: request.switch_ms,
+        limit: request.limit,
+        chunksize: request.chunksize.max(1),
     };
     for (slot, &model) in (0u32..).zip(&request.models) {
         if slot > 0 {

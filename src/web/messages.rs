@@ -72,13 +72,14 @@ pub enum FromConductor {
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ToProcess {
-    /// One task; its payload travels beside the header (`payload`), copied, not transferred.
-    Task {
-        task: u32,
-        steps: Vec<Step>,
+    /// A chunk of tasks (`ProcessPoolExecutor.map`'s `chunksize`; one task by default), each
+    /// its number and steps, run in order; their payloads travel beside the header as one
+    /// buffer (`payload`) of their sizes summed, copied, not transferred.
+    Chunk {
+        tasks: Vec<(u32, Vec<Step>)>,
         work: Work,
         sent: f64,
-        /// Test builds only: hang on this task (to test that a hung process is reported).
+        /// Test builds only: hang on this chunk (to test that a hung process is reported).
         #[serde(default)]
         hang: bool,
     },
@@ -93,7 +94,7 @@ pub enum FromProcess {
     Ready {
         at: f64,
     },
-    /// A task's result: spans beside (`spans`), and the output copied back (`output`).
+    /// A chunk's result: spans beside (`spans`), and the output copied back (`output`).
     Result {
         checksum: u64,
         sent: f64,

@@ -16,13 +16,29 @@ const STALL_MS: f64 = 50.0;
 fn caveat(model: Model, expect: &Expectation) -> String {
     match model {
         Model::Sequential => "nothing here gains from running tasks at once".into(),
-        Model::Async => "asyncio needs async libraries (aiohttp, asyncpg) for its waits; with blocking ones, use a thread pool".into(),
+        Model::Async => {
+            let base = "asyncio needs async libraries (aiohttp, asyncpg) for its waits; with blocking ones, use a thread pool";
+            match expect.limit.filter(|&n| n < expect.tasks) {
+                Some(n) => format!("{base}. Here asyncio.Semaphore({n}) kept {n} of the {} tasks in flight at once, as a server's rate limit or a connection pool asks; the rest queued for it", expect.tasks),
+                None => base.into(),
+            }
+        }
         Model::Gil => format!(
             "a thread pool works with blocking libraries; size it to the calls in flight (here {} threads for {} tasks)",
             expect.threads, expect.tasks
         ),
         Model::Threads => "free threads need the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
-        Model::Processes => "each process costs a start-up (cheap with fork or forkserver on Linux, dearer with spawn on macOS and Windows) and a pickled copy of its data".into(),
+        Model::Processes => {
+            let base = "each process costs a start-up (cheap with fork or forkserver on Linux, dearer with spawn on macOS and Windows) and a pickled copy of its data";
+            let per_task_ms = expect.cpu_ms / f64::from(expect.tasks.max(1));
+            if expect.chunksize > 1 {
+                format!("{base}, paid per message: chunksize={} sent that many tasks in each", expect.chunksize)
+            } else if expect.tasks >= 20 * expect.processes && per_task_ms <= 5.0 {
+                format!("{base}, paid per message: with {} tasks this small, map(..., chunksize=n) sends many in each", expect.tasks)
+            } else {
+                base.into()
+            }
+        }
     }
 }
 

@@ -83,7 +83,8 @@ pub fn latency(trace: &ModelTrace, planned: &Planned) -> Option<Latency> {
                     .map_or(s.end, |ms| s.start + ms);
                 (s.start, s.end.min(planned_end))
             }
-            SpanState::LockWait | SpanState::Spawn => continue,
+            // Queued for the GIL or for a semaphore: ready, held back by the model.
+            SpanState::LockWait | SpanState::SemWait | SpanState::Spawn => continue,
         };
         busy.entry(s.task).or_default().push(interval);
     }

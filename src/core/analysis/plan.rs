@@ -9,21 +9,23 @@ use crate::core::measure::units::format_ms;
 /// message (sequential on 10,000 waits of 100 ms would take 17 minutes).
 pub const MAX_MODEL_MS: u64 = 120_000;
 
-/// The shortest time any run of `model` can take, with `lanes` lanes on `cores` cores, for a
-/// workload of `cpu_ms` calibrated computing, whose longest task lasts `longest_ms` and whose
-/// steps add up to `serial_ms`. One bound for both its users: which models are too long to
-/// run, and the physics every result is checked against.
+/// The shortest time any run of `model` can take, with `in_flight` tasks in progress at once
+/// ([`in_flight`]) on `cores` cores, for a workload of `cpu_ms` calibrated computing, whose
+/// longest task lasts `longest_ms` and whose steps add up to `serial_ms`. One bound for both
+/// its users: which models are too long to run, and the physics every result is checked
+/// against.
 pub fn ideal_ms(
     model: Model,
     (cpu_ms, longest_ms, serial_ms): (f64, f64, f64),
-    lanes: u32,
+    in_flight: u32,
     cores: u32,
 ) -> f64 {
-    let lanes_f = f64::from(lanes.max(1));
-    let cores_f = f64::from(lanes.max(1).min(cores.max(1)));
+    let lanes_f = f64::from(in_flight.max(1));
+    let cores_f = f64::from(in_flight.max(1).min(cores.max(1)));
     match model {
         Model::Sequential => serial_ms,
-        Model::Async => cpu_ms.max(longest_ms),
+        // One loop computes everything; at most `in_flight` tasks wait at once.
+        Model::Async => cpu_ms.max(longest_ms).max(serial_ms / lanes_f),
         Model::Gil => cpu_ms.max(longest_ms).max(serial_ms / lanes_f),
         Model::Threads | Model::Processes => {
             (cpu_ms / cores_f).max(longest_ms).max(serial_ms / lanes_f)
@@ -32,13 +34,13 @@ pub fn ideal_ms(
 }
 
 /// [`ideal_ms`] for a parsed workload.
-pub fn estimate_ms(model: Model, workload: &Workload, lanes: u32, cores: u32) -> u64 {
+pub fn estimate_ms(model: Model, workload: &Workload, in_flight: u32, cores: u32) -> u64 {
     let totals = (
         workload.total_cpu_ms() as f64,
         workload.longest_task_ms() as f64,
         workload.serial_ms() as f64,
     );
-    ideal_ms(model, totals, lanes, cores).ceil() as u64
+    ideal_ms(model, totals, in_flight, cores).ceil() as u64
 }
 
 /// The models a run will include, and why the others were left out.
@@ -57,20 +59,30 @@ pub fn lanes(model: Model, (threads, processes): (u32, u32)) -> u32 {
     }
 }
 
+/// How many tasks `model` can have in progress at once: its lanes, or under `async` the
+/// semaphore's `limit` (without one, every task).
+pub fn in_flight(model: Model, pools: (u32, u32), limit: Option<u32>) -> u32 {
+    match (model, limit) {
+        (Model::Async, Some(n)) => n.max(1),
+        (Model::Async, None) => u32::MAX,
+        _ => lanes(model, pools),
+    }
+}
+
 /// Decides which of `models` can run with pools of `(threads, processes)` on `cores` cores.
 /// `shared_memory` is `Err(reason)` where workers cannot share memory (no cross-origin
 /// isolation, or no thread pool).
 pub fn plan(
     models: &[Model],
     workload: &Workload,
-    pools: (u32, u32),
+    (pools, limit): ((u32, u32), Option<u32>),
     cores: u32,
     shared_memory: Result<(), &str>,
 ) -> Plan {
     let mut run = Vec::new();
     let mut skipped = Vec::new();
     for &m in models {
-        let estimate = estimate_ms(m, workload, lanes(m, pools), cores);
+        let estimate = estimate_ms(m, workload, in_flight(m, pools, limit), cores);
         if let (true, Err(reason)) = (m.needs_shared_memory(), shared_memory) {
             skipped.push(format!("{m} is unavailable here: {reason}."));
         } else if estimate > MAX_MODEL_MS {

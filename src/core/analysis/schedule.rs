@@ -9,11 +9,24 @@ use std::collections::BinaryHeap;
 
 /// The expected trace of `model` running `tasks` with `lanes` lanes on `cores` cores.
 pub fn expected(model: Model, tasks: &[Task], lanes: u32, cores: u32) -> ModelTrace {
+    expected_bounded(model, tasks, lanes, cores, (None, 1))
+}
+
+/// [`expected`] with `async` bounded to `limit` tasks in flight (`asyncio.Semaphore`) and
+/// `processes` handed its tasks `chunksize` at a time (`ProcessPoolExecutor.map`).
+pub fn expected_bounded(
+    model: Model,
+    tasks: &[Task],
+    lanes: u32,
+    cores: u32,
+    (limit, chunksize): (Option<u32>, u32),
+) -> ModelTrace {
     let spans = match model {
-        Model::Async => event_loop(tasks),
-        Model::Sequential => blocking(tasks, 1, 1, false),
-        Model::Gil => blocking(tasks, lanes, 1, true),
-        Model::Threads | Model::Processes => blocking(tasks, lanes, lanes.min(cores), false),
+        Model::Async => event_loop(tasks, limit),
+        Model::Sequential => blocking(tasks, 1, (1, 1), false),
+        Model::Gil => blocking(tasks, lanes, (1, 1), true),
+        Model::Threads => blocking(tasks, lanes, (lanes.min(cores), 1), false),
+        Model::Processes => blocking(tasks, lanes, (lanes.min(cores), chunksize), false),
     };
     let end = spans.iter().map(|s| s.end).fold(0.0, f64::max);
     ModelTrace {
@@ -52,19 +65,24 @@ impl Ord for Time {
     }
 }
 
-/// Lanes whose waits block them (a plain loop, threads, processes). With `gil`, a lane that
-/// waits for the CPU slot is waiting for the lock, and that is drawn.
-fn blocking(tasks: &[Task], lanes: u32, cpu_slots: u32, gil: bool) -> Vec<Span> {
+/// Lanes whose waits block them (a plain loop, threads, processes), each taking `chunk` tasks
+/// at a time. With `gil`, a lane that waits for the CPU slot is waiting for the lock, and that
+/// is drawn.
+fn blocking(tasks: &[Task], lanes: u32, (cpu_slots, chunk): (u32, u32), gil: bool) -> Vec<Span> {
+    let chunk = chunk.max(1) as usize;
     let lanes = lanes.max(1) as usize;
     let mut spans = Vec::new();
     let mut lane_free = vec![0.0f64; lanes];
     let mut slots: BinaryHeap<Time> = (0..cpu_slots.max(1)).map(|_| Time(0.0)).collect();
-    // Each task goes to the lane free first, as an executor's queue hands them out; its steps
-    // then run in order on that lane.
+    // Each task (each chunk of them) goes to the lane free first, as an executor's queue hands
+    // them out; its steps then run in order on that lane.
+    let mut lane = 0;
     for (index, task) in tasks.iter().enumerate() {
-        let lane = (0..lanes)
-            .min_by(|&a, &b| lane_free[a].total_cmp(&lane_free[b]))
-            .unwrap_or(0);
+        if index % chunk == 0 {
+            lane = (0..lanes)
+                .min_by(|&a, &b| lane_free[a].total_cmp(&lane_free[b]))
+                .unwrap_or(0);
+        }
         let mut t = lane_free[lane];
         for (step_index, step) in task.steps.iter().enumerate() {
             match *step {
@@ -74,8 +92,14 @@ fn blocking(tasks: &[Task], lanes: u32, cpu_slots: u32, gil: bool) -> Vec<Span> 
                     t = end;
                 }
                 Step::Cpu(ms) => {
+                    // With a CPU slot for every lane nobody waits for one (the slots are
+                    // taken in task order, which chunks take out of time order).
                     let free = slots.pop().map_or(0.0, |s| s.0);
-                    let start = t.max(free);
+                    let start = if cpu_slots as usize >= lanes {
+                        t
+                    } else {
+                        t.max(free)
+                    };
                     if gil && start > t {
                         spans.push(span(
                             lane as u32,
@@ -105,17 +129,19 @@ fn blocking(tasks: &[Task], lanes: u32, cpu_slots: u32, gil: bool) -> Vec<Span> 
     spans
 }
 
-/// One event loop: every task starts at once; computing holds the loop, waits overlap, each
-/// drawn in the lowest free wait slot (lane 1, 2, …).
-fn event_loop(tasks: &[Task]) -> Vec<Span> {
+/// One event loop: every task starts at once (with a `limit`, that many, and each later one as
+/// soon as one ends, first come first served); computing holds the loop, waits overlap, each
+/// drawn in the lowest free wait slot (lane 1, 2, …), a wait for the semaphore too.
+fn event_loop(tasks: &[Task], limit: Option<u32>) -> Vec<Span> {
     let mut spans = Vec::new();
+    let first = limit.map_or(tasks.len(), |n| (n.max(1) as usize).min(tasks.len()));
+    let mut queued = first..tasks.len();
     // (ready at in µs, task, next step), earliest and then first-written first: a min-heap, so
     // ten thousand waiting tasks cost n log n. Steps are whole milliseconds, so µs are exact.
-    let mut ready: BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = (0..tasks.len())
-        .map(|i| std::cmp::Reverse((0, i, 0)))
-        .collect();
+    let mut ready: BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> =
+        (0..first).map(|i| std::cmp::Reverse((0, i, 0))).collect();
     let mut loop_free = 0.0f64;
-    let mut waits: Vec<(f64, f64, usize, usize)> = Vec::new();
+    let mut waits: Vec<(f64, f64, usize, usize, SpanState)> = Vec::new();
     while let Some(std::cmp::Reverse((at, task, step))) = ready.pop() {
         let t = at as f64 / 1000.0;
         let Some(s) = tasks[task].steps.get(step) else {
@@ -123,7 +149,7 @@ fn event_loop(tasks: &[Task]) -> Vec<Span> {
         };
         let end = match *s {
             Step::Io(ms) => {
-                waits.push((t, t + f64::from(ms), task, step));
+                waits.push((t, t + f64::from(ms), task, step, SpanState::Io));
                 t + f64::from(ms)
             }
             Step::Cpu(ms) => {
@@ -133,12 +159,13 @@ fn event_loop(tasks: &[Task]) -> Vec<Span> {
                 loop_free
             }
         };
+        let end_us = (end * 1000.0).round() as u64;
         if step + 1 < tasks[task].steps.len() {
-            ready.push(std::cmp::Reverse((
-                (end * 1000.0).round() as u64,
-                task,
-                step + 1,
-            )));
+            ready.push(std::cmp::Reverse((end_us, task, step + 1)));
+        } else if let Some(next) = queued.next() {
+            // The semaphore's permit passes to the task queued longest.
+            waits.push((0.0, end, next, 0, SpanState::SemWait));
+            ready.push(std::cmp::Reverse((end_us, next, 0)));
         }
     }
     // Wait slots: interval partitioning, lowest free slot first (free slots in a min-heap).
@@ -146,7 +173,7 @@ fn event_loop(tasks: &[Task]) -> Vec<Span> {
     let mut busy: BinaryHeap<std::cmp::Reverse<(u64, usize)>> = BinaryHeap::new();
     let mut free: BinaryHeap<std::cmp::Reverse<usize>> = BinaryHeap::new();
     let mut slots = 0;
-    for (start, end, task, step) in waits {
+    for (start, end, task, step, state) in waits {
         let start_us = (start * 1000.0).round() as u64;
         while let Some(std::cmp::Reverse((until, slot))) = busy.peek().copied() {
             if until > start_us {
@@ -163,7 +190,7 @@ fn event_loop(tasks: &[Task]) -> Vec<Span> {
             |std::cmp::Reverse(s)| s,
         );
         busy.push(std::cmp::Reverse(((end * 1000.0).round() as u64, slot)));
-        spans.push(span(slot as u32 + 1, task, step, SpanState::Io, start, end));
+        spans.push(span(slot as u32 + 1, task, step, state, start, end));
     }
     spans
 }

@@ -175,10 +175,12 @@ pub fn environment(shared: &SharedMemory, cores: u32, embed: bool) -> String {
 
 /// The span states a run of `models` on `workload` can draw, for the legend: waits only with
 /// I/O, computing only with CPU work, lock waits only under the GIL with computing, start-ups
-/// only with processes, copies only with processes and a payload.
+/// only with processes, copies only with processes and a payload, semaphore waits only under
+/// asyncio with a `limit` below the task count.
 pub fn states_drawn(
     models: &[Model],
     workload: &Workload,
+    limit: Option<u32>,
 ) -> Vec<crate::core::measure::trace::SpanState> {
     use crate::core::measure::trace::SpanState;
     let cpu = workload.total_cpu_ms() > 0;
@@ -193,6 +195,9 @@ pub fn states_drawn(
             SpanState::LockWait => cpu && has(Model::Gil),
             SpanState::Spawn => has(Model::Processes),
             SpanState::Copy => payload && has(Model::Processes),
+            SpanState::SemWait => {
+                has(Model::Async) && limit.is_some_and(|n| n < workload.task_count())
+            }
         })
         .collect()
 }

@@ -39,6 +39,10 @@ pub struct Expectation {
     pub threads: u32,
     pub processes: u32,
     pub switch_ms: f64,
+    /// `async` tasks in flight at once (`limit=`).
+    pub limit: Option<u32>,
+    /// Tasks per message under `processes` (`chunksize=`).
+    pub chunksize: u32,
     /// Each distinct task's waiting and computing ms, to rescale the bounds to the speed the
     /// kernel really ran at.
     pub shapes: Vec<(f64, f64)>,
@@ -61,6 +65,8 @@ impl Expectation {
             threads: threads.max(1),
             processes: processes.max(1),
             switch_ms,
+            limit: None,
+            chunksize: 1,
             shapes: workload
                 .groups()
                 .map(|(_, t)| ((t.total_ms() - t.cpu_ms()) as f64, t.cpu_ms() as f64))
@@ -70,6 +76,16 @@ impl Expectation {
 
     fn lanes(&self, model: Model) -> u32 {
         crate::core::analysis::plan::lanes(model, (self.threads, self.processes))
+    }
+
+    /// This expectation with `async` bounded to `limit` tasks in flight and `processes`
+    /// sent `chunksize` tasks a message.
+    pub fn bounded(self, (limit, chunksize): (Option<u32>, u32)) -> Expectation {
+        Expectation {
+            limit,
+            chunksize,
+            ..self
+        }
     }
 
     /// No run of `model` can be shorter than this (calibrated CPU, real waits).
@@ -97,7 +113,11 @@ impl Expectation {
                 longest,
                 self.serial_ms + self.cpu_ms * (speed - 1.0),
             ),
-            self.lanes(model),
+            crate::core::analysis::plan::in_flight(
+                model,
+                (self.threads, self.processes),
+                self.limit,
+            ),
             self.cores,
         )
     }

@@ -9,7 +9,7 @@
 
 use super::scene::Rows;
 use crate::core::analysis::plan::lanes;
-use crate::core::analysis::schedule::expected;
+use crate::core::analysis::schedule::expected_bounded;
 use crate::core::input::scenario::Scenario;
 
 /// A declaration of www/style.css that the embed's height is made of: the rule's selector, the
@@ -145,13 +145,15 @@ pub fn height(panels: &[Rows]) -> u32 {
 /// workload that does not parse shows no panels.
 pub fn scenario_height(scenario: &Scenario, cores: u32) -> u32 {
     let pools = (scenario.threads, scenario.processes);
+    let bounds = (scenario.limit, scenario.chunksize);
     let rows: Vec<Rows> = match scenario.workload() {
         Ok(workload) => {
             let tasks = workload.tasks();
             scenario
                 .models
                 .iter()
-                .map(|&m| Rows::of(expected(m, &tasks, lanes(m, pools), cores).lanes))
+                .map(|&m| expected_bounded(m, &tasks, lanes(m, pools), cores, bounds))
+                .map(|t| Rows::of(t.lanes))
                 .collect()
         }
         Err(_) => Vec::new(),

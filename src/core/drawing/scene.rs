@@ -504,6 +504,7 @@ pub fn describe(model: Model, span: &Span, origin: f64) -> String {
         SpanState::LockWait => "waiting for the GIL",
         SpanState::Spawn => "starting a worker",
         SpanState::Copy => "copying the payload",
+        SpanState::SemWait => "waiting for the semaphore (queued behind the tasks in flight)",
     };
     let task = if span.task == NO_TASK {
         String::new()
@@ -543,6 +544,7 @@ pub fn pattern(state: SpanState) -> &'static [Mark] {
         SpanState::LockWait => &[Line(0.0, 0.0, 8.0, 8.0), Line(8.0, 0.0, 0.0, 8.0)],
         SpanState::Spawn => &[Block(1.0, 1.0, 2.0, 2.0), Block(5.0, 5.0, 2.0, 2.0)],
         SpanState::Copy => &[Block(1.0, 0.0, 2.0, 8.0), Block(5.0, 0.0, 2.0, 8.0)],
+        SpanState::SemWait => &[Block(0.0, 1.0, 8.0, 2.0), Block(0.0, 5.0, 8.0, 2.0)],
     }
 }
 
@@ -554,6 +556,7 @@ pub fn state_meaning(state: SpanState) -> &'static str {
         SpanState::LockWait => "waiting for the GIL",
         SpanState::Spawn => "starting a worker",
         SpanState::Copy => "payload copied",
+        SpanState::SemWait => "waiting for the semaphore",
     }
 }
 

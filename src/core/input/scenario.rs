@@ -17,6 +17,9 @@ pub const MAX_REPEAT: u32 = 9;
 /// The most pool sizes one sweep runs.
 pub const MAX_SIZES: usize = 8;
 
+/// Largest `limit=` and `chunksize=`: a workload's most tasks.
+pub const MAX_TASKS: u32 = crate::core::input::workload::LIMITS.max_tasks;
+
 /// Longest caption kept, in characters.
 pub const MAX_CAPTION: usize = 160;
 
@@ -110,6 +113,12 @@ pub struct Scenario {
     pub trace: Option<String>,
     /// How `processes` starts its workers (`start=forkserver|spawn`).
     pub start: StartMethod,
+    /// At most this many `async` tasks in flight (`limit=`), as `asyncio.Semaphore(n)` held
+    /// around each task; `None`: all at once, as a plain `asyncio.gather`.
+    pub limit: Option<u32>,
+    /// Tasks per message under `processes` (`chunksize=`), as
+    /// `ProcessPoolExecutor.map(..., chunksize=n)`; 1 (the default) sends each on its own.
+    pub chunksize: u32,
 }
 
 /// A problem with a setting, shown to the user; the setting keeps its previous value.
@@ -204,6 +213,8 @@ impl Scenario {
             sweep: None,
             trace: None,
             start: StartMethod::Forkserver,
+            limit: None,
+            chunksize: 1,
         }
     }
 
@@ -344,6 +355,24 @@ impl Scenario {
                     ))
                 }
             },
+            "limit" => {
+                self.limit = match value.trim() {
+                    "" | "none" => None,
+                    v => match v.parse::<u32>() {
+                        Ok(n) if (1..=MAX_TASKS).contains(&n) => Some(n),
+                        _ => {
+                            let now = self.limit.map_or("none".to_string(), |n| n.to_string());
+                            return Err(Notice::new(
+                                "limit",
+                                format!("limit must be a whole number from 1 to {MAX_TASKS} (async tasks in flight at once), or none; using {now}"),
+                            ));
+                        }
+                    },
+                }
+            }
+            "chunksize" => {
+                self.chunksize = whole(value, "chunksize", (1, MAX_TASKS), self.chunksize)?
+            }
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -410,6 +439,12 @@ impl Scenario {
         }
         if self.start != StartMethod::Forkserver {
             parts.push(format!("start={}", self.start.id()));
+        }
+        if let Some(n) = self.limit {
+            parts.push(format!("limit={n}"));
+        }
+        if self.chunksize != 1 {
+            parts.push(format!("chunksize={}", self.chunksize));
         }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode_component(trace)));

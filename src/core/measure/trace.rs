@@ -88,15 +88,20 @@ pub enum SpanState {
     Spawn,
     /// Copying a payload into or out of a worker.
     Copy,
+    /// Waiting to acquire a semaphore (`asyncio.Semaphore`, `limit=`): the task is queued
+    /// behind the ones in flight, not waiting for its own I/O. Last, so the codes of the
+    /// others stay what older traces and messages say.
+    SemWait,
 }
 
 impl SpanState {
-    pub const ALL: [SpanState; 5] = [
+    pub const ALL: [SpanState; 6] = [
         SpanState::Cpu,
         SpanState::Io,
         SpanState::LockWait,
         SpanState::Spawn,
         SpanState::Copy,
+        SpanState::SemWait,
     ];
 
     pub fn id(self) -> &'static str {
@@ -106,6 +111,7 @@ impl SpanState {
             SpanState::LockWait => "lock-wait",
             SpanState::Spawn => "spawn",
             SpanState::Copy => "copy",
+            SpanState::SemWait => "sem-wait",
         }
     }
 
@@ -123,6 +129,7 @@ impl SpanState {
             SpanState::LockWait => "#D55E00",
             SpanState::Spawn => "#999999",
             SpanState::Copy => "#CC79A7",
+            SpanState::SemWait => "#009E73",
         }
     }
 

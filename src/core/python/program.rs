@@ -20,8 +20,23 @@ pub fn trace_name(model: Model) -> String {
 }
 
 /// What the program does, in Python's own terms, and the lines that matter.
-fn gist(model: Model, threads: u32, processes: u32) -> (String, String) {
+fn gist(
+    model: Model,
+    (threads, processes): (u32, u32),
+    (limit, chunksize): (Option<u32>, u32),
+) -> (String, String) {
     match model {
+        Model::Async if limit.is_some() => {
+            let n = limit.unwrap_or(1);
+            (
+                format!("asyncio with at most {n} tasks in flight: asyncio.Semaphore({n}) around each coroutine"),
+                format!("semaphore = asyncio.Semaphore({n})\n    async def bounded(steps):\n        async with semaphore: await task(steps)\n    await asyncio.gather(*(bounded(steps) for steps in TASKS))"),
+            )
+        }
+        Model::Processes if chunksize > 1 => (
+            format!("multiprocessing: ProcessPoolExecutor(max_workers={processes}).map with chunksize={chunksize}, so each message carries {chunksize} tasks; the platform's start method (fork up to 3.13 and forkserver from 3.14 on Linux, spawn on macOS and Windows); each payload is pickled to its worker and back"),
+            format!("with ProcessPoolExecutor(max_workers={processes}) as pool:\n        pool.map(run_task, TASKS, chunksize={chunksize})"),
+        ),
         Model::Sequential => (
             "a plain loop: one task after another".into(),
             "for steps in TASKS:\n        run_task(steps)   # time.sleep for io, a pure-Python loop for cpu".into(),
@@ -58,8 +73,24 @@ fn steps_literal(steps: &[Step]) -> String {
 }
 
 /// The program for `model` on `workload`, with pools of `threads` and `processes`.
-pub fn program(model: Model, workload: &Workload, (threads, processes): (u32, u32)) -> String {
-    let (what, core) = gist(model, threads, processes);
+pub fn program(model: Model, workload: &Workload, pools: (u32, u32)) -> String {
+    program_bounded(model, workload, pools, (None, 1))
+}
+
+/// [`program`] with asyncio bounded to `limit` tasks in flight and `ProcessPoolExecutor.map`
+/// given `chunksize`.
+pub fn program_bounded(
+    model: Model,
+    workload: &Workload,
+    (threads, processes): (u32, u32),
+    (limit, chunksize): (Option<u32>, u32),
+) -> String {
+    let (what, core) = gist(model, (threads, processes), (limit, chunksize));
+    let bounds = match (model, limit) {
+        (Model::Async, Some(n)) => format!(", limit={n}"),
+        (Model::Processes, _) if chunksize > 1 => format!(", chunksize={chunksize}"),
+        _ => String::new(),
+    };
     let workers = match model {
         Model::Gil | Model::Threads => threads.to_string(),
         Model::Processes => processes.to_string(),
@@ -98,7 +129,7 @@ GROUPS = [
 {groups}]
 
 if __name__ == "__main__":
-    main(GROUPS, WORKLOAD, "{id}", workers={workers})
+    main(GROUPS, WORKLOAD, "{id}", workers={workers}{bounds})
 "#,
         file = file_name(model),
         trace = trace_name(model),

@@ -15,7 +15,7 @@ use crate::core::analysis::latency::Planned;
 use crate::core::analysis::pauses::{Pause, PauseKind};
 use crate::core::analysis::plan::{lanes, plan};
 use crate::core::analysis::results::{of_imported, of_run, ModelResult};
-use crate::core::analysis::schedule::expected;
+use crate::core::analysis::schedule::expected_bounded;
 use crate::core::analysis::summary::SharedMemory;
 use crate::core::analysis::sweep::{default_sizes, swept};
 use crate::core::analysis::verdict::Expectation;
@@ -122,15 +122,19 @@ pub enum Setting {
     Repeat,
     Start,
     SweepSizes,
+    Limit,
+    Chunksize,
 }
 
 impl Setting {
-    pub const NUMERIC: [Setting; 5] = [
+    pub const NUMERIC: [Setting; 7] = [
         Setting::Threads,
         Setting::Processes,
         Setting::Switch,
         Setting::Seed,
         Setting::Repeat,
+        Setting::Limit,
+        Setting::Chunksize,
     ];
 
     /// The scenario's (and the URL's) key.
@@ -143,6 +147,8 @@ impl Setting {
             Setting::Repeat => "repeat",
             Setting::Start => "start",
             Setting::SweepSizes => "sweep",
+            Setting::Limit => "limit",
+            Setting::Chunksize => "chunksize",
         }
     }
 
@@ -156,7 +162,27 @@ impl Setting {
             Setting::Repeat => s.repeat.to_string(),
             Setting::Start => s.start.id().to_string(),
             Setting::SweepSizes => s.sweep.as_deref().map(sizes_text).unwrap_or_default(),
+            // Empty: no bound (the field's placeholder says so).
+            Setting::Limit => s.limit.map(|n| n.to_string()).unwrap_or_default(),
+            Setting::Chunksize => s.chunksize.to_string(),
         }
+    }
+}
+
+/// A model's subtitle and explanation, with the pattern its settings add: a semaphore around
+/// each asyncio task, chunks for the process pool.
+pub fn titles(model: Model, (limit, chunksize): (Option<u32>, u32)) -> (String, String) {
+    let (python, explanation) = (model.python(), model.explanation());
+    match (model, limit) {
+        (Model::Async, Some(n)) => (
+            format!("{python} · Semaphore({n})"),
+            format!("{explanation} Here with limit={n}: each task holds an asyncio.Semaphore({n}) from its first step to its last, so at most {n} are in flight; the others queue for it, first come first served (sem-wait)."),
+        ),
+        (Model::Processes, _) if chunksize > 1 => (
+            format!("{python} · map(chunksize={chunksize})"),
+            format!("{explanation} Here with chunksize={chunksize}, as ProcessPoolExecutor.map(..., chunksize={chunksize}): each message carries {chunksize} tasks (and their payloads) to a process, which runs them in turn and answers once, so the pool pays per chunk, not per task."),
+        ),
+        _ => (python.to_string(), explanation.to_string()),
     }
 }
 
@@ -703,6 +729,22 @@ impl Session {
         }
     }
 
+    /// Each panel's title, subtitle and explanation: the run's settings once there is a run
+    /// (a limit changed since does not relabel what was measured), else the scenario's.
+    pub fn panel_titles(&self) -> Vec<(Model, String, String, String)> {
+        let bounds = match &self.run {
+            Some(r) => (r.expectation.limit, r.expectation.chunksize),
+            None => (self.scenario.limit, self.scenario.chunksize),
+        };
+        self.panel_models()
+            .into_iter()
+            .map(|m| {
+                let (subtitle, explanation) = titles(m, bounds);
+                (m, m.id().to_string(), subtitle, explanation)
+            })
+            .collect()
+    }
+
     /// The selected models, less those that cannot run here for want of shared memory.
     fn runnable_models(&self) -> Vec<Model> {
         let unavailable = self.shared_memory().unavailable_reason().is_some();
@@ -997,7 +1039,7 @@ impl Session {
         let plan = plan(
             &models,
             &workload,
-            (threads, processes),
+            ((threads, processes), self.scenario.limit),
             cores,
             reason.as_deref().map_or(Ok(()), Err),
         );
@@ -1019,7 +1061,9 @@ impl Session {
         // Interleaved (ABCABC…), so a slow spell of the machine touches every model alike.
         let slots: Vec<Model> = (0..repeat).flat_map(|_| plan.run.iter().copied()).collect();
         let pools = (threads, processes);
-        let expectation = Expectation::new(&workload, cores, pools, self.scenario.switch_ms);
+        let bounds = (self.scenario.limit, self.scenario.chunksize);
+        let expectation =
+            Expectation::new(&workload, cores, pools, self.scenario.switch_ms).bounded(bounds);
         // Each panel starts with the rows its model is expected to use, so the page does not
         // grow lane by lane while the run fills it.
         let tasks = workload.tasks();
@@ -1027,7 +1071,7 @@ impl Session {
             .iter()
             .map(|&m| {
                 let mut t = LiveTrace::new(m);
-                t.lanes = expected(m, &tasks, lanes(m, pools), cores).lanes;
+                t.lanes = expected_bounded(m, &tasks, lanes(m, pools), cores, bounds).lanes;
                 t
             })
             .collect();
@@ -1045,6 +1089,8 @@ impl Session {
             seed: self.scenario.seed,
             live: self.scenario.live,
             start: self.scenario.start,
+            limit: self.scenario.limit,
+            chunksize: self.scenario.chunksize,
             fault,
         }));
         self.runs_started = id;
@@ -1351,10 +1397,12 @@ impl Session {
             let tasks = workload.tasks();
             let pools = (self.scenario.threads, self.scenario.processes);
             let cores = self.env.cores;
+            let bounds = (self.scenario.limit, self.scenario.chunksize);
             self.preview = self
                 .runnable_models()
                 .into_iter()
-                .map(|m| LiveTrace::finished(&expected(m, &tasks, lanes(m, pools), cores)))
+                .map(|m| expected_bounded(m, &tasks, lanes(m, pools), cores, bounds))
+                .map(|t| LiveTrace::finished(&t))
                 .collect();
         }
     }

@@ -26,6 +26,12 @@ pub struct RunRequest {
     /// How `processes` starts its workers.
     #[serde(default)]
     pub start: StartMethod,
+    /// `async` tasks in flight at once (`asyncio.Semaphore`); `None`: no bound.
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Tasks per message under `processes` (`ProcessPoolExecutor.map`'s `chunksize`).
+    #[serde(default = "one")]
+    pub chunksize: u32,
     /// Test builds only (`hooks`): a fault to inject, to test what the page says about it.
     #[serde(default)]
     pub fault: Option<Fault>,

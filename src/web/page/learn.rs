@@ -5,7 +5,7 @@
 use super::controls::by_id;
 use super::{dispatch, read, App};
 use crate::core::measure::trace::Model;
-use crate::core::python::program::{file_name, program};
+use crate::core::python::program::{file_name, program_bounded};
 use crate::core::session::Input;
 use crate::web::share;
 use gloo_events::EventListener;
@@ -96,7 +96,11 @@ fn python_program(app: &App) -> Option<(Model, String)> {
     let model = Model::from_id(&app.python.model.value())?;
     let s = &app.session.scenario;
     let workload = s.workload().ok()?;
-    Some((model, program(model, &workload, (s.threads, s.processes))))
+    let bounds = (s.limit, s.chunksize);
+    Some((
+        model,
+        program_bounded(model, &workload, (s.threads, s.processes), bounds),
+    ))
 }
 
 /// Fills the Python section (only while it is open: nobody reads it closed).

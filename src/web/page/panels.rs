@@ -60,6 +60,8 @@ pub struct Panels {
     by_position: bool,
     /// The panels have been through a layout since they were built.
     laid_out: bool,
+    /// What [`Panels::set_models`] built them with.
+    titled: Vec<(Model, String, String, String)>,
 }
 
 impl Panels {
@@ -86,31 +88,21 @@ impl Panels {
                 .dyn_into()?,
             panels: Vec::new(),
             laid_out: false,
+            titled: Vec::new(),
         })
     }
 
-    /// Builds one panel per model (kept when the models are the same).
-    pub fn set_models(&mut self, models: &[Model]) -> Result<(), JsValue> {
-        if self
-            .panels
-            .iter()
-            .map(|p| p.model)
-            .eq(models.iter().copied())
-        {
+    /// Builds one panel per model with its titles (kept when they are the same).
+    pub fn set_models(
+        &mut self,
+        titled: &[(Model, String, String, String)],
+    ) -> Result<(), JsValue> {
+        if self.titled == titled {
             return Ok(());
         }
-        let titled: Vec<(Model, String, String, String)> = models
-            .iter()
-            .map(|&m| {
-                (
-                    m,
-                    m.id().to_string(),
-                    m.python().to_string(),
-                    m.explanation().to_string(),
-                )
-            })
-            .collect();
-        self.set_panels(&titled)
+        self.set_panels(titled)?;
+        self.titled = titled.to_vec();
+        Ok(())
     }
 
     /// Builds one panel per entry: its model (which names the lanes), title, subtitle and

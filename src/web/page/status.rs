@@ -70,7 +70,11 @@ pub fn show_legend(app: &App) {
     let Ok(workload) = app.session.workload() else {
         return;
     };
-    let drawn = states_drawn(&app.session.scenario.models, &workload);
+    let drawn = states_drawn(
+        &app.session.scenario.models,
+        &workload,
+        app.session.scenario.limit,
+    );
     if let Ok(items) = app.doc.query_selector_all(".legend li[data-state]") {
         for i in 0..items.length() {
             let Some(item) = items

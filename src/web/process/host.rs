@@ -212,28 +212,34 @@ async fn run_lane(
     };
     recorder.record(lane, NO_TASK, 0, SpanState::Spawn, asked, ready_at);
     let mut checksum = Checksum::default();
+    let chunksize = config.chunksize.max(1) as usize;
     loop {
-        let index = next.get();
-        let Some(task) = tasks.get(index) else { break };
-        next.set(index + 1);
-        // The payload is copied (structured clone), not transferred: that copy is the cost.
-        let payload = js_sys::Uint8Array::new_with_length(task.payload);
-        payload.fill(0xA5, 0, task.payload);
-        Envelope::new(&ToProcess::Task {
-            task: index as u32,
-            steps: task.steps.clone(),
+        // The next chunk of the queue, as `map(..., chunksize=n)` cuts it.
+        let first = next.get();
+        let chunk = tasks.get(first..(first + chunksize).min(tasks.len()));
+        let Some(chunk) = chunk.filter(|c| !c.is_empty()) else {
+            break;
+        };
+        next.set(first + chunk.len());
+        // The payloads are copied (structured clone), not transferred: that copy is the cost.
+        let bytes: u32 = chunk.iter().map(|t| t.payload).sum();
+        let payload = js_sys::Uint8Array::new_with_length(bytes);
+        payload.fill(0xA5, 0, bytes);
+        let numbered = (first as u32..).zip(chunk.iter().map(|t| t.steps.clone()));
+        Envelope::new(&ToProcess::Chunk {
+            tasks: numbered.collect(),
             work: config.work,
             sent: clock.now(),
-            hang: hang && index == 0,
+            hang: hang && first == 0,
         })
         .map(|e| e.with("payload", &payload))
         .and_then(|e| e.post(|m, _| worker.worker.post_message(m)))
         .map_err(|e| format!("could not send a task: {}", js_error(&e)))?;
-        // A task may take as long as its steps, slower when several processes share a core;
+        // A chunk may take as long as its steps, slower when several processes share a core;
         // twice that and a grace later, the process is dead or hung and the run says so.
         let share = (f64::from(config.processes) / cores()).max(1.0);
-        let budget =
-            (2.0 * task.total_ms() as f64 * share + GRACE_MS).min(f64::from(u32::MAX)) as u32;
+        let steps_ms: u64 = chunk.iter().map(Task::total_ms).sum();
+        let budget = (2.0 * steps_ms as f64 * share + GRACE_MS).min(f64::from(u32::MAX)) as u32;
         let (reply, data) = worker.receive("result", budget).await?;
         let received = clock.now();
         let FromProcess::Result {
@@ -246,11 +252,12 @@ async fn run_lane(
         for s in spans(&data, "spans") {
             recorder.record(lane, s.task, s.step, s.state, s.start, s.end);
         }
-        if task.payload > 0 {
+        if bytes > 0 {
+            let last = chunk.len() - 1;
             recorder.record(
                 lane,
-                index as u32,
-                task.steps.len() as u32,
+                (first + last) as u32,
+                chunk[last].steps.len() as u32,
                 SpanState::Copy,
                 sent,
                 received,

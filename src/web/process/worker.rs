@@ -1,6 +1,6 @@
 //! Inside a process worker: answers each task with its spans, checksum and output.
 
-use crate::core::input::workload::Task;
+use crate::core::input::workload::{Step, Task};
 use crate::core::measure::kernel::Checksum;
 use crate::core::measure::trace::SpanState;
 use crate::engine::{run_task_blocking, Clock, CpuStep, Recorder, StepRunner, Work};
@@ -46,9 +46,8 @@ pub fn start() -> Result<(), JsValue> {
         };
         let data = event.data();
         match decode::<ToProcess>(&data) {
-            Some(Ok(ToProcess::Task {
-                task,
-                steps,
+            Some(Ok(ToProcess::Chunk {
+                tasks,
                 work,
                 sent,
                 hang,
@@ -60,13 +59,7 @@ pub fn start() -> Result<(), JsValue> {
                     }
                 }
                 let payload = buffer(&data, "payload");
-                post(answer(
-                    task,
-                    Task { steps, payload: 0 },
-                    &work,
-                    sent,
-                    payload,
-                ));
+                post(answer(tasks, &work, sent, payload));
             }
             Some(Err(e)) => post_fatal(&e),
             None => {}
@@ -99,9 +92,9 @@ impl StepRunner for ProcessLane {
     }
 }
 
+/// Runs a chunk's tasks one after another, as a pool worker runs the calls of one work item.
 fn answer(
-    task_id: u32,
-    task: Task,
+    tasks: Vec<(u32, Vec<Step>)>,
     work: &Work,
     sent: f64,
     payload: Option<js_sys::Uint8Array>,
@@ -110,11 +103,16 @@ fn answer(
     let lane = ProcessLane {
         recorder: Recorder::new(),
     };
+    let first = tasks.first().map_or(0, |(id, _)| *id);
     if payload.as_ref().is_some_and(|p| p.length() > 0) {
         lane.recorder
-            .record(0, task_id, 0, SpanState::Copy, sent, received);
+            .record(0, first, 0, SpanState::Copy, sent, received);
     }
-    let checksum: Checksum = run_task_blocking(&lane, work, task_id, &task);
+    let mut checksum = Checksum::default();
+    for (id, steps) in tasks {
+        let task = Task { steps, payload: 0 };
+        checksum.merge(run_task_blocking(&lane, work, id, &task));
+    }
     let reply = Envelope::new(&FromProcess::Result {
         checksum: checksum.0,
         sent: PerfClock.now(),

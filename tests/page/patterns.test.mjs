@@ -1,0 +1,81 @@
+// Page tests of the patterns Python programmers write across models: asyncio bounded by a
+// semaphore (`limit=`), and ProcessPoolExecutor.map's chunksize (`chunksize=`).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setUp, browser, site } from './harness.mjs';
+import { waitStatus, waitRun } from './browser.mjs';
+
+setUp();
+
+async function page(query, states = ['done', 'error']) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(`${site.url}/${query}`);
+  const status = await waitStatus(p, states, 120000);
+  return { p, errors, status, close: () => context.close() };
+}
+
+const row = (results, model) => results.find((r) => r.model === model);
+
+/// The X events of one model's trace.
+const spansOf = (trace, model) => {
+  const pid = trace.traceEvents.find((e) => e.ph === 'M' && e.name === 'process_name' && e.args.name === model).pid;
+  return trace.traceEvents.filter((e) => e.ph === 'X' && e.pid === pid);
+};
+
+/// The most events of `cat` in progress at once.
+function mostAtOnce(events, cat) {
+  const edges = events.filter((e) => e.cat === cat).flatMap((e) => [[e.ts, 1], [e.ts + e.dur, -1]]);
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let n = 0, most = 0;
+  for (const [, d] of edges) { n += d; most = Math.max(most, n); }
+  return most;
+}
+
+test('limit=10 runs 100 downloads ten at a time, as asyncio.Semaphore(10)', async () => {
+  const { p, errors, status, close } = await page('?workload=100+x+io+50&models=sequential,async&limit=10&run=1');
+  assert.equal(status, 'done');
+  assert.equal(await p.inputValue('#limit'), '10', 'the form shows the limit');
+  assert.equal(await p.isVisible('.legend li[data-state=sem-wait]'), true, 'the legend names the queue');
+  const results = await p.evaluate(() => window.conpar.results());
+  const trace = await p.evaluate(() => window.conpar.trace());
+  const events = spansOf(trace, 'async');
+  assert.equal(mostAtOnce(events, 'io'), 10, 'ten waits in flight at most');
+  const queued = events.filter((e) => e.cat === 'sem-wait');
+  assert.equal(queued.length, 90, 'the other ninety wait for the semaphore, each once');
+  assert.deepEqual([...new Set(queued.map((e) => e.args.task))].sort((a, b) => a - b), [...Array(90).keys()].map((i) => i + 10));
+  // Ten rounds of ten: about a tenth of sequential's time. The semaphore caps it at 10×.
+  const speedup = row(results, 'async').speedup;
+  console.log(`limit=10 on 100 x io 50: async ${speedup.toFixed(2)}× over sequential`);
+  assert.ok(speedup > 7 && speedup < 10.5, `async with limit=10: ${speedup}×`);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('chunksize=100 sends 2000 tiny tasks a hundred at a time, and beats one a message', async () => {
+  const query = '?workload=2000+x+cpu+1&models=sequential,processes&processes=2';
+  const { p, errors, status, close } = await page(`${query}&chunksize=1&run=1`);
+  assert.equal(status, 'done');
+  const one = row(await p.evaluate(() => window.conpar.results()), 'processes');
+  await p.fill('#chunksize', '100');
+  await p.dispatchEvent('#chunksize', 'change');
+  await p.waitForFunction(() => location.search.includes('chunksize=100'));
+  await p.click('#run');
+  assert.equal(await waitRun(p, 2, ['done', 'error'], 120000), 'done');
+  const hundred = row(await p.evaluate(() => window.conpar.results()), 'processes');
+  assert.match(await p.textContent('.panel[data-model=processes]'), /map\(chunksize=100\)/, 'the panel names the pattern');
+  // Each chunk of a hundred ran in one process, in order.
+  const events = spansOf(await p.evaluate(() => window.conpar.trace()), 'processes').filter((e) => e.cat === 'cpu');
+  const laneOf = new Map(events.map((e) => [e.args.task, e.tid]));
+  assert.equal(laneOf.size, 2000, 'every task computed once');
+  for (let chunk = 0; chunk < 2000; chunk += 100) {
+    const lanes = new Set([...Array(100).keys()].map((i) => laneOf.get(chunk + i)));
+    assert.equal(lanes.size, 1, `chunk ${chunk / 100} ran on ${lanes.size} processes`);
+  }
+  console.log(`2000 x cpu 1 on 2 processes: chunksize 1 ${one.speedup.toFixed(2)}×, chunksize 100 ${hundred.speedup.toFixed(2)}× over sequential`);
+  assert.ok(hundred.speedup > one.speedup, `chunksize 100 (${hundred.speedup}×) should beat chunksize 1 (${one.speedup}×)`);
+  assert.deepEqual(errors, []);
+  await close();
+});
