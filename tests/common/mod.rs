@@ -46,6 +46,7 @@ pub fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
         cpu_ms: 0.0,
         io_ms: 0.0,
         lock_wait_ms: 0.0,
+        sem_wait_ms: 0.0,
         spawn_ms: 0.0,
         copy_ms: 0.0,
         lanes: 1,

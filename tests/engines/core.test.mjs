@@ -116,3 +116,27 @@ if (ENGINE === 'webkit') {
     }
   });
 }
+
+test(`${ENGINE}: outside isolation, limit=3 keeps three async tasks in flight and chunksize=4 keeps a chunk in one process`, async () => {
+  const { driver } = browser;
+  // coi=0: no isolation service worker, so the page stays as its host serves it.
+  await driver.get(`${plain.url}/?workload=12+x+io+30,+cpu+2&models=async,processes&processes=2&limit=3&chunksize=4&coi=0&run=1`);
+  assert.equal(await waitRun(driver, 1), 'done', await js(driver, 'return document.getElementById("status").textContent'));
+  assert.equal(await js(driver, 'return crossOriginIsolated;'), false);
+  const t = await trace(driver);
+  const pidOf = (model) => t.traceEvents.find((e) => e.ph === 'M' && e.name === 'process_name' && e.args.name === model).pid;
+  const spans = t.traceEvents.filter((e) => e.ph === 'X');
+  const async = spans.filter((e) => e.pid === pidOf('async'));
+  const queued = async.filter((e) => e.cat === 'sem-wait').map((e) => e.args.task).sort((a, b) => a - b);
+  assert.deepEqual(queued, [3, 4, 5, 6, 7, 8, 9, 10, 11], 'all but the first three queue for the semaphore');
+  const edges = async.filter((e) => e.cat === 'io').flatMap((e) => [[e.ts, 1], [e.ts + e.dur, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let n = 0, most = 0;
+  for (const [, d] of edges) { n += d; most = Math.max(most, n); }
+  assert.equal(most, 3, 'three waits at most at once');
+  const laneOf = new Map(spans.filter((e) => e.pid === pidOf('processes') && e.cat === 'cpu').map((e) => [e.args.task, e.tid]));
+  for (const chunk of [0, 4, 8]) {
+    assert.equal(new Set([0, 1, 2, 3].map((i) => laneOf.get(chunk + i))).size, 1, `chunk from task ${chunk} split over processes`);
+  }
+  const r = await results(driver);
+  assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
+});

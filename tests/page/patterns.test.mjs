@@ -46,6 +46,9 @@ test('limit=10 runs 100 downloads ten at a time, as asyncio.Semaphore(10)', asyn
   const queued = events.filter((e) => e.cat === 'sem-wait');
   assert.equal(queued.length, 90, 'the other ninety wait for the semaphore, each once');
   assert.deepEqual([...new Set(queued.map((e) => e.args.task))].sort((a, b) => a - b), [...Array(90).keys()].map((i) => i + 10));
+  const queuedMs = queued.reduce((sum, e) => sum + e.dur, 0) / 1000;
+  assert.ok(Math.abs(row(results, 'async').sem_wait_ms - queuedMs) < 1, 'results() sums the queue');
+  assert.notEqual(await p.textContent('#results-body tr[data-model=async] td:nth-of-type(5)'), '–', 'the table shows the semaphore wait');
   // Ten rounds of ten: about a tenth of sequential's time. The semaphore caps it at 10×.
   const speedup = row(results, 'async').speedup;
   console.log(`limit=10 on 100 x io 50: async ${speedup.toFixed(2)}× over sequential`);

@@ -18,6 +18,9 @@ pub struct ModelResult {
     pub cpu_ms: f64,
     pub io_ms: f64,
     pub lock_wait_ms: f64,
+    /// Time tasks spent queued for `async`'s semaphore (`limit=`), summed over tasks.
+    #[serde(default)]
+    pub sem_wait_ms: f64,
     pub spawn_ms: f64,
     pub copy_ms: f64,
     pub lanes: u32,
@@ -69,6 +72,7 @@ impl ModelResult {
             cpu_ms: cpu,
             io_ms: trace.time_in(SpanState::Io),
             lock_wait_ms: trace.time_in(SpanState::LockWait),
+            sem_wait_ms: trace.time_in(SpanState::SemWait),
             spawn_ms: trace.time_in(SpanState::Spawn),
             copy_ms: trace.time_in(SpanState::Copy),
             lanes: trace.lanes,

@@ -102,7 +102,8 @@ pub fn result_rows(results: &[ModelResult], agree: bool) -> Vec<ResultRow> {
                 r.speedup.map_or("–".into(), |s| format!("{s:.2}×")),
                 format!("{:.0}%", r.utilisation * 100.0),
                 r.cpu_stretch.map_or("–".into(), |x| format!("{x:.2}×")),
-                ms_or_dash(r.lock_wait_ms),
+                // The GIL's queue, or the semaphore's: both are waits for a lock.
+                ms_or_dash(r.lock_wait_ms + r.sem_wait_ms),
                 ms_or_dash(r.spawn_ms + r.copy_ms),
             ],
             latency: match &r.latency {
