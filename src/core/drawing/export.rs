@@ -188,9 +188,16 @@ pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
         "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n<text x=\"4\" y=\"14\" font-size=\"12\" fill=\"#1b1f24\">{}</text>\n",
         xml(caption)
     ));
-    // The legend: every state, with its swatch.
+    // The legend: every state the picture draws, with its swatch (all six would not fit on
+    // one line of a narrow picture, and a state it does not draw explains nothing).
     let mut x = 4.0;
-    for state in SpanState::ALL {
+    let drawn = SpanState::ALL.into_iter().filter(|&state| {
+        traces
+            .iter()
+            .flat_map(|t| &t.spans)
+            .any(|s| s.state == state)
+    });
+    for state in drawn {
         let text = format!("{}: {}", state.id(), state_meaning(state));
         s.push_str(&format!(
             "<rect x=\"{x}\" y=\"24\" width=\"18\" height=\"10\" fill=\"{}\"/><text x=\"{:.1}\" y=\"33\" fill=\"#57606a\">{}</text>\n",
