@@ -118,6 +118,39 @@ proptest! {
     }
 
     #[test]
+    fn a_semaphore_never_lets_more_than_its_limit_in_and_costs_what_it_must(
+        lines in prop::collection::vec(line(), 1..4),
+        limit in 1u32..12,
+    ) {
+        use conpar::core::analysis::schedule::expected_bounded;
+        use conpar::core::measure::trace::{Model, SpanState};
+        let Ok(w) = Workload::parse(&lines.join("\n")) else { return Ok(()) };
+        prop_assume!(w.task_count() <= 400);
+        let tasks = w.tasks();
+        let t = expected_bounded(Model::Async, &tasks, 1, 2, (Some(limit), 1));
+        // In flight: from a task's first step to its last.
+        let mut edges: Vec<(f64, i32)> = Vec::new();
+        for task in 0..tasks.len() as u32 {
+            let mine = t.spans.iter().filter(|s| s.task == task && s.state != SpanState::SemWait);
+            let (a, b) = mine.fold((f64::INFINITY, 0.0f64), |(a, b), s| (a.min(s.start), b.max(s.end)));
+            edges.extend([(a, 1), (b, -1)]);
+        }
+        edges.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+        let (mut n, mut most) = (0, 0);
+        for (_, d) in edges { n += d; most = most.max(n); }
+        prop_assert!(most <= limit as i32, "{most} in flight under limit {limit}");
+        let queued = t.spans.iter().filter(|s| s.state == SpanState::SemWait).count();
+        prop_assert_eq!(queued, tasks.len().saturating_sub(limit as usize), "every task past the limit queues once");
+        // No faster than physics allows: the serial time over the limit, all the computing on
+        // one loop, the longest task. (Not than the unbounded loop: a semaphore changes the
+        // order tasks compute in, which can end a run sooner.)
+        let bound = (w.serial_ms() as f64 / f64::from(limit))
+            .max(w.total_cpu_ms() as f64)
+            .max(w.longest_task_ms() as f64);
+        prop_assert!(t.wall_ms() + 1e-6 >= bound, "{} ms under {bound} ms", t.wall_ms());
+    }
+
+    #[test]
     fn hostile_keys_and_values_only_give_notices(pairs in prop::collection::vec(("[a-z%0-9]{0,12}", "\\PC{0,40}"), 0..6)) {
         let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let (s, notices) = Scenario::from_query(&query.join("&"), 4);

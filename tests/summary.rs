@@ -48,6 +48,12 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
         "sequential skipped: this workload would take at least 1000.0 s under it (the limit is 120.0 s)."
     );
     assert!(p.skipped[1].starts_with("gil skipped") && p.skipped[1].contains("250.0 s"));
+    // A semaphore of one makes async a plain loop of waits: too long as well.
+    let p = plan(&[Model::Async], &many, ((4, 4), Some(1)), 4, Ok(()));
+    assert!(p.run.is_empty());
+    assert!(p.skipped[0].starts_with("async skipped") && p.skipped[0].contains("1000.0 s"));
+    let p = plan(&[Model::Async], &many, ((4, 4), Some(100)), 4, Ok(()));
+    assert_eq!(p.run, vec![Model::Async], "a hundred at a time: 10 s");
 
     let small = Workload::parse("io 10").expect("valid");
     let p = plan(

@@ -4,7 +4,8 @@
 // few dozen in CI) and scripts/fuzz-urls.mjs (hundreds, on demand).
 
 const KEYS = ['preset', 'workload', 'models', 'threads', 'processes', 'workers', 'switch', 'seed',
-  'repeat', 'run', 'embed', 'live', 'theme', 'caption', 'transparent', 'coi', 'wor%6Bload', '', 'x'];
+  'repeat', 'run', 'embed', 'live', 'theme', 'caption', 'transparent', 'coi', 'limit', 'chunksize',
+  'wor%6Bload', '', 'x'];
 const VALUES = [
   '', '%', '%E0%A4%A', '%zz', '%00', '-1', '0', '1e309', 'NaN', '99999999999999999999', '1.5',
   '<img src=x onerror="document.body.dataset.injected=1">', '"><script>document.body.dataset.injected=1</script>',
