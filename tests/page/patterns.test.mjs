@@ -82,3 +82,21 @@ test('chunksize=100 sends 2000 tiny tasks a hundred at a time, and beats one a m
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('a limit or chunksize the form cannot take is named, and the field shows what stays', async () => {
+  const { p, errors, close } = await page('?preset=io&models=async,processes', ['ready']);
+  await p.fill('#limit', '0');
+  await p.dispatchEvent('#limit', 'change');
+  await p.waitForFunction(() => /limit must be a whole number from 1 to 10000/.test(document.getElementById('notices').textContent));
+  assert.equal(await p.inputValue('#limit'), '', 'no bound, as before');
+  await p.fill('#chunksize', '20000');
+  await p.dispatchEvent('#chunksize', 'change');
+  await p.waitForFunction(() => /chunksize must be a whole number from 1 to 10000/.test(document.getElementById('notices').textContent));
+  assert.equal(await p.inputValue('#chunksize'), '1');
+  await p.fill('#limit', '4');
+  await p.dispatchEvent('#limit', 'change');
+  await p.waitForFunction(() => location.search.includes('limit=4'));
+  assert.match(await p.textContent('.panel[data-model=async] .py'), /Semaphore\(4\)/, 'the preview names the bound');
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -44,6 +44,10 @@ test('every control is in the URL, and the URL restores every control', async ()
   await p.dispatchEvent('#switch', 'change');
   await p.fill('#seed', '77');
   await p.dispatchEvent('#seed', 'change');
+  await p.fill('#limit', '2');
+  await p.dispatchEvent('#limit', 'change');
+  await p.fill('#chunksize', '3');
+  await p.dispatchEvent('#chunksize', 'change');
   await p.fill('#workload', '3 x io 40, cpu 5');
   await p.waitForFunction(() => location.search.includes('workload='));
   const url = await p.evaluate(() => location.href);
@@ -51,6 +55,7 @@ test('every control is in the URL, and the URL restores every control', async ()
   assert.match(url, /threads=40&processes=1/);
   assert.match(url, /switch=2.5/);
   assert.match(url, /seed=77/);
+  assert.match(url, /limit=2&chunksize=3/);
   assert.match(url, /workload=3\+x\+io\+40,\+cpu\+5/);
   assert.equal(await p.inputValue('#preset'), 'custom');
   await close();
@@ -61,6 +66,8 @@ test('every control is in the URL, and the URL restores every control', async ()
   assert.equal(await again.p.inputValue('#processes'), '1');
   assert.equal(await again.p.inputValue('#switch'), '2.5');
   assert.equal(await again.p.inputValue('#seed'), '77');
+  assert.equal(await again.p.inputValue('#limit'), '2');
+  assert.equal(await again.p.inputValue('#chunksize'), '3');
   assert.equal(await again.p.isChecked('input[name=model][value=gil]'), false);
   assert.equal(await again.p.isChecked('input[name=model][value=threads]'), true);
   assert.equal(await again.p.inputValue('#preset'), 'custom');
