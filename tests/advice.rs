@@ -295,3 +295,27 @@ fn the_advice_names_the_semaphore_and_the_chunks_that_ran() {
         "eight big tasks need no chunks: {big}"
     );
 }
+
+#[test]
+fn the_hogs_advice_points_at_executors_own_row_when_it_ran() {
+    let e = expect(Preset::Hog.text(), 2);
+    let mut r = vec![
+        result(Model::Sequential, 1540.0, 1540.0, 1000.0),
+        result(Model::Async, 1560.0, 1540.0, 1020.0),
+        result(Model::Gil, 1040.0, 1540.0, 9.3),
+    ];
+    let without = recommend(&r, &e).expect("a recommendation");
+    assert!(without.contains("loop.run_in_executor)."), "{without}");
+    r.push(result(Model::Executor, 1007.0, 1540.0, 11.0));
+    let with = recommend(&r, &e).expect("a recommendation");
+    assert!(
+        with.contains("executor, which does the latter, stalled at most 11 ms"),
+        "{with}"
+    );
+    r[2] = result(Model::Gil, 1040.0, 1540.0, 30.0);
+    let named = recommend(&r, &e).expect("a recommendation");
+    assert!(
+        named.contains("against 11 ms under executor") && named.contains(", as executor does)."),
+        "{named}"
+    );
+}

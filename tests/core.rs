@@ -278,7 +278,7 @@ fn bad_url_values_give_notices_and_safe_defaults() {
     let (s, notices) = Scenario::from_query("models=nothing&workload=io%2&run=yes", 4);
     assert_eq!(s.models.len(), 5);
     assert_eq!(notices.len(), 2, "{notices:?}");
-    assert!(notices[0].message.ends_with("showing all five"));
+    assert!(notices[0].message.ends_with("showing the default five"));
     assert!(notices[1].message.contains("run must be 1 or 0"));
     assert_eq!(s.text(), "io%2");
 }
@@ -532,6 +532,9 @@ fn explanations_state_pythons_facts_as_of_3_14() {
         assert!(text(Model::Processes).contains(fact), "processes: {fact}");
     }
     assert!(text(Model::Async).contains("blocks the loop"));
+    for fact in ["loop.run_in_executor", "ProcessPoolExecutor", "pickled"] {
+        assert!(text(Model::Executor).contains(fact), "executor: {fact}");
+    }
     assert!(!Model::ALL
         .iter()
         .any(|m| text(*m).contains("3.13t") || m.python().contains("3.13t")));

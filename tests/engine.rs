@@ -444,3 +444,86 @@ fn a_limit_as_large_as_the_workload_queues_nobody() {
     assert!(t.spans.iter().all(|s| s.state != SpanState::SemWait));
     assert_eq!(t.lanes, 6, "the loop and five waits, no slot left empty");
 }
+
+/// An offload for the native test: computes each step at once on the calling thread,
+/// recording it on the pool's first lane, as a process would report it.
+struct Inline<'a> {
+    work: Work,
+    recorder: &'a Recorder,
+}
+
+impl asyncio::Offload for Inline<'_> {
+    async fn cpu(&self, task: u32, step: u32, ms: u32, _payload: u32) -> Result<u64, String> {
+        let mut cpu = conpar::engine::CpuStep::new(&self.work, task, step, ms);
+        cpu.run_whole(asyncio::WAITS_LANE + 1, &SystemClock, self.recorder);
+        Ok(cpu.contribution())
+    }
+}
+
+#[test]
+fn an_offloading_loop_computes_nothing_itself_and_does_the_same_work() {
+    let text = "3 x io 20, cpu 5, io 10";
+    let inline = run_async(text);
+    let tasks = Workload::parse(text).expect("valid").tasks();
+    let recorder = Recorder::new();
+    let work = config(1).work;
+    let offload = Inline {
+        work,
+        recorder: &recorder,
+    };
+    let outcome = block_on(asyncio::run_offloaded(
+        &tasks,
+        &SystemClock,
+        &ThreadTimer,
+        &recorder,
+        (&offload, 1),
+    ))
+    .expect("runs");
+    let t = trace(Model::Executor, outcome, &recorder);
+    assert_eq!(
+        t.checksum, inline.checksum,
+        "the same steps, the same checksum"
+    );
+    assert_eq!(t.lanes, 3, "the loop, the row of waits, one process");
+    assert!(
+        t.spans.iter().all(|s| s.lane != 0),
+        "the loop lane computes nothing"
+    );
+    assert!(t
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::Io)
+        .all(|s| s.lane == asyncio::WAITS_LANE));
+    assert_eq!(
+        t.spans.iter().filter(|s| s.state == SpanState::Io).count(),
+        6
+    );
+    assert_eq!(
+        t.max_concurrent(SpanState::Io),
+        3,
+        "the waits overlap in their row"
+    );
+}
+
+#[test]
+fn an_offload_that_fails_ends_the_loop_with_its_reason() {
+    struct Broken;
+    impl asyncio::Offload for Broken {
+        async fn cpu(&self, _: u32, _: u32, _: u32, _: u32) -> Result<u64, String> {
+            Err("a process of the pool went away".into())
+        }
+    }
+    let tasks = Workload::parse("2 x io 5, cpu 5").expect("valid").tasks();
+    let recorder = Recorder::new();
+    let got = block_on(asyncio::run_offloaded(
+        &tasks,
+        &SystemClock,
+        &ThreadTimer,
+        &recorder,
+        (&Broken, 2),
+    ));
+    assert_eq!(
+        got.err().as_deref(),
+        Some("a process of the pool went away")
+    );
+}

@@ -24,7 +24,14 @@ fn run_bounded(
     pools: (u32, u32),
     bounds: (Option<u32>, u32),
 ) -> conpar::core::python::import::Imported {
-    let dir = std::env::temp_dir().join(format!("conpar-py-{}-{}", model.id(), std::process::id()));
+    // One directory a program: tests in this file run at once, often the same model.
+    static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!(
+        "conpar-py-{}-{}-{run}",
+        model.id(),
+        std::process::id()
+    ));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let script = dir.join(file_name(model));
     std::fs::write(&script, program_bounded(model, workload, pools, bounds))
@@ -73,6 +80,8 @@ fn every_generated_program_runs_and_its_trace_loads_back() {
             Model::Async => 1 + 4,
             Model::Gil | Model::Threads => 3,
             Model::Processes => 2,
+            // The loop, one row of waits, two processes.
+            Model::Executor => 4,
         };
         assert!(
             t.lanes >= 1 && t.lanes <= most,

@@ -135,3 +135,31 @@ fn processes_take_a_chunk_at_a_time() {
         "one chunk: one process computes it all"
     );
 }
+
+#[test]
+fn executor_keeps_the_loop_free_and_computes_on_its_processes() {
+    use conpar::core::input::workload::Preset;
+    let tasks = Preset::Hog.workload().tasks();
+    let on_loop = expected(Model::Async, &tasks, 1, 2);
+    let offloaded = expected(Model::Executor, &tasks, 2, 2);
+    // The chatty task (task 1): 25 waits of 20 ms and 25 steps of 1 ms, the hog beside it.
+    let finish = |t: &conpar::core::measure::trace::ModelTrace| {
+        t.spans
+            .iter()
+            .filter(|s| s.task == 1)
+            .map(|s| s.end)
+            .fold(0.0, f64::max)
+    };
+    assert_eq!(finish(&offloaded), 25.0 * 21.0, "never held up by the hog");
+    assert!(finish(&on_loop) > 1000.0, "held up by the hog on the loop");
+    assert!(
+        offloaded.spans.iter().all(|s| s.lane != 0),
+        "the loop computes nothing"
+    );
+    assert_eq!(
+        offloaded.max_concurrent(SpanState::Cpu),
+        2,
+        "two processes at once"
+    );
+    assert_eq!(offloaded.lanes, 4, "the loop, the waits, two processes");
+}

@@ -39,9 +39,9 @@ fn estimates_are_each_models_ideal_time() {
 fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let all = Model::ALL;
     let many = Workload::parse("10000 x io 100").expect("valid");
-    // Ten thousand waits: only async overlaps them all; four threads would need 250 s.
+    // Ten thousand waits: only the event loops overlap them all; four threads would need 250 s.
     let p = plan(&all, &many, ((4, 4), None), 4, Ok(()));
-    assert_eq!(p.run, vec![Model::Async]);
+    assert_eq!(p.run, vec![Model::Async, Model::Executor]);
     assert_eq!(p.skipped.len(), 4);
     assert_eq!(
         p.skipped[0],
@@ -65,7 +65,13 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     );
     assert_eq!(
         p.run,
-        vec![Model::Sequential, Model::Async, Model::Processes]
+        vec![
+            Model::Sequential,
+            Model::Async,
+            Model::Processes,
+            Model::Executor
+        ],
+        "processes need no shared memory, under an event loop or not"
     );
     assert_eq!(
         p.skipped,
@@ -149,7 +155,7 @@ fn result_rows_are_formatted_once_in_the_core() {
 #[test]
 fn the_environment_line_names_the_real_reason() {
     use conpar::core::analysis::summary::{environment, SharedMemory};
-    assert!(environment(&SharedMemory::Pool(6), 2, false).contains("all five models run here"));
+    assert!(environment(&SharedMemory::Pool(6), 2, false).contains("every model runs here"));
     let not = environment(&SharedMemory::NotIsolated, 2, false);
     assert!(not.contains("not cross-origin isolated"), "{not}");
     let no_sab = environment(&SharedMemory::NoSharedArrayBuffer, 2, false);

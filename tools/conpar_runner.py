@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-MODELS = ("sequential", "async", "gil", "threads", "processes")
+MODELS = ("sequential", "async", "gil", "threads", "processes", "executor")
 _started = None  # when this worker process started (set by the pool's initializer)
 
 
@@ -118,6 +118,46 @@ def _with_asyncio(tasks, per_ms, limit=None):
     return spans
 
 
+def _timed_spin(rounds, payload=b""):
+    """A cpu step sent to a pool process: where and when it ran, and the payload back."""
+    start = time.perf_counter()
+    spin(rounds)
+    return os.getpid(), _started, start, time.perf_counter(), payload
+
+
+def _with_executor(tasks, per_ms, workers, method, begin):
+    """asyncio whose cpu steps are awaited through loop.run_in_executor on a process pool.
+    Lanes: 0 the event loop (it computes nothing), 1 every pending wait, 2… the processes in
+    the order they first computed, each with its start-up."""
+    spans, first = [], {}
+
+    async def one(pool, task, steps, payload):
+        loop = asyncio.get_running_loop()
+        for step, (kind, ms) in enumerate(steps):
+            start = time.perf_counter()
+            if kind == "cpu":
+                pid, started, a, b, _ = await loop.run_in_executor(
+                    pool, _timed_spin, int(per_ms * ms), bytes(payload))
+                first.setdefault(pid, (a, started))
+                spans.append((pid, task, step, kind, ms, a, b))
+            else:
+                await asyncio.sleep(ms / 1000)
+                spans.append((None, task, step, kind, ms, start, time.perf_counter()))
+
+    async def main():
+        context = mp.get_context(method)
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                    initializer=_process_started) as pool:
+            await asyncio.gather(*(one(pool, i, steps, size) for i, (steps, size) in enumerate(tasks)))
+
+    asyncio.run(main())
+    lane = {pid: 2 + i for i, pid in enumerate(sorted(first, key=lambda p: first[p][0]))}
+    out = [(1 if pid is None else lane[pid],) + tuple(rest) for pid, *rest in spans]
+    for pid, (_, started) in first.items():
+        out.append((lane[pid], -1, 0, "spawn", 0, begin, max(begin, started or begin)))
+    return out
+
+
 def _lanes(results, begin):
     """Numbers the threads or processes tasks ran on in the order they first started, and
     returns spans (lane, task, step, kind, ms, start, end) with a start-up span per process."""
@@ -161,6 +201,8 @@ def run_model(model, tasks, per_ms, workers=None, method=None, limit=None, chunk
                                     initializer=_process_started) as pool:
             calls = ((i, steps, per_ms, bytes(size)) for i, (steps, size) in enumerate(tasks))
             spans = _lanes(list(pool.map(_run_star, calls, chunksize=chunksize or 1)), begin)
+    elif model == "executor":
+        spans = _with_executor(tasks, per_ms, workers, method, begin)
     else:
         raise SystemExit(f"unknown model `{model}`; use {', '.join(MODELS)}")
     return begin, time.perf_counter(), spans
@@ -181,6 +223,8 @@ def chrome_trace(model, begin, end, spans, info):
     for lane in sorted({s[0] for s in spans}):
         if model == "async":
             name = "event loop" if lane == 0 else f"awaiting I/O, slot {lane}"
+        elif model == "executor":
+            name = ("event loop", "awaiting I/O")[lane] if lane < 2 else f"process {lane - 2}"
         elif model == "sequential":
             name = "main"
         else:
@@ -207,7 +251,7 @@ def main(groups, workload, model, workers=None, limit=None, chunksize=1):
     begin, end, spans = run_model(model, tasks, per_ms, workers, limit=limit, chunksize=chunksize)
     info = {"generator": "conpar", "implementation": sys.implementation.name,
             "python": sys.version.split()[0], "gil": gil_enabled(), "workers": workers,
-            "start_method": mp.get_start_method() if model == "processes" else None,
+            "start_method": mp.get_start_method() if model in ("processes", "executor") else None,
             "cores": os.cpu_count(), "workload": workload, "rounds_per_ms": per_ms,
             "limit": limit, "chunksize": chunksize}
     with open(out, "w") as f:

@@ -11,7 +11,8 @@ worker and back under processes.
 Prints JSON shaped like conpar's `window.conpar.results()`:
     [{"model": "sequential", "wall_ms": ..., "speedup": 1.0, ...}, ...]
 (`async` is asyncio, `gil` is ThreadPoolExecutor, `processes` is ProcessPoolExecutor with the
-default start method, `processes-spawn` with spawn). `--table` prints a table instead.
+default start method, `processes-spawn` with spawn, `executor` asyncio whose cpu steps go to a
+ProcessPoolExecutor through loop.run_in_executor). `--table` prints a table instead.
 
 Standard library only: python3 tools/cpython_check.py --workload "8 x io 200" --threads 8
 """
@@ -110,6 +111,7 @@ def main():
         "async": lambda: timed("async", tasks, per_ms, trace=trace("async"), limit=args.limit),
         "gil": lambda: timed("gil", tasks, per_ms, threads, trace=trace("gil")),
         "processes": lambda: timed("processes", tasks, per_ms, processes, default_method, trace("processes"), chunksize=args.chunksize),
+        "executor": lambda: timed("executor", tasks, per_ms, processes, default_method, trace("executor")),
         "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn", trace("processes-spawn"), chunksize=args.chunksize),
     }
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]

@@ -263,3 +263,79 @@ async fn join_all<F: Future<Output = ()>>(futures: Vec<F>) {
     })
     .await;
 }
+
+/// Where an event loop sends its CPU steps instead of running them (`loop.run_in_executor`).
+pub trait Offload {
+    /// Computes `cpu ms` of `task`'s step `step` elsewhere and returns its checksum
+    /// contribution, or why it could not.
+    fn cpu(
+        &self,
+        task: u32,
+        step: u32,
+        ms: u32,
+        payload: u32,
+    ) -> impl Future<Output = Result<u64, String>>;
+}
+
+/// The lane every pending wait of an offloading loop is drawn on; lane 0 is the loop, and the
+/// lanes after this one are the pool's.
+pub const WAITS_LANE: u32 = 1;
+
+/// Runs `tasks` concurrently on this thread's event loop, awaiting each CPU step from
+/// `offload` (`await loop.run_in_executor(pool, …)`), so the loop never computes and keeps
+/// serving the other tasks meanwhile. `pool_lanes` are the lanes the offload draws on.
+///
+/// # Errors
+/// The first step the offload could not compute.
+pub async fn run_offloaded<T: Timer, O: Offload>(
+    tasks: &[Task],
+    clock: &dyn Clock,
+    timer: &T,
+    recorder: &Recorder,
+    (offload, pool_lanes): (&O, u32),
+) -> Result<Outcome, String> {
+    use crate::core::input::workload::Step;
+    let checksum = Cell::new(Checksum::default());
+    let failure: RefCell<Option<String>> = RefCell::new(None);
+    let start = clock.now();
+    let futures = tasks.iter().enumerate().map(|(index, task)| {
+        let (checksum, failure) = (&checksum, &failure);
+        async move {
+            let task_id = index as u32;
+            for (step, s) in (0u32..).zip(&task.steps) {
+                match *s {
+                    Step::Io(ms) => {
+                        let begin = clock.now();
+                        timer.sleep(ms).await;
+                        let at = (WAITS_LANE, task_id, step);
+                        recorder.record(at.0, at.1, at.2, SpanState::Io, begin, clock.now());
+                    }
+                    Step::Cpu(ms) => match offload.cpu(task_id, step, ms, task.payload).await {
+                        Ok(contribution) => {
+                            let mut total = checksum.get();
+                            total.add(contribution);
+                            checksum.set(total);
+                        }
+                        Err(e) => {
+                            failure.borrow_mut().get_or_insert(e);
+                            return;
+                        }
+                    },
+                }
+                if failure.borrow().is_some() {
+                    return;
+                }
+            }
+        }
+    });
+    join_all(futures.collect()).await;
+    if let Some(e) = failure.take() {
+        return Err(e);
+    }
+    Ok(Outcome {
+        start,
+        end: clock.now(),
+        lanes: WAITS_LANE + 1 + pool_lanes,
+        checksum: checksum.get(),
+    })
+}

@@ -293,6 +293,20 @@ async fn run(request: RunRequest) {
                 drop(pump);
                 Ok(out)
             }
+            Model::Executor => {
+                let pump = Pump::start(stream.clone());
+                let timers = LoopTimers::new();
+                let out = apart(process::host::run_executor(
+                    &tasks,
+                    &config,
+                    recorder,
+                    &timers,
+                    request.start,
+                ))
+                .await;
+                drop(pump);
+                out.map_err(PoolFailure::Refused)
+            }
             Model::Processes => {
                 let pump = Pump::start(stream.clone());
                 let hang = fault == Some(Fault::Hang);

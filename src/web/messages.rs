@@ -83,6 +83,14 @@ pub enum ToProcess {
         #[serde(default)]
         hang: bool,
     },
+    /// One CPU step sent by an event loop (`executor`); its task's payload travels beside.
+    Step {
+        task: u32,
+        step: u32,
+        ms: u32,
+        work: Work,
+        sent: f64,
+    },
 }
 
 /// Process worker → conductor.

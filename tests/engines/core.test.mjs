@@ -140,3 +140,14 @@ test(`${ENGINE}: outside isolation, limit=3 keeps three async tasks in flight an
   const r = await results(driver);
   assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
 });
+
+test(`${ENGINE}: outside isolation, executor sends the hog's CPU steps to processes and the chatty task keeps its pace`, async () => {
+  const { driver } = browser;
+  await driver.get(`${plain.url}/?preset=hog&models=async,executor&processes=2&coi=0&run=1`);
+  assert.equal(await waitRun(driver, 1), 'done', await js(driver, 'return document.getElementById("status").textContent'));
+  const r = await results(driver);
+  assert.deepEqual(r.map((m) => m.model), ['async', 'executor'], 'neither needs shared memory');
+  const stall = (m) => m.latency.tasks.find((t) => t.task === 1).stall_ms;
+  assert.ok(stall(r[1]) < stall(r[0]) / 4, `executor ${stall(r[1])} ms against async ${stall(r[0])} ms`);
+  assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
+});

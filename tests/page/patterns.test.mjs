@@ -100,3 +100,25 @@ test('a limit or chunksize the form cannot take is named, and the field shows wh
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('the hog under executor: the loop sends its CPU steps to processes, so the chatty task never waits for the hog', async () => {
+  const { p, errors, status, close } = await page('?preset=hog&models=async,executor&processes=2&run=1');
+  assert.equal(status, 'done');
+  const results = await p.evaluate(() => window.conpar.results());
+  const chatty = (model) => row(results, model).latency.tasks.find((t) => t.task === 1);
+  const [onLoop, offloaded] = [chatty('async'), chatty('executor')];
+  console.log(`hog: the chatty task stalled ${onLoop.stall_ms.toFixed(0)} ms under async, ${offloaded.stall_ms.toFixed(0)} ms under executor; finished at ${onLoop.finish_ms.toFixed(0)} and ${offloaded.finish_ms.toFixed(0)} ms`);
+  assert.ok(onLoop.stall_ms > 800, `async: ${onLoop.stall_ms} ms`);
+  assert.ok(offloaded.stall_ms < onLoop.stall_ms / 4, `executor: ${offloaded.stall_ms} ms against ${onLoop.stall_ms}`);
+  assert.equal(new Set(results.map((r) => r.checksum)).size, 1, 'the same work');
+  // What the model means, from its trace: the loop computes nothing, two processes compute
+  // at once (the hog and a chatty step), and every wait is in the one row of waits.
+  const events = spansOf(await p.evaluate(() => window.conpar.trace()), 'executor');
+  assert.equal(events.filter((e) => e.tid === 0).length, 0, 'the event loop computed');
+  assert.equal(mostAtOnce(events, 'cpu'), 2);
+  assert.ok(events.filter((e) => e.cat === 'io').every((e) => e.tid === 1));
+  assert.equal(events.filter((e) => e.cat === 'spawn').length, 2, 'each process starts once');
+  assert.match(await p.textContent('#advice'), /run_in_executor(, as executor does|; executor, which does the latter, stalled at most)/);
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -28,6 +28,7 @@ fn caveat(model: Model, expect: &Expectation) -> String {
             expect.threads, expect.tasks
         ),
         Model::Threads => "free threads need the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
+        Model::Executor => "run_in_executor keeps the loop free while processes compute, and pays what processes pay: the pool's start-up and a pickled copy of every argument and result".into(),
         Model::Processes => {
             let base = "each process costs a start-up (cheap with fork or forkserver on Linux, dearer with spawn on macOS and Windows) and a pickled copy of its data";
             let per_task_ms = expect.cpu_ms / f64::from(expect.tasks.max(1));
@@ -71,9 +72,18 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
                 .filter(|r| r.model != Model::Async && r.model != Model::Sequential)
                 .filter_map(|r| Some((r.model, r.latency.as_ref()?.stall_worst_ms)))
                 .min_by(|a, b| a.1.total_cmp(&b.1))?;
+            // Where the fix itself ran, its own row says what it did.
+            let offloaded = match find(Model::Executor).and_then(|r| r.latency.as_ref()) {
+                Some(_) if other.0 == Model::Executor => ", as executor does".to_string(),
+                Some(l) => format!(
+                    "; executor, which does the latter, stalled at most {}",
+                    format_ms(l.stall_worst_ms)
+                ),
+                None => String::new(),
+            };
             (cpu && worst >= STALL_MS && worst > STALL_RATIO * other.1).then(|| {
                 format!(
-                    " Under asyncio one task stalled {} waiting for the event loop, against {} under {}: CPU steps block the loop, so keep them off it (asyncio.to_thread, or a ProcessPoolExecutor through loop.run_in_executor).",
+                    " Under asyncio one task stalled {} waiting for the event loop, against {} under {}: CPU steps block the loop, so keep them off it (asyncio.to_thread, or a ProcessPoolExecutor through loop.run_in_executor{offloaded}).",
                     format_ms(worst),
                     format_ms(other.1),
                     other.0

@@ -30,6 +30,9 @@ pub fn ideal_ms(
         Model::Threads | Model::Processes => {
             (cpu_ms / cores_f).max(longest_ms).max(serial_ms / lanes_f)
         }
+        // Every task is a coroutine (waits overlap without bound); `in_flight` processes
+        // compute, at most one per core.
+        Model::Executor => (cpu_ms / cores_f).max(longest_ms),
     }
 }
 
@@ -55,7 +58,7 @@ pub fn lanes(model: Model, (threads, processes): (u32, u32)) -> u32 {
     match model {
         Model::Sequential | Model::Async => 1,
         Model::Gil | Model::Threads => threads.max(1),
-        Model::Processes => processes.max(1),
+        Model::Processes | Model::Executor => processes.max(1),
     }
 }
 

@@ -27,6 +27,7 @@ pub fn expected_bounded(
         Model::Gil => blocking(tasks, lanes, (1, 1), true),
         Model::Threads => blocking(tasks, lanes, (lanes.min(cores), 1), false),
         Model::Processes => blocking(tasks, lanes, (lanes.min(cores), chunksize), false),
+        Model::Executor => offloaded(tasks, lanes, cores),
     };
     let end = spans.iter().map(|s| s.end).fold(0.0, f64::max);
     ModelTrace {
@@ -191,6 +192,65 @@ fn event_loop(tasks: &[Task], limit: Option<u32>) -> Vec<Span> {
         );
         busy.push(std::cmp::Reverse(((end * 1000.0).round() as u64, slot)));
         spans.push(span(slot as u32 + 1, task, step, state, start, end));
+    }
+    spans
+}
+
+/// One event loop whose CPU steps go to `processes` workers (`run_in_executor`): every task
+/// starts at once, its waits overlap in one row (lane 1), and each CPU step runs on the
+/// process free first (lanes 2, 3, …), at most one per core at a time; the loop itself
+/// computes nothing.
+fn offloaded(tasks: &[Task], processes: u32, cores: u32) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut ready: BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = (0..tasks.len())
+        .map(|i| std::cmp::Reverse((0, i, 0)))
+        .collect();
+    let mut process_free = vec![0.0f64; processes.max(1) as usize];
+    let mut slots: BinaryHeap<Time> = (0..processes.max(1).min(cores.max(1)))
+        .map(|_| Time(0.0))
+        .collect();
+    let contended = cores < processes;
+    while let Some(std::cmp::Reverse((at, task, step))) = ready.pop() {
+        let t = at as f64 / 1000.0;
+        let Some(s) = tasks[task].steps.get(step) else {
+            continue;
+        };
+        let end = match *s {
+            Step::Io(ms) => {
+                spans.push(span(1, task, step, SpanState::Io, t, t + f64::from(ms)));
+                t + f64::from(ms)
+            }
+            Step::Cpu(ms) => {
+                let lane = (0..process_free.len())
+                    .min_by(|&a, &b| process_free[a].total_cmp(&process_free[b]))
+                    .unwrap_or(0);
+                let core = slots.pop().map_or(0.0, |s| s.0);
+                let start = if contended {
+                    t.max(process_free[lane]).max(core)
+                } else {
+                    t.max(process_free[lane])
+                };
+                let end = start + f64::from(ms);
+                spans.push(span(
+                    lane as u32 + 2,
+                    task,
+                    step,
+                    SpanState::Cpu,
+                    start,
+                    end,
+                ));
+                process_free[lane] = end;
+                slots.push(Time(end));
+                end
+            }
+        };
+        if step + 1 < tasks[task].steps.len() {
+            ready.push(std::cmp::Reverse((
+                (end * 1000.0).round() as u64,
+                task,
+                step + 1,
+            )));
+        }
     }
     spans
 }

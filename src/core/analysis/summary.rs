@@ -158,15 +158,15 @@ pub fn environment(shared: &SharedMemory, cores: u32, embed: bool) -> String {
     let threads_ok = shared.unavailable_reason().is_none();
     if embed {
         return match shared.unavailable_reason() {
-            None => "All five models run here; I/O is simulated with timers.".to_string(),
+            None => "Every model runs here; I/O is simulated with timers.".to_string(),
             Some(why) => format!("gil and threads cannot run here: {why}."),
         };
     }
     let mut text = if threads_ok {
-        format!("{cores} cores reported: all five models run here.")
+        format!("{cores} cores reported: every model runs here.")
     } else {
         format!(
-            "{cores} cores reported: sequential, async and processes run here; gil and threads cannot, because {}.",
+            "{cores} cores reported: sequential, async, processes and executor run here; gil and threads cannot, because {}.",
             shared.unavailable_reason().unwrap_or_default()
         )
     };
@@ -194,8 +194,8 @@ pub fn states_drawn(
             SpanState::Cpu => cpu,
             SpanState::Io => io,
             SpanState::LockWait => cpu && has(Model::Gil),
-            SpanState::Spawn => has(Model::Processes),
-            SpanState::Copy => payload && has(Model::Processes),
+            SpanState::Spawn => has(Model::Processes) || has(Model::Executor),
+            SpanState::Copy => payload && (has(Model::Processes) || has(Model::Executor)),
             SpanState::SemWait => {
                 has(Model::Async) && limit.is_some_and(|n| n < workload.task_count())
             }

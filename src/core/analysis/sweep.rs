@@ -116,7 +116,7 @@ pub fn colour(model: Model) -> &'static str {
     match model {
         Model::Gil => "#D55E00",
         Model::Threads => "#009E73",
-        Model::Processes => "#CC79A7",
+        Model::Processes | Model::Executor => "#CC79A7",
         Model::Sequential | Model::Async => "#999999",
     }
 }

@@ -198,7 +198,7 @@ impl Scenario {
     pub fn default_for(cores: u32) -> Scenario {
         Scenario {
             source: Source::Preset(Preset::Io),
-            models: Model::ALL.to_vec(),
+            models: Model::DEFAULT.to_vec(),
             threads: default_threads(cores),
             processes: default_processes(cores),
             switch_ms: DEFAULT_SWITCH_MS,
@@ -293,13 +293,13 @@ impl Scenario {
                         "no model chosen".to_string()
                     } else {
                         format!(
-                            "unknown model {}; use sequential, async, gil, threads or processes",
+                            "unknown model {}; use sequential, async, gil, threads, processes or executor",
                             unknown.join(", ")
                         )
                     };
                     if !keep {
-                        message.push_str("; showing all five");
-                        self.models = Model::ALL.to_vec();
+                        message.push_str("; showing the default five");
+                        self.models = Model::DEFAULT.to_vec();
                     }
                     return Err(Notice::new("models", message));
                 }

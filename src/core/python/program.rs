@@ -53,6 +53,10 @@ fn gist(
             format!("threading on the free-threaded build: ThreadPoolExecutor(max_workers={threads}); run it with python3.14t (the same code on the GIL build is the `gil` model)"),
             format!("with ThreadPoolExecutor(max_workers={threads}) as pool:\n        for steps in TASKS: pool.submit(run_task, steps)"),
         ),
+        Model::Executor => (
+            format!("asyncio with its CPU work in a process pool: each cpu step is awaited through loop.run_in_executor on a ProcessPoolExecutor(max_workers={processes}), so the event loop keeps serving the other tasks"),
+            format!("with ProcessPoolExecutor(max_workers={processes}) as pool:\n        await asyncio.gather(*(task(steps) for steps in TASKS))\n    # in each task, a cpu step is: await loop.run_in_executor(pool, spin, rounds)"),
+        ),
         Model::Processes => (
             format!("multiprocessing: ProcessPoolExecutor(max_workers={processes}) with the platform's start method (fork up to 3.13 and forkserver from 3.14 on Linux, spawn on macOS and Windows); each payload is pickled to its worker and back"),
             format!("with ProcessPoolExecutor(max_workers={processes}) as pool:\n        for steps, payload in TASKS: pool.submit(run_task, steps, bytes(payload))"),
@@ -93,7 +97,7 @@ pub fn program_bounded(
     };
     let workers = match model {
         Model::Gil | Model::Threads => threads.to_string(),
-        Model::Processes => processes.to_string(),
+        Model::Processes | Model::Executor => processes.to_string(),
         Model::Sequential | Model::Async => "None".to_string(),
     };
     let mut groups = String::new();

@@ -267,3 +267,185 @@ async fn run_lane(
     }
     Ok(checksum)
 }
+
+/// One CPU step waiting for a process, and where its answer goes.
+struct Job {
+    task: u32,
+    step: u32,
+    ms: u32,
+    payload: u32,
+    answer: futures::channel::oneshot::Sender<Result<u64, String>>,
+}
+
+/// `executor`'s process pool as the event loop sees it: a step goes to an idle process at
+/// once, or waits in the pool's queue for the first to be free, as `ProcessPoolExecutor`
+/// hands out calls.
+struct Pool {
+    lanes: Vec<mpsc::UnboundedSender<Job>>,
+    idle: std::cell::RefCell<Vec<usize>>,
+    queue: std::cell::RefCell<std::collections::VecDeque<Job>>,
+}
+
+impl Pool {
+    fn submit(&self, job: Job) {
+        match self.idle.borrow_mut().pop() {
+            Some(lane) => {
+                let _ = self.lanes[lane].unbounded_send(job);
+            }
+            None => self.queue.borrow_mut().push_back(job),
+        }
+    }
+}
+
+impl crate::engine::asyncio::Offload for Pool {
+    async fn cpu(&self, task: u32, step: u32, ms: u32, payload: u32) -> Result<u64, String> {
+        let (answer, answered) = futures::channel::oneshot::channel();
+        self.submit(Job {
+            task,
+            step,
+            ms,
+            payload,
+            answer,
+        });
+        answered
+            .await
+            .unwrap_or_else(|_| Err("a process of the pool went away".to_string()))
+    }
+}
+
+/// Runs `tasks` on an event loop (the conductor's) whose CPU steps go to `config.processes`
+/// process workers, each step a message with a copy of its task's payload, started as
+/// `processes` starts them: `asyncio` with `loop.run_in_executor(ProcessPoolExecutor(…))`.
+///
+/// # Errors
+/// When a process cannot start, dies or answers nonsense; the message says which.
+pub async fn run_executor<T: crate::engine::asyncio::Timer>(
+    tasks: &[Task],
+    config: &RunConfig,
+    recorder: &Recorder,
+    timer: &T,
+    method: StartMethod,
+) -> Result<Outcome, String> {
+    use crate::engine::asyncio::{run_offloaded, WAITS_LANE};
+    let processes = config.processes.max(1);
+    let mut shells = match method {
+        StartMethod::Forkserver => prepare(processes).await?,
+        StartMethod::Spawn => Vec::new(),
+    };
+    let mut receivers = Vec::new();
+    let mut senders = Vec::new();
+    for _ in 0..processes {
+        let (tx, rx) = mpsc::unbounded();
+        senders.push(tx);
+        receivers.push(rx);
+    }
+    let pool = Pool {
+        lanes: senders,
+        idle: std::cell::RefCell::new(Vec::new()),
+        queue: Default::default(),
+    };
+    let start = PerfClock.now();
+    let first_lane = WAITS_LANE + 1;
+    let lanes = receivers.into_iter().enumerate().map(|(index, jobs)| {
+        let shell = shells.pop();
+        serve_steps(
+            index,
+            first_lane + index as u32,
+            shell,
+            jobs,
+            &pool,
+            config,
+            recorder,
+        )
+    });
+    let lanes = futures::future::try_join_all(lanes);
+    let event_loop = run_offloaded(tasks, &PerfClock, timer, recorder, (&pool, processes));
+    futures::pin_mut!(lanes, event_loop);
+    match futures::future::select(event_loop, lanes).await {
+        futures::future::Either::Left((done, _)) => done.map(|o| Outcome { start, ..o }),
+        futures::future::Either::Right((Err(e), _)) => Err(e),
+        futures::future::Either::Right((Ok(_), _)) => {
+            Err("the process pool ended before the event loop".to_string())
+        }
+    }
+}
+
+/// One process of `executor`'s pool: starts, then computes the steps it is handed until the
+/// event loop is done; an idle process takes the pool's oldest queued step.
+async fn serve_steps(
+    index: usize,
+    lane: u32,
+    shell: Option<ProcessWorker>,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    pool: &Pool,
+    config: &RunConfig,
+    recorder: &Recorder,
+) -> Result<(), String> {
+    let clock = PerfClock;
+    let asked = clock.now();
+    let mut worker = match shell {
+        Some(shell) => {
+            shell.go()?;
+            shell
+        }
+        None => ProcessWorker::start(false)?,
+    };
+    let ready_at = match worker.receive("ready", SPAWN_TIMEOUT_MS).await? {
+        (FromProcess::Ready { at }, _) => at,
+        _ => return Err("a process worker spoke before it was ready".to_string()),
+    };
+    recorder.record(lane, NO_TASK, 0, SpanState::Spawn, asked, ready_at);
+    let share = (f64::from(config.processes) / cores()).max(1.0);
+    loop {
+        let queued = pool.queue.borrow_mut().pop_front();
+        let job = match queued {
+            Some(job) => job,
+            None => {
+                pool.idle.borrow_mut().push(index);
+                match jobs.next().await {
+                    Some(job) => job,
+                    None => return Ok(()),
+                }
+            }
+        };
+        let payload = js_sys::Uint8Array::new_with_length(job.payload);
+        payload.fill(0xA5, 0, job.payload);
+        let posted = Envelope::new(&ToProcess::Step {
+            task: job.task,
+            step: job.step,
+            ms: job.ms,
+            work: config.work,
+            sent: clock.now(),
+        })
+        .map(|e| e.with("payload", &payload))
+        .and_then(|e| e.post(|m, _| worker.worker.post_message(m)))
+        .map_err(|e| format!("could not send a step: {}", js_error(&e)));
+        if let Err(e) = posted {
+            let _ = job.answer.send(Err(e.clone()));
+            return Err(e);
+        }
+        let budget = (2.0 * f64::from(job.ms) * share + GRACE_MS).min(f64::from(u32::MAX)) as u32;
+        let (reply, data) = match worker.receive("result", budget).await {
+            Ok(got) => got,
+            Err(e) => {
+                let _ = job.answer.send(Err(e.clone()));
+                return Err(e);
+            }
+        };
+        let received = clock.now();
+        let FromProcess::Result {
+            checksum: contribution,
+            sent,
+        } = reply
+        else {
+            return Err("a process worker answered a step with something else".to_string());
+        };
+        for s in spans(&data, "spans") {
+            recorder.record(lane, s.task, s.step, s.state, s.start, s.end);
+        }
+        if job.payload > 0 {
+            recorder.record(lane, job.task, job.step, SpanState::Copy, sent, received);
+        }
+        let _ = job.answer.send(Ok(contribution));
+    }
+}

@@ -61,6 +61,16 @@ pub fn start() -> Result<(), JsValue> {
                 let payload = buffer(&data, "payload");
                 post(answer(tasks, &work, sent, payload));
             }
+            Some(Ok(ToProcess::Step {
+                task,
+                step,
+                ms,
+                work,
+                sent,
+            })) => {
+                let payload = buffer(&data, "payload");
+                post(answer_step((task, step, ms), &work, sent, payload));
+            }
             Some(Err(e)) => post_fatal(&e),
             None => {}
         }
@@ -119,6 +129,32 @@ fn answer(
     })?
     .spans("spans", &lane.recorder.drain());
     // The result travels back the same way: a buffer of the payload's size, copied.
+    Ok(match payload {
+        Some(p) => reply.with("output", &p),
+        None => reply,
+    })
+}
+
+/// Computes one CPU step an event loop sent (`run_in_executor`), as a pool process runs one
+/// call: the payload copied in, the step, the payload copied back with the result.
+fn answer_step(
+    (task, step, ms): (u32, u32, u32),
+    work: &Work,
+    sent: f64,
+    payload: Option<js_sys::Uint8Array>,
+) -> Result<Envelope, JsValue> {
+    let received = PerfClock.now();
+    let recorder = Recorder::new();
+    if payload.as_ref().is_some_and(|p| p.length() > 0) {
+        recorder.record(0, task, step, SpanState::Copy, sent, received);
+    }
+    let mut cpu = CpuStep::new(work, task, step, ms);
+    cpu.run_whole(0, &PerfClock, &recorder);
+    let reply = Envelope::new(&FromProcess::Result {
+        checksum: cpu.contribution(),
+        sent: PerfClock.now(),
+    })?
+    .spans("spans", &recorder.drain());
     Ok(match payload {
         Some(p) => reply.with("output", &p),
         None => reply,
