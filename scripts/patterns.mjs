@@ -1,5 +1,6 @@
 // The patterns of issue #22 against real CPython, in one run: asyncio bounded by a semaphore
-// (`limit=`) and ProcessPoolExecutor.map's chunksize (`chunksize=`). Each row: conpar's median
+// (`limit=`), ProcessPoolExecutor.map's chunksize (`chunksize=`), and the hog's CPU sent off the
+// event loop (`to_thread`, `executor`: when the chatty task finishes). Each row: conpar's median
 // in the built site (dist/, headless Chromium) beside tools/cpython_check.py's median on the
 // same workload, alternating, so a slow spell touches both. Usage: node scripts/patterns.mjs
 // [repeats] (default 3), after a release build.
@@ -28,7 +29,12 @@ function cpython(args) {
   return JSON.parse(out.stdout).results;
 }
 
-const pick = (results, model, field) => results.find((r) => r.model === model)[field];
+const pick = (results, model, field) => {
+  const r = results.find((x) => x.model === model);
+  // The hog's chatty task (task 1): when it finished, in conpar's latency or CPython's list.
+  if (field === 'chatty') return r.latency ? r.latency.tasks.find((t) => t.task === 1).finish_ms : r.finish_ms[1];
+  return r[field];
+};
 const cases = [
   // [label, conpar query, CPython args, the model, the field compared, the issue's CPython figure]
   ['100 x io 50, async unbounded', '?workload=100+x+io+50&models=async', ['--workload', '100 x io 50', '--models', 'async'], 'async', 'wall_ms', '~52 ms'],
@@ -36,6 +42,9 @@ const cases = [
   ['100 x io 50, async limit=3', '?workload=100+x+io+50&models=async&limit=3', ['--workload', '100 x io 50', '--models', 'async', '--limit', '3'], 'async', 'wall_ms', '~1.71 s'],
   ['2000 x cpu 1, processes=2 chunksize=1 (speedup)', '?workload=2000+x+cpu+1&models=sequential,processes&processes=2', ['--workload', '2000 x cpu 1', '--models', 'sequential,processes', '--processes', '2'], 'processes', 'speedup', '1.3–1.5×'],
   ['2000 x cpu 1, processes=2 chunksize=100 (speedup)', '?workload=2000+x+cpu+1&models=sequential,processes&processes=2&chunksize=100', ['--workload', '2000 x cpu 1', '--models', 'sequential,processes', '--processes', '2', '--chunksize', '100'], 'processes', 'speedup', '1.7–1.85×'],
+  ['hog: the chatty task finishes, async', '?preset=hog&models=async,to_thread,executor&processes=2&threads=6', ['--workload', 'hog', '--models', 'async,to_thread,executor', '--processes', '2', '--threads', '6'], 'async', 'chatty', '~1.5 s'],
+  ['hog: the chatty task finishes, to_thread', '?preset=hog&models=async,to_thread,executor&processes=2&threads=6', ['--workload', 'hog', '--models', 'async,to_thread,executor', '--processes', '2', '--threads', '6'], 'to_thread', 'chatty', '~0.67 s'],
+  ['hog: the chatty task finishes, executor', '?preset=hog&models=async,to_thread,executor&processes=2&threads=6', ['--workload', 'hog', '--models', 'async,to_thread,executor', '--processes', '2', '--threads', '6'], 'executor', 'chatty', '~0.53 s (ideal 0.525 s)'],
 ];
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim();
 const rows = [];

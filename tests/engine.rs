@@ -527,3 +527,57 @@ fn an_offload_that_fails_ends_the_loop_with_its_reason() {
         Some("a process of the pool went away")
     );
 }
+
+#[test]
+fn to_thread_keeps_the_loop_serving_while_threads_take_turns_on_the_gil() {
+    use conpar::core::analysis::latency::{latency, Planned};
+    let chatty = ["io 10, cpu 1"; 8].join(", ");
+    let text = format!("cpu 300\n{chatty}\n2 x io 15, cpu 10");
+    let planned = Planned::of(&Workload::parse(&text).expect("valid"));
+    let on_loop = run_async(&text);
+    let t = run_pool(Model::ToThread, &text, 2);
+    assert_eq!(
+        t.checksum, on_loop.checksum,
+        "the same steps, the same checksum"
+    );
+    assert_eq!(t.lanes, 4, "the loop, the row of waits, two threads");
+    assert!(
+        t.spans
+            .iter()
+            .filter(|s| s.lane == 0)
+            .all(|s| s.state == SpanState::LockWait),
+        "the loop lane only ever waits for the GIL"
+    );
+    assert_eq!(
+        t.max_concurrent(SpanState::Cpu),
+        1,
+        "one thread computes at a time"
+    );
+    assert!(t
+        .spans
+        .iter()
+        .filter(|s| s.state == SpanState::Io)
+        .all(|s| s.lane == 1));
+    assert_eq!(
+        t.spans.iter().filter(|s| s.state == SpanState::Io).count(),
+        8 + 2
+    );
+    let stall = |t: &ModelTrace| latency(t, &planned).expect("tasks").tasks[1].stall_ms;
+    let hog = on_loop
+        .spans
+        .iter()
+        .filter(|s| s.task == 0 && s.state == SpanState::Cpu)
+        .map(|s| s.duration())
+        .sum::<f64>();
+    assert!(
+        stall(&on_loop) > 0.6 * hog,
+        "asyncio: {} ms",
+        stall(&on_loop)
+    );
+    assert!(
+        stall(&t) < stall(&on_loop) / 2.0,
+        "to_thread: {} ms against asyncio's {} ms",
+        stall(&t),
+        stall(&on_loop)
+    );
+}

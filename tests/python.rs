@@ -80,8 +80,9 @@ fn every_generated_program_runs_and_its_trace_loads_back() {
             Model::Async => 1 + 4,
             Model::Gil | Model::Threads => 3,
             Model::Processes => 2,
-            // The loop, one row of waits, two processes.
+            // The loop, one row of waits, two processes (three threads).
             Model::Executor => 4,
+            Model::ToThread => 5,
         };
         assert!(
             t.lanes >= 1 && t.lanes <= most,

@@ -41,7 +41,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     let many = Workload::parse("10000 x io 100").expect("valid");
     // Ten thousand waits: only the event loops overlap them all; four threads would need 250 s.
     let p = plan(&all, &many, ((4, 4), None), 4, Ok(()));
-    assert_eq!(p.run, vec![Model::Async, Model::Executor]);
+    assert_eq!(p.run, vec![Model::Async, Model::ToThread, Model::Executor]);
     assert_eq!(p.skipped.len(), 4);
     assert_eq!(
         p.skipped[0],
@@ -78,6 +78,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
         vec![
             "gil is unavailable here: this page is not cross-origin isolated.".to_string(),
             "threads is unavailable here: this page is not cross-origin isolated.".to_string(),
+            "to_thread is unavailable here: this page is not cross-origin isolated.".to_string(),
         ]
     );
     assert_eq!(MAX_MODEL_MS, 120_000);

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-MODELS = ("sequential", "async", "gil", "threads", "processes", "executor")
+MODELS = ("sequential", "async", "gil", "threads", "processes", "to_thread", "executor")
 _started = None  # when this worker process started (set by the pool's initializer)
 
 
@@ -158,6 +158,43 @@ def _with_executor(tasks, per_ms, workers, method, begin):
     return out
 
 
+def _timed_spin_here(rounds):
+    """A cpu step sent to a thread: which thread, and when it ran."""
+    start = time.perf_counter()
+    spin(rounds)
+    return threading.get_ident(), start, time.perf_counter()
+
+
+def _with_to_thread(tasks, per_ms, workers):
+    """asyncio whose cpu steps are awaited through asyncio.to_thread on a default executor of
+    `workers` threads. Lanes: 0 the event loop, 1 every pending wait, 2… the threads in the
+    order they first computed."""
+    spans, first = [], {}
+
+    async def one(task, steps):
+        loop = asyncio.get_running_loop()
+        for step, (kind, ms) in enumerate(steps):
+            start = time.perf_counter()
+            if kind == "cpu":
+                # asyncio.to_thread (3.9+) is run_in_executor on the default executor.
+                where, a, b = await loop.run_in_executor(None, _timed_spin_here, int(per_ms * ms))
+                first.setdefault(where, a)
+                spans.append((where, task, step, kind, ms, a, b))
+            else:
+                await asyncio.sleep(ms / 1000)
+                spans.append((None, task, step, kind, ms, start, time.perf_counter()))
+
+    async def main():
+        pool = cf.ThreadPoolExecutor(max_workers=workers)
+        asyncio.get_running_loop().set_default_executor(pool)
+        await asyncio.gather(*(one(i, steps) for i, (steps, _) in enumerate(tasks)))
+        pool.shutdown()
+
+    asyncio.run(main())
+    lane = {t: 2 + i for i, t in enumerate(sorted(first, key=first.get))}
+    return [(1 if where is None else lane[where],) + tuple(rest) for where, *rest in spans]
+
+
 def _lanes(results, begin):
     """Numbers the threads or processes tasks ran on in the order they first started, and
     returns spans (lane, task, step, kind, ms, start, end) with a start-up span per process."""
@@ -201,6 +238,8 @@ def run_model(model, tasks, per_ms, workers=None, method=None, limit=None, chunk
                                     initializer=_process_started) as pool:
             calls = ((i, steps, per_ms, bytes(size)) for i, (steps, size) in enumerate(tasks))
             spans = _lanes(list(pool.map(_run_star, calls, chunksize=chunksize or 1)), begin)
+    elif model == "to_thread":
+        spans = _with_to_thread(tasks, per_ms, workers)
     elif model == "executor":
         spans = _with_executor(tasks, per_ms, workers, method, begin)
     else:
@@ -223,8 +262,9 @@ def chrome_trace(model, begin, end, spans, info):
     for lane in sorted({s[0] for s in spans}):
         if model == "async":
             name = "event loop" if lane == 0 else f"awaiting I/O, slot {lane}"
-        elif model == "executor":
-            name = ("event loop", "awaiting I/O")[lane] if lane < 2 else f"process {lane - 2}"
+        elif model in ("executor", "to_thread"):
+            pool = "process" if model == "executor" else "thread"
+            name = ("event loop", "awaiting I/O")[lane] if lane < 2 else f"{pool} {lane - 2}"
         elif model == "sequential":
             name = "main"
         else:

@@ -9,10 +9,11 @@ on one core, so it holds the GIL as conpar's `gil` model assumes. A payload is p
 worker and back under processes.
 
 Prints JSON shaped like conpar's `window.conpar.results()`:
-    [{"model": "sequential", "wall_ms": ..., "speedup": 1.0, ...}, ...]
+    [{"model": "sequential", "wall_ms": ..., "speedup": 1.0, "finish_ms": [per task], ...}, ...]
 (`async` is asyncio, `gil` is ThreadPoolExecutor, `processes` is ProcessPoolExecutor with the
 default start method, `processes-spawn` with spawn, `executor` asyncio whose cpu steps go to a
-ProcessPoolExecutor through loop.run_in_executor). `--table` prints a table instead.
+ProcessPoolExecutor through loop.run_in_executor, `to_thread` asyncio whose cpu steps go to
+asyncio.to_thread on a default executor of `--threads` threads). `--table` prints a table instead.
 
 Standard library only: python3 tools/cpython_check.py --workload "8 x io 200" --threads 8
 """
@@ -78,7 +79,12 @@ def timed(model, tasks, per_ms, workers=None, method=None, trace=None, limit=Non
         path, info = trace
         with open(path, "w") as f:
             json.dump(chrome_trace(model, begin, end, spans, dict(info, workers=workers, start_method=method)), f)
-    return (end - begin) * 1000
+    # When each task finished, from the start (spans: lane, task, step, kind, ms, start, end).
+    finish = {}
+    for s in spans:
+        if s[1] >= 0:
+            finish[s[1]] = max(finish.get(s[1], 0.0), (s[6] - begin) * 1000)
+    return (end - begin) * 1000, [finish[t] for t in sorted(finish)]
 
 
 def main():
@@ -111,6 +117,7 @@ def main():
         "async": lambda: timed("async", tasks, per_ms, trace=trace("async"), limit=args.limit),
         "gil": lambda: timed("gil", tasks, per_ms, threads, trace=trace("gil")),
         "processes": lambda: timed("processes", tasks, per_ms, processes, default_method, trace("processes"), chunksize=args.chunksize),
+        "to_thread": lambda: timed("to_thread", tasks, per_ms, threads, trace=trace("to_thread")),
         "executor": lambda: timed("executor", tasks, per_ms, processes, default_method, trace("executor")),
         "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn", trace("processes-spawn"), chunksize=args.chunksize),
     }
@@ -119,7 +126,8 @@ def main():
     for model in wanted:
         if model not in runs:
             raise SystemExit(f"unknown model `{model}`; use {', '.join(runs)}")
-        results.append({"model": model, "wall_ms": runs[model]()})
+        wall, finish = runs[model]()
+        results.append({"model": model, "wall_ms": wall, "finish_ms": finish})
     base = next((r["wall_ms"] for r in results if r["model"] == "sequential"), None)
     for r in results:
         r["speedup"] = base / r["wall_ms"] if base else None

@@ -52,6 +52,7 @@ pub fn run(
     let lanes = match model {
         Model::Sequential => 1,
         Model::Gil | Model::Threads => config.threads.max(1),
+        Model::ToThread => return run_to_thread(tasks, config, clock, recorder),
         other => return Err(PoolError::NotAPoolModel(other)),
     };
     let available = rayon::current_num_threads() as u32;
@@ -230,4 +231,177 @@ impl StepRunner for Lane<'_> {
             self.record(task, step, SpanState::LockWait, end, got);
         }
     }
+}
+
+/// What `to_thread`'s event loop and its executor threads share.
+#[derive(Default)]
+struct Handoff {
+    /// CPU steps sent by the loop, oldest first: (task, step, ms).
+    jobs: std::collections::VecDeque<(u32, u32, u32)>,
+    /// Steps the threads have finished, for the loop to resume their tasks.
+    done: Vec<u32>,
+    /// The loop has finished: the threads stop.
+    closed: bool,
+}
+
+/// `to_thread`: asyncio whose CPU steps go to `asyncio.to_thread`, on the GIL build. Pool
+/// thread 0 runs the event loop: it waits for its timers (a blocking wait with a timeout, as
+/// asyncio's selector waits) or for a finished step, and like any Python thread it must hold
+/// the GIL to run, so a loop waking while another thread computes waits for the GIL as
+/// threads do. Pool threads 1…T are the default executor's; each takes the next step sent,
+/// computes it under the GIL's rules (`gil`), and hands it back. Lanes: 0 the loop, 1 every
+/// pending wait, 2… the executor's threads.
+fn run_to_thread(
+    tasks: &[Task],
+    config: &RunConfig,
+    clock: &dyn Clock,
+    recorder: &Recorder,
+) -> Result<Outcome, PoolError> {
+    use std::sync::{Condvar, Mutex, PoisonError};
+    let threads = config.threads.max(1);
+    let available = rayon::current_num_threads() as u32;
+    if threads + 1 > available {
+        return Err(PoolError::TooFewThreads {
+            wanted: threads + 1,
+            available,
+        });
+    }
+    let gil = Gil::new(config.switch_ms);
+    let shared = Mutex::new(Handoff::default());
+    let (to_loop, to_threads) = (Condvar::new(), Condvar::new());
+    let checksum = AtomicU64::new(0);
+    let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    let start = clock.now();
+    rayon::broadcast(|ctx| {
+        let index = ctx.index() as u32;
+        if index > threads {
+            return;
+        }
+        let lane = Lane {
+            lane: if index == 0 { 0 } else { index + 1 },
+            config,
+            clock,
+            recorder,
+            gil: Some(&gil),
+            holding_since: Cell::new(f64::NEG_INFINITY),
+        };
+        if index > 0 {
+            // An executor thread: a step at a time, under the GIL.
+            loop {
+                let mut st = lock();
+                while st.jobs.is_empty() && !st.closed {
+                    st = to_threads.wait(st).unwrap_or_else(PoisonError::into_inner);
+                }
+                let Some((task, step, ms)) = st.jobs.pop_front() else {
+                    return;
+                };
+                drop(st);
+                let mut cpu = CpuStep::new(&config.work, task, step, ms);
+                lane.acquire(task, step);
+                lane.cpu(&mut cpu);
+                lane.release();
+                checksum.fetch_add(cpu.contribution(), Ordering::Relaxed);
+                lock().done.push(task);
+                to_loop.notify_one();
+            }
+        }
+        event_loop(
+            tasks,
+            &lane,
+            (&shared, &to_loop, &to_threads),
+            clock,
+            recorder,
+        );
+        lock().closed = true;
+        to_threads.notify_all();
+    });
+    Ok(Outcome {
+        start,
+        end: clock.now(),
+        lanes: threads + 2,
+        checksum: Checksum(checksum.load(Ordering::Relaxed)),
+    })
+}
+
+/// `to_thread`'s event loop on lane 0: resumes each task until it awaits a timer or a step
+/// sent to the executor, then waits (without the GIL) for the first of them to be done.
+fn event_loop(
+    tasks: &[Task],
+    lane: &Lane<'_>,
+    (shared, to_loop, to_threads): (
+        &std::sync::Mutex<Handoff>,
+        &std::sync::Condvar,
+        &std::sync::Condvar,
+    ),
+    clock: &dyn Clock,
+    recorder: &Recorder,
+) {
+    use crate::core::input::workload::Step;
+    use std::sync::PoisonError;
+    let mut next_step = vec![0usize; tasks.len()];
+    let mut ready: std::collections::VecDeque<u32> = (0..tasks.len() as u32).collect();
+    // (wakes at, task, step, began), earliest first.
+    let mut timers: Vec<(f64, u32, u32, f64)> = Vec::new();
+    let mut remaining = tasks.len();
+    lane.acquire(crate::core::measure::trace::NO_TASK, 0);
+    while remaining > 0 {
+        while let Some(task) = ready.pop_front() {
+            let step = next_step[task as usize];
+            match tasks[task as usize].steps.get(step) {
+                None => remaining -= 1,
+                Some(&Step::Io(ms)) => {
+                    let now = clock.now();
+                    timers.push((now + f64::from(ms), task, step as u32, now));
+                }
+                Some(&Step::Cpu(ms)) => {
+                    let mut st = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                    st.jobs.push_back((task, step as u32, ms));
+                    drop(st);
+                    to_threads.notify_one();
+                }
+            }
+        }
+        if remaining == 0 {
+            break;
+        }
+        // Waiting in the selector releases the GIL.
+        lane.release();
+        let mut st = shared.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if !st.done.is_empty() {
+                break;
+            }
+            let now = clock.now();
+            let Some(due) = timers.iter().map(|t| t.0).reduce(f64::min) else {
+                st = to_loop.wait(st).unwrap_or_else(PoisonError::into_inner);
+                continue;
+            };
+            if due <= now {
+                break;
+            }
+            let wait = Duration::from_secs_f64((due - now) / 1000.0);
+            st = to_loop
+                .wait_timeout(st, wait)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        let finished = std::mem::take(&mut st.done);
+        drop(st);
+        let now = clock.now();
+        timers.retain(|&(due, task, step, began)| {
+            let expired = due <= now;
+            if expired {
+                recorder.record(1, task, step, SpanState::Io, began, now);
+                ready.push_back(task);
+            }
+            !expired
+        });
+        ready.extend(finished);
+        for &task in &ready {
+            next_step[task as usize] += 1;
+        }
+        // Resuming the coroutines is Python code: the loop needs the GIL back first.
+        lane.acquire(crate::core::measure::trace::NO_TASK, 0);
+    }
+    lane.release();
 }

@@ -277,12 +277,14 @@ async fn run(request: RunRequest) {
                 // No pool: the plain loop runs right here (its spans arrive when it ends).
                 Ok(pool::run_here(&tasks, &config, &PerfClock, recorder))
             }
-            Model::Sequential | Model::Gil | Model::Threads if conductor.threads == 0 => {
+            Model::Sequential | Model::Gil | Model::Threads | Model::ToThread
+                if conductor.threads == 0 =>
+            {
                 Err(PoolFailure::Refused(format!(
                     "{model} needs a thread pool, and none could start here"
                 )))
             }
-            Model::Sequential | Model::Gil | Model::Threads => {
+            Model::Sequential | Model::Gil | Model::Threads | Model::ToThread => {
                 let watchdog = watchdog_ms(model, longest_step, pools, request.cores);
                 apart(run_on_pool(&stream, tasks.clone(), config, watchdog, trap)).await
             }

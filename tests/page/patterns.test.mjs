@@ -101,15 +101,22 @@ test('a limit or chunksize the form cannot take is named, and the field shows wh
   await close();
 });
 
-test('the hog under executor: the loop sends its CPU steps to processes, so the chatty task never waits for the hog', async () => {
-  const { p, errors, status, close } = await page('?preset=hog&models=async,executor&processes=2&run=1');
+test('the hog under to_thread and executor: the loop sends its CPU steps off, so the chatty task does not wait for the hog', async () => {
+  const { p, errors, status, close } = await page('?preset=hog&models=async,to_thread,executor&processes=2&threads=6&run=1');
   assert.equal(status, 'done');
   const results = await p.evaluate(() => window.conpar.results());
   const chatty = (model) => row(results, model).latency.tasks.find((t) => t.task === 1);
-  const [onLoop, offloaded] = [chatty('async'), chatty('executor')];
-  console.log(`hog: the chatty task stalled ${onLoop.stall_ms.toFixed(0)} ms under async, ${offloaded.stall_ms.toFixed(0)} ms under executor; finished at ${onLoop.finish_ms.toFixed(0)} and ${offloaded.finish_ms.toFixed(0)} ms`);
+  const [onLoop, threaded, offloaded] = [chatty('async'), chatty('to_thread'), chatty('executor')];
+  console.log(`hog: the chatty task stalled ${onLoop.stall_ms.toFixed(0)} ms under async, ${threaded.stall_ms.toFixed(0)} under to_thread, ${offloaded.stall_ms.toFixed(0)} under executor; finished at ${onLoop.finish_ms.toFixed(0)}, ${threaded.finish_ms.toFixed(0)} and ${offloaded.finish_ms.toFixed(0)} ms`);
   assert.ok(onLoop.stall_ms > 800, `async: ${onLoop.stall_ms} ms`);
+  assert.ok(threaded.stall_ms < onLoop.stall_ms / 4, `to_thread: ${threaded.stall_ms} ms against ${onLoop.stall_ms}`);
   assert.ok(offloaded.stall_ms < onLoop.stall_ms / 4, `executor: ${offloaded.stall_ms} ms against ${onLoop.stall_ms}`);
+  // to_thread from its trace: its threads take turns on the GIL (never two computing), and the
+  // loop's lane holds nothing but its own waits for the GIL.
+  const threads = spansOf(await p.evaluate(() => window.conpar.trace()), 'to_thread');
+  assert.equal(mostAtOnce(threads, 'cpu'), 1, 'two threads computed at once under the GIL');
+  assert.ok(threads.filter((e) => e.tid === 0).every((e) => e.cat === 'lock-wait'));
+  assert.ok(threads.some((e) => e.cat === 'lock-wait' && e.tid >= 2), 'a thread waited for the GIL');
   assert.equal(new Set(results.map((r) => r.checksum)).size, 1, 'the same work');
   // What the model means, from its trace: the loop computes nothing, two processes compute
   // at once (the hog and a chatty step), and every wait is in the one row of waits.

@@ -176,7 +176,7 @@ test('without cross-origin isolation: says so, runs sequential, async and proces
   const { page } = await open(browser, `${plain.url}/?preset=mixed&models=sequential,async,processes&workers=2&run=1&coi=0`, { states: ['done', 'error'], timeout: 90000 });
   assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.status), 'done');
-  assert.match(await page.textContent('#env'), /gil and threads cannot, because this page is not cross-origin isolated/);
+  assert.match(await page.textContent('#env'), /gil, threads and to_thread cannot, because this page is not cross-origin isolated/);
   assert.match(await page.getAttribute('input[name=model][value=gil]', 'title'), /not cross-origin isolated/);
   assert.equal(await page.isDisabled('input[name=model][value=gil]'), true);
   assert.equal(await page.isDisabled('input[name=model][value=threads]'), true);

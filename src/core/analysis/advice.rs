@@ -28,6 +28,7 @@ fn caveat(model: Model, expect: &Expectation) -> String {
             expect.threads, expect.tasks
         ),
         Model::Threads => "free threads need the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
+        Model::ToThread => "to_thread keeps the loop serving other tasks while a thread computes, but on the GIL build its threads and the loop take turns on the GIL, so a task still waits up to a switch interval at a time".into(),
         Model::Executor => "run_in_executor keeps the loop free while processes compute, and pays what processes pay: the pool's start-up and a pickled copy of every argument and result".into(),
         Model::Processes => {
             let base = "each process costs a start-up (cheap with fork or forkserver on Linux, dearer with spawn on macOS and Windows) and a pickled copy of its data";

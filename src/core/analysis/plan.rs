@@ -33,6 +33,8 @@ pub fn ideal_ms(
         // Every task is a coroutine (waits overlap without bound); `in_flight` processes
         // compute, at most one per core.
         Model::Executor => (cpu_ms / cores_f).max(longest_ms),
+        // Waits overlap without bound; the GIL lets one thread compute at a time.
+        Model::ToThread => cpu_ms.max(longest_ms),
     }
 }
 
@@ -57,7 +59,7 @@ pub struct Plan {
 pub fn lanes(model: Model, (threads, processes): (u32, u32)) -> u32 {
     match model {
         Model::Sequential | Model::Async => 1,
-        Model::Gil | Model::Threads => threads.max(1),
+        Model::Gil | Model::Threads | Model::ToThread => threads.max(1),
         Model::Processes | Model::Executor => processes.max(1),
     }
 }

@@ -28,6 +28,8 @@ pub fn expected_bounded(
         Model::Threads => blocking(tasks, lanes, (lanes.min(cores), 1), false),
         Model::Processes => blocking(tasks, lanes, (lanes.min(cores), chunksize), false),
         Model::Executor => offloaded(tasks, lanes, cores),
+        // The same loop with its steps on threads, one computing at a time (the GIL).
+        Model::ToThread => offloaded(tasks, lanes, 1),
     };
     let end = spans.iter().map(|s| s.end).fold(0.0, f64::max);
     ModelTrace {

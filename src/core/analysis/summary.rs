@@ -159,14 +159,14 @@ pub fn environment(shared: &SharedMemory, cores: u32, embed: bool) -> String {
     if embed {
         return match shared.unavailable_reason() {
             None => "Every model runs here; I/O is simulated with timers.".to_string(),
-            Some(why) => format!("gil and threads cannot run here: {why}."),
+            Some(why) => format!("gil, threads and to_thread cannot run here: {why}."),
         };
     }
     let mut text = if threads_ok {
         format!("{cores} cores reported: every model runs here.")
     } else {
         format!(
-            "{cores} cores reported: sequential, async, processes and executor run here; gil and threads cannot, because {}.",
+            "{cores} cores reported: sequential, async, processes and executor run here; gil, threads and to_thread cannot, because {}.",
             shared.unavailable_reason().unwrap_or_default()
         )
     };

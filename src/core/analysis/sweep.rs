@@ -114,7 +114,7 @@ pub fn csv(points: &[Point], cores: u32) -> String {
 /// A model's line colour in the chart (Okabe–Ito, apart from the span states' blue).
 pub fn colour(model: Model) -> &'static str {
     match model {
-        Model::Gil => "#D55E00",
+        Model::Gil | Model::ToThread => "#D55E00",
         Model::Threads => "#009E73",
         Model::Processes | Model::Executor => "#CC79A7",
         Model::Sequential | Model::Async => "#999999",

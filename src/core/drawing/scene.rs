@@ -38,10 +38,11 @@ pub fn lane_name(model: Model, lane: u32) -> String {
         Model::Async => format!("awaiting I/O, slot {lane}"),
         Model::Gil | Model::Threads => format!("thread {lane}"),
         Model::Processes => format!("process {lane}"),
-        Model::Executor if lane == 0 => "event loop".to_string(),
-        // One row for every pending wait (a wait has no thread), then the pool's processes.
-        Model::Executor if lane == 1 => "awaiting I/O".to_string(),
+        Model::Executor | Model::ToThread if lane == 0 => "event loop".to_string(),
+        // One row for every pending wait (a wait has no thread), then the pool's lanes.
+        Model::Executor | Model::ToThread if lane == 1 => "awaiting I/O".to_string(),
         Model::Executor => format!("process {}", lane - 2),
+        Model::ToThread => format!("thread {}", lane - 2),
     }
 }
 

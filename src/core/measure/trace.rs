@@ -13,18 +13,22 @@ pub enum Model {
     Gil,
     Threads,
     Processes,
+    /// asyncio whose CPU steps go to `asyncio.to_thread` (threads under the GIL).
+    #[serde(rename = "to_thread")]
+    ToThread,
     /// asyncio whose CPU steps go to a process pool through `loop.run_in_executor`.
     Executor,
 }
 
 impl Model {
     /// Every model, in the order the page shows them.
-    pub const ALL: [Model; 6] = [
+    pub const ALL: [Model; 7] = [
         Model::Sequential,
         Model::Async,
         Model::Gil,
         Model::Threads,
         Model::Processes,
+        Model::ToThread,
         Model::Executor,
     ];
 
@@ -44,6 +48,7 @@ impl Model {
             Model::Gil => "gil",
             Model::Threads => "threads",
             Model::Processes => "processes",
+            Model::ToThread => "to_thread",
             Model::Executor => "executor",
         }
     }
@@ -55,7 +60,7 @@ impl Model {
     /// Whether the model needs one WebAssembly memory shared between workers, which browsers
     /// only allow in a cross-origin isolated page.
     pub fn needs_shared_memory(self) -> bool {
-        matches!(self, Model::Gil | Model::Threads)
+        matches!(self, Model::Gil | Model::Threads | Model::ToThread)
     }
 
     /// What the model stands for, checked against the Python 3.14 documentation (shown
@@ -66,6 +71,7 @@ impl Model {
             Model::Async => "asyncio: one thread runs an event loop. Awaiting I/O (here a timer) lets other tasks run, so waits overlap; a CPU step blocks the loop, so computing never overlaps and every other task stalls meanwhile.",
             Model::Gil => "threading on the standard (GIL) build: real OS threads, but only the holder of the global interpreter lock runs Python code. A waiting thread asks for it after the switch interval (sys.getswitchinterval(), 5 ms); blocking I/O releases it, and so does C code that releases it around long work (hashlib, zlib, NumPy), which these CPU steps, like pure Python, do not.",
             Model::Threads => "threading on the free-threaded build (python3.14t: supported since Python 3.14, PEP 779; experimental in 3.13): no GIL, so threads compute on several cores at once, at a single-thread cost of roughly 5–10 % in 3.14. Here: Web Workers on one shared WebAssembly memory.",
+            Model::ToThread => "asyncio with its CPU work sent to threads: each CPU step is awaited as asyncio.to_thread(…), which runs it on the loop's default ThreadPoolExecutor. On the GIL build those threads take turns on the GIL, and so does the event loop's own thread: a task whose step waits for the GIL, or whose loop wakes while another thread computes, waits up to the switch interval (5 ms) for it, so the loop keeps serving the other tasks but not at once. Here the threads are workers on shared memory with one lock, as under gil; all pending waits share one row.",
             Model::Executor => "asyncio with its CPU work in a process pool: each CPU step is awaited through loop.run_in_executor with a ProcessPoolExecutor, so the event loop only waits and schedules, and serves the other tasks while processes compute. Each step pays what processes pay: the pool's start-up and a pickled copy of its arguments and result (here its task's payload, each way). All pending waits share one row; the pool's processes are workers with their own memory, as under processes.",
             Model::Processes => "multiprocessing / ProcessPoolExecutor: separate interpreters with separate memory compute in parallel, but each must be started, and every argument and result is pickled and copied. Python starts them by fork (the Linux default up to 3.13), forkserver (the Linux default from 3.14) or spawn (macOS, Windows); fork copies the running parent, which no browser can do. Here each is a worker with a fresh instance and its own memory: start=forkserver (the default) starts its thread and code before the run, as the fork server has imported its modules before it forks; start=spawn starts all of it in the run, as spawn starts a fresh interpreter. Data is copied by postMessage.",
         }
@@ -79,6 +85,7 @@ impl Model {
             Model::Gil => "threading (GIL build)",
             Model::Threads => "threading on free-threaded 3.14t",
             Model::Processes => "multiprocessing / ProcessPoolExecutor",
+            Model::ToThread => "asyncio + asyncio.to_thread (GIL build)",
             Model::Executor => "asyncio + run_in_executor(ProcessPoolExecutor)",
         }
     }

@@ -53,6 +53,10 @@ fn gist(
             format!("threading on the free-threaded build: ThreadPoolExecutor(max_workers={threads}); run it with python3.14t (the same code on the GIL build is the `gil` model)"),
             format!("with ThreadPoolExecutor(max_workers={threads}) as pool:\n        for steps in TASKS: pool.submit(run_task, steps)"),
         ),
+        Model::ToThread => (
+            format!("asyncio with its CPU work on threads: each cpu step is awaited as asyncio.to_thread(spin, rounds), on a default executor of ThreadPoolExecutor(max_workers={threads}); run it on the GIL build (python3) to see the threads and the loop take turns"),
+            format!("loop.set_default_executor(ThreadPoolExecutor(max_workers={threads}))\n    await asyncio.gather(*(task(steps) for steps in TASKS))\n    # in each task, a cpu step is: await asyncio.to_thread(spin, rounds)"),
+        ),
         Model::Executor => (
             format!("asyncio with its CPU work in a process pool: each cpu step is awaited through loop.run_in_executor on a ProcessPoolExecutor(max_workers={processes}), so the event loop keeps serving the other tasks"),
             format!("with ProcessPoolExecutor(max_workers={processes}) as pool:\n        await asyncio.gather(*(task(steps) for steps in TASKS))\n    # in each task, a cpu step is: await loop.run_in_executor(pool, spin, rounds)"),
@@ -98,6 +102,7 @@ pub fn program_bounded(
     let workers = match model {
         Model::Gil | Model::Threads => threads.to_string(),
         Model::Processes | Model::Executor => processes.to_string(),
+        Model::ToThread => threads.to_string(),
         Model::Sequential | Model::Async => "None".to_string(),
     };
     let mut groups = String::new();

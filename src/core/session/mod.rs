@@ -781,13 +781,14 @@ impl Session {
             .filter(|s| s.running())
             .and_then(|s| s.sizes.last().copied())
             .unwrap_or(0);
-        let threaded = self
-            .scenario
-            .models
+        let models = &self.scenario.models;
+        let threaded = models
             .iter()
-            .any(|m| matches!(m, Model::Gil | Model::Threads));
+            .any(|m| matches!(m, Model::Gil | Model::Threads | Model::ToThread));
+        // to_thread's event loop is a pool thread of its own, beside its executor's.
+        let event_loop = u32::from(models.contains(&Model::ToThread));
         if threaded {
-            self.scenario.threads.max(sweep)
+            (self.scenario.threads + event_loop).max(sweep)
         } else {
             sweep
         }
@@ -1005,7 +1006,10 @@ impl Session {
         // A pool smaller than the threads asked for means a new conductor with a bigger one:
         // its workers start before the run, outside the measured window.
         // (An engine started without a pool, none being needed, gets one the same way.)
-        let needed = if models
+        let needed = if models.contains(&Model::ToThread) {
+            // Its executor's threads and its event loop's.
+            threads + 1
+        } else if models
             .iter()
             .any(|m| matches!(m, Model::Gil | Model::Threads))
         {
