@@ -204,6 +204,11 @@ fn the_legend_names_exactly_the_states_a_run_can_draw() {
         vec![SpanState::Cpu, SpanState::LockWait, SpanState::Spawn],
         "no copies without a payload"
     );
+    assert_eq!(
+        states_drawn(&[Model::ToThread, Model::Executor], &cpu, None),
+        vec![SpanState::Cpu, SpanState::LockWait, SpanState::Spawn],
+        "to_thread's threads queue for the GIL, executor's processes start"
+    );
 }
 
 #[test]

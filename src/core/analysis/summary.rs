@@ -193,7 +193,7 @@ pub fn states_drawn(
         .filter(|s| match s {
             SpanState::Cpu => cpu,
             SpanState::Io => io,
-            SpanState::LockWait => cpu && has(Model::Gil),
+            SpanState::LockWait => cpu && (has(Model::Gil) || has(Model::ToThread)),
             SpanState::Spawn => has(Model::Processes) || has(Model::Executor),
             SpanState::Copy => payload && (has(Model::Processes) || has(Model::Executor)),
             SpanState::SemWait => {

@@ -188,17 +188,14 @@ pub async fn run(
     })
 }
 
-async fn run_lane(
+/// Starts lane `lane`'s process (a shell started ahead, or a fresh worker) and records its
+/// start-up, from when it was asked to start until it said it was ready.
+async fn start_on(
     lane: u32,
     shell: Option<ProcessWorker>,
-    tasks: &[Task],
-    config: &RunConfig,
     recorder: &Recorder,
-    next: &Cell<usize>,
-    hang: bool,
-) -> Result<Checksum, String> {
-    let clock = PerfClock;
-    let asked = clock.now();
+) -> Result<ProcessWorker, String> {
+    let asked = PerfClock.now();
     let mut worker = match shell {
         Some(shell) => {
             shell.go()?;
@@ -211,6 +208,20 @@ async fn run_lane(
         _ => return Err("a process worker spoke before it was ready".to_string()),
     };
     recorder.record(lane, NO_TASK, 0, SpanState::Spawn, asked, ready_at);
+    Ok(worker)
+}
+
+async fn run_lane(
+    lane: u32,
+    shell: Option<ProcessWorker>,
+    tasks: &[Task],
+    config: &RunConfig,
+    recorder: &Recorder,
+    next: &Cell<usize>,
+    hang: bool,
+) -> Result<Checksum, String> {
+    let clock = PerfClock;
+    let mut worker = start_on(lane, shell, recorder).await?;
     let mut checksum = Checksum::default();
     let chunksize = config.chunksize.max(1) as usize;
     loop {
@@ -382,19 +393,7 @@ async fn serve_steps(
     recorder: &Recorder,
 ) -> Result<(), String> {
     let clock = PerfClock;
-    let asked = clock.now();
-    let mut worker = match shell {
-        Some(shell) => {
-            shell.go()?;
-            shell
-        }
-        None => ProcessWorker::start(false)?,
-    };
-    let ready_at = match worker.receive("ready", SPAWN_TIMEOUT_MS).await? {
-        (FromProcess::Ready { at }, _) => at,
-        _ => return Err("a process worker spoke before it was ready".to_string()),
-    };
-    recorder.record(lane, NO_TASK, 0, SpanState::Spawn, asked, ready_at);
+    let mut worker = start_on(lane, shell, recorder).await?;
     let share = (f64::from(config.processes) / cores()).max(1.0);
     loop {
         let queued = pool.queue.borrow_mut().pop_front();

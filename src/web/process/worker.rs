@@ -123,12 +123,21 @@ fn answer(
         let task = Task { steps, payload: 0 };
         checksum.merge(run_task_blocking(&lane, work, id, &task));
     }
+    reply(checksum.0, &lane.recorder, payload)
+}
+
+/// The answer: the checksum, the spans recorded, and the result copied back the way the
+/// payload came (a buffer of its size).
+fn reply(
+    checksum: u64,
+    recorder: &Recorder,
+    payload: Option<js_sys::Uint8Array>,
+) -> Result<Envelope, JsValue> {
     let reply = Envelope::new(&FromProcess::Result {
-        checksum: checksum.0,
+        checksum,
         sent: PerfClock.now(),
     })?
-    .spans("spans", &lane.recorder.drain());
-    // The result travels back the same way: a buffer of the payload's size, copied.
+    .spans("spans", &recorder.drain());
     Ok(match payload {
         Some(p) => reply.with("output", &p),
         None => reply,
@@ -150,13 +159,5 @@ fn answer_step(
     }
     let mut cpu = CpuStep::new(work, task, step, ms);
     cpu.run_whole(0, &PerfClock, &recorder);
-    let reply = Envelope::new(&FromProcess::Result {
-        checksum: cpu.contribution(),
-        sent: PerfClock.now(),
-    })?
-    .spans("spans", &recorder.drain());
-    Ok(match payload {
-        Some(p) => reply.with("output", &p),
-        None => reply,
-    })
+    reply(cpu.contribution(), &recorder, payload)
 }
