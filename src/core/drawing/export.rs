@@ -81,7 +81,7 @@ pub fn chrome_trace(traces: &[ModelTrace], results: &[ModelResult], origin: f64)
 /// The results as CSV, one row per model (RFC 4180: model ids need no quoting).
 pub fn results_csv(results: &[ModelResult]) -> String {
     let mut out = String::from(
-        "model,wall_ms,speedup,cpu_ms,io_ms,lock_wait_ms,spawn_ms,copy_ms,lanes,utilisation,checksum,finish_p50_ms,finish_p95_ms,finish_worst_ms,stall_p50_ms,stall_p95_ms,stall_worst_ms,worst_task\n",
+        "model,wall_ms,speedup,cpu_ms,io_ms,lock_wait_ms,spawn_ms,copy_ms,lanes,utilisation,checksum,finish_p50_ms,finish_p95_ms,finish_worst_ms,stall_p50_ms,stall_p95_ms,stall_worst_ms,worst_task,sem_wait_ms\n",
     );
     for r in results {
         let speedup = r.speedup.map_or(String::new(), |s| format!("{s:.4}"));
@@ -98,7 +98,7 @@ pub fn results_csv(results: &[ModelResult]) -> String {
             )
         });
         out.push_str(&format!(
-            "{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{:.4},{},{latency}\n",
+            "{},{:.3},{},{:.3},{:.3},{:.3},{:.3},{:.3},{},{:.4},{},{latency},{:.3}\n",
             r.model.id(),
             r.wall_ms,
             speedup,
@@ -109,7 +109,8 @@ pub fn results_csv(results: &[ModelResult]) -> String {
             r.copy_ms,
             r.lanes,
             r.utilisation,
-            r.checksum
+            r.checksum,
+            r.sem_wait_ms
         ));
     }
     out
