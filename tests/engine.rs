@@ -334,6 +334,15 @@ fn a_lane_shows_the_span_it_is_in_while_it_lasts() {
     assert_eq!(recorder.drain().len(), 1);
 }
 
+/// How long `task` computed in `t`, all its CPU spans together.
+fn computed_ms(t: &ModelTrace, task: u32) -> f64 {
+    t.spans
+        .iter()
+        .filter(|s| s.task == task && s.state == SpanState::Cpu)
+        .map(|s| s.duration())
+        .sum()
+}
+
 /// One CPU hog beside a chatty task (many short waits, each followed by a little computing):
 /// under asyncio the chatty task stalls for about the hog's length; under GIL threads only
 /// for about a switch interval at a time; with free threads hardly at all.
@@ -350,12 +359,7 @@ fn a_cpu_hog_stalls_a_chatty_task_on_the_event_loop_but_not_on_threads() {
     let free = stall(&run_pool(Model::Threads, &text, 2));
     // Against the hog as it ran (the calibration is taken while other tests load the cores, so
     // `cpu 300` may last less than 300 ms).
-    let hog = asyncio
-        .spans
-        .iter()
-        .filter(|s| s.task == 0 && s.state == SpanState::Cpu)
-        .map(|s| s.duration())
-        .sum::<f64>();
+    let hog = computed_ms(&asyncio, 0);
     assert!(
         on_loop > 0.6 * hog,
         "asyncio: the chatty task waits for the hog ({hog} ms), {on_loop} ms"
@@ -563,12 +567,7 @@ fn to_thread_keeps_the_loop_serving_while_threads_take_turns_on_the_gil() {
         8 + 2
     );
     let stall = |t: &ModelTrace| latency(t, &planned).expect("tasks").tasks[1].stall_ms;
-    let hog = on_loop
-        .spans
-        .iter()
-        .filter(|s| s.task == 0 && s.state == SpanState::Cpu)
-        .map(|s| s.duration())
-        .sum::<f64>();
+    let hog = computed_ms(&on_loop, 0);
     assert!(
         stall(&on_loop) > 0.6 * hog,
         "asyncio: {} ms",

@@ -89,6 +89,8 @@ test('the keyboard alone can edit and run (Ctrl+Enter in the editor, Enter on Ru
 
 test('hovering a span shows its task, step, start and duration', async () => {
   const { p, close } = await page('?preset=cpu&models=sequential&run=1');
+  // The mouse can only point at what is on the screen.
+  await p.locator('canvas[data-model=sequential]').scrollIntoViewIfNeeded();
   const box = await (await p.$('canvas[data-model=sequential]')).boundingBox();
   await p.mouse.move(box.x + box.width * 0.5, box.y + 28);
   await p.waitForSelector('#tip:not([hidden])');
