@@ -668,3 +668,30 @@ fn a_run_keeps_the_semaphore_and_chunks_it_ran_with() {
         "multiprocessing / ProcessPoolExecutor"
     );
 }
+
+#[test]
+fn to_thread_asks_for_a_pool_thread_for_its_event_loop_beside_its_executor() {
+    let (mut s, out) = started(
+        "?preset=hog&models=async,to_thread&threads=3&run=1",
+        ISOLATED,
+    );
+    assert_eq!(
+        engine_started(&out),
+        Some(4),
+        "three executor threads and the loop"
+    );
+    let req = sent(&greet(&mut s)).expect("runs");
+    assert_eq!(req.threads, 3, "the executor keeps the size asked for");
+    finish(&mut s, &req);
+    // An engine with just the executor's threads is too small: a bigger one starts first.
+    let (mut s, _) = started("?preset=hog&models=gil&threads=3&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("runs");
+    finish(&mut s, &req);
+    go(&mut s, Input::Models(vec![Model::Gil, Model::ToThread]));
+    let out = go(&mut s, Input::Run);
+    assert_eq!(engine_started(&out), Some(4));
+    assert!(sent(&out).is_none(), "not on the pool of three");
+    // executor needs no pool at all.
+    let (_, out) = started("?preset=hog&models=async,executor&run=1", ISOLATED);
+    assert_eq!(engine_started(&out), Some(0));
+}

@@ -729,13 +729,19 @@ impl Session {
         }
     }
 
+    /// The settings the panels are titled by: the run's once there is one, else the scenario's
+    /// (`limit`, `chunksize`).
+    pub fn panel_bounds(&self) -> (Option<u32>, u32) {
+        match &self.run {
+            Some(r) => (r.expectation.limit, r.expectation.chunksize),
+            None => (self.scenario.limit, self.scenario.chunksize),
+        }
+    }
+
     /// Each panel's title, subtitle and explanation: the run's settings once there is a run
     /// (a limit changed since does not relabel what was measured), else the scenario's.
     pub fn panel_titles(&self) -> Vec<(Model, String, String, String)> {
-        let bounds = match &self.run {
-            Some(r) => (r.expectation.limit, r.expectation.chunksize),
-            None => (self.scenario.limit, self.scenario.chunksize),
-        };
+        let bounds = self.panel_bounds();
         self.panel_models()
             .into_iter()
             .map(|m| {

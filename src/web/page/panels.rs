@@ -50,6 +50,10 @@ struct DrawKey {
     transparent: bool,
 }
 
+/// What a set of panels is built for: the models, and the `limit` and `chunksize` they are
+/// titled by.
+pub type PanelsKey = (Vec<Model>, (Option<u32>, u32));
+
 pub struct Panels {
     doc: Document,
     container: HtmlElement,
@@ -60,8 +64,8 @@ pub struct Panels {
     by_position: bool,
     /// The panels have been through a layout since they were built.
     laid_out: bool,
-    /// What [`Panels::set_models`] built them with.
-    titled: Vec<(Model, String, String, String)>,
+    /// The models and settings [`Panels::set_models`] built them for.
+    built_for: Option<PanelsKey>,
 }
 
 impl Panels {
@@ -88,20 +92,22 @@ impl Panels {
                 .dyn_into()?,
             panels: Vec::new(),
             laid_out: false,
-            titled: Vec::new(),
+            built_for: None,
         })
     }
 
-    /// Builds one panel per model with its titles (kept when they are the same).
+    /// Builds one panel per model, titled by `titled` (called only when the models or the
+    /// settings they are titled by changed since the last build: this runs every frame).
     pub fn set_models(
         &mut self,
-        titled: &[(Model, String, String, String)],
+        key: PanelsKey,
+        titled: impl FnOnce() -> Vec<(Model, String, String, String)>,
     ) -> Result<(), JsValue> {
-        if self.titled == titled {
+        if self.built_for.as_ref() == Some(&key) {
             return Ok(());
         }
-        self.set_panels(titled)?;
-        self.titled = titled.to_vec();
+        self.set_panels(&titled())?;
+        self.built_for = Some(key);
         Ok(())
     }
 

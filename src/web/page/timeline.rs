@@ -196,7 +196,10 @@ pub fn draw(app: &mut App) {
         .panels
         .class_list()
         .toggle_with_force("preview", !s.preview.is_empty());
-    if let Err(e) = app.panels.set_models(&s.panel_titles()) {
+    if let Err(e) = app
+        .panels
+        .set_models((s.panel_models(), s.panel_bounds()), || s.panel_titles())
+    {
         web_sys::console::error_2(&"conpar: panels".into(), &e);
     }
     let expected = s.run.is_none();
