@@ -695,3 +695,84 @@ fn to_thread_asks_for_a_pool_thread_for_its_event_loop_beside_its_executor() {
     let (_, out) = started("?preset=hog&models=async,executor&run=1", ISOLATED);
     assert_eq!(engine_started(&out), Some(0));
 }
+
+/// The view of claim `id` in `s`.
+fn claim_view(s: &Session, id: &str) -> conpar::core::session::ClaimView {
+    s.claim_views()
+        .into_iter()
+        .find(|c| c.id == id)
+        .expect("a claim of that id")
+}
+
+#[test]
+fn a_claims_link_runs_its_experiment_and_its_verdict_follows_the_run() {
+    use conpar::core::analysis::claims::Verdict;
+    let (mut s, _) = started("?claim=threads-io&run=1", ISOLATED);
+    assert_eq!(claim_view(&s, "threads-io").verdict, None, "not run yet");
+    assert_eq!(
+        claim_view(&s, "java-gil").verdict,
+        Some(Verdict::False),
+        "from its source, without a run"
+    );
+    let req = sent(&greet(&mut s)).expect("the experiment runs on load");
+    assert_eq!(req.models, vec![Model::Sequential, Model::Gil]);
+    assert_eq!(req.threads, 8);
+    assert!(claim_view(&s, "threads-io").running);
+    let out = finish(&mut s, &req);
+    assert!(out.render.contains(Parts::CLAIMS));
+    let v = claim_view(&s, "threads-io");
+    assert_eq!(v.verdict, Some(Verdict::True), "{:?}", v.because);
+    assert_eq!((v.run, v.running, v.current), (Some(1), false, true));
+    assert!(v.because.is_some_and(|b| b.contains("8 threads")));
+
+    // The same claim with one thread: the numbers, and the verdict, change.
+    let (mut s, _) = started("?claim=threads-io&threads=1&run=1", ISOLATED);
+    let req = sent(&greet(&mut s)).expect("runs");
+    assert_eq!(req.threads, 1);
+    finish(&mut s, &req);
+    let v = claim_view(&s, "threads-io");
+    assert_eq!(v.verdict, Some(Verdict::Depends), "{:?}", v.because);
+}
+
+#[test]
+fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
+    use conpar::core::analysis::claims::Verdict;
+    let (mut s, _) = started("?claims=1", ISOLATED);
+    assert!(s.claim_views().iter().all(|c| !c.current));
+    go(&mut s, Input::Run);
+    let req = sent(&greet(&mut s)).expect("Run runs the scenario");
+    finish(&mut s, &req);
+    assert!(
+        s.judged.is_empty(),
+        "a run of no claim judges none: {:?}",
+        s.judged
+    );
+    let out = go(&mut s, Input::RunClaim("gil-cpu".into()));
+    assert!(out.effects.contains(&Effect::SyncUrl));
+    assert!(s
+        .scenario
+        .to_query()
+        .starts_with("?claims=1&claim=gil-cpu&preset=cpu"));
+    let req = sent(&out).expect("the experiment runs");
+    assert_eq!(
+        (req.models.clone(), req.threads),
+        (vec![Model::Sequential, Model::Gil], 4)
+    );
+    finish(&mut s, &req);
+    let v = claim_view(&s, "gil-cpu");
+    assert_eq!(v.verdict, Some(Verdict::True), "{:?}", v.because);
+    assert!(v.current);
+
+    // Another claim's run, stopped: that claim has no verdict, the first keeps its own.
+    let out = go(&mut s, Input::RunClaim("free-threads".into()));
+    assert!(sent(&out).is_some());
+    go(&mut s, Input::Stop);
+    let v = claim_view(&s, "free-threads");
+    assert_eq!(v.verdict, None);
+    assert!(v.because.is_some_and(|b| b.contains("stopped")));
+    assert!(!v.running);
+    assert_eq!(claim_view(&s, "gil-cpu").verdict, Some(Verdict::True));
+    // A claim no run tests, or no claim at all, starts nothing.
+    let out = go(&mut s, Input::RunClaim("java-gil".into()));
+    assert!(sent(&out).is_none());
+}

@@ -16,6 +16,11 @@
   var root = document.documentElement;
   if (on('embed')) root.classList.add('embed');
   if (on('transparent')) root.classList.add('transparent');
+  // The Claims view: every card (claims=1) or one (claim=<id>, shown by the stylesheet's rule
+  // for that id); the cards are in the page already.
+  if (on('claims')) root.classList.add('claims-view');
+  var claim = query.get('claim');
+  if (claim) root.setAttribute('data-claim', claim);
   var theme = query.get('theme');
   if (theme === 'dark' || theme === 'light') root.setAttribute('data-theme', theme);
   // Hosts that cannot send COOP/COEP (GitHub Pages): a service worker adds them, then one

@@ -50,6 +50,8 @@ pub fn result(model: Model, wall_ms: f64, speedup: Option<f64>) -> ModelResult {
         spawn_ms: 0.0,
         copy_ms: 0.0,
         lanes: 1,
+        max_cpu: 0,
+        max_io: 0,
         utilisation: 0.0,
         cpu_stretch: None,
         disturbed: Vec::new(),

@@ -24,6 +24,12 @@ pub struct ModelResult {
     pub spawn_ms: f64,
     pub copy_ms: f64,
     pub lanes: u32,
+    /// The most CPU spans in progress at once (2 or more: the model computed in parallel).
+    #[serde(default)]
+    pub max_cpu: usize,
+    /// The most I/O waits in progress at once.
+    #[serde(default)]
+    pub max_io: usize,
     /// CPU busy time over (wall time × lanes that computed): how much of the computing
     /// capacity the model used.
     pub utilisation: f64,
@@ -76,6 +82,8 @@ impl ModelResult {
             spawn_ms: trace.time_in(SpanState::Spawn),
             copy_ms: trace.time_in(SpanState::Copy),
             lanes: trace.lanes,
+            max_cpu: trace.max_concurrent(SpanState::Cpu),
+            max_io: trace.max_concurrent(SpanState::Io),
             utilisation: if wall > 0.0 {
                 (cpu / (wall * cpu_lanes)).min(1.0)
             } else {

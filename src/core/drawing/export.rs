@@ -117,7 +117,7 @@ pub fn results_csv(results: &[ModelResult]) -> String {
 }
 
 /// Escapes text for XML.
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -1,6 +1,8 @@
 //! What is drawn: time → pixels and ticks, the timeline's scene (painted by the canvas and the
-//! SVG writer through one `Painter`), and the file exports.
+//! SVG writer through one `Painter`), the file exports, and the claims' cards as the page's
+//! HTML holds them.
 
+pub mod cards;
 pub mod embed;
 pub mod export;
 pub mod layout;

@@ -1,5 +1,6 @@
 //! The scenario: everything a run depends on, read from and written to the URL query.
 
+use crate::core::analysis::claims::{claim, Claim};
 use crate::core::input::workload::{Preset, Workload, WorkloadError};
 use crate::core::measure::trace::Model;
 
@@ -119,6 +120,11 @@ pub struct Scenario {
     /// Tasks per message under `processes` (`chunksize=`), as
     /// `ProcessPoolExecutor.map(..., chunksize=n)`; 1 (the default) sends each on its own.
     pub chunksize: u32,
+    /// The claim a run judges (`claim=<id>`): its experiment set the workload, models and
+    /// pools before the address's own values, and its card is shown.
+    pub claim: Option<&'static str>,
+    /// The Claims view (`claims=1`): every claim's card, each with Run.
+    pub claims: bool,
 }
 
 /// A problem with a setting, shown to the user; the setting keeps its previous value.
@@ -215,13 +221,34 @@ impl Scenario {
             start: StartMethod::Forkserver,
             limit: None,
             chunksize: 1,
+            claim: None,
+            claims: false,
         }
+    }
+
+    /// Sets the workload, models and pools to `claim`'s experiment and makes it the claim a
+    /// run judges; every other setting (theme, embed, switch…) stays.
+    pub fn apply_claim(&mut self, claim: &'static Claim, cores: u32) {
+        if let Some(experiment) = claim.experiment() {
+            let fresh = Scenario::default_for(cores);
+            (self.models, self.threads, self.processes) =
+                (fresh.models, fresh.threads, fresh.processes);
+            for pair in experiment.split('&') {
+                let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+                // The experiments are this crate's own, and a native test sets each one.
+                let _ = self.set(key, &decode_component(raw));
+            }
+        }
+        self.claim = Some(claim.id);
     }
 
     /// The caption an embed shows: the one given, or the workload and models in words.
     pub fn caption_or_default(&self) -> String {
         if !self.caption.is_empty() {
             return self.caption.clone();
+        }
+        if let Some(c) = self.claim.and_then(claim) {
+            return format!("Claim: {}", c.text);
         }
         let models: Vec<&str> = self.models.iter().map(|m| m.id()).collect();
         let workload = match &self.source {
@@ -373,6 +400,19 @@ impl Scenario {
             "chunksize" => {
                 self.chunksize = whole(value, "chunksize", (1, MAX_TASKS), self.chunksize)?
             }
+            "claim" => match claim(value.trim()) {
+                Some(c) => self.claim = Some(c.id),
+                None => {
+                    return Err(Notice::new(
+                        "claim",
+                        format!(
+                            "unknown claim {}; the Claims view (?claims=1) lists them all",
+                            quoted(value)
+                        ),
+                    ))
+                }
+            },
+            "claims" => self.claims = flag(value, "claims")?,
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -390,12 +430,21 @@ impl Scenario {
     pub fn from_query(query: &str, cores: u32) -> (Scenario, Vec<Notice>) {
         let mut s = Scenario::default_for(cores);
         let mut notices = Vec::new();
-        for pair in query
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty())
+        let pairs = || {
+            query
+                .trim_start_matches('?')
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        };
+        // A claim's experiment first, so the address's own values override it.
+        if let Some(c) = pairs()
+            .filter(|(key, _)| decode_component(key) == "claim")
+            .find_map(|(_, raw)| claim(decode_component(raw).trim()))
         {
-            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            s.apply_claim(c, cores);
+        }
+        for (key, raw) in pairs() {
             if let Err(n) = s.set(&decode_component(key), &decode_component(raw)) {
                 notices.push(n);
             }
@@ -448,6 +497,14 @@ impl Scenario {
         }
         if let Some(trace) = &self.trace {
             parts.push(format!("trace={}", encode_component(trace)));
+        }
+        if self.claims {
+            parts.insert(0, "claims=1".into());
+        }
+        if let Some(id) = self.claim {
+            // First, as the reader expects of a link to a claim; what follows overrides its
+            // experiment, whatever order a link gives them in.
+            parts.insert(usize::from(self.claims), format!("claim={id}"));
         }
         if !self.caption.is_empty() {
             parts.push(format!("caption={}", encode_component(&self.caption)));

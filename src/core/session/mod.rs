@@ -11,6 +11,7 @@ pub mod protocol;
 pub mod run;
 pub mod sweep;
 
+use crate::core::analysis::claims::{claim, Evidence, Judgement, Verdict, CLAIMS};
 use crate::core::analysis::latency::Planned;
 use crate::core::analysis::pauses::{Pause, PauseKind};
 use crate::core::analysis::plan::{lanes, plan};
@@ -307,6 +308,8 @@ pub enum Input {
     },
     /// Test builds only: the fault the next run injects.
     SetFault(Option<Fault>),
+    /// Run a claim's experiment (its card's Run): the scenario becomes the experiment.
+    RunClaim(String),
 }
 
 /// What the page must do besides rendering.
@@ -368,7 +371,9 @@ impl Parts {
     pub const HIDE_TIP: Parts = Parts(1 << 15);
     /// The scrub slider's position.
     pub const SCRUB: Parts = Parts(1 << 16);
-    pub const ALL: Parts = Parts((1 << 17) - 1);
+    /// The claims' cards and their verdicts.
+    pub const CLAIMS: Parts = Parts(1 << 17);
+    pub const ALL: Parts = Parts((1 << 18) - 1);
 
     pub fn contains(self, other: Parts) -> bool {
         self.0 & other.0 == other.0
@@ -409,6 +414,41 @@ pub struct Imports {
     pub results: Vec<ModelResult>,
 }
 
+/// A claim's latest run and what it said of the claim.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judged {
+    pub id: &'static str,
+    /// The run (`data-run`) that tests it.
+    pub run: u32,
+    /// None while that run is in progress.
+    pub judgement: Option<Judgement>,
+}
+
+/// A claim as its card and `window.conpar.claims()` show it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ClaimView {
+    pub id: &'static str,
+    pub text: &'static str,
+    pub heard: &'static str,
+    /// The experiment in words, and as a query.
+    pub design: &'static str,
+    pub experiment: Option<&'static str>,
+    /// `true`, `false` or `depends`; null before a run, or when the run judged nothing.
+    pub verdict: Option<Verdict>,
+    /// Why, with the run's numbers; null before a run.
+    pub because: Option<String>,
+    /// The run that judged it (`data-run`).
+    pub run: Option<u32>,
+    /// Its run is in progress.
+    pub running: bool,
+    /// The claim's own page (relative to the playground).
+    pub link: String,
+    /// For a claim no browser can run: where its verdict comes from.
+    pub source: Option<&'static str>,
+    /// It is the claim the scenario tests now.
+    pub current: bool,
+}
+
 /// Everything the page knows. Read it freely; change it only through [`Session::handle`].
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -440,6 +480,8 @@ pub struct Session {
     /// When a replay started (page clock, ms), while one plays.
     pub replay_from: Option<f64>,
     pub imports: Imports,
+    /// Each claim judged since the page loaded, by its latest run.
+    pub judged: Vec<Judged>,
     /// Test builds only: the fault the next run injects.
     fault: Option<Fault>,
     out: Outcome,
@@ -475,6 +517,7 @@ impl Session {
             drag_x: None,
             replay_from: None,
             imports: Imports::default(),
+            judged: Vec::new(),
             fault: None,
             out: Outcome::default(),
         }
@@ -618,6 +661,7 @@ impl Session {
             } => self.replay(now, reduced_motion),
             Input::Frame { now, replay_speed } => self.frame(now, replay_speed),
             Input::SetFault(fault) => self.fault = fault,
+            Input::RunClaim(id) => self.run_claim(&id),
         }
         std::mem::take(&mut self.out)
     }
@@ -1086,6 +1130,12 @@ impl Session {
             })
             .collect();
         let planned = Planned::of(&workload);
+        // A sweep's runs vary the pool; the claim is judged on the scenario's own run.
+        let claim_tested = self
+            .scenario
+            .claim
+            .filter(|_| self.sweep.as_ref().is_none_or(|s| !s.running()))
+            .map(|c| (c, workload.clone()));
         let fault = self.fault.take();
         let slots_count = slots.len();
         self.effect(Effect::Send(RunRequest {
@@ -1125,7 +1175,22 @@ impl Session {
                 }],
                 _ => Vec::new(),
             },
+            claim: claim_tested,
         });
+        if let Some(claim) = self
+            .run
+            .as_ref()
+            .and_then(|r| r.claim.as_ref())
+            .map(|c| c.0)
+        {
+            self.judged.retain(|j| j.id != claim);
+            self.judged.push(Judged {
+                id: claim,
+                run: id,
+                judgement: None,
+            });
+            self.render(Parts::CLAIMS);
+        }
         self.results.clear();
         self.notes_open = false;
         self.refresh_preview();
@@ -1223,6 +1288,11 @@ impl Session {
         self.refresh_results();
         self.render(Parts::RUN_TOOLS | Parts::SPAN_TABLE | Parts::RESULTS | Parts::TIMELINE);
         if failed.is_empty() {
+            self.judge_run();
+        } else {
+            self.judge_unfinished(&format!("a model failed ({})", failed.join("; ")));
+        }
+        if failed.is_empty() {
             self.set_status(Status::Done, "Done: measured in this browser.".into());
             self.sweep_step_done();
         } else {
@@ -1235,8 +1305,93 @@ impl Session {
         }
     }
 
+    /// The finished run's claim, judged from its results.
+    fn judge_run(&mut self) {
+        let Some(r) = self.run.as_ref() else { return };
+        let Some((id, workload)) = &r.claim else {
+            return;
+        };
+        let Some(c) = claim(id) else { return };
+        let evidence = Evidence {
+            results: &self.results,
+            workload,
+            cores: r.expectation.cores,
+            threads: r.expectation.threads,
+            processes: r.expectation.processes,
+            switch_ms: r.expectation.switch_ms,
+            agree: self.agree(),
+        };
+        let judgement = c.judge(&evidence);
+        self.set_judgement(r.id, judgement);
+    }
+
+    /// The run's claim gets no verdict: the run did not finish, `why`.
+    fn judge_unfinished(&mut self, why: &str) {
+        if let Some(r) = self.run.as_ref().filter(|r| r.claim.is_some()) {
+            let judgement = Judgement {
+                verdict: None,
+                because: format!("No verdict: the run did not finish: {why}."),
+            };
+            self.set_judgement(r.id, judgement);
+        }
+    }
+
+    fn set_judgement(&mut self, run: u32, judgement: Judgement) {
+        if let Some(j) = self.judged.iter_mut().find(|j| j.run == run) {
+            j.judgement = Some(judgement);
+            self.render(Parts::CLAIMS);
+        }
+    }
+
+    /// A claim's card asked for its experiment: the scenario becomes it, and it runs.
+    fn run_claim(&mut self, id: &str) {
+        let Some(c) = claim(id).filter(|c| c.experiment().is_some()) else {
+            return;
+        };
+        if self.running() || self.pending == Pending::Turn {
+            return;
+        }
+        self.end_sweep(SweepEnd::Stopped);
+        self.scenario.apply_claim(c, self.env.cores);
+        self.render(Parts::FORM | Parts::CLAIMS | Parts::LINKS);
+        self.scenario_changed();
+        self.request_run();
+        // The card shows the verdict where the reader pressed Run: the page stays there.
+        self.out.effects.retain(|e| *e != Effect::ScrollToResults);
+    }
+
+    /// Every claim as its card shows it.
+    pub fn claim_views(&self) -> Vec<ClaimView> {
+        CLAIMS
+            .iter()
+            .map(|c| {
+                let judged = self.judged.iter().find(|j| j.id == c.id);
+                let judgement = judged
+                    .and_then(|j| j.judgement.clone())
+                    .or_else(|| c.standing());
+                ClaimView {
+                    id: c.id,
+                    text: c.text,
+                    heard: c.heard,
+                    design: c.design,
+                    experiment: c.experiment(),
+                    verdict: judgement.as_ref().and_then(|j| j.verdict),
+                    because: judgement.map(|j| j.because),
+                    run: judged.map(|j| j.run),
+                    running: judged.is_some_and(|j| j.judgement.is_none()),
+                    link: format!("?claim={}", c.id),
+                    source: c.source(),
+                    current: self.scenario.claim == Some(c.id),
+                }
+            })
+            .collect()
+    }
+
     /// Ends the current run where it is: every model that had not finished says `why`.
     fn end_run_with(&mut self, why: &str) {
+        if self.running() {
+            self.judge_unfinished(why);
+        }
         self.release_turn();
         if let Some(r) = self.run.as_mut().filter(|r| !r.finished) {
             r.finished = true;

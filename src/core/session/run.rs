@@ -5,6 +5,7 @@ use crate::core::analysis::latency::Planned;
 use crate::core::analysis::pauses::{reasons, Pause};
 use crate::core::analysis::verdict::{Expectation, Facts};
 use crate::core::drawing::scene::LiveTrace;
+use crate::core::input::workload::Workload;
 use crate::core::measure::trace::{medians, Model, ModelTrace};
 
 #[derive(Clone, Debug)]
@@ -30,6 +31,8 @@ pub struct Run {
     pub gaps: Vec<Vec<(f64, f64)>>,
     /// When the page was hidden or frozen while the run went on.
     pub pauses: Vec<Pause>,
+    /// The claim this run tests, with the workload it ran (the criterion reads its steps).
+    pub claim: Option<(&'static str, Workload)>,
 }
 
 impl Run {

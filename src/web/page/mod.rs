@@ -15,11 +15,13 @@
 //! - [`frame`]: when to draw;
 //! - [`lifecycle`]: the page hidden, frozen or resumed;
 //! - [`sharing`]: links, the embed dialog and view, exports;
+//! - [`claims`]: the Claims view's cards, each judged by its own run;
 //! - [`learn`]: the worst-stalled task on the timeline, the equivalent Python;
 //! - [`cpython`]: traces from real CPython drawn beside the run;
 //! - [`sweep`]: the chart of the pool sizes' speedups;
 //! - [`turns`]: one measured run at a time per browser, through the Web Locks API.
 
+mod claims;
 mod controls;
 mod cpython;
 mod engine;
@@ -53,6 +55,7 @@ pub struct App {
     ui: Controls,
     panels: Panels,
     python: learn::PythonView,
+    claims: claims::ClaimsView,
     cpython: cpython::CpythonView,
     sweep_view: sweep::SweepView,
     engine: Option<Engine>,
@@ -138,6 +141,7 @@ pub fn start() -> Result<(), JsValue> {
         session,
         panels: Panels::new(&doc)?,
         python: learn::PythonView::find(&doc)?,
+        claims: claims::ClaimsView::find(&doc)?,
         cpython: cpython::CpythonView::find(&doc)?,
         sweep_view: sweep::SweepView::find(&doc)?,
         ui,
@@ -154,6 +158,7 @@ pub fn start() -> Result<(), JsValue> {
         sharing::bind(&app),
         frame::bind(),
         learn::bind(&app),
+        claims::bind(&app),
         cpython::bind(&app),
         sweep::bind(&app),
         results::bind(&app),
@@ -180,12 +185,13 @@ pub fn start() -> Result<(), JsValue> {
 /// A function of `window.conpar`.
 type ApiFunction = Closure<dyn Fn() -> JsValue>;
 
-/// `window.conpar`: `trace()`, `results()`, `sweep()` and `imported()` of the last run. The
+/// `window.conpar`: `trace()`, `results()`, `sweep()` and `imported()` of the last run, and
+/// `claims()`. The
 /// closures live as long as the page, so they are handed to JavaScript for good.
 fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     let api = js_sys::Object::new();
     let value = |v: Option<JsValue>| v.unwrap_or(JsValue::NULL);
-    let functions: [(&str, ApiFunction); 4] = [
+    let functions: [(&str, ApiFunction); 5] = [
         (
             "trace",
             Closure::new(move || value(read(results::trace_json))),
@@ -204,6 +210,10 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
                         .map_or(JsValue::NULL, |s| to_js(&s.points))
                 }))
             }),
+        ),
+        (
+            "claims",
+            Closure::new(move || value(read(claims::claims_json))),
         ),
         (
             "imported",
@@ -304,6 +314,10 @@ impl App {
         }
         if has(Parts::SWEEP) {
             sweep::show_sweep(self);
+        }
+        // The cards' Run buttons follow the status as the playground's does.
+        if has(Parts::CLAIMS) || has(Parts::STATUS) {
+            claims::show_claims(self);
         }
         if has(Parts::SCRUB) {
             timeline::show_scrub(self);

@@ -3,6 +3,7 @@
 
 use super::{dispatch, read, App};
 use crate::core::drawing::export::{chrome_trace, results_csv, timeline_svg};
+use crate::core::input::scenario::Scenario;
 use crate::core::session::Input;
 use crate::web::js_error;
 use crate::web::share::{self, HeightReporter};
@@ -183,6 +184,13 @@ pub fn show_links(app: &App) {
         let _ = root
             .class_list()
             .toggle_with_force("transparent", scenario.transparent);
+        let _ = root
+            .class_list()
+            .toggle_with_force("claims-view", scenario.claims);
+        let _ = match scenario.claim {
+            Some(id) => root.set_attribute("data-claim", id),
+            None => root.remove_attribute("data-claim"),
+        };
     }
     app.ui
         .caption
@@ -203,11 +211,17 @@ pub fn show_links(app: &App) {
 
 /// The embed's snippet (iframe and sizing script) and its iframe alone.
 fn embed_codes(app: &App) -> Option<(String, String)> {
-    let mut embed = app.session.scenario.clone();
+    embed_codes_of(&app.session.scenario, app.session.env.cores)
+}
+
+/// The snippet and the iframe that embed `scenario`, at its height on `cores` cores.
+pub fn embed_codes_of(scenario: &Scenario, cores: u32) -> Option<(String, String)> {
+    let mut embed = scenario.clone();
     embed.embed = true;
+    embed.claims = false;
     let title = format!("conpar: {}", embed.caption_or_default());
     let src = share::address(&embed.to_query()).ok()?;
-    let height = crate::core::drawing::embed::scenario_height(&embed, app.session.env.cores);
+    let height = crate::core::drawing::embed::scenario_height(&embed, cores);
     Some((
         share::embed_snippet(&src, &title, height),
         share::embed_iframe(&src, &title, height),

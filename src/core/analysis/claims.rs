@@ -1,0 +1,726 @@
+//! Claims commonly made about Python concurrency, each with the experiment that tests it and
+//! the criterion that judges a run of it. A verdict is computed from the run's own numbers
+//! (never stored with the claim): open a claim with another workload or pool size and its
+//! numbers, and where they should its verdict, change. A run whose numbers are disturbed, or
+//! that lacks a model the criterion reads, judges nothing and says why.
+
+use crate::core::analysis::results::ModelResult;
+use crate::core::input::workload::{Step, Workload};
+use crate::core::measure::trace::Model;
+use crate::core::measure::units::format_ms;
+
+/// Two wall times within this ratio of each other are a tie: a shared machine moves runs of
+/// the same work by a few per cent, so a closer "win" means nothing.
+pub const TIE: f64 = 1.1;
+
+/// What a run says of a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    True,
+    False,
+    /// True under some conditions and not others; the sentence says which held here.
+    Depends,
+}
+
+impl Verdict {
+    pub fn id(self) -> &'static str {
+        match self {
+            Verdict::True => "true",
+            Verdict::False => "false",
+            Verdict::Depends => "depends",
+        }
+    }
+
+    /// The verdict as a reader sees it, capitalised.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::True => "True",
+            Verdict::False => "False",
+            Verdict::Depends => "It depends",
+        }
+    }
+}
+
+/// A verdict and why, or (no verdict) why the run cannot judge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    pub verdict: Option<Verdict>,
+    pub because: String,
+}
+
+/// How a claim is tested.
+#[derive(Clone, Copy, Debug)]
+pub enum Test {
+    /// By a run of this scenario (a URL query of the keys `to_query` always writes: the
+    /// workload, the models and the pool sizes, so the page's own link overrides each one),
+    /// judged by this criterion.
+    Run {
+        experiment: &'static str,
+        criterion: fn(&Evidence) -> Found,
+    },
+    /// By nothing a browser can run: a verdict from a source.
+    Source {
+        verdict: Verdict,
+        because: &'static str,
+        source: &'static str,
+    },
+}
+
+/// One claim.
+#[derive(Clone, Copy, Debug)]
+pub struct Claim {
+    pub id: &'static str,
+    /// The claim in a sentence, as it is commonly put.
+    pub text: &'static str,
+    /// Where it is commonly heard.
+    pub heard: &'static str,
+    /// The experiment in words, for the card.
+    pub design: &'static str,
+    pub test: Test,
+}
+
+/// What a criterion reads: the run's results and what the run was asked to do.
+#[derive(Clone, Copy, Debug)]
+pub struct Evidence<'a> {
+    pub results: &'a [ModelResult],
+    pub workload: &'a Workload,
+    pub cores: u32,
+    pub threads: u32,
+    pub processes: u32,
+    pub switch_ms: f64,
+    /// Every model computed the same checksum.
+    pub agree: bool,
+}
+
+/// A criterion's finding: a verdict with its sentence, or why the run cannot judge.
+pub type Found = Result<(Verdict, String), String>;
+
+impl<'a> Evidence<'a> {
+    /// The result of `model`, which the criterion needs: absent or disturbed, no verdict.
+    fn model(&self, model: Model) -> Result<&'a ModelResult, String> {
+        self.present(model)?.ok_or_else(|| {
+            format!("the claim is judged on {model}, which this run did not measure: add it to the models")
+        })
+    }
+
+    /// The result of `model` if it ran; an error if it ran disturbed (its numbers would be
+    /// read).
+    fn present(&self, model: Model) -> Result<Option<&'a ModelResult>, String> {
+        match self.results.iter().find(|r| r.model == model) {
+            Some(r) if !r.disturbed.is_empty() => Err(format!(
+                "{model}'s numbers were disturbed ({}), so this run judges nothing: run it again",
+                r.disturbed.join("; ")
+            )),
+            found => Ok(found),
+        }
+    }
+
+    fn steps(&self) -> impl Iterator<Item = Step> + '_ {
+        self.workload
+            .groups()
+            .flat_map(|(_, task)| task.steps.iter().copied())
+    }
+
+    /// The longest single CPU step, ms.
+    fn longest_cpu_step(&self) -> f64 {
+        self.steps()
+            .filter_map(|s| match s {
+                Step::Cpu(ms) => Some(f64::from(ms)),
+                Step::Io(_) => None,
+            })
+            .fold(0.0, f64::max)
+    }
+
+    fn waits(&self) -> bool {
+        self.steps().any(|s| matches!(s, Step::Io(_)))
+    }
+
+    fn computes(&self) -> bool {
+        self.workload.total_cpu_ms() > 0
+    }
+
+    fn tasks(&self) -> u32 {
+        self.workload.task_count()
+    }
+
+    fn payload(&self) -> u64 {
+        self.workload
+            .groups()
+            .map(|(n, t)| u64::from(n) * u64::from(t.payload))
+            .sum()
+    }
+}
+
+/// A model's speed against sequential in the same run.
+fn speedup(r: &ModelResult) -> Result<f64, String> {
+    r.speedup.ok_or_else(|| {
+        "the claim compares against sequential, which this run did not measure: add it to the models".to_string()
+    })
+}
+
+/// The longest any task stood ready without running under `r`.
+fn worst_stall(r: &ModelResult) -> Result<f64, String> {
+    r.latency
+        .as_ref()
+        .map(|l| l.stall_worst_ms)
+        .ok_or_else(|| format!("{}'s tasks' stalls were not measured", r.model))
+}
+
+fn x(ratio: f64) -> String {
+    format!("{ratio:.2}×")
+}
+
+fn ms(v: f64) -> String {
+    format_ms(v)
+}
+
+fn needs_computing(e: &Evidence) -> Result<(), String> {
+    if e.computes() {
+        Ok(())
+    } else {
+        Err("this workload computes nothing (no cpu step), so it cannot test a claim about computing".into())
+    }
+}
+
+fn needs_waits(e: &Evidence) -> Result<(), String> {
+    if e.waits() {
+        Ok(())
+    } else {
+        Err(
+            "this workload waits for nothing (no io step), so it cannot test a claim about I/O"
+                .into(),
+        )
+    }
+}
+
+/// "Threads are cooperative": a thread computing a long step would keep the others waiting
+/// for all of it. Under CPython's GIL it is made to let go every switch interval.
+fn cooperative(e: &Evidence) -> Found {
+    let step = e.longest_cpu_step();
+    if step < 50.0 {
+        return Err(format!(
+            "no step here computes for long (the longest, {}), so there is nothing to give way from: the claim needs a long CPU step beside other tasks, like the hog preset's",
+            ms(step)
+        ));
+    }
+    let tasks = e.tasks();
+    if tasks < 2 {
+        return Err("one task has no other to give way to".into());
+    }
+    if e.threads < tasks {
+        return Err(format!(
+            "with {} threads for {tasks} tasks a task waits for a free thread, not for the GIL, so this run cannot tell: give every task a thread",
+            e.threads
+        ));
+    }
+    let stall = worst_stall(e.model(Model::Gil)?)?;
+    let contrast = match e.present(Model::Async)? {
+        Some(a) => format!(
+            "; under async, which is cooperative, a task waited {}",
+            ms(worst_stall(a)?)
+        ),
+        None => String::new(),
+    };
+    let switch = ms(e.switch_ms);
+    Ok(if stall <= step / 4.0 {
+        (Verdict::False, format!(
+            "under gil no task waited longer than {} though one step computed for {}: the running thread was made to give up the GIL every {switch} (the switch interval), without asking{contrast}. CPython preempts its threads.",
+            ms(stall), ms(step)
+        ))
+    } else if stall >= step * 0.75 {
+        (Verdict::Depends, format!(
+            "a task waited {} under gil, nearly all of the {} step: threads are preempted, but with a {switch} switch interval the preemption came too late to show{contrast}.",
+            ms(stall), ms(step)
+        ))
+    } else {
+        (Verdict::Depends, format!(
+            "a task waited {} under gil beside a {} step: preempted, but only every {switch}{contrast}.",
+            ms(stall), ms(step)
+        ))
+    })
+}
+
+/// "Multiprocessing is better than async or threading": whether processes beat every other
+/// concurrent model on this workload.
+fn multiprocessing_best(e: &Evidence) -> Found {
+    let p = e.model(Model::Processes)?;
+    let mut others = Vec::new();
+    for m in [
+        Model::Async,
+        Model::Gil,
+        Model::Threads,
+        Model::ToThread,
+        Model::Executor,
+    ] {
+        if let Some(r) = e.present(m)? {
+            others.push(r);
+        }
+    }
+    let best = others
+        .into_iter()
+        .min_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms))
+        .ok_or("the claim compares processes with asyncio or threads; this run measured neither")?;
+    let cost = p.spawn_ms + p.copy_ms;
+    Ok(if p.wall_ms * TIE < best.wall_ms {
+        (Verdict::True, format!(
+            "on this workload processes finished in {}, ahead of every other model (the best, {}, took {}), though they spent {} starting and copying. They win where there is CPU work to split across cores; on waits alone they lose (try the I/O preset).",
+            ms(p.wall_ms), best.model, ms(best.wall_ms), ms(cost)
+        ))
+    } else if p.wall_ms > best.wall_ms * TIE {
+        (Verdict::False, format!(
+            "under {} the work finished in {}, under processes in {}, {} of it starting workers and copying data. Processes win only where there is CPU work to split across cores (try the CPU preset): which is better depends on the workload.",
+            best.model, ms(best.wall_ms), ms(p.wall_ms), ms(cost)
+        ))
+    } else {
+        (Verdict::Depends, format!(
+            "processes ({}) and {} ({}) finished within {:.0} % of each other: on this workload neither is better.",
+            ms(p.wall_ms), best.model, ms(best.wall_ms), (TIE - 1.0) * 100.0
+        ))
+    })
+}
+
+/// "Fast I/O should go to threads": whether a thread pool beats the event loop on this
+/// workload's waits.
+fn fast_io_threads(e: &Evidence) -> Found {
+    needs_waits(e)?;
+    let a = e.model(Model::Async)?;
+    let g = e.model(Model::Gil)?;
+    let tasks = e.tasks();
+    Ok(if g.wall_ms * TIE < a.wall_ms {
+        (
+            Verdict::True,
+            format!(
+                "{} threads finished the waits in {}, async in {}.",
+                e.threads,
+                ms(g.wall_ms),
+                ms(a.wall_ms)
+            ),
+        )
+    } else if a.wall_ms * TIE < g.wall_ms {
+        (Verdict::False, format!(
+            "under async the {tasks} tasks' waits ended in {}, under {} threads in {}: the event loop had every wait in flight at once, the pool {} at a time. Short waits suit asyncio as well as long ones.",
+            ms(a.wall_ms), e.threads, ms(g.wall_ms), e.threads.min(tasks)
+        ))
+    } else {
+        (Verdict::Depends, format!(
+            "under async ({}) and under {} threads ({}) the waits ended within {:.0} % of each other: for these waits it makes no difference.",
+            ms(a.wall_ms), e.threads, ms(g.wall_ms), (TIE - 1.0) * 100.0
+        ))
+    })
+}
+
+/// Async's CPU steps one at a time, and its speed over sequential.
+fn async_alone<'a>(e: &Evidence<'a>) -> Result<(&'a ModelResult, f64), String> {
+    needs_computing(e)?;
+    let a = e.model(Model::Async)?;
+    Ok((a, speedup(a)?))
+}
+
+/// "You cannot run CPU-intensive tasks side by side with coroutines": true of coroutines on
+/// their own; an event loop that hands its steps to a process pool does.
+fn coroutines_cpu(e: &Evidence) -> Found {
+    let (a, sa) = async_alone(e)?;
+    if a.max_cpu > 1 {
+        return Ok((
+            Verdict::False,
+            format!("under async, {} CPU steps ran at once.", a.max_cpu),
+        ));
+    }
+    Ok(match e.present(Model::Executor)? {
+        Some(ex) => {
+            let sx = speedup(ex)?;
+            if ex.max_cpu >= 2 && sx >= 1.2 {
+                (Verdict::Depends, format!(
+                    "coroutines alone never ran two CPU steps at once (async: {} sequential's speed); the same event loop handing its steps to {} processes with run_in_executor computed {} at once ({}). Side by side, but not in the coroutines themselves.",
+                    x(sa), e.processes, ex.max_cpu.min(e.cores as usize), x(sx)
+                ))
+            } else {
+                (Verdict::True, format!(
+                    "under async no two CPU steps ran at once ({} sequential's speed), and run_in_executor gained nothing here either ({} on {} processes and {} cores).",
+                    x(sa), x(sx), e.processes, e.cores
+                ))
+            }
+        }
+        None => (
+            Verdict::True,
+            format!(
+                "under async no two CPU steps ran at once ({} sequential's speed).",
+                x(sa)
+            ),
+        ),
+    })
+}
+
+/// "asyncio cannot run CPU work side by side".
+fn asyncio_cpu(e: &Evidence) -> Found {
+    let (a, sa) = async_alone(e)?;
+    Ok(if a.max_cpu <= 1 {
+        (Verdict::True, format!(
+            "under async no two CPU steps ran at once: its {} of computing took turns on the one event loop ({} sequential's speed{}).",
+            ms(a.cpu_ms), x(sa),
+            if e.waits() { ", what it gained from overlapping waits" } else { "" }
+        ))
+    } else {
+        (
+            Verdict::False,
+            format!("under async, {} CPU steps ran at once.", a.max_cpu),
+        )
+    })
+}
+
+/// "Threads help I/O-bound code even under the GIL".
+fn threads_io(e: &Evidence) -> Found {
+    needs_waits(e)?;
+    let g = e.model(Model::Gil)?;
+    let s = speedup(g)?;
+    Ok(if g.max_io >= 2 && s >= 1.25 {
+        (Verdict::True, format!(
+            "with {} threads under the GIL the waits overlapped (up to {} at once): {} sequential's speed. A thread waiting for I/O does not hold the GIL.",
+            e.threads, g.max_io, x(s)
+        ))
+    } else if e.threads == 1 || e.tasks() == 1 {
+        (Verdict::Depends, format!(
+            "with one {} nothing could overlap ({} sequential's speed): threads help I/O only when several wait at once.",
+            if e.threads == 1 { "thread" } else { "task" }, x(s)
+        ))
+    } else {
+        (
+            Verdict::False,
+            format!(
+                "with {} threads under the GIL the run went at {} sequential's speed (waits up to {} at once).",
+                e.threads,
+                x(s),
+                g.max_io
+            ),
+        )
+    })
+}
+
+/// "Free threads compute in parallel on python3.14t".
+fn free_threads(e: &Evidence) -> Found {
+    needs_computing(e)?;
+    let t = e.model(Model::Threads)?;
+    let s = speedup(t)?;
+    let gil = match e.present(Model::Gil)? {
+        Some(g) => format!(", where gil ran at {}", x(speedup(g)?)),
+        None => String::new(),
+    };
+    Ok(if t.max_cpu >= 2 && s >= 1.3 {
+        (
+            Verdict::True,
+            format!(
+                "free threads computed on {} lanes at once: {} sequential's speed{gil}.",
+                t.max_cpu.min(e.cores as usize),
+                x(s)
+            ),
+        )
+    } else if e.cores == 1 || e.threads == 1 || e.tasks() == 1 {
+        let what = if e.cores == 1 {
+            "on one core"
+        } else if e.threads == 1 {
+            "with one thread"
+        } else {
+            "with one task"
+        };
+        (Verdict::Depends, format!(
+            "{what} nothing computes in parallel ({} sequential's speed): free threads need several cores and several tasks.",
+            x(s)
+        ))
+    } else {
+        (
+            Verdict::False,
+            format!(
+                "free threads ran at {} sequential's speed with {} threads on {} cores.",
+                x(s),
+                e.threads,
+                e.cores
+            ),
+        )
+    })
+}
+
+/// "Creating processes costs extra, and each needs a copy of its data".
+fn processes_cost(e: &Evidence) -> Found {
+    let p = e.model(Model::Processes)?;
+    let (spawn, copy) = (p.spawn_ms, p.copy_ms);
+    Ok(if spawn > 0.0 && copy > 0.0 {
+        (Verdict::True, format!(
+            "starting the workers took {} and copying the tasks' data in and out {} (summed over the workers), time no other model spends; processes finished in {}.",
+            ms(spawn), ms(copy), ms(p.wall_ms)
+        ))
+    } else if spawn > 0.0 && e.payload() == 0 {
+        (Verdict::Depends, format!(
+            "starting the workers took {}; this workload sends no data (no payload), so nothing was copied. Real Python still pickles every argument.",
+            ms(spawn)
+        ))
+    } else {
+        (
+            Verdict::False,
+            format!(
+                "processes spent {} starting and {} copying.",
+                ms(spawn),
+                ms(copy)
+            ),
+        )
+    })
+}
+
+/// "A CPU hog on the event loop stalls every other task".
+fn hog_stalls(e: &Evidence) -> Found {
+    let step = e.longest_cpu_step();
+    if step < 20.0 || e.tasks() < 2 {
+        return Err(format!(
+            "the claim needs a long CPU step beside other tasks (here the longest step computes {} among {} tasks), like the hog preset's",
+            ms(step), e.tasks()
+        ));
+    }
+    let stall = worst_stall(e.model(Model::Async)?)?;
+    let contrast = match e.present(Model::ToThread)? {
+        Some(t) => format!(
+            "; sent to a thread with asyncio.to_thread, the longest wait was {}",
+            ms(worst_stall(t)?)
+        ),
+        None => String::new(),
+    };
+    Ok(if stall >= step * 0.75 {
+        (
+            Verdict::True,
+            format!(
+                "under async a task waited {} while the {} step held the event loop{contrast}.",
+                ms(stall),
+                ms(step)
+            ),
+        )
+    } else if stall <= step / 4.0 {
+        (
+            Verdict::False,
+            format!(
+                "under async no task waited longer than {} beside a {} step.",
+                ms(stall),
+                ms(step)
+            ),
+        )
+    } else {
+        (Verdict::Depends, format!(
+            "under async a task waited {} beside a {} step: the other tasks were not ready for all of it{contrast}.",
+            ms(stall), ms(step)
+        ))
+    })
+}
+
+/// "Under the GIL, threads do not make CPU-bound code faster".
+fn gil_cpu(e: &Evidence) -> Found {
+    needs_computing(e)?;
+    let g = e.model(Model::Gil)?;
+    let s = speedup(g)?;
+    if g.max_cpu > 1 {
+        return Ok((
+            Verdict::False,
+            format!(
+                "under gil, threads computed on {} lanes at once ({} sequential's speed).",
+                g.max_cpu,
+                x(s)
+            ),
+        ));
+    }
+    Ok(if s <= TIE {
+        (Verdict::True, format!(
+            "under gil the run went at {} sequential's speed: its {} threads never computed at once, and their waits for the GIL added up to {}.",
+            x(s), e.threads, ms(g.lock_wait_ms)
+        ))
+    } else if e.waits() {
+        (Verdict::Depends, format!(
+            "under gil the run went at {} sequential's speed by overlapping this workload's waits; its threads never computed at once.",
+            x(s)
+        ))
+    } else {
+        (
+            Verdict::False,
+            format!("under gil the run went at {} sequential's speed.", x(s)),
+        )
+    })
+}
+
+/// The claims, in the order the Claims view lists them.
+pub const CLAIMS: [Claim; 11] = [
+    Claim {
+        id: "threads-cooperative",
+        text: "Python threads are cooperative: a thread runs until it gives the others a turn.",
+        heard: "articles that contrast threading with asyncio",
+        design: "a CPU hog (one 1 s step) beside a chatty task, under asyncio and GIL threads, a thread for each task",
+        test: Test::Run {
+            experiment: "preset=hog&models=async,gil&threads=2",
+            criterion: cooperative,
+        },
+    },
+    Claim {
+        id: "java-gil",
+        text: "Java has a global interpreter lock too, so only one of its threads runs at a time.",
+        heard: "articles that compare Python's threads with other languages'",
+        design: "none a browser can run",
+        test: Test::Source {
+            verdict: Verdict::False,
+            because: "no run in a browser can test Java. The Java Language Specification's chapter on threads and locks defines threads that run concurrently and locks that each object owns; there is no interpreter-wide lock, and the JVM runs Java threads on every core at once. The GIL is CPython's.",
+            source: "https://docs.oracle.com/javase/specs/jls/se21/html/jls-17.html",
+        },
+    },
+    Claim {
+        id: "multiprocessing-best",
+        text: "Multiprocessing is better than asyncio or threading.",
+        heard: "blog posts and forum answers that rank the three",
+        design: "eight 200 ms downloads under asyncio, GIL threads (8) and processes (the default pool, a process per core)",
+        test: Test::Run {
+            experiment: "preset=io&models=async,gil,processes&threads=8",
+            criterion: multiprocessing_best,
+        },
+    },
+    Claim {
+        id: "fast-io-threads",
+        text: "asyncio suits long I/O waits; short, fast I/O calls are better sent to threads.",
+        heard: "guides to choosing between asyncio and threading",
+        design: "a hundred 5 ms waits under asyncio and a thread pool of the default size (cores + 4)",
+        test: Test::Run {
+            experiment: "workload=100 x io 5&models=async,gil",
+            criterion: fast_io_threads,
+        },
+    },
+    Claim {
+        id: "coroutines-cpu",
+        text: "You cannot run CPU-intensive tasks side by side with coroutines.",
+        heard: "asyncio tutorials",
+        design: "eight 100 ms computations under sequential, asyncio, and asyncio handing each step to a process pool with run_in_executor",
+        test: Test::Run {
+            experiment: "preset=cpu&models=sequential,async,executor",
+            criterion: coroutines_cpu,
+        },
+    },
+    Claim {
+        id: "asyncio-cpu",
+        text: "asyncio cannot run CPU work side by side: its coroutines take turns on one thread.",
+        heard: "the asyncio documentation and talks on the event loop",
+        design: "eight 100 ms computations under sequential and asyncio",
+        test: Test::Run {
+            experiment: "preset=cpu&models=sequential,async",
+            criterion: asyncio_cpu,
+        },
+    },
+    Claim {
+        id: "threads-io",
+        text: "Threads help I/O-bound code, even under the GIL.",
+        heard: "the threading documentation and answers about the GIL",
+        design: "eight 200 ms downloads under sequential and eight GIL threads",
+        test: Test::Run {
+            experiment: "preset=io&models=sequential,gil&threads=8",
+            criterion: threads_io,
+        },
+    },
+    Claim {
+        id: "free-threads",
+        text: "On the free-threaded build (python3.14t), threads compute in parallel.",
+        heard: "PEP 703 and the Python 3.14 release notes",
+        design: "eight 100 ms computations under sequential, GIL threads and free threads (the default pool)",
+        test: Test::Run {
+            experiment: "preset=cpu&models=sequential,gil,threads",
+            criterion: free_threads,
+        },
+    },
+    Claim {
+        id: "processes-cost",
+        text: "Starting processes costs extra, and each one needs its own copy of the data.",
+        heard: "the multiprocessing documentation and articles about it",
+        design: "eight 100 ms computations with 256 KB of data each, under sequential and processes",
+        test: Test::Run {
+            experiment: "preset=cpu&models=sequential,processes",
+            criterion: processes_cost,
+        },
+    },
+    Claim {
+        id: "hog-stalls",
+        text: "A CPU hog on the event loop stalls every other task.",
+        heard: "asyncio's documentation on blocking calls",
+        design: "a CPU hog beside a chatty task under asyncio, and under asyncio sending the hog to a thread (to_thread)",
+        test: Test::Run {
+            experiment: "preset=hog&models=async,to_thread&threads=2",
+            criterion: hog_stalls,
+        },
+    },
+    Claim {
+        id: "gil-cpu",
+        text: "Under the GIL, threads do not make CPU-bound Python faster.",
+        heard: "nearly every explanation of the GIL",
+        design: "eight 100 ms computations under sequential and four GIL threads",
+        test: Test::Run {
+            experiment: "preset=cpu&models=sequential,gil&threads=4",
+            criterion: gil_cpu,
+        },
+    },
+];
+
+/// The claim of this id.
+pub fn claim(id: &str) -> Option<&'static Claim> {
+    CLAIMS.iter().find(|c| c.id == id)
+}
+
+impl Claim {
+    /// The experiment's query, if a run tests the claim.
+    pub fn experiment(&self) -> Option<&'static str> {
+        match self.test {
+            Test::Run { experiment, .. } => Some(experiment),
+            Test::Source { .. } => None,
+        }
+    }
+
+    /// What the evidence says of the claim.
+    pub fn judge(&self, e: &Evidence) -> Judgement {
+        let found = match self.test {
+            Test::Source {
+                verdict, because, ..
+            } => Ok((verdict, because.to_string())),
+            Test::Run { criterion, .. } if e.agree => criterion(e),
+            Test::Run { .. } => Err(
+                "the models' checksums differ, so some model did not do the work: this run judges nothing"
+                    .into(),
+            ),
+        };
+        match found {
+            Ok((verdict, because)) => Judgement {
+                verdict: Some(verdict),
+                because: capitalised(&because),
+            },
+            Err(why) => Judgement {
+                verdict: None,
+                because: format!("No verdict: {why}."),
+            },
+        }
+    }
+
+    /// The verdict a claim tested by a source has without any run.
+    pub fn standing(&self) -> Option<Judgement> {
+        match self.test {
+            Test::Source {
+                verdict, because, ..
+            } => Some(Judgement {
+                verdict: Some(verdict),
+                because: capitalised(because),
+            }),
+            Test::Run { .. } => None,
+        }
+    }
+
+    pub fn source(&self) -> Option<&'static str> {
+        match self.test {
+            Test::Source { source, .. } => Some(source),
+            Test::Run { .. } => None,
+        }
+    }
+}
+
+/// `s` with its first letter in upper case.
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,150 @@
+//! The Claims view: the cards index.html holds (src/core/drawing/cards.rs writes them), each
+//! filled from the session's claims: its verdict and why, Run (the card's experiment, run by
+//! the playground below), and its embed snippet; `window.conpar.claims()`.
+
+use super::{dispatch, sharing, App};
+use crate::core::analysis::claims::Verdict;
+use crate::core::drawing::cards::NOT_RUN;
+use crate::core::input::scenario::Scenario;
+use crate::core::session::{ClaimView, Input};
+use crate::web::share;
+use gloo_events::EventListener;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlButtonElement, HtmlTextAreaElement};
+
+/// One card's elements.
+struct Card {
+    id: String,
+    card: Element,
+    verdict: Element,
+    run: Option<HtmlButtonElement>,
+    embed: Option<HtmlTextAreaElement>,
+}
+
+/// The section and its cards.
+pub struct ClaimsView {
+    section: Element,
+    cards: Vec<Card>,
+}
+
+impl ClaimsView {
+    pub fn find(doc: &web_sys::Document) -> Result<ClaimsView, JsValue> {
+        let section = super::controls::by_id::<Element>(doc, "claims-section")?;
+        let found = section.query_selector_all("article.claim")?;
+        let mut cards = Vec::new();
+        for i in 0..found.length() {
+            let Some(card) = found.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let Some(id) = card.get_attribute("data-claim") else {
+                continue;
+            };
+            let Some(verdict) = card.query_selector(".claim-verdict")? else {
+                continue;
+            };
+            cards.push(Card {
+                id,
+                verdict,
+                run: card
+                    .query_selector("[data-run-claim]")?
+                    .and_then(|e| e.dyn_into().ok()),
+                embed: card
+                    .query_selector("textarea")?
+                    .and_then(|e| e.dyn_into().ok()),
+                card,
+            });
+        }
+        Ok(ClaimsView { section, cards })
+    }
+}
+
+/// A card's Run, by delegation on the section.
+pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
+    Ok(vec![EventListener::new(
+        &app.claims.section,
+        "click",
+        |e| {
+            let id = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("[data-run-claim]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-run-claim"));
+            if let Some(id) = id {
+                dispatch(Input::RunClaim(id));
+            }
+        },
+    )])
+}
+
+/// Fills every card from the session (the Claims view is shown or not by the root's class
+/// and `data-claim`, set in [`sharing::show_links`]).
+pub fn show_claims(app: &App) {
+    let views = app.session.claim_views();
+    let running = app.session.running();
+    for card in &app.claims.cards {
+        let Some(v) = views.iter().find(|v| v.id == card.id) else {
+            continue;
+        };
+        if v.experiment.is_some() {
+            show_verdict(app, &card.verdict, v);
+        }
+        let _ = if v.current {
+            card.card.set_attribute("aria-current", "true")
+        } else {
+            card.card.remove_attribute("aria-current")
+        };
+        if let Some(run) = &card.run {
+            run.set_disabled(running);
+        }
+        if let Some(embed) = &card.embed {
+            if embed.value().is_empty() {
+                embed.set_value(&embed_code(v.id, app.session.env.cores).unwrap_or_default());
+            }
+        }
+    }
+}
+
+/// A card's verdict box: the verdict in bold and why, why there is none, or that its run is
+/// in progress.
+fn show_verdict(app: &App, el: &Element, v: &ClaimView) {
+    let verdict = v.verdict.filter(|_| !v.running);
+    let _ = el.set_attribute("data-verdict", verdict.map_or("", Verdict::id));
+    el.set_text_content(None);
+    if let Some(verdict) = verdict {
+        if let Ok(strong) = app.doc.create_element("strong") {
+            strong.set_text_content(Some(&format!("{}.", verdict.label())));
+            let _ = el.append_child(&strong);
+        }
+    }
+    let text = match &v.because {
+        _ if v.running => "Running its experiment… (the timeline below draws it)",
+        Some(because) if verdict.is_some() => &format!(" {because}"),
+        Some(because) => because.as_str(),
+        None => NOT_RUN,
+    };
+    let _ = el.append_with_str_1(text);
+}
+
+/// The snippet that embeds claim `id`'s experiment.
+fn embed_code(id: &str, cores: u32) -> Option<String> {
+    let (scenario, _) = Scenario::from_query(&format!("?claim={id}&embed=1"), cores);
+    sharing::embed_codes_of(&scenario, cores).map(|(snippet, _)| snippet)
+}
+
+/// `window.conpar.claims()`: every claim with its verdict (null before a run), why, and its
+/// link as an address.
+pub fn claims_json(app: &App) -> JsValue {
+    let views: Vec<ClaimView> = app
+        .session
+        .claim_views()
+        .into_iter()
+        .map(|mut v| {
+            if let Ok(url) = share::address(&v.link) {
+                v.link = url;
+            }
+            v
+        })
+        .collect();
+    super::to_js(&views)
+}
