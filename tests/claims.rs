@@ -455,3 +455,14 @@ fn the_claim_no_browser_can_run_has_its_verdict_and_source_without_a_run() {
         .filter(|c| c.id != "java-gil")
         .all(|c| c.standing().is_none()));
 }
+
+#[test]
+fn a_disturbed_baseline_judges_no_speedup() {
+    let rows = [
+        disturbed(row(Model::Sequential, 1600.0, 1600.0, (0, 1))),
+        row(Model::Gil, 205.0, 1600.0, (0, 8)),
+    ];
+    let j = judge("threads-io", &rows, IO, 2, (8, 2));
+    assert_eq!(verdict(&j), None);
+    assert!(j.because.contains("sequential's numbers were disturbed"));
+}

@@ -50,3 +50,34 @@ for (const model of ['async', 'threads', 'processes']) {
     }
   });
 }
+
+test("a claim whose run was frozen gets no verdict and says why; its next run judges it", async () => {
+  const page = await tabs.newPage();
+  const other = await tabs.newPage();
+  try {
+    await page.bringToFront();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Page.enable');
+    await page.goto(`${site.url}/?claim=gil-cpu&run=1`);
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Running gil'), { timeout: 90000 });
+    await other.bringToFront();
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    await new Promise((ok) => setTimeout(ok, 2500));
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await page.bringToFront();
+    assert.equal(await state(page, 1), 'done');
+    const claim = async () => (await page.evaluate(() => window.conpar.claims())).find((c) => c.id === 'gil-cpu');
+    const frozen = await claim();
+    assert.equal(frozen.verdict, null, `a frozen run judged the claim: ${frozen.because}`);
+    assert.match(frozen.because, /^No verdict: gil's numbers were disturbed/);
+    assert.equal(await page.$eval('#claim-gil-cpu .claim-verdict', (el) => el.textContent), frozen.because);
+    await page.click('[data-run-claim="gil-cpu"]');
+    assert.equal(await state(page, 2), 'done');
+    const next = await claim();
+    assert.equal(next.run, 2);
+    assert.equal(next.verdict, 'true', next.because);
+  } finally {
+    await other.close();
+    await page.close();
+  }
+});

@@ -1,7 +1,7 @@
-// Page tests of the page, an embed and the example post as readers meet them: nothing moves
-// while they load or across a run (layout shift, scored by the browser, at phone to desktop
-// widths with the CPU slowed 4× as Lighthouse's mobile preset does), each embed of the post
-// starts at the height it will have, and axe-core finds no violation, light and dark.
+// Page tests of the page, an embed, the example post and the Claims view as readers meet them:
+// nothing moves while they load or across a run (layout shift, scored by the browser, at phone
+// to desktop widths with the CPU slowed 4× as Lighthouse's mobile preset does), each embed of
+// the post starts at the height it will have, and axe-core finds no violation, light and dark.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -44,6 +44,8 @@ for (const [name, path] of [
   ['the page', '?preset=mixed'],
   ['an embed', '?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
   ['the post', 'post/'],
+  // The cards are in the page before the module loads; a run fills its card's fixed box.
+  ['the Claims view', '?claims=1&claim=gil-cpu'],
 ]) {
   test(`${name} does not move while it loads or across a run, at ${WIDTHS.join(', ')} px with the CPU slowed 4×`, async () => {
     for (const width of WIDTHS) {
@@ -119,7 +121,7 @@ for (const scheme of ['light', 'dark']) {
   test(`axe-core finds no violation in the page, an embed and the post, ${scheme}, after a run`, async () => {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
     try {
-      for (const path of ['?preset=mixed&threads=2&processes=2', '?preset=io&models=sequential,async,gil&threads=8&embed=1', 'post/']) {
+      for (const path of ['?preset=mixed&threads=2&processes=2', '?preset=io&models=sequential,async,gil&threads=8&embed=1', 'post/', '?claims=1&claim=gil-cpu']) {
         const page = await context.newPage();
         await page.goto(`${site.url}/${path}`);
         let target = page;

@@ -152,8 +152,9 @@ impl<'a> Evidence<'a> {
     }
 }
 
-/// A model's speed against sequential in the same run.
-fn speedup(r: &ModelResult) -> Result<f64, String> {
+/// A model's speed against sequential in the same run (whose numbers must be clean too).
+fn speedup(e: &Evidence, r: &ModelResult) -> Result<f64, String> {
+    e.present(Model::Sequential)?;
     r.speedup.ok_or_else(|| {
         "the claim compares against sequential, which this run did not measure: add it to the models".to_string()
     })
@@ -314,7 +315,7 @@ fn fast_io_threads(e: &Evidence) -> Found {
 fn async_alone<'a>(e: &Evidence<'a>) -> Result<(&'a ModelResult, f64), String> {
     needs_computing(e)?;
     let a = e.model(Model::Async)?;
-    Ok((a, speedup(a)?))
+    Ok((a, speedup(e, a)?))
 }
 
 /// "You cannot run CPU-intensive tasks side by side with coroutines": true of coroutines on
@@ -329,7 +330,7 @@ fn coroutines_cpu(e: &Evidence) -> Found {
     }
     Ok(match e.present(Model::Executor)? {
         Some(ex) => {
-            let sx = speedup(ex)?;
+            let sx = speedup(e, ex)?;
             if ex.max_cpu >= 2 && sx >= 1.2 {
                 (Verdict::Depends, format!(
                     "coroutines alone never ran two CPU steps at once (async: {} sequential's speed); the same event loop handing its steps to {} processes with run_in_executor computed {} at once ({}). Side by side, but not in the coroutines themselves.",
@@ -373,7 +374,7 @@ fn asyncio_cpu(e: &Evidence) -> Found {
 fn threads_io(e: &Evidence) -> Found {
     needs_waits(e)?;
     let g = e.model(Model::Gil)?;
-    let s = speedup(g)?;
+    let s = speedup(e, g)?;
     Ok(if g.max_io >= 2 && s >= 1.25 {
         (Verdict::True, format!(
             "with {} threads under the GIL the waits overlapped (up to {} at once): {} sequential's speed. A thread waiting for I/O does not hold the GIL.",
@@ -401,9 +402,9 @@ fn threads_io(e: &Evidence) -> Found {
 fn free_threads(e: &Evidence) -> Found {
     needs_computing(e)?;
     let t = e.model(Model::Threads)?;
-    let s = speedup(t)?;
+    let s = speedup(e, t)?;
     let gil = match e.present(Model::Gil)? {
-        Some(g) => format!(", where gil ran at {}", x(speedup(g)?)),
+        Some(g) => format!(", where gil ran at {}", x(speedup(e, g)?)),
         None => String::new(),
     };
     Ok(if t.max_cpu >= 2 && s >= 1.3 {
@@ -513,7 +514,7 @@ fn hog_stalls(e: &Evidence) -> Found {
 fn gil_cpu(e: &Evidence) -> Found {
     needs_computing(e)?;
     let g = e.model(Model::Gil)?;
-    let s = speedup(g)?;
+    let s = speedup(e, g)?;
     if g.max_cpu > 1 {
         return Ok((
             Verdict::False,

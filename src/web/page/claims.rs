@@ -146,5 +146,7 @@ pub fn claims_json(app: &App) -> JsValue {
             v
         })
         .collect();
-    super::to_js(&views)
+    // As JSON has it: a claim not yet judged has `verdict: null`, not a missing field.
+    serde::Serialize::serialize(&views, &serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
