@@ -60,6 +60,7 @@ fn judge(
         processes,
         switch_ms: 5.0,
         agree: true,
+        unavailable: None,
     };
     claim(id).expect("a claim").judge(&e)
 }
@@ -211,6 +212,7 @@ fn a_disturbed_or_missing_model_judges_nothing() {
         processes: 2,
         switch_ms: 5.0,
         agree: false,
+        unavailable: None,
     };
     let j = claim("gil-cpu").expect("claim").judge(&e);
     assert_eq!(j.verdict, None);
@@ -465,4 +467,29 @@ fn a_disturbed_baseline_judges_no_speedup() {
     let j = judge("threads-io", &rows, IO, 2, (8, 2));
     assert_eq!(verdict(&j), None);
     assert!(j.because.contains("sequential's numbers were disturbed"));
+}
+
+#[test]
+fn a_model_that_cannot_run_here_is_named_with_the_reason() {
+    let workload = Workload::parse(hog()).expect("valid");
+    let rows = [stalled(row(Model::Async, 1500.0, 1500.0, (1, 1)), 990.0)];
+    let e = Evidence {
+        results: &rows,
+        workload: &workload,
+        cores: 2,
+        threads: 2,
+        processes: 2,
+        switch_ms: 5.0,
+        agree: true,
+        unavailable: Some("this page is not cross-origin isolated"),
+    };
+    let j = claim("threads-cooperative").expect("claim").judge(&e);
+    assert_eq!(j.verdict, None);
+    assert!(
+        j.because.contains(
+            "gil, which cannot run in this page (this page is not cross-origin isolated)"
+        ),
+        "{}",
+        j.because
+    );
 }

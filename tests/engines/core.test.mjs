@@ -151,3 +151,20 @@ test(`${ENGINE}: outside isolation, executor sends the hog's CPU steps to proces
   assert.ok(stall(r[1]) < stall(r[0]) / 4, `executor ${stall(r[1])} ms against async ${stall(r[0])} ms`);
   assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
 });
+
+test(`${ENGINE}: outside isolation, a claim that runs without shared memory is judged, and one that needs it says why not`, async () => {
+  const { driver } = browser;
+  const claim = async (id) => (await js(driver, 'return window.conpar.claims();')).find((c) => c.id === id);
+  await driver.get(`${plain.url}/?claim=coroutines-cpu&processes=2&coi=0&run=1`);
+  assert.equal(await waitRun(driver, 1), 'done', await js(driver, 'return document.getElementById("status").textContent'));
+  const judged = await claim('coroutines-cpu');
+  console.log(`# ${ENGINE}, coroutines-cpu: ${judged.verdict}. ${judged.because}`);
+  // On two cores or more the executor computes beside the loop; a disturbed run says so.
+  if (judged.verdict === null) assert.match(judged.because, /disturbed/);
+  else assert.equal(judged.verdict, 'depends', judged.because);
+  await driver.get(`${plain.url}/?claim=threads-cooperative&coi=0&run=1`);
+  assert.equal(await waitRun(driver, 1), 'done');
+  const skipped = await claim('threads-cooperative');
+  assert.equal(skipped.verdict, null);
+  assert.match(skipped.because, /gil, which cannot run in this page/);
+});

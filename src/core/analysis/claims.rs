@@ -91,6 +91,8 @@ pub struct Evidence<'a> {
     pub switch_ms: f64,
     /// Every model computed the same checksum.
     pub agree: bool,
+    /// Why the models that need shared memory cannot run in this page, when they cannot.
+    pub unavailable: Option<&'a str>,
 }
 
 /// A criterion's finding: a verdict with its sentence, or why the run cannot judge.
@@ -99,8 +101,11 @@ pub type Found = Result<(Verdict, String), String>;
 impl<'a> Evidence<'a> {
     /// The result of `model`, which the criterion needs: absent or disturbed, no verdict.
     fn model(&self, model: Model) -> Result<&'a ModelResult, String> {
-        self.present(model)?.ok_or_else(|| {
-            format!("the claim is judged on {model}, which this run did not measure: add it to the models")
+        self.present(model)?.ok_or_else(|| match self.unavailable {
+            Some(why) if model.needs_shared_memory() => format!(
+                "the claim is judged on {model}, which cannot run in this page ({why}): open the claim in a tab of its own"
+            ),
+            _ => format!("the claim is judged on {model}, which this run did not measure: add it to the models"),
         })
     }
 

@@ -1312,6 +1312,7 @@ impl Session {
             return;
         };
         let Some(c) = claim(id) else { return };
+        let unavailable = self.shared_memory().unavailable_reason();
         let evidence = Evidence {
             results: &self.results,
             workload,
@@ -1320,6 +1321,7 @@ impl Session {
             processes: r.expectation.processes,
             switch_ms: r.expectation.switch_ms,
             agree: self.agree(),
+            unavailable: unavailable.as_deref(),
         };
         let judgement = c.judge(&evidence);
         self.set_judgement(r.id, judgement);
