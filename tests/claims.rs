@@ -233,7 +233,7 @@ fn multiprocessing_wins_on_cpu_loses_on_waits_and_ties_within_the_margin() {
     assert_eq!(verdict(&j), Some(Verdict::False), "{}", j.because);
     assert!(j
         .because
-        .starts_with("Under async the work finished in 205 ms"));
+        .starts_with("Not here: under async the work finished in 205 ms"));
     let cpu = [
         row(Model::Async, 810.0, 800.0, (1, 0)),
         row(Model::Gil, 820.0, 800.0, (1, 0)),

@@ -231,17 +231,17 @@ fn cooperative(e: &Evidence) -> Found {
     let switch = ms(e.switch_ms);
     Ok(if stall <= step / 4.0 {
         (Verdict::False, format!(
-            "under gil no task waited longer than {} though one step computed for {}: the running thread was made to give up the GIL every {switch} (the switch interval), without asking{contrast}. CPython preempts its threads.",
+            "CPython preempts its threads: under gil no task waited longer than {}, though one step computed for {}; every {switch} (the switch interval) the running thread was made to give up the GIL{contrast}.",
             ms(stall), ms(step)
         ))
     } else if stall >= step * 0.75 {
         (Verdict::Depends, format!(
-            "a task waited {} under gil, nearly all of the {} step: threads are preempted, but with a {switch} switch interval the preemption came too late to show{contrast}.",
+            "preempted, but too late to show: a task waited {} under gil, nearly all of the {} step, with a {switch} switch interval{contrast}.",
             ms(stall), ms(step)
         ))
     } else {
         (Verdict::Depends, format!(
-            "a task waited {} under gil beside a {} step: preempted, but only every {switch}{contrast}.",
+            "preempted, but only every {switch}: a task waited {} under gil beside a {} step{contrast}.",
             ms(stall), ms(step)
         ))
     })
@@ -270,19 +270,25 @@ fn multiprocessing_best(e: &Evidence) -> Found {
     let cost = p.spawn_ms + p.copy_ms;
     Ok(if p.wall_ms * TIE < best.wall_ms {
         (Verdict::True, format!(
-            "on this workload processes finished in {}, ahead of every other model (the best, {}, took {}), though they spent {} starting and copying. They win where there is CPU work to split across cores; on waits alone they lose (try the I/O preset).",
+            "here, yes: processes finished in {}, ahead of every other model (the best, {}, took {}), though they spent {} starting and copying. They win where there is CPU work to split across cores; on waits alone they lose (try the I/O preset).",
             ms(p.wall_ms), best.model, ms(best.wall_ms), ms(cost)
         ))
     } else if p.wall_ms > best.wall_ms * TIE {
         (Verdict::False, format!(
-            "under {} the work finished in {}, under processes in {}, {} of it starting workers and copying data. Processes win only where there is CPU work to split across cores (try the CPU preset): which is better depends on the workload.",
+            "not here: under {} the work finished in {}, under processes in {}, {} of it starting workers and copying data. Processes win only where there is CPU work to split across cores (try the CPU preset): which is better depends on the workload.",
             best.model, ms(best.wall_ms), ms(p.wall_ms), ms(cost)
         ))
     } else {
-        (Verdict::Depends, format!(
-            "processes ({}) and {} ({}) finished within {:.0} % of each other: on this workload neither is better.",
-            ms(p.wall_ms), best.model, ms(best.wall_ms), (TIE - 1.0) * 100.0
-        ))
+        (
+            Verdict::Depends,
+            format!(
+                "a tie here: processes ({}) and {} ({}) finished within {:.0} % of each other.",
+                ms(p.wall_ms),
+                best.model,
+                ms(best.wall_ms),
+                (TIE - 1.0) * 100.0
+            ),
+        )
     })
 }
 
@@ -297,7 +303,7 @@ fn fast_io_threads(e: &Evidence) -> Found {
         (
             Verdict::True,
             format!(
-                "{} threads finished the waits in {}, async in {}.",
+                "here, threads were faster: {} threads finished the waits in {}, async in {}.",
                 e.threads,
                 ms(g.wall_ms),
                 ms(a.wall_ms)
@@ -305,12 +311,12 @@ fn fast_io_threads(e: &Evidence) -> Found {
         )
     } else if a.wall_ms * TIE < g.wall_ms {
         (Verdict::False, format!(
-            "under async the {tasks} tasks' waits ended in {}, under {} threads in {}: the event loop had every wait in flight at once, the pool {} at a time. Short waits suit asyncio as well as long ones.",
+            "short waits suit asyncio too: under async the {tasks} tasks' waits ended in {}, under {} threads in {}; the event loop had every wait in flight at once, the pool {} at a time.",
             ms(a.wall_ms), e.threads, ms(g.wall_ms), e.threads.min(tasks)
         ))
     } else {
         (Verdict::Depends, format!(
-            "under async ({}) and under {} threads ({}) the waits ended within {:.0} % of each other: for these waits it makes no difference.",
+            "no difference here: under async ({}) and under {} threads ({}) the waits ended within {:.0} % of each other.",
             ms(a.wall_ms), e.threads, ms(g.wall_ms), (TIE - 1.0) * 100.0
         ))
     })
@@ -338,7 +344,7 @@ fn coroutines_cpu(e: &Evidence) -> Found {
             let sx = speedup(e, ex)?;
             if ex.max_cpu >= 2 && sx >= 1.2 {
                 (Verdict::Depends, format!(
-                    "coroutines alone never ran two CPU steps at once (async: {} sequential's speed); the same event loop handing its steps to {} processes with run_in_executor computed {} at once ({}). Side by side, but not in the coroutines themselves.",
+                    "not in the coroutines, but beside them: coroutines alone never ran two CPU steps at once (async: {} sequential's speed); the same event loop handing its steps to {} processes with run_in_executor computed {} at once ({}).",
                     x(sa), e.processes, ex.max_cpu.min(e.cores as usize), x(sx)
                 ))
             } else {
@@ -363,7 +369,7 @@ fn asyncio_cpu(e: &Evidence) -> Found {
     let (a, sa) = async_alone(e)?;
     Ok(if a.max_cpu <= 1 {
         (Verdict::True, format!(
-            "under async no two CPU steps ran at once: its {} of computing took turns on the one event loop ({} sequential's speed{}).",
+            "its coroutines took turns: under async no two CPU steps ran at once, and its {} of computing went one step after another on the event loop ({} sequential's speed{}).",
             ms(a.cpu_ms), x(sa),
             if e.waits() { ", what it gained from overlapping waits" } else { "" }
         ))
@@ -382,14 +388,17 @@ fn threads_io(e: &Evidence) -> Found {
     let s = speedup(e, g)?;
     Ok(if g.max_io >= 2 && s >= 1.25 {
         (Verdict::True, format!(
-            "with {} threads under the GIL the waits overlapped (up to {} at once): {} sequential's speed. A thread waiting for I/O does not hold the GIL.",
+            "a thread waiting for I/O does not hold the GIL: with {} threads under it the waits overlapped (up to {} at once), {} sequential's speed.",
             e.threads, g.max_io, x(s)
         ))
     } else if e.threads == 1 || e.tasks() == 1 {
-        (Verdict::Depends, format!(
-            "with one {} nothing could overlap ({} sequential's speed): threads help I/O only when several wait at once.",
+        (
+            Verdict::Depends,
+            format!(
+            "only with several threads: with one {} nothing could overlap ({} sequential's speed).",
             if e.threads == 1 { "thread" } else { "task" }, x(s)
-        ))
+        ),
+        )
     } else {
         (
             Verdict::False,
@@ -532,12 +541,12 @@ fn gil_cpu(e: &Evidence) -> Found {
     }
     Ok(if s <= TIE {
         (Verdict::True, format!(
-            "under gil the run went at {} sequential's speed: its {} threads never computed at once, and their waits for the GIL added up to {}.",
+            "its threads never computed at once: under gil the run went at {} sequential's speed with {} threads, and their waits for the GIL added up to {}.",
             x(s), e.threads, ms(g.lock_wait_ms)
         ))
     } else if e.waits() {
         (Verdict::Depends, format!(
-            "under gil the run went at {} sequential's speed by overlapping this workload's waits; its threads never computed at once.",
+            "faster only by waiting together: under gil the run went at {} sequential's speed by overlapping this workload's waits, but its threads never computed at once.",
             x(s)
         ))
     } else {
