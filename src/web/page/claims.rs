@@ -2,7 +2,7 @@
 //! filled from the session's claims: its verdict and why, Run (the card's experiment, run by
 //! the playground below), and its embed snippet; `window.conpar.claims()`.
 
-use super::{dispatch, sharing, App};
+use super::{dispatch, read, sharing, App};
 use crate::core::analysis::claims::Verdict;
 use crate::core::drawing::cards::NOT_RUN;
 use crate::core::input::scenario::Scenario;
@@ -59,22 +59,50 @@ impl ClaimsView {
     }
 }
 
-/// A card's Run, by delegation on the section.
+/// The `data-claim` of the card around `target`, or of the closest `selector` inside one.
+fn claim_of(target: Option<web_sys::EventTarget>, selector: &str) -> Option<String> {
+    let el = target?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(selector)
+        .ok()??;
+    el.closest("[data-claim]")
+        .ok()??
+        .get_attribute("data-claim")
+}
+
+/// A card's Run, and its embed snippet written when the reader opens it (not at start-up: each
+/// snippet lays out its claim's expected schedules to size the frame), by delegation on the
+/// section (`toggle` does not bubble, so it is caught on its way down).
 pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
-    Ok(vec![EventListener::new(
-        &app.claims.section,
-        "click",
-        |e| {
-            let id = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.closest("[data-run-claim]").ok().flatten())
-                .and_then(|b| b.get_attribute("data-run-claim"));
-            if let Some(id) = id {
+    let section = &app.claims.section;
+    Ok(vec![
+        EventListener::new(section, "click", |e| {
+            if let Some(id) = claim_of(e.target(), "[data-run-claim]") {
                 dispatch(Input::RunClaim(id));
             }
-        },
-    )])
+        }),
+        EventListener::new_with_options(
+            section,
+            "toggle",
+            gloo_events::EventListenerOptions::run_in_capture_phase(),
+            |e| {
+                if let Some(id) = claim_of(e.target(), "details.claim-embed") {
+                    read(|app| fill_embed(app, &id));
+                }
+            },
+        ),
+    ])
+}
+
+/// Writes claim `id`'s embed snippet into its card, once.
+fn fill_embed(app: &App, id: &str) {
+    let card = app.claims.cards.iter().find(|c| c.id == id);
+    if let Some(embed) = card.and_then(|c| c.embed.as_ref()) {
+        if embed.value().is_empty() {
+            embed.set_value(&embed_code(id, app.session.env.cores).unwrap_or_default());
+        }
+    }
 }
 
 /// Fills every card from the session (the Claims view is shown or not by the root's class
@@ -96,11 +124,6 @@ pub fn show_claims(app: &App) {
         };
         if let Some(run) = &card.run {
             run.set_disabled(running);
-        }
-        if let Some(embed) = &card.embed {
-            if embed.value().is_empty() {
-                embed.set_value(&embed_code(v.id, app.session.env.cores).unwrap_or_default());
-            }
         }
     }
 }
