@@ -60,6 +60,21 @@ for (const [file, width, scheme, query] of shots) {
   console.log('docs/sweep.png: the sweep');
   await page.close();
 }
+// The Claims view: every card, three of them judged by their runs.
+{
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${site.url}/?claims=1`);
+  await page.waitForFunction(() => document.documentElement.dataset.status === 'ready', null, { timeout: 60000 });
+  let k = 0;
+  for (const id of ['threads-cooperative', 'multiprocessing-best', 'coroutines-cpu']) {
+    await page.click(`[data-run-claim="${id}"]`);
+    await waitRun(page, ++k, ['done'], 120000);
+  }
+  await page.evaluate(() => document.getElementById('notices').hidden = true);
+  await page.locator('#claims-section').screenshot({ path: 'docs/claims.png' });
+  console.log('docs/claims.png: the Claims view');
+  await page.close();
+}
 // Real CPython beside the browser: the page's own programs run by python3, their traces opened.
 {
   const dir = mkdtempSync(join(tmpdir(), 'conpar-shots-'));

@@ -226,13 +226,17 @@ impl Scenario {
         }
     }
 
-    /// Sets the workload, models and pools to `claim`'s experiment and makes it the claim a
-    /// run judges; every other setting (theme, embed, switch…) stays.
+    /// Sets the workload, models and pools to `claim`'s experiment, and what changes how a
+    /// model runs (switch interval, start method, semaphore, chunks) to its defaults, and makes
+    /// it the claim a run judges; how the page shows and repeats runs (theme, embed, repeat…)
+    /// stays.
     pub fn apply_claim(&mut self, claim: &'static Claim, cores: u32) {
         if let Some(experiment) = claim.experiment() {
             let fresh = Scenario::default_for(cores);
             (self.models, self.threads, self.processes) =
                 (fresh.models, fresh.threads, fresh.processes);
+            (self.switch_ms, self.start, self.limit, self.chunksize) =
+                (fresh.switch_ms, fresh.start, fresh.limit, fresh.chunksize);
             for pair in experiment.split('&') {
                 let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
                 // The experiments are this crate's own, and a native test sets each one.
