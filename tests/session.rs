@@ -749,6 +749,10 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
     );
     let out = go(&mut s, Input::RunClaim("gil-cpu".into()));
     assert!(out.effects.contains(&Effect::SyncUrl));
+    assert!(
+        !out.effects.contains(&Effect::ScrollToResults),
+        "the card that was pressed stays in view, also when the run starts in its turn"
+    );
     assert!(s
         .scenario
         .to_query()

@@ -482,6 +482,8 @@ pub struct Session {
     pub imports: Imports,
     /// Each claim judged since the page loaded, by its latest run.
     pub judged: Vec<Judged>,
+    /// The next run was asked for by a claim's card: the page does not scroll to the results.
+    stay_in_place: bool,
     /// Test builds only: the fault the next run injects.
     fault: Option<Fault>,
     out: Outcome,
@@ -518,6 +520,7 @@ impl Session {
             replay_from: None,
             imports: Imports::default(),
             judged: Vec::new(),
+            stay_in_place: false,
             fault: None,
             out: Outcome::default(),
         }
@@ -530,7 +533,10 @@ impl Session {
     pub fn handle(&mut self, input: Input) -> Outcome {
         match input {
             Input::Start => self.start(),
-            Input::Run => self.request_run(),
+            Input::Run => {
+                self.stay_in_place = false;
+                self.request_run();
+            }
             Input::Stop => self.stop(),
             Input::Sweep(sizes) => self.start_sweep(&sizes),
             Input::Preset(id) => self.on_preset(&id),
@@ -1199,7 +1205,9 @@ impl Session {
         self.render(Parts::RESULTS | Parts::RUN_TOOLS | Parts::TIMELINE);
         self.set_status(Status::Running, "Running…".into());
         self.effect(Effect::SyncUrl);
-        self.effect(Effect::ScrollToResults);
+        if !std::mem::take(&mut self.stay_in_place) {
+            self.effect(Effect::ScrollToResults);
+        }
     }
 
     /// Gives the turn to measure back, or stops asking for it.
@@ -1357,9 +1365,10 @@ impl Session {
         self.scenario.apply_claim(c, self.env.cores);
         self.render(Parts::FORM | Parts::CLAIMS | Parts::LINKS);
         self.scenario_changed();
+        // The card shows the verdict where the reader pressed Run: the page stays there, also
+        // when the run starts later, in its turn.
+        self.stay_in_place = true;
         self.request_run();
-        // The card shows the verdict where the reader pressed Run: the page stays there.
-        self.out.effects.retain(|e| *e != Effect::ScrollToResults);
     }
 
     /// Every claim as its card shows it.
