@@ -4,20 +4,12 @@
 // says the claim and its verdict; a bad claim id leaves a working page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, browser, site } from './harness.mjs';
-import { waitStatus, waitRun } from './browser.mjs';
+import { setUp, openPage } from './harness.mjs';
+import { waitRun } from './browser.mjs';
 
 setUp();
 
-async function page(query, { width = 1280, states = ['ready', 'done', 'error'] } = {}) {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const p = await context.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(`${site.url}/${query}`);
-  const status = await waitStatus(p, states, 120000);
-  return { p, errors, status, close: () => context.close() };
-}
+const page = (query, { width, states = ['ready', 'done', 'error'] } = {}) => openPage(query, { width, states });
 
 const claims = (p) => p.evaluate(() => window.conpar.claims());
 const claimOf = async (p, id) => (await claims(p)).find((c) => c.id === id);

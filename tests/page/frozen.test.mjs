@@ -13,22 +13,34 @@ const state = (page, k) => page.waitForFunction((k) => Number(document.documentE
   .then(() => page.evaluate(() => document.documentElement.dataset.status));
 const results = (page) => page.evaluate(() => window.conpar.results());
 
+/// A tab at `query` in front, another to hide it behind, and its DevTools session, once
+/// `model` has started running.
+async function tabRunning(query, model) {
+  const page = await tabs.newPage();
+  const other = await tabs.newPage();
+  await page.bringToFront();
+  const cdp = await page.createCDPSession();
+  await cdp.send('Page.enable');
+  await page.goto(`${site.url}/${query}`);
+  await page.waitForFunction((m) => document.getElementById('status').textContent.startsWith(`Running ${m}`), { timeout: 90000 }, model);
+  return { page, other, cdp };
+}
+
+/// Hides `page` behind `other`, freezes it through `cdp` for as long as a background tab may
+/// stay frozen, then thaws it and brings it back to the front.
+async function hideAndFreeze(page, other, cdp) {
+  await other.bringToFront();
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await new Promise((ok) => setTimeout(ok, 2500));
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await page.bringToFront();
+}
+
 for (const model of ['async', 'threads', 'processes']) {
   test(`a tab hidden and frozen while ${model} runs: it is marked, nothing is claimed, the next run is clean`, async () => {
-    const page = await tabs.newPage();
-    const other = await tabs.newPage();
+    const { page, other, cdp } = await tabRunning('?preset=mixed&models=sequential,async,gil,threads,processes&threads=2&processes=2&run=1', model);
     try {
-      await page.bringToFront();
-      const cdp = await page.createCDPSession();
-      await cdp.send('Page.enable');
-      await page.goto(`${site.url}/?preset=mixed&models=sequential,async,gil,threads,processes&threads=2&processes=2&run=1`);
-      await page.waitForFunction((m) => document.getElementById('status').textContent.startsWith(`Running ${m}`), { timeout: 90000 }, model);
-      await other.bringToFront();
-      await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-      // The freeze itself: how long a background tab may stay frozen.
-      await new Promise((ok) => setTimeout(ok, 2500));
-      await cdp.send('Page.setWebLifecycleState', { state: 'active' });
-      await page.bringToFront();
+      await hideAndFreeze(page, other, cdp);
       assert.equal(await state(page, 1), 'done', await page.evaluate(() => document.getElementById('status').textContent));
       const r = await results(page);
       const hit = r.find((m) => m.model === model);
@@ -52,19 +64,9 @@ for (const model of ['async', 'threads', 'processes']) {
 }
 
 test("a claim whose run was frozen gets no verdict and says why; its next run judges it", async () => {
-  const page = await tabs.newPage();
-  const other = await tabs.newPage();
+  const { page, other, cdp } = await tabRunning('?claim=gil-cpu&run=1', 'gil');
   try {
-    await page.bringToFront();
-    const cdp = await page.createCDPSession();
-    await cdp.send('Page.enable');
-    await page.goto(`${site.url}/?claim=gil-cpu&run=1`);
-    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Running gil'), { timeout: 90000 });
-    await other.bringToFront();
-    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
-    await new Promise((ok) => setTimeout(ok, 2500));
-    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
-    await page.bringToFront();
+    await hideAndFreeze(page, other, cdp);
     assert.equal(await state(page, 1), 'done');
     const claim = async () => (await page.evaluate(() => window.conpar.claims())).find((c) => c.id === 'gil-cpu');
     const frozen = await claim();

@@ -5,7 +5,7 @@
 // belong to one file.
 import { before, after } from 'node:test';
 import { serve } from './server.mjs';
-import { launch, CHROMIUM, ARGS } from './browser.mjs';
+import { launch, waitStatus, CHROMIUM, ARGS } from './browser.mjs';
 
 export let browser;
 /// The built site as a host with cross-origin isolation would serve it (by default).
@@ -44,4 +44,17 @@ export async function serveTemp(options) {
   const s = await serve(options);
   temporary.push(s);
   return s;
+}
+
+/// The site at `query` in a context of its own, `width` px wide, once its status is one of
+/// `states`: the page, the errors it has thrown so far (and throws later), its status, and
+/// `close` for its context.
+export async function openPage(query, { width = 1280, states = ['done', 'error'] } = {}) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const p = await context.newPage();
+  const errors = [];
+  p.on('pageerror', (e) => errors.push(String(e)));
+  await p.goto(`${site.url}/${query}`);
+  const status = await waitStatus(p, states, 120000);
+  return { p, errors, status, close: () => context.close() };
 }

@@ -122,7 +122,13 @@ test('sweep=1,2,4 on the CPU preset: free threads scale to the cores, gil stays 
     assert.ok(q.speedup < 1.25, `gil on ${q.workers}: ${q.speedup}`);
   }
   assert.equal(await p.locator('#sweep-chart svg circle').count(), 6);
-  assert.match(await p.textContent('#sweep-summary'), /threads: best .* Amdahl's law fits a serial fraction/);
+  // The fit reads the clean points within the cores (1 and 2 here); a disturbed one leaves too
+  // few, and the summary says exactly that.
+  const fitted = [1, 2].every((n) => clean(at('threads', n)));
+  assert.match(await p.textContent('#sweep-summary'), fitted
+    ? /threads: best .* Amdahl's law fits a serial fraction/
+    : /threads: best .*; too few sizes within the 2 cores to fit Amdahl's law/);
+  if (!fitted) console.log(`# a disturbed threads point: ${JSON.stringify(points.filter((q) => !clean(q)))}`);
   assert.equal(await p.locator('#sweep-table tbody tr').count(), 6);
   const [download] = await Promise.all([p.waitForEvent('download'), p.click('[data-sweep-export=csv]')]);
   const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');

@@ -2,20 +2,12 @@
 // semaphore (`limit=`), and ProcessPoolExecutor.map's chunksize (`chunksize=`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setUp, browser, site } from './harness.mjs';
-import { waitStatus, waitRun } from './browser.mjs';
+import { setUp, openPage } from './harness.mjs';
+import { waitRun } from './browser.mjs';
 
 setUp();
 
-async function page(query, states = ['done', 'error']) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const p = await context.newPage();
-  const errors = [];
-  p.on('pageerror', (e) => errors.push(String(e)));
-  await p.goto(`${site.url}/${query}`);
-  const status = await waitStatus(p, states, 120000);
-  return { p, errors, status, close: () => context.close() };
-}
+const page = (query, states) => openPage(query, { states });
 
 const row = (results, model) => results.find((r) => r.model === model);
 

@@ -173,6 +173,14 @@ fn worst_stall(r: &ModelResult) -> Result<f64, String> {
         .ok_or_else(|| format!("{}'s tasks' stalls were not measured", r.model))
 }
 
+/// `"; {what} {stall}"` with `model`'s longest stall, when it ran beside the one judged.
+fn stall_beside(e: &Evidence, model: Model, what: &str) -> Result<String, String> {
+    Ok(match e.present(model)? {
+        Some(r) => format!("; {what} {}", ms(worst_stall(r)?)),
+        None => String::new(),
+    })
+}
+
 fn x(ratio: f64) -> String {
     format!("{ratio:.2}×")
 }
@@ -221,13 +229,11 @@ fn cooperative(e: &Evidence) -> Found {
         ));
     }
     let stall = worst_stall(e.model(Model::Gil)?)?;
-    let contrast = match e.present(Model::Async)? {
-        Some(a) => format!(
-            "; under async, which is cooperative, a task waited {}",
-            ms(worst_stall(a)?)
-        ),
-        None => String::new(),
-    };
+    let contrast = stall_beside(
+        e,
+        Model::Async,
+        "under async, which is cooperative, a task waited",
+    )?;
     let switch = ms(e.switch_ms);
     Ok(if stall <= step / 4.0 {
         (Verdict::False, format!(
@@ -495,13 +501,11 @@ fn hog_stalls(e: &Evidence) -> Found {
         ));
     }
     let stall = worst_stall(e.model(Model::Async)?)?;
-    let contrast = match e.present(Model::ToThread)? {
-        Some(t) => format!(
-            "; sent to a thread with asyncio.to_thread, the longest wait was {}",
-            ms(worst_stall(t)?)
-        ),
-        None => String::new(),
-    };
+    let contrast = stall_beside(
+        e,
+        Model::ToThread,
+        "sent to a thread with asyncio.to_thread, the longest wait was",
+    )?;
     Ok(if stall >= step * 0.75 {
         (
             Verdict::True,
