@@ -1,6 +1,6 @@
-// Lighthouse 12.2.3 (mobile and desktop presets) on the page, an embed and the example post,
-// served with the site's headers, in the system Chromium. Prints a table of the scores and the
-// metrics behind them. Lighthouse is installed into .tools/lighthouse the first time (it is a
+// Lighthouse 12.2.3 (mobile and desktop presets) on the page, an embed, the example post and
+// the Claims view, served with the site's headers, in the system Chromium. Prints a table of the
+// scores and the metrics behind them. Lighthouse is installed into .tools/lighthouse the first time (it is a
 // benchmark's tool, not the tests'). Usage: node scripts/lighthouse.mjs [runs]
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,6 +30,7 @@ const TARGETS = [
   ['page', '/?preset=mixed'],
   ['embed', '/?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
   ['post', '/post/'],
+  ['claims', '/?claims=1'],
 ];
 const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
