@@ -1,7 +1,7 @@
 // Lighthouse 12.2.3 (mobile and desktop presets) on the page, an embed, the example post and
 // the Claims view, served with the site's headers, in the system Chromium. Prints a table of the
-// scores and the metrics behind them. Lighthouse is installed into .tools/lighthouse the first time (it is a
-// benchmark's tool, not the tests'). Usage: node scripts/lighthouse.mjs [runs]
+// scores and the metrics behind them. Lighthouse is installed into .tools/lighthouse the first
+// time (it is a benchmark's tool, not the tests'). Usage: node scripts/lighthouse.mjs [runs]
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
