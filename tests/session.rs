@@ -780,3 +780,31 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
     let out = go(&mut s, Input::RunClaim("java-gil".into()));
     assert!(sent(&out).is_none());
 }
+
+#[test]
+fn a_claims_embed_says_the_claim_then_its_verdict_and_a_card_its_state() {
+    let (mut s, _) = started("?claim=gil-cpu&embed=1", ISOLATED);
+    let line = s.claim_line().expect("a line before the run");
+    assert!(line.starts_with("Claim: Under the GIL") && line.ends_with("Press Run to test it."));
+    let card = claim_view(&s, "gil-cpu").card_text();
+    assert_eq!(
+        card,
+        (None, conpar::core::drawing::cards::NOT_RUN.to_string())
+    );
+    go(&mut s, Input::Run);
+    let req = sent(&greet(&mut s)).expect("runs");
+    assert_eq!(s.claim_line(), None, "while it runs, the run's own lines");
+    assert!(claim_view(&s, "gil-cpu")
+        .card_text()
+        .1
+        .starts_with("Running"));
+    finish(&mut s, &req);
+    let line = s.claim_line().expect("the verdict");
+    assert!(line.starts_with("True. "), "{line}");
+    let (verdict, text) = claim_view(&s, "gil-cpu").card_text();
+    assert_eq!(verdict, Some(conpar::core::analysis::claims::Verdict::True));
+    assert_eq!(format!("True. {text}"), line);
+    // Without a claim, the lines are the run's.
+    let (s, _) = started("?preset=io&embed=1", ISOLATED);
+    assert_eq!(s.claim_line(), None);
+}

@@ -5,7 +5,7 @@
 use crate::core::analysis::results::ModelResult;
 use crate::core::analysis::verdict::Expectation;
 use crate::core::measure::trace::Model;
-use crate::core::measure::units::format_ms;
+use crate::core::measure::units::{capitalised, format_ms};
 
 /// A stall this much longer than another model's worst (and at least [`STALL_MS`]) is worth a
 /// warning.
@@ -106,7 +106,7 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
         return Some(format!(
             "asyncio or a thread pool: every task only waits, and overlapping the waits is what counts ({}). {}.",
             waits.join(", "),
-            upper(&caveat(Model::Async, expect)),
+            capitalised(&caveat(Model::Async, expect)),
         ));
     }
     if expect.cores <= 1 && !expect.io {
@@ -133,11 +133,4 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
         speedup(fastest),
         caveat(fastest.model, expect)
     ))
-}
-
-fn upper(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| {
-        f.to_uppercase().collect::<String>() + c.as_str()
-    })
 }

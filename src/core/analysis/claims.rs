@@ -7,7 +7,7 @@
 use crate::core::analysis::results::ModelResult;
 use crate::core::input::workload::{Step, Workload};
 use crate::core::measure::trace::Model;
-use crate::core::measure::units::format_ms;
+use crate::core::measure::units::{capitalised, format_ms as ms};
 
 /// Two wall times within this ratio of each other are a tie: a shared machine moves runs of
 /// the same work by a few per cent, so a closer "win" means nothing.
@@ -183,10 +183,6 @@ fn stall_beside(e: &Evidence, model: Model, what: &str) -> Result<String, String
 
 fn x(ratio: f64) -> String {
     format!("{ratio:.2}×")
-}
-
-fn ms(v: f64) -> String {
-    format_ms(v)
 }
 
 fn needs_computing(e: &Evidence) -> Result<(), String> {
@@ -746,14 +742,5 @@ impl Claim {
             Test::Source { source, .. } => Some(source),
             Test::Run { .. } => None,
         }
-    }
-}
-
-/// `s` with its first letter in upper case.
-pub fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

@@ -5,7 +5,8 @@
 //! test checks the page and the stylesheet against these (`CONPAR_BLESS=1` rewrites them).
 
 use super::export::xml;
-use crate::core::analysis::claims::{capitalised, Claim, Test, CLAIMS};
+use crate::core::analysis::claims::{Claim, Test, CLAIMS};
+use crate::core::measure::units::capitalised;
 
 /// The line before the generated block, and the one after it (in both files).
 pub const BEGIN: &str = "generated from src/core/analysis/claims.rs by tests/cards.rs";

@@ -1,4 +1,12 @@
-//! Measured durations in the words people read.
+//! Measured durations, and sentences, in the words people read.
+
+/// `s` with its first letter in upper case: a sentence built from a phrase.
+pub fn capitalised(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or(String::new(), |c| c.to_uppercase().chain(chars).collect())
+}
 
 /// A duration as people read it: "850 ms", "1.25 s".
 pub fn format_ms(ms: f64) -> String {

@@ -11,7 +11,7 @@ pub mod protocol;
 pub mod run;
 pub mod sweep;
 
-use crate::core::analysis::claims::{claim, Evidence, Judgement, Verdict, CLAIMS};
+use crate::core::analysis::claims::{claim, Claim, Evidence, Judgement, Verdict, CLAIMS};
 use crate::core::analysis::latency::Planned;
 use crate::core::analysis::pauses::{Pause, PauseKind};
 use crate::core::analysis::plan::{lanes, plan};
@@ -447,6 +447,24 @@ pub struct ClaimView {
     pub source: Option<&'static str>,
     /// It is the claim the scenario tests now.
     pub current: bool,
+}
+
+impl ClaimView {
+    /// What its card's verdict box says: the verdict (none while its run is in progress, or
+    /// when the run judged nothing) and the words after it.
+    pub fn card_text(&self) -> (Option<Verdict>, String) {
+        if self.running {
+            return (
+                None,
+                "Running its experiment… (the timeline below draws it)".into(),
+            );
+        }
+        let because = self.because.clone();
+        (
+            self.verdict,
+            because.unwrap_or_else(|| crate::core::drawing::cards::NOT_RUN.into()),
+        )
+    }
 }
 
 /// Everything the page knows. Read it freely; change it only through [`Session::handle`].
@@ -1373,29 +1391,47 @@ impl Session {
 
     /// Every claim as its card shows it.
     pub fn claim_views(&self) -> Vec<ClaimView> {
-        CLAIMS
-            .iter()
-            .map(|c| {
-                let judged = self.judged.iter().find(|j| j.id == c.id);
-                let judgement = judged
-                    .and_then(|j| j.judgement.clone())
-                    .or_else(|| c.standing());
-                ClaimView {
-                    id: c.id,
-                    text: c.text,
-                    heard: c.heard,
-                    design: c.design,
-                    experiment: c.experiment(),
-                    verdict: judgement.as_ref().and_then(|j| j.verdict),
-                    because: judgement.map(|j| j.because),
-                    run: judged.map(|j| j.run),
-                    running: judged.is_some_and(|j| j.judgement.is_none()),
-                    link: format!("?claim={}", c.id),
-                    source: c.source(),
-                    current: self.scenario.claim == Some(c.id),
-                }
-            })
-            .collect()
+        CLAIMS.iter().map(|c| self.view_of(c)).collect()
+    }
+
+    /// Claim `id` as its card shows it.
+    pub fn claim_view(&self, id: &str) -> Option<ClaimView> {
+        claim(id).map(|c| self.view_of(c))
+    }
+
+    fn view_of(&self, c: &'static Claim) -> ClaimView {
+        let judged = self.judged.iter().find(|j| j.id == c.id);
+        let judgement = judged
+            .and_then(|j| j.judgement.clone())
+            .or_else(|| c.standing());
+        ClaimView {
+            id: c.id,
+            text: c.text,
+            heard: c.heard,
+            design: c.design,
+            experiment: c.experiment(),
+            verdict: judgement.as_ref().and_then(|j| j.verdict),
+            because: judgement.map(|j| j.because),
+            run: judged.map(|j| j.run),
+            running: judged.is_some_and(|j| j.judgement.is_none()),
+            link: format!("?claim={}", c.id),
+            source: c.source(),
+            current: self.scenario.claim == Some(c.id),
+        }
+    }
+
+    /// A claim's embed: the two verdict lines say the claim before its run and what its run
+    /// found after it (the caption line has room for the claim's start only); None while it
+    /// runs, or without a claim, when the lines are the run's own.
+    pub fn claim_line(&self) -> Option<String> {
+        let c = self.claim_view(self.scenario.claim?)?;
+        match (c.verdict, c.because) {
+            _ if c.running => None,
+            (Some(v), Some(because)) => Some(format!("{}. {because}", v.label())),
+            (None, Some(because)) => Some(because),
+            _ if self.run.is_none() => Some(format!("Claim: {} Press Run to test it.", c.text)),
+            _ => None,
+        }
     }
 
     /// Ends the current run where it is: every model that had not finished says `why`.

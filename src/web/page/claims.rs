@@ -4,7 +4,6 @@
 
 use super::{dispatch, read, sharing, App};
 use crate::core::analysis::claims::Verdict;
-use crate::core::drawing::cards::NOT_RUN;
 use crate::core::input::scenario::Scenario;
 use crate::core::session::{ClaimView, Input};
 use crate::web::share;
@@ -108,6 +107,10 @@ fn fill_embed(app: &App, id: &str) {
 /// Fills every card from the session (the Claims view is shown or not by the root's class
 /// and `data-claim`, set in [`sharing::show_links`]).
 pub fn show_claims(app: &App) {
+    let scenario = &app.session.scenario;
+    if !scenario.claims && scenario.claim.is_none() {
+        return;
+    }
     let views = app.session.claim_views();
     let running = app.session.running();
     for card in &app.claims.cards {
@@ -130,23 +133,32 @@ pub fn show_claims(app: &App) {
 
 /// A card's verdict box: the verdict in bold and why, why there is none, or that its run is
 /// in progress.
+/// Rewritten only when it changes, so a box the reader is scrolling keeps its place while
+/// the status changes around it.
 fn show_verdict(app: &App, el: &Element, v: &ClaimView) {
-    let verdict = v.verdict.filter(|_| !v.running);
-    let _ = el.set_attribute("data-verdict", verdict.map_or("", Verdict::id));
+    let (verdict, text) = v.card_text();
+    let label = verdict.map(|v| format!("{}.", v.label()));
+    let whole = match &label {
+        Some(label) => format!("{label} {text}"),
+        None => text.clone(),
+    };
+    let id = verdict.map_or("", Verdict::id);
+    if el.get_attribute("data-verdict").as_deref() == Some(id)
+        && el.text_content().as_deref() == Some(whole.as_str())
+    {
+        return;
+    }
+    let _ = el.set_attribute("data-verdict", id);
     el.set_text_content(None);
-    if let Some(verdict) = verdict {
+    if let Some(label) = label {
         if let Ok(strong) = app.doc.create_element("strong") {
-            strong.set_text_content(Some(&format!("{}.", verdict.label())));
+            strong.set_text_content(Some(&label));
             let _ = el.append_child(&strong);
         }
+        let _ = el.append_with_str_1(&format!(" {text}"));
+    } else {
+        let _ = el.append_with_str_1(&text);
     }
-    let text = match &v.because {
-        _ if v.running => "Running its experiment… (the timeline below draws it)",
-        Some(because) if verdict.is_some() => &format!(" {because}"),
-        Some(because) => because.as_str(),
-        None => NOT_RUN,
-    };
-    let _ = el.append_with_str_1(text);
 }
 
 /// The snippet that embeds claim `id`'s experiment.

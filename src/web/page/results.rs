@@ -179,23 +179,7 @@ impl App {
         // The embed has two lines for it (a fixed height, so nothing moves): the short form,
         // with the whole sentence as its tooltip.
         let embed = self.session.scenario.embed;
-        // A claim's embed says the claim before its run and its verdict after: the caption
-        // line has room for the claim's start only.
-        let claim = self
-            .session
-            .scenario
-            .claim
-            .filter(|_| embed)
-            .and_then(|id| self.session.claim_views().into_iter().find(|c| c.id == id));
-        let claim_line = claim.as_ref().and_then(|c| match (&c.verdict, &c.because) {
-            _ if c.running => None,
-            (Some(v), Some(because)) => Some(format!("{}. {because}", v.label())),
-            (None, Some(because)) => Some(because.clone()),
-            _ if self.session.run.is_none() => {
-                Some(format!("Claim: {} Press Run to test it.", c.text))
-            }
-            _ => None,
-        });
+        let claim_line = self.session.claim_line().filter(|_| embed);
         let (sentence, full) = match &self.session.run {
             _ if claim_line.is_some() => {
                 let line = claim_line.unwrap_or_default();
