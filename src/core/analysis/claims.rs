@@ -590,7 +590,7 @@ pub const CLAIMS: [Claim; 11] = [
         design: "none a browser can run",
         test: Test::Source {
             verdict: Verdict::False,
-            because: "no run in a browser can test Java. The Java Language Specification's chapter on threads and locks defines threads that run concurrently and locks that each object owns; there is no interpreter-wide lock, and the JVM runs Java threads on every core at once. The GIL is CPython's.",
+            because: "no run in a browser can test Java. The Java Language Specification's chapter on threads and locks defines threads that run concurrently and locks that each object owns; there is no interpreter-wide lock, and the JVM runs Java threads on every core at once. A global interpreter lock is CPython's (and PyPy's), not Java's.",
             source: "https://docs.oracle.com/javase/specs/jls/se21/html/jls-17.html",
         },
     },
