@@ -808,3 +808,183 @@ fn a_claims_embed_says_the_claim_then_its_verdict_and_a_card_its_state() {
     let (s, _) = started("?preset=io&embed=1", ISOLATED);
     assert_eq!(s.claim_line(), None);
 }
+
+/// A finished run of `query` in `env`, and its recording's link text.
+fn recorded_link(query: &str, env: Environment) -> (Session, String) {
+    let (mut s, _) = started(query, env);
+    let out = greet(&mut s);
+    let req = sent(&out)
+        .or_else(|| sent(&go(&mut s, Input::Run)))
+        .expect("it runs");
+    finish(&mut s, &req);
+    let rec = s
+        .recording("Chrome 156", "2026-12-01")
+        .expect("a finished run records");
+    let text = rec
+        .to_link_text(conpar::core::measure::recording::MAX_LINK_CHARS)
+        .expect("it fits");
+    (s, text)
+}
+
+#[test]
+fn a_recorded_link_shows_the_run_at_once_and_starts_nothing() {
+    let query =
+        "?preset=mixed&models=sequential,async,gil,threads,processes&threads=2&processes=2&run=1";
+    let (measured, text) = recorded_link(query, ISOLATED);
+    let rec = measured
+        .recording("Chrome 156", "2026-12-01")
+        .expect("it works");
+    assert_eq!(rec.models.len(), 5);
+    assert!(!rec.query.contains("run=1"), "{}", rec.query);
+    // Opened on a phone of 8 cores, with run=1 in the address: shown, not run.
+    let phone = Environment {
+        cores: 8,
+        ..ISOLATED
+    };
+    let mut s = Session::new(query, phone).with_fragment(&format!("#rec={text}"));
+    let out = go(&mut s, Input::Start);
+    assert!(out.effects.is_empty(), "nothing starts: {:?}", out.effects);
+    assert_eq!(s.engine, Engine::Off);
+    assert_eq!((s.status, s.runs_started), (Status::Done, 0));
+    assert!(
+        s.status_text
+            .starts_with("Recorded in Chrome 156 on 2 cores, 2026-12-01 (times to 0.01 ms)"),
+        "{}",
+        s.status_text
+    );
+    assert!(matches!(
+        s.shown(),
+        conpar::core::session::Shown::Recorded { .. }
+    ));
+    assert_eq!(s.results.len(), 5);
+    for (a, b) in measured.results.iter().zip(&s.results) {
+        assert_eq!(a.model, b.model);
+        assert!(
+            (a.wall_ms - b.wall_ms).abs() <= 0.01,
+            "{} against {}",
+            a.wall_ms,
+            b.wall_ms
+        );
+        assert_eq!(a.checksum, b.checksum);
+        assert_eq!(a.disturbed, b.disturbed);
+        match (a.speedup, b.speedup) {
+            (Some(x), Some(y)) => assert!((x - y).abs() < 1e-3),
+            (x, y) => assert_eq!(x, y),
+        }
+    }
+    // Its physics is that of the machine that recorded it: 2 cores, not this phone's 8.
+    assert_eq!(s.run.as_ref().expect("it works").expectation.cores, 2);
+    // Giving it back gives the same recording.
+    assert_eq!(
+        s.recording("Firefox 128", "2027-01-01").expect("it works"),
+        Recording::from_link_text(&text).expect("it works")
+    );
+}
+
+use conpar::core::measure::recording::Recording;
+
+#[test]
+fn run_on_this_device_puts_the_recording_beside_the_new_run_each_labelled() {
+    let query = "?preset=io&models=sequential,async,processes&processes=2";
+    let (_, text) = recorded_link(query, ISOLATED);
+    let mut s = Session::new(query, ISOLATED).with_fragment(&format!("rec={text}"));
+    go(&mut s, Input::Start);
+    let out = go(&mut s, Input::Run);
+    assert_eq!(engine_started(&out), Some(0), "the engine starts only now");
+    let out = greet(&mut s);
+    let req = sent(&out).expect("the run starts once the engine is ready");
+    assert_eq!(
+        req.models,
+        vec![Model::Sequential, Model::Async, Model::Processes]
+    );
+    assert_eq!(s.runs_started, 1);
+    assert_eq!(s.shown(), conpar::core::session::Shown::Measured);
+    let panels = s.imported_panels();
+    assert_eq!(
+        panels.iter().map(|p| p.1.as_str()).collect::<Vec<_>>(),
+        [
+            "sequential · recorded",
+            "async · recorded",
+            "processes · recorded"
+        ]
+    );
+    assert!(panels.iter().all(|p| p
+        .2
+        .starts_with("recorded in Chrome 156 on 2 cores, 2026-12-01")));
+    assert_eq!(s.imports.results.len(), 3);
+    assert!(
+        s.imports.results.iter().all(|r| !r.checksum.is_empty()),
+        "its own rows, checksums and all"
+    );
+    finish(&mut s, &req);
+    assert_eq!(s.results.len(), 3);
+    assert_eq!(
+        s.imports.results.len(),
+        3,
+        "the recording stays beside the run"
+    );
+}
+
+#[test]
+fn a_recording_shows_what_this_page_cannot_run_and_says_why() {
+    let query = "?preset=cpu&models=sequential,gil,threads&threads=2";
+    let (_, text) = recorded_link(query, ISOLATED);
+    let frame = Environment {
+        isolated: false,
+        ..ISOLATED
+    };
+    let mut s =
+        Session::new(&format!("{query}&embed=1"), frame).with_fragment(&format!("#rec={text}"));
+    let out = go(&mut s, Input::Start);
+    assert!(
+        !out.effects.contains(&Effect::WatchForView),
+        "an embed of a recording waits for nothing"
+    );
+    assert_eq!(
+        s.panel_models(),
+        vec![Model::Sequential, Model::Gil, Model::Threads]
+    );
+    assert!(
+        s.status_text.contains(
+            "would skip the models that share memory: this page is not cross-origin isolated"
+        ),
+        "{}",
+        s.status_text
+    );
+    // Run on this device runs what it can here.
+    go(&mut s, Input::Run);
+    let req = sent(&greet(&mut s)).expect("it runs what it can");
+    assert_eq!(req.models, vec![Model::Sequential]);
+}
+
+#[test]
+fn a_bad_recording_gives_a_notice_and_the_live_page() {
+    let (_, text) = recorded_link("?preset=io&models=sequential,async", ISOLATED);
+    for (fragment, says) in [
+        (format!("#rec={}", &text[..(text.len() / 2) & !3]), "damaged"),
+        ("#rec=%%%".to_string(), "not base64url"),
+        (format!("#rec={}", "A".repeat(1 << 20)), "KB long"),
+    ] {
+        let mut s =
+            Session::new("?preset=io&models=sequential,async", ISOLATED).with_fragment(&fragment);
+        let out = go(&mut s, Input::Start);
+        assert!(
+            engine_started(&out).is_some() || matches!(s.engine, Engine::Starting { .. }),
+            "the live page starts"
+        );
+        assert_eq!(s.runs_started, 0);
+        assert!(s.run.is_none());
+        assert!(s.notices.open);
+        assert!(
+            s.notices.list.iter().any(|n| n
+                .starts_with("This link's recording could not be opened")
+                && n.contains(says)),
+            "{:?}",
+            s.notices.list
+        );
+    }
+    // Other fragments are not recordings, and say nothing.
+    let mut s = Session::new("?preset=io", ISOLATED).with_fragment("#results");
+    go(&mut s, Input::Start);
+    assert!(s.notices.list.is_empty());
+}

@@ -26,6 +26,11 @@ pub struct Imported {
     /// The workload text, when the file says (its planned waits measure stalls).
     pub workload: Option<String>,
     pub trace: ModelTrace,
+    /// For a run recorded in a browser and carried in a link: where it was recorded (its
+    /// panel's subtitle) …
+    pub recorded: Option<String>,
+    /// … and the row its own page computed.
+    pub result: Option<crate::core::analysis::results::ModelResult>,
 }
 
 /// A span's state from an event's name: conpar's own names, else a guess (a call that waits
@@ -208,5 +213,7 @@ pub fn import(text: &str, name: &str) -> Result<Imported, String> {
             checksum: 0,
             spans,
         },
+        recorded: None,
+        result: None,
     })
 }

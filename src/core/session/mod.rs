@@ -8,6 +8,7 @@
 //! views that only read the session; the whole story runs under native `cargo test`.
 
 pub mod protocol;
+pub mod recorded;
 pub mod run;
 pub mod sweep;
 
@@ -502,6 +503,8 @@ pub struct Session {
     pub judged: Vec<Judged>,
     /// The next run was asked for by a claim's card: the page does not scroll to the results.
     stay_in_place: bool,
+    /// The address's recording (`#rec=…`), until the page starts and opens it.
+    fragment: Option<String>,
     /// Test builds only: the fault the next run injects.
     fault: Option<Fault>,
     out: Outcome,
@@ -539,6 +542,7 @@ impl Session {
             imports: Imports::default(),
             judged: Vec::new(),
             stay_in_place: false,
+            fragment: None,
             fault: None,
             out: Outcome::default(),
         }
@@ -626,7 +630,13 @@ impl Session {
                 _ => self.effect(Effect::ReleaseStartTurn),
             },
             Input::Visibility { state, at } => self.on_visibility(state, at),
-            Input::TraceRead { name, text } => self.add_trace(&text, &name),
+            Input::TraceRead { name, text } => {
+                if recorded::is_recording(&text) {
+                    self.add_recording_file(&text, &name);
+                } else {
+                    self.add_trace(&text, &name);
+                }
+            }
             Input::ClearImported => {
                 self.imports.traces.clear();
                 self.refresh_imported();
@@ -772,9 +782,7 @@ impl Session {
         match &self.run {
             None => Shown::Preview,
             Some(r) => match &r.recorded {
-                Some(label) => Shown::Recorded {
-                    label: label.clone(),
-                },
+                Some(rec) => Shown::Recorded { label: rec.label() },
                 None => Shown::Measured,
             },
         }
@@ -810,10 +818,17 @@ impl Session {
     /// (a limit changed since does not relabel what was measured), else the scenario's.
     pub fn panel_titles(&self) -> Vec<(Model, String, String, String)> {
         let bounds = self.panel_bounds();
+        let recorded = match self.shown() {
+            Shown::Recorded { label } => Some(label),
+            _ => None,
+        };
         self.panel_models()
             .into_iter()
             .map(|m| {
-                let (subtitle, explanation) = titles(m, bounds);
+                let (mut subtitle, explanation) = titles(m, bounds);
+                if let Some(label) = &recorded {
+                    subtitle = format!("{subtitle} · {label}");
+                }
                 (m, m.id().to_string(), subtitle, explanation)
             })
             .collect()
@@ -892,6 +907,15 @@ impl Session {
                         ));
                     }
                 }
+                if let Some(recorded) = &i.recorded {
+                    let model = i.model.unwrap_or(Model::Gil);
+                    return (
+                        model,
+                        i.label.clone(),
+                        recorded.clone(),
+                        format!("The run this link carries, as its author's browser measured it, drawn beside this device's on the same axis. {}", model.explanation()),
+                    );
+                }
                 (
                     i.model.unwrap_or(Model::Gil),
                     i.label.clone(),
@@ -906,9 +930,17 @@ impl Session {
 
     fn start(&mut self) {
         self.render(Parts::ALL);
+        let recorded = self.open_recording();
         let notices = self.url_notices.clone();
         self.show_notices(notices);
         self.refresh_preview();
+        if recorded {
+            // Drawn at once from the link; nothing starts until Run on this device.
+            if let Some(path) = self.scenario.trace.clone() {
+                self.effect(Effect::FetchTrace(path));
+            }
+            return;
+        }
         // sweep=… with run=1: the sweep runs once the workers are ready.
         if self.scenario.run && self.scenario.sweep.is_some() {
             self.start_sweep("");
@@ -1178,8 +1210,14 @@ impl Session {
             fault,
         }));
         self.runs_started = id;
+        self.keep_recording_beside();
+        let mut query = self.scenario.clone();
+        (query.models, query.threads, query.processes) = (plan.run.clone(), threads, processes);
+        (query.run, query.embed, query.claims) = (false, false, false);
+        (query.sweep, query.trace) = (None, None);
         self.run = Some(Run {
             id,
+            query: query.to_query(),
             traces,
             models: plan.run,
             repeat,
@@ -1338,7 +1376,11 @@ impl Session {
             return;
         };
         let Some(c) = claim(id) else { return };
-        let unavailable = self.shared_memory().unavailable_reason();
+        // A recorded run ran where it ran: what this page cannot run does not matter to it.
+        let unavailable = match r.recorded {
+            Some(_) => None,
+            None => self.shared_memory().unavailable_reason(),
+        };
         let evidence = Evidence {
             results: &self.results,
             workload,
@@ -1655,6 +1697,12 @@ impl Session {
             .collect();
         self.imports.live = traces.iter().map(|(t, _)| LiveTrace::finished(t)).collect();
         self.imports.results = of_imported(&traces);
+        // A recording's rows are the ones its own page computed (speedups and flags included).
+        for (r, i) in self.imports.results.iter_mut().zip(&self.imports.traces) {
+            if let Some(recorded) = &i.result {
+                *r = recorded.clone();
+            }
+        }
         self.render(Parts::IMPORTED | Parts::RESULTS | Parts::TIMELINE);
     }
 

@@ -6,6 +6,7 @@ use crate::core::analysis::pauses::{reasons, Pause};
 use crate::core::analysis::verdict::{Expectation, Facts};
 use crate::core::drawing::scene::LiveTrace;
 use crate::core::input::workload::Workload;
+use crate::core::measure::recording::Recording;
 use crate::core::measure::trace::{medians, Model, ModelTrace};
 
 #[derive(Clone, Debug)]
@@ -25,8 +26,10 @@ pub struct Run {
     pub facts: Vec<Facts>,
     /// Each step's planned length, for the tasks' stalls.
     pub planned: Planned,
-    /// Where it was recorded, for a run carried in the link instead of measured here.
-    pub recorded: Option<String>,
+    /// The recording it came from, for a run carried in the link instead of measured here.
+    pub recorded: Option<Recording>,
+    /// The scenario it ran, as a link's query (its pools and models, not a sweep's range).
+    pub query: String,
     /// Per slot: stretches when the conductor's loop did not run while that model ran.
     pub gaps: Vec<Vec<(f64, f64)>>,
     /// When the page was hidden or frozen while the run went on.

@@ -52,6 +52,12 @@ pub struct Controls {
     pub embed_open: Element,
     pub embed_dialog: HtmlDialogElement,
     pub embed_code: HtmlTextAreaElement,
+    /// The embed dialog's choice: the last run's recording, or a live embed.
+    pub embed_kind: HtmlElement,
+    pub embed_recording: HtmlInputElement,
+    pub embed_live: HtmlInputElement,
+    /// Why there is no recording to embed, when there is none.
+    pub embed_recording_note: HtmlElement,
     pub embed_copy: HtmlElement,
     pub embed_copy_frame: HtmlElement,
     pub caption: Element,
@@ -122,6 +128,10 @@ impl Controls {
             embed_open: by_id(doc, "embed-open")?,
             embed_dialog: by_id(doc, "embed-dialog")?,
             embed_code: by_id(doc, "embed-code")?,
+            embed_kind: by_id(doc, "embed-kind")?,
+            embed_recording: by_id(doc, "embed-recording")?,
+            embed_live: by_id(doc, "embed-live")?,
+            embed_recording_note: by_id(doc, "embed-recording-note")?,
             embed_copy: by_id(doc, "embed-copy")?,
             embed_copy_frame: by_id(doc, "embed-copy-frame")?,
             caption: by_id(doc, "caption")?,

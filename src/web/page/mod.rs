@@ -133,7 +133,9 @@ pub fn start() -> Result<(), JsValue> {
         isolated: super::cross_origin_isolated(),
         shared_array_buffer: super::has_shared_array_buffer(),
     };
-    let session = Session::new(&win.location().search().unwrap_or_default(), env);
+    let location = win.location();
+    let session = Session::new(&location.search().unwrap_or_default(), env)
+        .with_fragment(&location.hash().unwrap_or_default());
     let ui = Controls::find(&doc)?;
     ui.set_state_colours(&doc);
     let app = App {
@@ -185,13 +187,13 @@ pub fn start() -> Result<(), JsValue> {
 /// A function of `window.conpar`.
 type ApiFunction = Closure<dyn Fn() -> JsValue>;
 
-/// `window.conpar`: `trace()`, `results()`, `sweep()` and `imported()` of the last run, and
-/// `claims()`. The
+/// `window.conpar`: `trace()`, `results()`, `sweep()`, `imported()` and `recording()` (the
+/// link that carries it) of the last run, and `claims()`. The
 /// closures live as long as the page, so they are handed to JavaScript for good.
 fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     let api = js_sys::Object::new();
     let value = |v: Option<JsValue>| v.unwrap_or(JsValue::NULL);
-    let functions: [(&str, ApiFunction); 5] = [
+    let functions: [(&str, ApiFunction); 6] = [
         (
             "trace",
             Closure::new(move || value(read(results::trace_json))),
@@ -214,6 +216,14 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
         (
             "claims",
             Closure::new(move || value(read(claims::claims_json))),
+        ),
+        (
+            "recording",
+            Closure::new(move || {
+                value(read(|app| {
+                    sharing::recording_link(app).map_or(JsValue::NULL, |l| l.into())
+                }))
+            }),
         ),
         (
             "imported",

@@ -52,7 +52,9 @@ struct DrawKey {
 
 /// What a set of panels is built for: the models, and the `limit` and `chunksize` they are
 /// titled by.
-pub type PanelsKey = (Vec<Model>, (Option<u32>, u32));
+/// What the panels were built for: the models, their settings, and whether they show a run
+/// recorded elsewhere (their subtitles say where).
+pub type PanelsKey = (Vec<Model>, (Option<u32>, u32), bool);
 
 pub struct Panels {
     doc: Document,

@@ -164,7 +164,12 @@ impl App {
             let Ok(tr) = self.doc.create_element("tr") else {
                 continue;
             };
-            let _ = tr.set_attribute("data-source", "cpython");
+            let source = if t.recorded.is_some() {
+                "recorded"
+            } else {
+                "cpython"
+            };
+            let _ = tr.set_attribute("data-source", source);
             let _ = tr.set_attribute("data-model", row.model.id());
             if let Some(th) = self.cell(&tr, "th", &t.label) {
                 let _ = th.set_attribute("scope", "row");

@@ -4,6 +4,8 @@
 use super::{dispatch, read, App};
 use crate::core::drawing::export::{chrome_trace, results_csv, timeline_svg};
 use crate::core::input::scenario::Scenario;
+use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
+use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
 use crate::core::session::Input;
 use crate::web::js_error;
 use crate::web::share::{self, HeightReporter};
@@ -91,11 +93,19 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
         }),
         EventListener::new(&ui.embed_open, "click", |_| {
             read(|app| {
-                if let Some((snippet, _)) = embed_codes(app) {
-                    app.ui.embed_code.set_value(&snippet);
-                }
+                // The run just made, recorded, when there is one: readers see it at once.
+                let recorded = recorded(app, true);
+                app.ui.embed_recording.set_disabled(recorded.is_err());
+                app.ui.embed_recording.set_checked(recorded.is_ok());
+                app.ui.embed_live.set_checked(recorded.is_err());
+                let why = recorded.err().unwrap_or_default();
+                app.ui.embed_recording_note.set_text_content(Some(&why));
+                show_embed_code(app);
                 let _ = app.ui.embed_dialog.show_modal();
             });
+        }),
+        EventListener::new(&ui.embed_kind, "change", |_| {
+            read(show_embed_code);
         }),
         EventListener::new(&ui.embed_close, "click", |_| {
             read(|app| app.ui.embed_dialog.close());
@@ -209,23 +219,74 @@ pub fn show_links(app: &App) {
         .set_hidden(app.session.env.isolated || !share::in_frame());
 }
 
-/// The embed's snippet (iframe and sizing script) and its iframe alone.
+/// The embed dialog's code for the kind chosen: the recording of the last run, or live.
+fn show_embed_code(app: &App) {
+    if let Some((snippet, _)) = embed_codes(app) {
+        app.ui.embed_code.set_value(&snippet);
+    }
+}
+
+/// The embed's snippet (iframe and sizing script) and its iframe alone: of the last run's
+/// recording when the dialog says so, else live.
 fn embed_codes(app: &App) -> Option<(String, String)> {
+    if app.ui.embed_recording.checked() {
+        if let Ok((text, scenario, cores)) = recorded(app, true) {
+            return embed_codes_with(&scenario, cores, &format!("#{FRAGMENT_KEY}{text}"));
+        }
+    }
     embed_codes_of(&app.session.scenario, app.session.env.cores)
 }
 
 /// The snippet and the iframe that embed `scenario`, at its height on `cores` cores.
 pub fn embed_codes_of(scenario: &Scenario, cores: u32) -> Option<(String, String)> {
+    embed_codes_with(scenario, cores, "")
+}
+
+/// The same, with `fragment` after the address (a recording's).
+fn embed_codes_with(scenario: &Scenario, cores: u32, fragment: &str) -> Option<(String, String)> {
     let mut embed = scenario.clone();
     embed.embed = true;
     embed.claims = false;
     let title = format!("conpar: {}", embed.caption_or_default());
-    let src = share::address(&embed.to_query()).ok()?;
+    let src = share::address(&embed.to_query()).ok()? + fragment;
     let height = crate::core::drawing::embed::scenario_height(&embed, cores);
     Some((
         share::embed_snippet(&src, &title, height),
         share::embed_iframe(&src, &title, height),
     ))
+}
+
+/// The last run's recording as link text, with the scenario its link opens (an embed or the
+/// playground) and the cores it ran on; or why there is none.
+fn recorded(app: &App, embed: bool) -> Result<(String, Scenario, u32), String> {
+    let rec = app.session.recording(&browser(), &today())?;
+    let text = rec
+        .to_link_text(MAX_LINK_CHARS)
+        .map_err(|why| format!("This run cannot be recorded in a link: {why}."))?;
+    let scenario = recorded_scenario(&rec, &app.session.scenario, embed);
+    Ok((text, scenario, rec.cores))
+}
+
+/// The link that opens the last run's recording in the playground, for
+/// `window.conpar.recording()`; or why there is none.
+pub fn recording_link(app: &App) -> Result<String, String> {
+    let (text, scenario, _) = recorded(app, false)?;
+    let address = share::address(&scenario.to_query()).map_err(|e| js_error(&e))?;
+    Ok(format!("{address}#{FRAGMENT_KEY}{text}"))
+}
+
+/// This browser and its major version, as a recording names it.
+fn browser() -> String {
+    let ua = web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default();
+    browser_name(&ua)
+}
+
+/// Today's date where the reader is not asked: UTC, as `2026-12-01`.
+fn today() -> String {
+    let iso = String::from(js_sys::Date::new_0().to_iso_string());
+    iso.get(..10).unwrap_or("").to_string()
 }
 
 /// A caption for exports: the workload and the models.
@@ -255,6 +316,10 @@ fn export(app: &App, kind: &str) -> Result<(), String> {
         .collect();
     let svg = || timeline_svg(&shown, &caption(app), 1000.0);
     let result = match kind {
+        "recording" => {
+            let link = recording_link(app)?;
+            share::download_text("conpar-recording.txt", "text/plain", &format!("{link}\n"))
+        }
         "trace" => share::download_text(
             "conpar-trace.json",
             "application/json",

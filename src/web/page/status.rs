@@ -3,13 +3,16 @@
 
 use super::App;
 use crate::core::analysis::summary::{environment, states_drawn};
-use crate::core::session::{Pending, Status};
+use crate::core::session::{Pending, Shown, Status};
 use wasm_bindgen::JsCast;
 
 pub fn show_status(app: &App) {
     let s = &app.session;
     if let Some(root) = app.doc.document_element() {
         let _ = root.set_attribute("data-status", s.status.id());
+        // A run recorded elsewhere: Run says it measures here (www/boot.js set this first).
+        let recorded = matches!(s.shown(), Shown::Recorded { .. });
+        let _ = root.class_list().toggle_with_force("recorded", recorded);
         if s.runs_started > 0 {
             let _ = root.set_attribute("data-run", &s.runs_started.to_string());
         }

@@ -5,7 +5,7 @@
 use super::{dispatch, read, App};
 use crate::core::drawing::scene::{describe, hit, plot_area, LiveTrace};
 use crate::core::measure::trace::Model;
-use crate::core::session::Input;
+use crate::core::session::{Input, Shown};
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -196,10 +196,14 @@ pub fn draw(app: &mut App) {
         .panels
         .class_list()
         .toggle_with_force("preview", !s.preview.is_empty());
-    if let Err(e) = app
-        .panels
-        .set_models((s.panel_models(), s.panel_bounds()), || s.panel_titles())
-    {
+    if let Err(e) = app.panels.set_models(
+        (
+            s.panel_models(),
+            s.panel_bounds(),
+            matches!(s.shown(), Shown::Recorded { .. }),
+        ),
+        || s.panel_titles(),
+    ) {
         web_sys::console::error_2(&"conpar: panels".into(), &e);
     }
     let expected = s.run.is_none();
