@@ -951,17 +951,57 @@ fn a_recording_shows_what_this_page_cannot_run_and_says_why() {
         "{}",
         s.status_text
     );
+    // The embed's one line says where it was recorded; its tooltip, the whole status.
+    let (line, whole) = s.environment_line();
+    assert_eq!(
+        line,
+        "Recorded in Chrome 156 on 2 cores, 2026-12-01; gil, threads and to_thread cannot run here."
+    );
+    assert_eq!(whole.as_deref(), Some(s.status_text.as_str()));
     // Run on this device runs what it can here.
     go(&mut s, Input::Run);
     let req = sent(&greet(&mut s)).expect("it runs what it can");
     assert_eq!(req.models, vec![Model::Sequential]);
+    finish(&mut s, &req);
+    // The embed keeps its three panels (its height): this device's sequential, and the
+    // recording's gil and threads, each saying so.
+    assert!(s.embed_beside());
+    let three = vec![Model::Sequential, Model::Gil, Model::Threads];
+    assert_eq!(s.panel_models(), three);
+    assert_eq!(
+        s.traces().iter().map(|t| t.model).collect::<Vec<_>>(),
+        three
+    );
+    // This device's run is on its clock (the fake starts at 1000 ms); a recording at 0.
+    assert_eq!(
+        s.traces()[0].start,
+        Some(1000.0),
+        "sequential is this device's run"
+    );
+    assert_eq!(s.traces()[1].start, Some(0.0), "gil is the recording's");
+    let notes = s.panel_notes();
+    assert!(notes[0].1.starts_with("recorded "), "{notes:?}");
+    assert_eq!(
+        notes[1],
+        (Model::Gil, "recorded; cannot run here".to_string())
+    );
+    assert_eq!(
+        s.panel_results()
+            .iter()
+            .map(|r| r.model)
+            .collect::<Vec<_>>(),
+        three
+    );
 }
 
 #[test]
 fn a_bad_recording_gives_a_notice_and_the_live_page() {
     let (_, text) = recorded_link("?preset=io&models=sequential,async", ISOLATED);
     for (fragment, says) in [
-        (format!("#rec={}", &text[..(text.len() / 2) & !3]), "damaged"),
+        (
+            format!("#rec={}", &text[..(text.len() / 2) & !3]),
+            "damaged",
+        ),
         ("#rec=%%%".to_string(), "not base64url"),
         (format!("#rec={}", "A".repeat(1 << 20)), "KB long"),
     ] {

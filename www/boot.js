@@ -21,8 +21,9 @@
   if (on('claims')) root.classList.add('claims-view');
   var claim = query.get('claim');
   if (claim) root.setAttribute('data-claim', claim);
-  // A run recorded elsewhere and carried in the link: Run reads "Run on this device".
-  if (/^#rec=/.test(location.hash)) root.classList.add('recorded');
+  // A run recorded elsewhere and carried in the link: its words, and Run reads "Run on this
+  // device".
+  if (/^#rec=/.test(location.hash)) root.classList.add('recorded', 'run-here');
   var theme = query.get('theme');
   if (theme === 'dark' || theme === 'light') root.setAttribute('data-theme', theme);
   // Hosts that cannot send COOP/COEP (GitHub Pages): a service worker adds them, then one

@@ -51,7 +51,8 @@ for (const [name, path] of [
     for (const width of WIDTHS) {
       const { context, page, target } = await openSlowed(path, width);
       try {
-        await waitStatus(target, ['ready'], 90000);
+        // The post's embeds open as the runs recorded in their links ('done' at once).
+        await waitStatus(target, ['ready', 'done'], 90000);
         const load = await shifts(target, page);
         assert.ok(load.score <= MAX_SHIFT, `${name} at ${width} px moved ${load.score.toFixed(4)} while loading:\n${described(load.list)}`);
         await target.click('#run');
@@ -76,7 +77,7 @@ test('every embed of the post starts at the height it has, before and after a ru
   for (const { src, height } of POST_EMBEDS) {
     const query = src.replace(/^\.\.\//, '').replace(/&embed=1/, '').replace(/&caption=[^&]*/, '');
     await page.goto(`${site.url}/${query}`);
-    await waitStatus(page, ['ready']);
+    await waitStatus(page, ['ready', 'done']);
     await page.click('#embed-open');
     const code = await page.inputValue('#embed-code');
     assert.equal(Number(code.match(/height="(\d+)"/)[1]), height, `the post's height for ${src} is not the snippet's: ${code}`);
@@ -92,7 +93,7 @@ test('every embed of the post starts at the height it has, before and after a ru
       for (const [i, element] of frames.entries()) {
         await element.scrollIntoViewIfNeeded();
         const frame = await element.contentFrame();
-        await waitStatus(frame, ['ready'], 90000);
+        await waitStatus(frame, ['ready', 'done'], 90000);
         assert.equal(await body(frame), POST_EMBEDS[i].height, `embed ${i + 1} at ${width} px, before a run`);
         // The frame's inside (the post draws a border around it).
         const inside = await element.evaluate((f) => f.clientHeight);
@@ -129,7 +130,7 @@ for (const scheme of ['light', 'dark']) {
           await page.locator('iframe').first().scrollIntoViewIfNeeded();
           target = await (await page.$('iframe')).contentFrame();
         }
-        await waitStatus(target, ['ready']);
+        await waitStatus(target, ['ready', 'done']);
         await target.click('#run');
         assert.equal(await waitRun(target, 1), 'done');
         assert.deepEqual(await violations(page), [], `${path}, ${scheme}`);
@@ -145,8 +146,9 @@ for (const scheme of ['light', 'dark']) {
 test('where fewer models can run than the snippet was sized for, the post does not jump: the frame shrinks once out of view', async () => {
   // The mixed embed of the post (five models), in a blog that isolates nothing: gil and threads
   // cannot run, so its content is two panels shorter than the height the snippet gives it.
+  // Live, as a snippet without a recording gives it.
   const { src, height } = POST_EMBEDS.find((e) => e.src.includes('preset=mixed'));
-  const query = src.replace(/^\.\.\//, '');
+  const query = src.replace(/^\.\.\//, '').replace(/#rec=.*/, '');
   const blog = await serveTemp({
     root: 'dist', isolated: false,
     extraRoutes: {
@@ -182,5 +184,49 @@ test('where fewer models can run than the snippet was sized for, the post does n
     assert.equal(await element.evaluate((f) => f.clientHeight), content);
   } finally {
     await context.close();
+  }
+});
+
+test("the post's recorded mixed embed, in a blog that isolates nothing, shows all five models at its height, and Run on this device keeps them there", async () => {
+  const { src, height } = POST_EMBEDS.find((e) => e.src.includes('preset=mixed'));
+  assert.match(src, /#rec=/, 'the post embeds a recording');
+  const blog = await serveTemp({
+    root: 'dist', isolated: false,
+    extraRoutes: {
+      '/blog.html': (req) => `<!doctype html><html><body style="margin:0"><p>Before the demo.</p>
+        <iframe src="http://${req.headers.host}/${src.replace(/^\.\.\//, '')}" title="demo" width="100%" height="${height}" style="border:0;display:block"></iframe>
+        <p>After the demo.</p><div style="height:3000px"></div><script src="/embed.js" defer></script></body></html>`,
+    },
+  });
+  for (const width of [360, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await recordShifts(context);
+    const page = await context.newPage();
+    await throttle(page, 4);
+    try {
+      await page.goto(`${blog.url}/blog.html`);
+      const element = await page.$('iframe');
+      const frame = await element.contentFrame();
+      assert.equal(await waitStatus(frame, ['done', 'ready', 'error'], 90000), 'done');
+      assert.equal(await frame.evaluate(() => crossOriginIsolated), false);
+      const models = ['sequential', 'async', 'gil', 'threads', 'processes'];
+      assert.deepEqual(await frame.$$eval('#panels .panel', (ps) => ps.map((p) => p.dataset.model)), models);
+      assert.match(await frame.textContent('#env'), /^Recorded in Chrome \d+ on \d+ cores?, \d{4}-\d\d-\d\d; gil, threads and to_thread cannot run here\.$/);
+      const content = () => frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().bottom));
+      assert.equal(await content(), height, `at ${width} px`);
+      await frame.click('#run');
+      assert.equal(await waitRun(frame, 1), 'done');
+      assert.deepEqual((await frame.evaluate(() => window.conpar.results())).map((r) => r.model), ['sequential', 'async', 'processes']);
+      // The same five panels: this device's three, the recording's gil and threads, each saying so.
+      assert.deepEqual(await frame.$$eval('#panels .panel', (ps) => ps.map((p) => p.dataset.model)), models);
+      const stats = await frame.$$eval('#panels .panel-stat', (ps) => ps.map((p) => p.textContent));
+      assert.match(stats[0], /· recorded \d/);
+      assert.match(stats[2], /· recorded; cannot run here$/);
+      assert.equal(await content(), height, `at ${width} px, after Run on this device`);
+      const moved = await shifts(page);
+      assert.ok(moved.score <= MAX_SHIFT, `the post moved ${moved.score.toFixed(4)} at ${width} px:\n${described(moved.list)}`);
+    } finally {
+      await context.close();
+    }
   }
 });

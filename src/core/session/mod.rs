@@ -790,15 +790,33 @@ impl Session {
 
     /// The trace each model's panel shows: the run's, or before any run the expected one.
     pub fn traces(&self) -> Vec<&LiveTrace> {
-        self.run
+        let shown = self
+            .run
             .as_ref()
-            .map_or_else(|| self.preview.iter().collect(), Run::shown)
+            .map_or_else(|| self.preview.iter().collect(), Run::shown);
+        if !self.embed_beside() {
+            return shown;
+        }
+        // An embed keeps one panel per recorded model: this device's run where it has one,
+        // else the recording's (a model that cannot run here).
+        self.recorded_beside()
+            .map(|(i, live)| {
+                shown
+                    .iter()
+                    .copied()
+                    .find(|t| t.model == i.trace.model)
+                    .unwrap_or(live)
+            })
+            .collect()
     }
 
     /// The models the panels show: the run's, or before one the selected ones that can run
     /// here (a frame without isolation never shows gil and threads, so nothing disappears when
     /// Run is pressed).
     pub fn panel_models(&self) -> Vec<Model> {
+        if self.embed_beside() {
+            return self.recorded_beside().map(|(i, _)| i.trace.model).collect();
+        }
         match &self.run {
             Some(r) => r.models.clone(),
             None => self.runnable_models(),
@@ -1703,7 +1721,8 @@ impl Session {
                 *r = recorded.clone();
             }
         }
-        self.render(Parts::IMPORTED | Parts::RESULTS | Parts::TIMELINE);
+        // The status renders Run's words, which follow whether a recording is beside the run.
+        self.render(Parts::IMPORTED | Parts::RESULTS | Parts::TIMELINE | Parts::STATUS);
     }
 
     // ---- the timeline ----

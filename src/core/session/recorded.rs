@@ -11,7 +11,8 @@ use crate::core::analysis::verdict::Expectation;
 use crate::core::drawing::scene::LiveTrace;
 use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{RecordedModel, Recording};
-use crate::core::measure::trace::medians;
+use crate::core::measure::trace::{medians, Model};
+use crate::core::measure::units::format_ms;
 use crate::core::python::import::Imported;
 
 /// The fragment's key for a recording: `#rec=…`.
@@ -81,6 +82,28 @@ impl Session {
         Ok(())
     }
 
+    /// The environment line, and its tooltip when it is not the whole story: an embed showing a
+    /// recording says where it was recorded first (its one line has room for little more).
+    pub fn environment_line(&self) -> (String, Option<String>) {
+        let shared = self.shared_memory();
+        let line = crate::core::analysis::summary::environment(
+            &shared,
+            self.env.cores,
+            self.scenario.embed,
+        );
+        match self.run.as_ref().and_then(|r| r.recorded.as_ref()) {
+            Some(rec) if self.scenario.embed => {
+                let label = crate::core::measure::units::capitalised(&rec.label());
+                let here = match shared.unavailable_reason() {
+                    Some(_) => "gil, threads and to_thread cannot run here",
+                    None => "I/O is simulated with timers",
+                };
+                (format!("{label}; {here}."), Some(self.status_text.clone()))
+            }
+            _ => (line, None),
+        }
+    }
+
     fn recorded_status(&self) -> String {
         let Some(rec) = self.run.as_ref().and_then(|r| r.recorded.as_ref()) else {
             return String::new();
@@ -90,6 +113,61 @@ impl Session {
             "{label} ({}); nothing was measured here. Run on this device measures it here.",
             rec.precision()
         )
+    }
+
+    /// An embed measuring on this device beside a recording: it has no room for a second set
+    /// of panels, so its panels stay the recording's models, each showing this device's run
+    /// where it has one and saying what the recording measured (the table, in the full page,
+    /// has both sets of rows).
+    pub fn embed_beside(&self) -> bool {
+        self.scenario.embed
+            && self.run.as_ref().is_some_and(|r| r.recorded.is_none())
+            && self.recorded_beside().next().is_some()
+    }
+
+    /// The recordings beside the run, with their drawn traces.
+    pub(super) fn recorded_beside(&self) -> impl Iterator<Item = (&Imported, &LiveTrace)> {
+        self.imports
+            .traces
+            .iter()
+            .zip(&self.imports.live)
+            .filter(|(i, _)| i.recorded.is_some())
+    }
+
+    /// The rows the panels read: this device's, and in an embed beside a recording, the
+    /// recording's for the models that did not run here.
+    pub fn panel_results(&self) -> Vec<ModelResult> {
+        let mut rows = self.results.clone();
+        if self.embed_beside() {
+            let beside = self
+                .recorded_beside()
+                .filter_map(|(i, _)| i.result.as_ref());
+            for r in beside {
+                if !rows.iter().any(|x| x.model == r.model) {
+                    rows.push(r.clone());
+                }
+            }
+        }
+        rows
+    }
+
+    /// What each panel adds to its numbers in an embed beside a recording: the recorded wall
+    /// time, or that the recording's is shown because this page cannot run the model.
+    pub fn panel_notes(&self) -> Vec<(Model, String)> {
+        if !self.embed_beside() {
+            return Vec::new();
+        }
+        let ran = self.run.as_ref().map_or(&[][..], |r| r.models.as_slice());
+        self.recorded_beside()
+            .filter_map(|(i, _)| {
+                let r = i.result.as_ref()?;
+                Some(if ran.contains(&r.model) {
+                    (r.model, format!("recorded {}", format_ms(r.wall_ms)))
+                } else {
+                    (r.model, "recorded; cannot run here".to_string())
+                })
+            })
+            .collect()
     }
 
     /// A run of this device's is starting: the recording shown so far goes beside it, as

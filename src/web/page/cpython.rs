@@ -135,6 +135,8 @@ pub fn show_imported(app: &mut App) {
         web_sys::console::error_2(&"conpar: CPython panels".into(), &e);
     }
     c.clear.set_hidden(titled.is_empty());
+    // An embed beside a recording says what it recorded in its own panels (no room for more).
+    c.panels.set_hidden(app.session.embed_beside());
     if let Some(root) = app.doc.document_element() {
         let _ = root.set_attribute("data-imported", &titled.len().to_string());
     }

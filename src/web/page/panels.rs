@@ -68,6 +68,8 @@ pub struct Panels {
     laid_out: bool,
     /// The models and settings [`Panels::set_models`] built them for.
     built_for: Option<PanelsKey>,
+    /// Words added to a model's numbers (an embed beside a recording: what it recorded).
+    pub notes: Vec<(Model, String)>,
 }
 
 impl Panels {
@@ -95,6 +97,7 @@ impl Panels {
             panels: Vec::new(),
             laid_out: false,
             built_for: None,
+            notes: Vec::new(),
         })
     }
 
@@ -174,6 +177,11 @@ impl Panels {
     /// The element the panels are in (for its listeners).
     pub fn container(&self) -> &Element {
         &self.container
+    }
+
+    /// Hides or shows the panels' container.
+    pub fn set_hidden(&self, hidden: bool) {
+        self.container.set_hidden(hidden);
     }
 
     /// The width of the nth panel's canvas in CSS px (for hit-testing).
@@ -275,6 +283,10 @@ impl Panels {
                 }
                 (Some(t), None) if t.origin().is_some() => "running…".to_string(),
                 _ => "waiting".to_string(),
+            };
+            let stat = match self.notes.iter().find(|(m, _)| *m == panel.model) {
+                Some((_, note)) => format!("{stat} · {note}"),
+                None => stat,
             };
             if panel.stat.text_content().as_deref() != Some(stat.as_str()) {
                 panel.stat.set_text_content(Some(&stat));

@@ -6,7 +6,7 @@ use crate::core::drawing::export::{chrome_trace, results_csv, timeline_svg};
 use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
 use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
-use crate::core::session::Input;
+use crate::core::session::{Input, Shown};
 use crate::web::js_error;
 use crate::web::share::{self, HeightReporter};
 use gloo_events::EventListener;
@@ -205,7 +205,13 @@ pub fn show_links(app: &App) {
     app.ui
         .caption
         .set_text_content(Some(&scenario.caption_or_default()));
-    let Ok(url) = share::address(&full_query(app)) else {
+    // A recording opened from the link goes on to the playground (and a tab of its own) with it.
+    let recorded = matches!(app.session.shown(), Shown::Recorded { .. });
+    let url = match recorded.then(|| recording_link(app)) {
+        Some(Ok(link)) => Ok(link),
+        _ => share::address(&full_query(app)),
+    };
+    let Ok(url) = url else {
         return;
     };
     let _ = app.ui.full_link.set_attribute("href", &url);

@@ -2,7 +2,7 @@
 //! sentence (what can run here and why), and the legend of the states this scenario draws.
 
 use super::App;
-use crate::core::analysis::summary::{environment, states_drawn};
+use crate::core::analysis::summary::states_drawn;
 use crate::core::session::{Pending, Shown, Status};
 use wasm_bindgen::JsCast;
 
@@ -13,6 +13,9 @@ pub fn show_status(app: &App) {
         // A run recorded elsewhere: Run says it measures here (www/boot.js set this first).
         let recorded = matches!(s.shown(), Shown::Recorded { .. });
         let _ = root.class_list().toggle_with_force("recorded", recorded);
+        // … and while one is beside this device's run, Run still measures on this device.
+        let here = recorded || s.imports.traces.iter().any(|i| i.recorded.is_some());
+        let _ = root.class_list().toggle_with_force("run-here", here);
         if s.runs_started > 0 {
             let _ = root.set_attribute("data-run", &s.runs_started.to_string());
         }
@@ -49,8 +52,10 @@ pub fn show_notices(app: &App) {
 pub fn show_environment(app: &App) {
     let s = &app.session;
     let shared = s.shared_memory();
-    let text = environment(&shared, s.env.cores, s.scenario.embed);
-    if let Some(c) = s.calibration() {
+    let (text, whole) = s.environment_line();
+    if let Some(whole) = whole {
+        app.ui.env.set_title(&whole);
+    } else if let Some(c) = s.calibration() {
         app.ui.env.set_title(&format!(
             "The CPU kernel is calibrated to {} rounds per ms on this device, so `cpu 50` computes for about 50 ms.",
             c.rounds_per_ms

@@ -209,9 +209,10 @@ pub fn draw(app: &mut App) {
     let expected = s.run.is_none();
     let traces = s.traces();
     let axis = s.axis_ms(now);
+    app.panels.notes = s.panel_notes();
     match app
         .panels
-        .draw(&traces, &s.results, &s.view, (now, axis), expected)
+        .draw(&traces, &s.panel_results(), &s.view, (now, axis), expected)
     {
         Ok(true) => super::frame::request(),
         Ok(false) => {}
