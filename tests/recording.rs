@@ -362,3 +362,31 @@ proptest! {
         same_spans(&shifted, &b.trace, 0.005 + 1e-3);
     }
 }
+
+#[test]
+fn the_posts_recordings_read_in_this_format_and_hold_the_models_their_addresses_name() {
+    // Written by scripts/record-post.mjs; a change of format must record the post again.
+    let post = include_str!("../examples/post/index.html");
+    let mut seen = 0;
+    for src in post.split("<iframe src=\"").skip(1) {
+        let src = &src[..src.find('"').expect("a closed attribute")];
+        let (query, text) = src
+            .split_once("#rec=")
+            .expect("every embed of the post is recorded");
+        let rec = Recording::from_link_text(text).expect("it reads");
+        let models = query
+            .split("&amp;")
+            .find_map(|kv| kv.strip_prefix("models="))
+            .expect("the address names its models");
+        let recorded: Vec<&str> = rec.models.iter().map(|m| m.trace.model.id()).collect();
+        assert_eq!(recorded.join(","), models, "{query}");
+        assert!(
+            rec.label().starts_with("recorded in Chrome "),
+            "{}",
+            rec.label()
+        );
+        assert!(text.len() <= MAX_LINK_CHARS);
+        seen += 1;
+    }
+    assert!(seen >= 4, "{seen} embeds");
+}

@@ -4,6 +4,7 @@
 // The full suite runs in Chromium (tests/page/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { By } from 'selenium-webdriver';
 import { serve } from '../page/server.mjs';
 import { ENGINE, launch, waitStatus, waitRun, until, js } from './driver.mjs';
@@ -88,6 +89,41 @@ test(`${ENGINE}: embedded in a blog on another origin that is not isolated, it r
     await driver.switchTo().defaultContent();
     // embed.js sized the frame from the height the embed reported.
     await until(driver, () => document.getElementById('demo').style.height !== '');
+  } finally {
+    await driver.switchTo().defaultContent();
+    await blog.close();
+  }
+});
+
+test(`${ENGINE}: the post's recorded mixed embed, in a blog that is not isolated, shows all five models without running, and Run on this device adds what runs here`, async () => {
+  const { driver } = browser;
+  const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
+  const src = [...post.matchAll(/<iframe src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=mixed'));
+  assert.match(src, /#rec=/, 'the post embeds a recording');
+  const blog = await serve({
+    root: 'dist', isolated: false,
+    extraRoutes: {
+      '/post.html': () => `<!doctype html><html><body><h1>My post</h1>
+        <iframe id="demo" src="${plain.url}/${src}" title="conpar demo" width="600" height="918" style="border:0"></iframe>
+        <script src="${plain.url}/embed.js"></script></body></html>`,
+    },
+  });
+  try {
+    await driver.get(`${blog.url}/post.html`);
+    await driver.switchTo().frame(await driver.findElement(By.id('demo')));
+    assert.equal(await waitStatus(driver, ['done', 'ready', 'error']), 'done', await js(driver, 'return document.getElementById("status").textContent'));
+    assert.equal(await js(driver, 'return crossOriginIsolated;'), false);
+    assert.equal(await js(driver, 'return document.documentElement.dataset.run || null;'), null, 'nothing ran here');
+    const five = ['sequential', 'async', 'gil', 'threads', 'processes'];
+    assert.deepEqual((await results(driver)).map((m) => m.model), five);
+    assert.deepEqual(await js(driver, 'return [...document.querySelectorAll("#panels .panel")].map((p) => p.dataset.model);'), five);
+    assert.match(await driver.findElement(By.id('env')).getText(), /^Recorded in Chrome \d+ on \d+ cores?, .*gil, threads and to_thread cannot run here/);
+    await driver.findElement(By.id('run')).click();
+    assert.equal(await waitRun(driver, 1), 'done');
+    assert.deepEqual((await results(driver)).map((m) => m.model), ['sequential', 'async', 'processes']);
+    assert.deepEqual(await js(driver, 'return [...document.querySelectorAll("#panels .panel")].map((p) => p.dataset.model);'), five);
+    const stats = await js(driver, 'return [...document.querySelectorAll("#panels .panel-stat")].map((p) => p.textContent);');
+    assert.match(stats[2], /recorded; cannot run here$/);
   } finally {
     await driver.switchTo().defaultContent();
     await blog.close();

@@ -100,6 +100,21 @@ test('a run of the mixed preset with all five models travels in its link and ope
   }
 });
 
+test("every other preset's run with all five models fits in a link", async () => {
+  for (const preset of ['io', 'cpu', 'hog']) {
+    const { p, status, close } = await openPage(`?preset=${preset}&models=${ALL.join(',')}&threads=2&processes=2&run=1`);
+    try {
+      assert.equal(status, 'done', await p.textContent('#status'));
+      const fragment = (await p.evaluate(() => window.conpar.recording())).split('#rec=')[1];
+      console.log(`# ${preset}, five models: ${fragment.length} characters`);
+      assert.ok(fragment.length <= 16 * 1024, `${preset}: ${fragment.length}`);
+      assert.equal(Buffer.from(fragment, 'base64url').subarray(0, 3).toString('latin1'), 'cp\x01', 'a recording of this format');
+    } finally {
+      await close();
+    }
+  }
+});
+
 test('Run on this device adds five live rows beside the five recorded ones, each labelled, on one axis', async () => {
   assert.ok(recorded, 'the recording test ran first');
   const { p, errors, close } = await countingPage(recorded.link);
