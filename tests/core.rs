@@ -748,3 +748,48 @@ fn limit_and_chunksize_round_trip_and_refuse_nonsense() {
     assert!(notices.is_empty());
     assert_eq!(s.limit, None, "none lifts the bound");
 }
+
+#[test]
+fn the_animated_timeline_grows_on_the_runs_clock_holds_its_end_and_needs_nothing_outside() {
+    use conpar::core::analysis::plan::lanes;
+    use conpar::core::analysis::schedule::expected;
+    use conpar::core::drawing::export::{animated_timeline_svg, timeline_svg, HOLD_S};
+    for preset in Preset::ALL {
+        let tasks = preset.workload().tasks();
+        let traces: Vec<ModelTrace> = Model::DEFAULT
+            .into_iter()
+            .map(|m| expected(m, &tasks, lanes(m, (4, 4)), 2))
+            .collect();
+        let longest = traces.iter().map(ModelTrace::wall_ms).fold(0.0, f64::max);
+        let still = timeline_svg(&traces, "caption", 1000.0).text;
+        let moving = animated_timeline_svg(&traces, "caption", 1000.0).text;
+        assert!(
+            moving.len() <= 200 * 1024,
+            "{preset:?}: {} bytes",
+            moving.len()
+        );
+        // The same picture, revealed: every bar of the still one is in it.
+        assert_eq!(
+            moving.matches("<rect class=").count(),
+            still.matches("<rect class=").count()
+        );
+        assert_eq!(
+            moving.matches("clip-path=\"url(#grow)\"").count(),
+            traces.len()
+        );
+        // It plays for as long as the longest model ran, then holds its end.
+        let total = longest / 1000.0 + HOLD_S;
+        assert!(
+            moving.contains(&format!("dur=\"{total:.3}s\"")),
+            "{preset:?}"
+        );
+        assert!(moving.contains("repeatCount=\"indefinite\""));
+        // Self-contained: no script, no reference to anything outside the document.
+        assert!(!moving.contains("<script"));
+        for (i, _) in moving.match_indices("url(") {
+            assert!(moving[i..].starts_with("url(#"), "an external reference");
+        }
+        assert!(!moving.contains("href"));
+        assert_eq!(moving.matches("<g").count(), moving.matches("</g>").count());
+    }
+}

@@ -130,6 +130,28 @@ test(`${ENGINE}: the post's recorded mixed embed, in a blog that is not isolated
   }
 });
 
+// Firefox (Chromium's is in tests/page/recording.test.mjs). Not asserted in WebKitGTK: its
+// WebDriver's element screenshots of the image come back blank here, before and after alike.
+test(`${ENGINE}: the animated SVG of a run plays inside an <img>`, { skip: ENGINE !== 'firefox' }, async () => {
+  const { driver } = browser;
+  await driver.get(`${site.url}/?preset=io&models=sequential,async&run=1`);
+  assert.equal(await waitRun(driver, 1), 'done');
+  const loaded = await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+    const img = new Image();
+    img.id = 'animated';
+    img.alt = 'timeline';
+    img.onload = () => done(img.naturalWidth);
+    img.onerror = () => done(0);
+    img.src = URL.createObjectURL(new Blob([window.conpar.animatedSvg()], { type: 'image/svg+xml' }));
+    document.body.prepend(img);`);
+  assert.ok(loaded > 0, 'the SVG did not load as an image');
+  const element = await driver.findElement(By.id('animated'));
+  const first = await element.takeScreenshot();
+  await driver.sleep(800);
+  const later = await element.takeScreenshot();
+  assert.notEqual(later, first, 'the picture did not move');
+});
+
 if (ENGINE === 'webkit') {
   test('webkit without SharedArrayBuffer: says exactly that, and runs the three models that need none', async () => {
     const bare = await launch({ sharedArrayBuffer: false });

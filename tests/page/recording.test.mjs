@@ -222,3 +222,39 @@ test('a truncated, altered, foreign-version, oversized or nonsense fragment give
     }
   }
 });
+
+test('the animated SVG plays inside an <img> (a later frame differs from the first), and the Embed dialog offers it and the PNG poster', async () => {
+  const { p, close } = await openPage('?preset=io&models=sequential,async&run=1');
+  try {
+    const svg = await p.evaluate(() => window.conpar.animatedSvg());
+    assert.ok(svg.length <= 200 * 1024, `${svg.length} bytes`);
+    assert.doesNotMatch(svg, /<script|href=|url\((?!#)/);
+    // In a page of its own, as a site that takes only images shows it.
+    const img = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    try {
+      await img.setContent('<img id="t" alt="timeline">');
+      await img.evaluate((text) => new Promise((ok, fail) => {
+        const el = document.getElementById('t');
+        el.onload = ok;
+        el.onerror = () => fail(new Error('the SVG did not load as an image'));
+        el.src = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+      }), svg);
+      assert.ok(await img.evaluate(() => document.getElementById('t').naturalWidth) > 0);
+      const first = await img.locator('#t').screenshot();
+      // The longest model ran 1.6 s: 0.8 s later the timeline has grown.
+      await img.waitForTimeout(800);
+      const later = await img.locator('#t').screenshot();
+      assert.notDeepEqual(later, first, 'the picture did not move');
+    } finally {
+      await img.close();
+    }
+    // The poster is the finished picture: the PNG export.
+    await p.click('#embed-open');
+    const [poster] = await Promise.all([p.waitForEvent('download'), p.click('#embed-images [data-export=png]')]);
+    assert.equal(poster.suggestedFilename(), 'conpar-timeline.png');
+    const [animated] = await Promise.all([p.waitForEvent('download'), p.click('#embed-images [data-export=animated-svg]')]);
+    assert.equal(readFileSync(await animated.path(), 'utf8'), svg);
+  } finally {
+    await close();
+  }
+});

@@ -2,8 +2,8 @@
 
 use crate::core::analysis::results::ModelResult;
 use crate::core::drawing::scene::{
-    longest, paint, panel_scene, pattern, state_meaning, Anchor, Bar, Hand, HandKind, Label,
-    LiveTrace, Mark, Painter, PanelScene, View, TILE,
+    longest, paint, panel_scene, pattern, plot_area, state_meaning, Anchor, Bar, Hand, HandKind,
+    Label, LiveTrace, Mark, Painter, PanelScene, View, TILE,
 };
 use crate::core::measure::trace::SpanState;
 use crate::core::measure::trace::{ModelTrace, NO_TASK};
@@ -151,6 +151,21 @@ fn svg_fill(state: SpanState) -> String {
 /// legend, then a panel per model on one time axis. Each panel is the same [`PanelScene`] the
 /// page's canvas paints, so the two cannot disagree.
 pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
+    svg_of(traces, caption, width, false)
+}
+
+/// Seconds an animated timeline holds its last frame before it plays again.
+pub const HOLD_S: f64 = 2.0;
+
+/// The same picture, animated for sites that take an image but no iframe: each panel's
+/// timeline grows from the left as the run was measured, in real time on the shared axis (a
+/// clock hand at its edge), holds its end for [`HOLD_S`] seconds and plays again. SMIL only: no
+/// script and no external reference, so it plays inside an `<img>`.
+pub fn animated_timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
+    svg_of(traces, caption, width, true)
+}
+
+fn svg_of(traces: &[ModelTrace], caption: &str, width: f64, animated: bool) -> Svg {
     let live: Vec<LiveTrace> = traces.iter().map(LiveTrace::finished).collect();
     let longest_ms = longest(&live, 0.0);
     let view = View::default();
@@ -184,6 +199,22 @@ pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
         }
         s.push_str("</pattern>\n");
     }
+    let (left, plot_w) = plot_area(width);
+    // One reveal for every panel: they share the axis, so one clock uncovers them all.
+    let run_s = (longest_ms / 1000.0).max(0.1);
+    let total = run_s + HOLD_S;
+    let grow = |attribute: &str, from: f64, to: f64| {
+        format!(
+            "<animate attributeName=\"{attribute}\" values=\"{from:.1};{to:.1};{to:.1}\" keyTimes=\"0;{:.4};1\" dur=\"{total:.3}s\" repeatCount=\"indefinite\"/>",
+            run_s / total
+        )
+    };
+    if animated {
+        s.push_str(&format!(
+            "<clipPath id=\"grow\"><rect x=\"0\" y=\"-1000\" width=\"{left:.1}\" height=\"100000\">{}</rect></clipPath>\n",
+            grow("width", left, left + plot_w)
+        ));
+    }
     s.push_str("</defs>\n");
     s.push_str(&format!(
         "<rect width=\"{width}\" height=\"{height}\" fill=\"#ffffff\"/>\n<text x=\"4\" y=\"14\" font-size=\"12\" fill=\"#1b1f24\">{}</text>\n",
@@ -206,7 +237,7 @@ pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
             x + 22.0,
             xml(&text)
         ));
-        x += 30.0 + text.chars().count() as f64 * 5.6;
+        x += 34.0 + text.chars().count() as f64 * 6.0;
     }
     let mut y = CAPTION_H;
     for (scene, trace) in scenes.iter().zip(traces) {
@@ -219,7 +250,19 @@ pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
         ));
         y += TITLE_H;
         s.push_str(&format!("<g transform=\"translate(0 {y:.1})\">\n"));
-        paint(scene, &mut SvgPainter(&mut s));
+        if animated {
+            s.push_str("<g clip-path=\"url(#grow)\">\n");
+            paint(scene, &mut SvgPainter(&mut s));
+            // The clock's hand, at the edge of what has been measured.
+            s.push_str(&format!(
+                "</g><line x1=\"{left:.1}\" x2=\"{left:.1}\" y1=\"0\" y2=\"{:.1}\" stroke=\"#1b1f24\" stroke-width=\"1\">{}{}</line>\n",
+                scene.height,
+                grow("x1", left, left + plot_w),
+                grow("x2", left, left + plot_w)
+            ));
+        } else {
+            paint(scene, &mut SvgPainter(&mut s));
+        }
         s.push_str("</g></g>\n");
         y += scene.height + PANEL_GAP;
     }

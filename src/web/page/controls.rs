@@ -58,6 +58,8 @@ pub struct Controls {
     pub embed_live: HtmlInputElement,
     /// Why there is no recording to embed, when there is none.
     pub embed_recording_note: HtmlElement,
+    /// The dialog's pictures for sites that take no iframe.
+    pub embed_images: HtmlElement,
     pub embed_copy: HtmlElement,
     pub embed_copy_frame: HtmlElement,
     pub caption: Element,
@@ -132,6 +134,7 @@ impl Controls {
             embed_recording: by_id(doc, "embed-recording")?,
             embed_live: by_id(doc, "embed-live")?,
             embed_recording_note: by_id(doc, "embed-recording-note")?,
+            embed_images: by_id(doc, "embed-images")?,
             embed_copy: by_id(doc, "embed-copy")?,
             embed_copy_frame: by_id(doc, "embed-copy-frame")?,
             caption: by_id(doc, "caption")?,

@@ -187,13 +187,13 @@ pub fn start() -> Result<(), JsValue> {
 /// A function of `window.conpar`.
 type ApiFunction = Closure<dyn Fn() -> JsValue>;
 
-/// `window.conpar`: `trace()`, `results()`, `sweep()`, `imported()` and `recording()` (the
-/// link that carries it) of the last run, and `claims()`. The
+/// `window.conpar`: `trace()`, `results()`, `sweep()`, `imported()`, `recording()` (the link
+/// that carries it) and `animatedSvg()` of the last run, and `claims()`. The
 /// closures live as long as the page, so they are handed to JavaScript for good.
 fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     let api = js_sys::Object::new();
     let value = |v: Option<JsValue>| v.unwrap_or(JsValue::NULL);
-    let functions: [(&str, ApiFunction); 6] = [
+    let functions: [(&str, ApiFunction); 7] = [
         (
             "trace",
             Closure::new(move || value(read(results::trace_json))),
@@ -222,6 +222,14 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
             Closure::new(move || {
                 value(read(|app| {
                     sharing::recording_link(app).map_or(JsValue::NULL, |l| l.into())
+                }))
+            }),
+        ),
+        (
+            "animatedSvg",
+            Closure::new(move || {
+                value(read(|app| {
+                    sharing::animated_svg(app).map_or(JsValue::NULL, |t| t.into())
                 }))
             }),
         ),

@@ -2,7 +2,9 @@
 //! workers started only once it scrolls into view) and the exports.
 
 use super::{dispatch, read, App};
-use crate::core::drawing::export::{chrome_trace, results_csv, timeline_svg};
+use crate::core::drawing::export::{
+    animated_timeline_svg, chrome_trace, results_csv, timeline_svg,
+};
 use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
 use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
@@ -133,22 +135,48 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 dispatch(Input::CloseNotices);
             }
         }),
-        EventListener::new(&ui.export_menu, "click", |e| {
-            let Some(kind) = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.get_attribute("data-export"))
-            else {
-                return;
-            };
-            if let Some(Err(notice)) = read(|app| {
-                let _ = app.ui.export_menu.remove_attribute("open");
-                export(app, &kind)
-            }) {
-                dispatch(Input::Notices(vec![notice]));
-            }
-        }),
+        EventListener::new(&ui.export_menu, "click", export_clicked),
+        EventListener::new(&ui.embed_images, "click", export_clicked),
     ])
+}
+
+/// A click in the Export menu or the embed dialog's images: the file its button names.
+fn export_clicked(e: &web_sys::Event) {
+    let Some(kind) = e
+        .target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+        .and_then(|t| t.get_attribute("data-export"))
+    else {
+        return;
+    };
+    if let Some(Err(notice)) = read(|app| {
+        let _ = app.ui.export_menu.remove_attribute("open");
+        export(app, &kind)
+    }) {
+        dispatch(Input::Notices(vec![notice]));
+    }
+}
+
+/// The last run's timeline as an animated SVG (for `window.conpar.animatedSvg()`), or why
+/// there is none.
+pub fn animated_svg(app: &App) -> Result<String, String> {
+    let shown = shown_traces(app)?;
+    Ok(animated_timeline_svg(&shown, &caption(app), 1000.0).text)
+}
+
+/// Each model's counted run of the last finished run: what the pictures show.
+fn shown_traces(app: &App) -> Result<Vec<crate::core::measure::trace::ModelTrace>, String> {
+    let Some(run) = app.session.run.as_ref().filter(|r| r.finished) else {
+        return Err("Run a scenario first: exports contain measured runs only.".into());
+    };
+    let traces = run.completed();
+    if traces.is_empty() {
+        return Err("This run has no finished model to export.".into());
+    }
+    Ok(crate::core::measure::trace::medians(&traces)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect())
 }
 
 /// Offers `svg` as a PNG file (drawn asynchronously); a failure is said in a notice.
@@ -298,8 +326,12 @@ fn today() -> String {
 /// A caption for exports: the workload and the models.
 fn caption(app: &App) -> String {
     let models: Vec<&str> = app.session.traces().iter().map(|t| t.model.id()).collect();
+    let place = match app.session.shown() {
+        Shown::Recorded { label } => label,
+        _ => "measured in a browser".to_string(),
+    };
     format!(
-        "conpar · {} · {} · measured in a browser",
+        "conpar · {} · {} · {place}",
         app.session.scenario.text().replace('\n', "; "),
         models.join(", ")
     )
@@ -307,25 +339,24 @@ fn caption(app: &App) -> String {
 
 /// Offers the last run as a file; a sentence when it cannot.
 fn export(app: &App, kind: &str) -> Result<(), String> {
-    let Some(run) = app.session.run.as_ref().filter(|r| r.finished) else {
+    // The picture shows each model's median run; the trace file carries every repeat.
+    let shown = shown_traces(app)?;
+    let Some(run) = app.session.run.as_ref() else {
         return Err("Run a scenario first: exports contain measured runs only.".into());
     };
     let traces = run.completed();
-    if traces.is_empty() {
-        return Err("This run has no finished model to export.".into());
-    }
     let results = &app.session.results;
-    // The picture shows each model's median run; the trace file carries every repeat.
-    let shown: Vec<_> = crate::core::measure::trace::medians(&traces)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
     let svg = || timeline_svg(&shown, &caption(app), 1000.0);
     let result = match kind {
         "recording" => {
             let link = recording_link(app)?;
             share::download_text("conpar-recording.txt", "text/plain", &format!("{link}\n"))
         }
+        "animated-svg" => share::download_text(
+            "conpar-timeline-animated.svg",
+            "image/svg+xml",
+            &animated_timeline_svg(&shown, &caption(app), 1000.0).text,
+        ),
         "trace" => share::download_text(
             "conpar-trace.json",
             "application/json",
