@@ -189,6 +189,10 @@ impl Recording {
             at: 3,
         };
         let (conpar, browser, date, query) = (r.text()?, r.text()?, r.text()?, r.text()?);
+        // Shown in the page as they are: a label, not an essay.
+        if conpar.len() > 32 || browser.len() > 64 || date.len() > 32 {
+            return Err("it is damaged (where it ran is too long to be a name)".into());
+        }
         let cores = r.count(1024, "cores")? as u32;
         let quantum_us = r.uint()?;
         if !QUANTA_US.iter().any(|&q| u64::from(q) == quantum_us) {
