@@ -68,8 +68,19 @@ test('on a phone, advice longer than its box is offered in full, and the next ru
 
 test('a CPU hog stalls the chatty task for about its length under async, far less under threads', async () => {
   const { p, errors, close } = await page('?preset=hog&models=sequential,async,gil,threads&threads=2&run=1');
-  assert.equal(await waitRun(p, 1), 'done');
-  const results = await p.evaluate(() => window.conpar.results());
+  // A run the machine disturbed gives no advice (and says why): then it runs again, at most
+  // twice, rather than read words it rightly withheld.
+  let results;
+  for (let k = 1; ; k += 1) {
+    assert.equal(await waitRun(p, k), 'done');
+    results = await p.evaluate(() => window.conpar.results());
+    const flagged = results.filter((r) => r.disturbed.length);
+    if (!flagged.length) break;
+    assert.equal(await p.isHidden('#advice'), true, 'advice from a disturbed run');
+    console.log(`# run ${k}: ${flagged.map((r) => `${r.model}: ${r.disturbed}`).join(' | ')}`);
+    assert.ok(k < 3, 'three runs in a row were disturbed');
+    await p.click('#run');
+  }
   const stall = (m) => results.find((r) => r.model === m).latency.tasks.find((t) => t.task === 1).stall_ms;
   const worst = (m) => results.find((r) => r.model === m).latency;
   // The chatty task (task 1) waits for the 1000 ms hog on the event loop.
