@@ -89,6 +89,9 @@ test('a run of the mixed preset with all five models travels in its link and ope
         assert.ok(Math.abs(x[2] - y[2]) <= 0.011 && Math.abs(x[3] - y[3]) <= 0.011, `${m}: ${x} against ${y}`);
       }
     }
+    // Replay plays it.
+    await p.click('#replay');
+    await p.waitForFunction(() => document.getElementById('panels').dataset.view.split(',').length === 3);
     // Every panel says where its run was recorded.
     const subtitles = await p.$$eval('#panels .panel .py', (els) => els.map((e) => e.textContent));
     if (subtitles.length) assert.ok(subtitles.every((t) => /recorded in Chrome/.test(t)), subtitles.join(' | '));
@@ -100,7 +103,7 @@ test('a run of the mixed preset with all five models travels in its link and ope
   }
 });
 
-test("every other preset's run with all five models fits in a link", async () => {
+test("every other preset's run with all five models fits in a link, and its animated SVG in 200 KB", async () => {
   for (const preset of ['io', 'cpu', 'hog']) {
     const { p, status, close } = await openPage(`?preset=${preset}&models=${ALL.join(',')}&threads=2&processes=2&run=1`);
     try {
@@ -109,6 +112,9 @@ test("every other preset's run with all five models fits in a link", async () =>
       console.log(`# ${preset}, five models: ${fragment.length} characters`);
       assert.ok(fragment.length <= 16 * 1024, `${preset}: ${fragment.length}`);
       assert.equal(Buffer.from(fragment, 'base64url').subarray(0, 3).toString('latin1'), 'cp\x01', 'a recording of this format');
+      const svg = await p.evaluate(() => window.conpar.animatedSvg());
+      console.log(`# ${preset}, five models: the animated SVG is ${(svg.length / 1024).toFixed(1)} KB`);
+      assert.ok(svg.length <= 200 * 1024, `${preset}: the animated SVG is ${svg.length} bytes`);
     } finally {
       await close();
     }
