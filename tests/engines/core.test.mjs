@@ -67,19 +67,26 @@ test(`${ENGINE}: a bad workload shows its line and column and runs nothing`, asy
   assert.equal(await js(driver, 'return document.documentElement.dataset.run || "0";'), '0');
 });
 
-test(`${ENGINE}: embedded in a blog on another origin that is not isolated, it runs what it can`, async () => {
-  const { driver } = browser;
+/// A blog on another origin, not isolated, embedding the site (not isolated either) at `query`
+/// `height` px tall; `driver` is switched into the embed's frame.
+async function blogInFrame(driver, query, height) {
   const blog = await serve({
     root: 'dist', isolated: false,
     extraRoutes: {
       '/post.html': () => `<!doctype html><html><body><h1>My post</h1>
-        <iframe id="demo" src="${plain.url}/?preset=mixed&threads=2&processes=2&embed=1&run=1" title="conpar demo" width="600" height="400" style="border:0"></iframe>
+        <iframe id="demo" src="${plain.url}/${query}" title="conpar demo" width="600" height="${height}" style="border:0"></iframe>
         <script src="${plain.url}/embed.js"></script></body></html>`,
     },
   });
+  await driver.get(`${blog.url}/post.html`);
+  await driver.switchTo().frame(await driver.findElement(By.id('demo')));
+  return blog;
+}
+
+test(`${ENGINE}: embedded in a blog on another origin that is not isolated, it runs what it can`, async () => {
+  const { driver } = browser;
+  const blog = await blogInFrame(driver, '?preset=mixed&threads=2&processes=2&embed=1&run=1', 400);
   try {
-    await driver.get(`${blog.url}/post.html`);
-    await driver.switchTo().frame(await driver.findElement(By.id('demo')));
     assert.equal(await waitRun(driver, 1), 'done');
     assert.equal(await js(driver, 'return crossOriginIsolated;'), false);
     const r = await results(driver);
@@ -100,17 +107,8 @@ test(`${ENGINE}: the post's recorded mixed embed, in a blog that is not isolated
   const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
   const src = [...post.matchAll(/<iframe src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=mixed'));
   assert.match(src, /#rec=/, 'the post embeds a recording');
-  const blog = await serve({
-    root: 'dist', isolated: false,
-    extraRoutes: {
-      '/post.html': () => `<!doctype html><html><body><h1>My post</h1>
-        <iframe id="demo" src="${plain.url}/${src}" title="conpar demo" width="600" height="918" style="border:0"></iframe>
-        <script src="${plain.url}/embed.js"></script></body></html>`,
-    },
-  });
+  const blog = await blogInFrame(driver, src, 918);
   try {
-    await driver.get(`${blog.url}/post.html`);
-    await driver.switchTo().frame(await driver.findElement(By.id('demo')));
     assert.equal(await waitStatus(driver, ['done', 'ready', 'error']), 'done', await js(driver, 'return document.getElementById("status").textContent'));
     assert.equal(await js(driver, 'return crossOriginIsolated;'), false);
     assert.equal(await js(driver, 'return document.documentElement.dataset.run || null;'), null, 'nothing ran here');

@@ -143,20 +143,23 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
+/// A blog that isolates nothing, serving the site too, with one embed of the post's `src` (its
+/// `../` address) at `height`, text before and after it, and room to scroll past.
+const blogOf = (src, height) => serveTemp({
+  root: 'dist', isolated: false,
+  extraRoutes: {
+    '/blog.html': (req) => `<!doctype html><html><body style="margin:0"><p>Before the demo.</p>
+      <iframe src="http://${req.headers.host}/${src.replace(/^\.\.\//, '')}" title="demo" width="100%" height="${height}" style="border:0;display:block"></iframe>
+      <p>After the demo.</p><div style="height:3000px"></div><script src="/embed.js" defer></script></body></html>`,
+  },
+});
+
 test('where fewer models can run than the snippet was sized for, the post does not jump: the frame shrinks once out of view', async () => {
   // The mixed embed of the post (five models), in a blog that isolates nothing: gil and threads
   // cannot run, so its content is two panels shorter than the height the snippet gives it.
   // Live, as a snippet without a recording gives it.
   const { src, height } = POST_EMBEDS.find((e) => e.src.includes('preset=mixed'));
-  const query = src.replace(/^\.\.\//, '').replace(/#rec=.*/, '');
-  const blog = await serveTemp({
-    root: 'dist', isolated: false,
-    extraRoutes: {
-      '/blog.html': (req) => `<!doctype html><html><body style="margin:0"><p>Before the demo.</p>
-        <iframe src="http://${req.headers.host}/${query}" title="demo" width="100%" height="${height}" style="border:0;display:block"></iframe>
-        <p>After the demo.</p><div style="height:3000px"></div><script src="/embed.js" defer></script></body></html>`,
-    },
-  });
+  const blog = await blogOf(src.replace(/#rec=.*/, ''), height);
   const context = await browser.newContext({ viewport: { width: 412, height: 800 } });
   await recordShifts(context);
   const page = await context.newPage();
@@ -190,14 +193,7 @@ test('where fewer models can run than the snippet was sized for, the post does n
 test("the post's recorded mixed embed, in a blog that isolates nothing, shows all five models at its height, and Run on this device keeps them there", async () => {
   const { src, height } = POST_EMBEDS.find((e) => e.src.includes('preset=mixed'));
   assert.match(src, /#rec=/, 'the post embeds a recording');
-  const blog = await serveTemp({
-    root: 'dist', isolated: false,
-    extraRoutes: {
-      '/blog.html': (req) => `<!doctype html><html><body style="margin:0"><p>Before the demo.</p>
-        <iframe src="http://${req.headers.host}/${src.replace(/^\.\.\//, '')}" title="demo" width="100%" height="${height}" style="border:0;display:block"></iframe>
-        <p>After the demo.</p><div style="height:3000px"></div><script src="/embed.js" defer></script></body></html>`,
-    },
-  });
+  const blog = await blogOf(src, height);
   for (const width of [360, 1280]) {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
     await recordShifts(context);
