@@ -1028,3 +1028,50 @@ fn a_bad_recording_gives_a_notice_and_the_live_page() {
     go(&mut s, Input::Start);
     assert!(s.notices.list.is_empty());
 }
+
+#[test]
+fn run_on_this_device_stopped_before_it_begins_keeps_the_recording_shown() {
+    let query = "?preset=io&models=sequential,async";
+    let (_, text) = recorded_link(query, ISOLATED);
+    let mut s = Session::new(query, ISOLATED).with_fragment(&format!("#rec={text}"));
+    go(&mut s, Input::Start);
+    go(&mut s, Input::Run);
+    assert_eq!(s.pending, Pending::Engine);
+    go(&mut s, Input::Stop);
+    greet(&mut s);
+    assert_eq!(s.status, Status::Ready);
+    assert!(
+        s.status_text.starts_with("Recorded in Chrome 156"),
+        "{}",
+        s.status_text
+    );
+    assert!(matches!(
+        s.shown(),
+        conpar::core::session::Shown::Recorded { .. }
+    ));
+    assert_eq!((s.runs_started, s.results.len()), (0, 2));
+}
+
+#[test]
+fn a_recorded_claim_is_judged_from_the_recording() {
+    let query = "?claim=gil-cpu&threads=2&processes=2";
+    let (measured, text) = recorded_link(query, ISOLATED);
+    let judged = |s: &Session| {
+        let v = claim_view(s, "gil-cpu");
+        (v.verdict, v.because)
+    };
+    // (The fake conductor's gil hands the lock over only between tasks, which its checks flag:
+    // "no verdict" is what this run says, and the recording must say the same.)
+    let before = judged(&measured);
+    assert!(before.1.is_some());
+    // Opened outside isolation, where gil could not run: judged as it ran there, not refused.
+    let frame = Environment {
+        isolated: false,
+        ..ISOLATED
+    };
+    let mut s =
+        Session::new(&format!("{query}&embed=1"), frame).with_fragment(&format!("#rec={text}"));
+    go(&mut s, Input::Start);
+    assert_eq!(judged(&s), before);
+    assert!(s.claim_line().is_some());
+}

@@ -1072,6 +1072,10 @@ impl Session {
         if self.pending == Pending::Engine {
             self.pending = Pending::None;
             self.request_run();
+        } else if matches!(self.shown(), Shown::Recorded { .. }) {
+            // Run on this device was stopped before it began: the recording is still shown.
+            let text = self.recorded_status();
+            self.set_status(Status::Ready, text);
         } else if !self.notices.open || self.run.is_none() {
             self.set_status(Status::Ready, "Ready. Press Run.".into());
         } else {

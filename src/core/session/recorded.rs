@@ -104,7 +104,7 @@ impl Session {
         }
     }
 
-    fn recorded_status(&self) -> String {
+    pub(super) fn recorded_status(&self) -> String {
         let Some(rec) = self.run.as_ref().and_then(|r| r.recorded.as_ref()) else {
             return String::new();
         };
