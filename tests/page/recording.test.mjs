@@ -129,7 +129,10 @@ test('Run on this device adds five live rows beside the five recorded ones, each
     assert.equal(await waitRun(p, 1, ['done', 'error'], 120000), 'done', await p.textContent('#status'));
     assert.ok(await p.evaluate(() => window.workersStarted) > 0, 'the run on this device started its workers');
     assert.equal(await p.innerText('#run'), 'Run on this device', 'Run keeps its words (and width) beside the recording');
-    const rows = await p.$$eval('#results tbody tr', (trs) => trs.map((tr) => [tr.dataset.source || 'live', tr.querySelector('th').textContent]));
+    // A live row is named by its model (its heading may add ⚠ when the machine disturbed it);
+    // a recorded one by its label.
+    const rows = await p.$$eval('#results tbody tr', (trs) => trs.map((tr) => (tr.dataset.source
+      ? [tr.dataset.source, tr.querySelector('th').textContent] : ['live', tr.dataset.model])));
     assert.deepEqual(rows.filter((r) => r[0] === 'live').map((r) => r[1]), ALL);
     assert.deepEqual(rows.filter((r) => r[0] === 'recorded').map((r) => r[1]), ALL.map((m) => `${m} · recorded`));
     const live = await p.evaluate(() => window.conpar.results());

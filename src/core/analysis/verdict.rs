@@ -7,7 +7,7 @@
 
 use crate::core::input::workload::Workload;
 use crate::core::measure::trace::{Model, ModelTrace, SpanState};
-use crate::core::measure::units::{capitalised, format_ms};
+use crate::core::measure::units::format_ms;
 
 /// CPU steps lasting this much longer than calibrated mean the machine was busy.
 pub const BUSY_STRETCH: f64 = 1.3;
@@ -372,9 +372,9 @@ fn headline_body(facts: &[Facts]) -> String {
 fn verdict_body(facts: &[Facts], expect: &Expectation) -> String {
     let disturbed: Vec<&String> = facts.iter().flat_map(|f| &f.disturbed).collect();
     if let Some(first) = disturbed.first() {
-        let s = capitalised(first);
+        // The conclusion first: a box that shows only its first lines still says it.
         return format!(
-            "{s}{}. These numbers are disturbed, so no winner is claimed: rerun, or add repeats.",
+            "No winner is claimed, because these numbers are disturbed: {first}{}. Rerun, or add repeats.",
             if disturbed.len() > 1 {
                 format!(" (and {} more)", disturbed.len() - 1)
             } else {

@@ -203,6 +203,8 @@ impl App {
             None => (String::new(), String::new()),
         };
         self.ui.verdict.set_text_content(Some(&sentence));
+        // The whole sentence as the tooltip: the box shows the lines it has room for.
+        let full = if full.is_empty() { sentence } else { full };
         if full.is_empty() {
             let _ = self.ui.verdict.remove_attribute("title");
         } else {
