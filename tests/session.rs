@@ -883,12 +883,22 @@ fn a_recorded_link_shows_the_run_at_once_and_starts_nothing() {
 
 use conpar::core::measure::recording::Recording;
 
+/// `query` run and recorded here, then opened (started) from its link, the recording after
+/// `key` in the fragment.
+fn opened_here(query: &str, key: &str) -> Session {
+    let (_, text) = recorded_link(query, ISOLATED);
+    let mut s = Session::new(query, ISOLATED).with_fragment(&format!("{key}{text}"));
+    go(&mut s, Input::Start);
+    s
+}
+
 #[test]
 fn run_on_this_device_puts_the_recording_beside_the_new_run_each_labelled() {
-    let query = "?preset=io&models=sequential,async,processes&processes=2";
-    let (_, text) = recorded_link(query, ISOLATED);
-    let mut s = Session::new(query, ISOLATED).with_fragment(&format!("rec={text}"));
-    go(&mut s, Input::Start);
+    // The fragment as `location.hash` gives it, or without its `#`.
+    let mut s = opened_here(
+        "?preset=io&models=sequential,async,processes&processes=2",
+        "rec=",
+    );
     let out = go(&mut s, Input::Run);
     assert_eq!(engine_started(&out), Some(0), "the engine starts only now");
     let out = greet(&mut s);
@@ -1031,10 +1041,7 @@ fn a_bad_recording_gives_a_notice_and_the_live_page() {
 
 #[test]
 fn run_on_this_device_stopped_before_it_begins_keeps_the_recording_shown() {
-    let query = "?preset=io&models=sequential,async";
-    let (_, text) = recorded_link(query, ISOLATED);
-    let mut s = Session::new(query, ISOLATED).with_fragment(&format!("#rec={text}"));
-    go(&mut s, Input::Start);
+    let mut s = opened_here("?preset=io&models=sequential,async", "#rec=");
     go(&mut s, Input::Run);
     assert_eq!(s.pending, Pending::Engine);
     go(&mut s, Input::Stop);
