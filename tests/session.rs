@@ -933,6 +933,12 @@ fn run_on_this_device_puts_the_recording_beside_the_new_run_each_labelled() {
         3,
         "the recording stays beside the run"
     );
+    assert!(
+        s.run_here(),
+        "Run still measures on this device, beside the recording"
+    );
+    go(&mut s, Input::ClearImported);
+    assert!(!s.run_here());
 }
 
 #[test]

@@ -101,7 +101,7 @@ impl Recording {
             }
         }
         Err(format!(
-            "its {spans} spans do not fit in a link even at 1 ms; Export → Recording keeps it as a file"
+            "its {spans} spans do not fit in a link even at 1 ms"
         ))
     }
 

@@ -14,6 +14,7 @@ use crate::core::measure::recording::{RecordedModel, Recording};
 use crate::core::measure::trace::{medians, Model};
 use crate::core::measure::units::format_ms;
 use crate::core::python::import::Imported;
+use std::borrow::Cow;
 
 /// The fragment's key for a recording: `#rec=…`.
 pub const FRAGMENT_KEY: &str = "rec=";
@@ -125,6 +126,12 @@ impl Session {
             && self.recorded_beside().next().is_some()
     }
 
+    /// Run measures "on this device": a recording is shown, or beside this device's run.
+    pub fn run_here(&self) -> bool {
+        matches!(self.shown(), super::Shown::Recorded { .. })
+            || self.imports.traces.iter().any(|i| i.recorded.is_some())
+    }
+
     /// The recordings beside the run, with their drawn traces.
     pub(super) fn recorded_beside(&self) -> impl Iterator<Item = (&Imported, &LiveTrace)> {
         self.imports
@@ -136,19 +143,21 @@ impl Session {
 
     /// The rows the panels read: this device's, and in an embed beside a recording, the
     /// recording's for the models that did not run here.
-    pub fn panel_results(&self) -> Vec<ModelResult> {
+    /// Borrowed, as the results are, unless rows must be added (it is read every frame).
+    pub fn panel_results(&self) -> Cow<'_, [ModelResult]> {
+        if !self.embed_beside() {
+            return Cow::Borrowed(&self.results);
+        }
         let mut rows = self.results.clone();
-        if self.embed_beside() {
-            let beside = self
-                .recorded_beside()
-                .filter_map(|(i, _)| i.result.as_ref());
-            for r in beside {
-                if !rows.iter().any(|x| x.model == r.model) {
-                    rows.push(r.clone());
-                }
+        let beside = self
+            .recorded_beside()
+            .filter_map(|(i, _)| i.result.as_ref());
+        for r in beside {
+            if !rows.iter().any(|x| x.model == r.model) {
+                rows.push(r.clone());
             }
         }
-        rows
+        Cow::Owned(rows)
     }
 
     /// What each panel adds to its numbers in an embed beside a recording: the recorded wall
@@ -330,5 +339,7 @@ pub fn recorded_scenario(rec: &Recording, like: &Scenario, embed: bool) -> Scena
 /// trace: a trace is JSON.
 pub fn is_recording(text: &str) -> bool {
     let t = text.trim_start();
-    !t.starts_with('{') && !t.starts_with('[') && (t.contains("#rec=") || t.starts_with("Y3AB"))
+    // "cp" and a format byte below 64 begin "Y3A" in base64url, whatever the format: a file of
+    // another format is read as a recording, and says so.
+    !t.starts_with('{') && !t.starts_with('[') && (t.contains("#rec=") || t.starts_with("Y3A"))
 }

@@ -14,8 +14,9 @@ pub fn show_status(app: &App) {
         let recorded = matches!(s.shown(), Shown::Recorded { .. });
         let _ = root.class_list().toggle_with_force("recorded", recorded);
         // … and while one is beside this device's run, Run still measures on this device.
-        let here = recorded || s.imports.traces.iter().any(|i| i.recorded.is_some());
-        let _ = root.class_list().toggle_with_force("run-here", here);
+        let _ = root
+            .class_list()
+            .toggle_with_force("run-here", s.run_here());
         if s.runs_started > 0 {
             let _ = root.set_attribute("data-run", &s.runs_started.to_string());
         }
