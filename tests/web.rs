@@ -225,3 +225,115 @@ async fn a_calibrated_cpu_step_lasts_about_its_milliseconds() {
         );
     }
 }
+
+/// Every kind of message crosses as the page and the workers post it (JSON text beside its
+/// buffers) and comes back equal: a checksum keeps all 64 bits, a model's outcome its error, a
+/// run request its workload and fault; another library's message is not taken for ours, and
+/// one of ours that is damaged says so.
+#[wasm_bindgen_test]
+fn messages_cross_the_wire_unchanged() {
+    use conpar::core::session::protocol::{Fault, Finished, RunRequest};
+    use conpar::web::messages::ToProcess;
+    use conpar::web::messages::{decode, Envelope, FromConductor, FromProcess, ToConductor};
+    fn round<T: serde::Serialize + serde::de::DeserializeOwned>(msg: &T) -> T {
+        let mut posted = wasm_bindgen::JsValue::UNDEFINED;
+        Envelope::new(msg)
+            .expect("it encodes")
+            .post(|m, _| {
+                posted = m.clone();
+                Ok(())
+            })
+            .expect("it posts");
+        decode::<T>(&posted)
+            .expect("it is ours")
+            .expect("it decodes")
+    }
+    let done = FromConductor::ModelDone {
+        run: 3,
+        slot: 1,
+        outcome: Ok(Finished {
+            start: 1.5,
+            end: 20.25,
+            lanes: 4,
+            checksum: u64::MAX - 1,
+            gaps: vec![(2.0, 3.5)],
+        }),
+    };
+    let back = round(&done);
+    match back {
+        FromConductor::ModelDone {
+            run: 3,
+            slot: 1,
+            outcome: Ok(f),
+        } => {
+            assert_eq!(f.checksum, u64::MAX - 1);
+            assert_eq!(f.gaps, vec![(2.0, 3.5)]);
+        }
+        other => panic!("came back as {other:?}"),
+    }
+    match round(&FromConductor::ModelDone {
+        run: 1,
+        slot: 0,
+        outcome: Err("a worker died".into()),
+    }) {
+        FromConductor::ModelDone {
+            outcome: Err(e), ..
+        } => assert_eq!(e, "a worker died"),
+        other => panic!("came back as {other:?}"),
+    }
+    let request = RunRequest {
+        run: 9,
+        workload: Workload::parse("3 x io 20, cpu 5 payload 1kb").expect("a workload"),
+        models: vec![Model::Async, Model::Processes],
+        threads: 2,
+        processes: 3,
+        cores: 2,
+        switch_ms: 5.0,
+        seed: 11,
+        live: true,
+        start: StartMethod::Spawn,
+        limit: Some(2),
+        chunksize: 4,
+        fault: Some(Fault::Busy { factor: 1.5 }),
+    };
+    match round(&ToConductor::Run(request.clone())) {
+        ToConductor::Run(back) => assert_eq!(back, request),
+    }
+    let chunk = ToProcess::Chunk {
+        tasks: vec![(4, request.workload.tasks()[0].steps.clone())],
+        work: Work {
+            calibration: conpar::core::measure::kernel::Calibration {
+                rounds_per_ms: 1234,
+            },
+            seed: 5,
+        },
+        sent: 7.5,
+        hang: false,
+    };
+    assert_eq!(format!("{:?}", round(&chunk)), format!("{chunk:?}"));
+    assert!(matches!(
+        round(&FromProcess::Result {
+            checksum: u64::MAX,
+            sent: 1.0
+        }),
+        FromProcess::Result {
+            checksum: u64::MAX,
+            ..
+        }
+    ));
+    // As www/worker.js writes its two messages.
+    let from_js = |text: &str| {
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &"ns".into(), &"conpar".into()).expect("set");
+        js_sys::Reflect::set(&o, &"msg".into(), &text.into()).expect("set");
+        decode::<FromProcess>(&o.into())
+    };
+    assert!(matches!(from_js("\"shell\""), Some(Ok(FromProcess::Shell))));
+    assert!(matches!(
+        from_js("{\"fatal\":{\"message\":\"boom\"}}"),
+        Some(Ok(FromProcess::Fatal { message })) if message == "boom"
+    ));
+    assert!(matches!(from_js("{\"nonsense\":1}"), Some(Err(_))));
+    let theirs = js_sys::Object::new();
+    assert!(decode::<FromProcess>(&theirs.into()).is_none());
+}

@@ -10,7 +10,7 @@ self.addEventListener('message', async function boot(event) {
     if (msg.shell) {
       // Started ahead (the forkserver start method): the glue is loaded; the fresh instance
       // is made when the conductor says so, inside the measured run.
-      self.postMessage({ ns: 'conpar', msg: { kind: 'shell' } });
+      self.postMessage({ ns: 'conpar', msg: JSON.stringify('shell') });
       await new Promise((go) => self.addEventListener('message', function wait(e) {
         if (e.data && e.data.ns === 'conpar' && e.data.kind === 'go') {
           self.removeEventListener('message', wait);
@@ -23,6 +23,6 @@ self.addEventListener('message', async function boot(event) {
     glue.workerMain(msg.role, msg.threads || 0);
   } catch (error) {
     // The same shape as the Rust side's `Fatal` messages.
-    self.postMessage({ ns: 'conpar', msg: { kind: 'fatal', message: String((error && error.stack) || error) } });
+    self.postMessage({ ns: 'conpar', msg: JSON.stringify({ fatal: { message: String((error && error.stack) || error) } }) });
   }
 });

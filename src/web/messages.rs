@@ -1,10 +1,14 @@
 //! The messages between the page, the conductor and the process workers, as types.
 //!
-//! Each direction is one `#[serde(tag = "kind")]` enum, matched exhaustively by its receiver.
+//! Each direction is one enum, matched exhaustively by its receiver, externally tagged (`{"model-done": {…}}`):
+//! an internally tagged one (`kind` beside the fields) is buffered whole before it is read,
+//! code that came to a tenth of the module.
 //! On the wire a message is `{ns: "conpar", msg: <the enum>, …buffers}`: the namespace tells
 //! ours from other libraries' messages (wasm-bindgen-rayon's), and bulky data (spans, payloads)
 //! travels beside the typed header as typed arrays, transferred where the sender is done with
-//! them. A `u64` crosses as a BigInt, so checksums never round-trip through text.
+//! them. The header crosses as JSON text (serde_json, which the trace importer needs anyway):
+//! one serializer in the module instead of two, and a `u64` is written in full, so checksums
+//! keep every digit.
 
 use crate::core::input::workload::Step;
 use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Span};
@@ -21,14 +25,14 @@ pub use crate::core::session::protocol::{Fault, Finished, Ready, RunRequest};
 
 /// Page → conductor.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ToConductor {
     Run(RunRequest),
 }
 
 /// Conductor → page.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum FromConductor {
     /// Calibrated, and the thread pool started (or why not).
     Ready(Ready),
@@ -70,7 +74,7 @@ pub enum FromConductor {
 
 /// Conductor → process worker.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ToProcess {
     /// A chunk of tasks (`ProcessPoolExecutor.map`'s `chunksize`; one task by default), each
     /// its number and steps, run in order; their payloads travel beside the header as one
@@ -95,7 +99,7 @@ pub enum ToProcess {
 
 /// Process worker → conductor.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum FromProcess {
     /// A worker started ahead (forkserver): its glue is loaded; it instantiates when told.
     Shell,
@@ -124,14 +128,10 @@ impl Envelope {
     /// # Errors
     /// When `msg` cannot be converted (a bug, not user input).
     pub fn new<T: Serialize>(msg: &T) -> Result<Envelope, JsValue> {
-        let serializer =
-            serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true);
-        let value = msg
-            .serialize(&serializer)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let text = serde_json::to_string(msg).map_err(|e| JsValue::from_str(&e.to_string()))?;
         let object = Object::new();
         set(&object, "ns", &JsValue::from_str(NS));
-        set(&object, "msg", &value);
+        set(&object, "msg", &JsValue::from_str(&text));
         Ok(Envelope {
             object,
             transfer: Array::new(),
@@ -176,8 +176,10 @@ pub fn decode<T: DeserializeOwned>(data: &JsValue) -> Option<Result<T, String>> 
     if get("ns")?.as_string().as_deref() != Some(NS) {
         return None;
     }
-    let msg = get("msg").unwrap_or(JsValue::UNDEFINED);
-    Some(serde_wasm_bindgen::from_value(msg).map_err(|e| format!("a malformed message: {e}")))
+    let Some(text) = get("msg").and_then(|m| m.as_string()) else {
+        return Some(Err("a malformed message: no header".into()));
+    };
+    Some(serde_json::from_str(&text).map_err(|e| format!("a malformed message: {e}")))
 }
 
 /// Spans sent under `key` beside a header (none if absent).

@@ -39,7 +39,7 @@ pub struct RunRequest {
 
 /// A fault a test build can inject into a run.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Fault {
     /// This model's pool job traps (the watchdog must end it).
     Trap { model: Model },

@@ -182,6 +182,5 @@ pub fn claims_json(app: &App) -> JsValue {
         })
         .collect();
     // As JSON has it: a claim not yet judged has `verdict: null`, not a missing field.
-    serde::Serialize::serialize(&views, &serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    super::to_js(&views)
 }

@@ -245,8 +245,12 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
-    serde_wasm_bindgen::to_value(value).unwrap_or(JsValue::NULL)
+/// `value` as the plain object its JSON describes (`null` for `None`, as JSON has it).
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
 }
 
 impl App {
