@@ -1,5 +1,7 @@
 //! Native tests of the engine: the same model code the browser runs, on real threads.
 #![cfg(not(target_arch = "wasm32"))]
+// Native checks, not the module: the standard sorts are fine here (clippy.toml).
+#![allow(clippy::disallowed_methods)]
 
 use conpar::core::input::workload::Workload;
 use conpar::core::measure::kernel::Calibration;

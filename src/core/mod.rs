@@ -1,5 +1,6 @@
 //! The pure core: no browser, no threads. Tested natively. Grouped by what each part does; each
 //! group uses only the groups above it in this list:
+//! - [`sort`]: the one sort every part uses (in a module that phones download, small beats fast);
 //! - [`measure`]: the CPU kernel and its calibration, spans and traces, durations in words;
 //! - [`input`]: the workload language and its limits, the scenario and its URL;
 //! - [`analysis`]: what a run's traces say — results, latency, physics checks, verdict,
@@ -14,3 +15,4 @@ pub mod input;
 pub mod measure;
 pub mod python;
 pub mod session;
+pub mod sort;

@@ -92,7 +92,7 @@ pub fn latency(trace: &ModelTrace, planned: &Planned) -> Option<Latency> {
         .iter()
         .map(|(&task, &end)| {
             let mut intervals = busy.remove(&task).unwrap_or_default();
-            intervals.sort_by(|a, b| a.0.total_cmp(&b.0));
+            crate::core::sort::sort_by(&mut intervals, |a, b| a.0.total_cmp(&b.0));
             let (mut covered, mut stall) = (trace.start, 0.0f64);
             for (from, to) in intervals {
                 stall = stall.max(from - covered);
@@ -109,11 +109,11 @@ pub fn latency(trace: &ModelTrace, planned: &Planned) -> Option<Latency> {
     if tasks.is_empty() {
         return None;
     }
-    tasks.sort_by_key(|t| t.task);
+    crate::core::sort::sort_by_key(&mut tasks, |t| t.task);
     let mut finishes: Vec<f64> = tasks.iter().map(|t| t.finish_ms).collect();
     let mut stalls: Vec<f64> = tasks.iter().map(|t| t.stall_ms).collect();
-    finishes.sort_by(f64::total_cmp);
-    stalls.sort_by(f64::total_cmp);
+    crate::core::sort::sort_by(&mut finishes, f64::total_cmp);
+    crate::core::sort::sort_by(&mut stalls, f64::total_cmp);
     let worst = tasks.iter().fold(
         tasks[0],
         |w, t| if t.stall_ms > w.stall_ms { *t } else { w },

@@ -53,7 +53,7 @@ fn unexplained(trace: &ModelTrace, gap: (f64, f64)) -> f64 {
         .map(|s| (s.start.max(gap.0), s.end.min(gap.1)))
         .filter(|(a, b)| b > a)
         .collect();
-    busy.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(&mut busy, |a, b| a.0.total_cmp(&b.0));
     let (mut covered, mut reach) = (0.0, gap.0);
     for (a, b) in busy {
         let a = a.max(reach);

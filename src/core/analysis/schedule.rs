@@ -172,7 +172,7 @@ fn event_loop(tasks: &[Task], limit: Option<u32>) -> Vec<Span> {
         }
     }
     // Wait slots: interval partitioning, lowest free slot first (free slots in a min-heap).
-    waits.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(&mut waits, |a, b| a.0.total_cmp(&b.0));
     let mut busy: BinaryHeap<std::cmp::Reverse<(u64, usize)>> = BinaryHeap::new();
     let mut free: BinaryHeap<std::cmp::Reverse<usize>> = BinaryHeap::new();
     let mut slots = 0;

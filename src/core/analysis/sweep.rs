@@ -48,7 +48,7 @@ pub fn amdahl(s: f64, n: f64) -> f64 {
 /// `None` with fewer than two pool sizes to fit.
 pub fn fit_serial_fraction(points: &[(u32, f64)]) -> Option<f64> {
     let mut sizes: Vec<u32> = points.iter().map(|p| p.0).collect();
-    sizes.sort_unstable();
+    crate::core::sort::sort(&mut sizes);
     sizes.dedup();
     if sizes.len() < 2 {
         return None;
@@ -68,7 +68,7 @@ pub fn fit_serial_fraction(points: &[(u32, f64)]) -> Option<f64> {
 /// workers than cores (Amdahl's law is about processors: workers beyond the cores add none).
 pub fn fits(points: &[Point], cores: u32) -> Vec<(Model, Option<f64>)> {
     let mut models: Vec<Model> = points.iter().map(|p| p.model).collect();
-    models.sort();
+    crate::core::sort::sort(&mut models);
     models.dedup();
     models
         .into_iter()
@@ -267,7 +267,7 @@ pub fn chart_svg(
     for (model, fraction) in &fitted {
         let c = colour(*model);
         let mut mine: Vec<&Point> = points.iter().filter(|p| p.model == *model).collect();
-        mine.sort_by_key(|p| p.workers);
+        crate::core::sort::sort_by_key(&mut mine, |p| p.workers);
         let line: Vec<String> = mine
             .iter()
             .map(|p| format!("{:.1},{:.1}", x(f64::from(p.workers)), y(p.speedup)))

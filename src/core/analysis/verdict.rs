@@ -166,7 +166,9 @@ fn cpu_core_ms_beside(trace: &ModelTrace, cores: usize, (spawn, copy): (i32, i32
         edges.push((s.start, cpu, other));
         edges.push((s.end, -cpu, -other));
     }
-    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then((a.1 + a.2).cmp(&(b.1 + b.2))));
+    crate::core::sort::sort_by(&mut edges, |a, b| {
+        a.0.total_cmp(&b.0).then((a.1 + a.2).cmp(&(b.1 + b.2)))
+    });
     let (mut n, mut m, mut last, mut total) = (0i32, 0i32, 0.0, 0.0);
     let cores = cores as f64;
     for (t, dn, dm) in edges {

@@ -316,7 +316,7 @@ impl Scenario {
                 }
                 let keep = !models.is_empty();
                 if keep {
-                    models.sort();
+                    crate::core::sort::sort(&mut models);
                     self.models = models;
                 }
                 if !unknown.is_empty() || !keep {
@@ -584,7 +584,7 @@ pub fn parse_sizes(text: &str, max: u32) -> Result<Vec<u32>, String> {
             }
         }
     }
-    sizes.sort_unstable();
+    crate::core::sort::sort(&mut sizes);
     sizes.dedup();
     if sizes.is_empty() {
         return Err("a sweep needs at least one pool size, like 1,2,4".into());

@@ -122,7 +122,7 @@ impl Calibration {
         if samples.is_empty() {
             samples.push(elapsed);
         }
-        samples.sort_by(f64::total_cmp);
+        crate::core::sort::sort_by(&mut samples, f64::total_cmp);
         Self::from_sample(rounds, samples[samples.len() / 2])
     }
 
@@ -140,7 +140,7 @@ impl Calibration {
             if samples.is_empty() {
                 return last;
             }
-            samples.sort_by(f64::total_cmp);
+            crate::core::sort::sort_by(&mut samples, f64::total_cmp);
             let next = Self::from_sample(rounds, samples[samples.len() / 2]);
             let ratio = next.rounds_per_ms as f64 / last.rounds_per_ms.max(1) as f64;
             last = next;

@@ -133,7 +133,7 @@ impl Recording {
                 w.text(d);
             }
             let mut spans = t.spans.clone();
-            spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+            crate::core::sort::sort_by(&mut spans, |a, b| a.start.total_cmp(&b.start));
             w.uint(spans.len() as u64);
             let mut last = 0i64;
             for s in &spans {
@@ -321,7 +321,9 @@ pub fn quantised(trace: &ModelTrace, quantum_us: u32, merge: bool) -> ModelTrace
             }
         })
         .collect();
-    spans.sort_by(|a, b| a.lane.cmp(&b.lane).then(a.start.total_cmp(&b.start)));
+    crate::core::sort::sort_by(&mut spans, |a, b| {
+        a.lane.cmp(&b.lane).then(a.start.total_cmp(&b.start))
+    });
     if merge {
         let mut out: Vec<Span> = Vec::with_capacity(spans.len());
         for s in spans {
@@ -340,7 +342,7 @@ pub fn quantised(trace: &ModelTrace, quantum_us: u32, merge: bool) -> ModelTrace
         }
         spans = out;
     }
-    spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+    crate::core::sort::sort_by(&mut spans, |a, b| a.start.total_cmp(&b.start));
     ModelTrace {
         start: 0.0,
         end: at(trace.end),

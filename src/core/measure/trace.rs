@@ -258,7 +258,7 @@ impl ModelTrace {
             edges.push((s.end, -1));
         }
         // Ends sort before starts at the same instant: touching spans do not overlap.
-        edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        crate::core::sort::sort_by(&mut edges, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (mut now, mut most) = (0i32, 0i32);
         for (_, d) in edges {
             now += d;
@@ -275,7 +275,7 @@ impl ModelTrace {
             .filter(|s| s.state == state)
             .map(|s| s.lane)
             .collect();
-        lanes.sort_unstable();
+        crate::core::sort::sort(&mut lanes);
         lanes.dedup();
         lanes
     }
@@ -301,7 +301,7 @@ pub fn medians(traces: &[ModelTrace]) -> Vec<(ModelTrace, Vec<f64>)> {
         .filter_map(|m| {
             let mut runs: Vec<&ModelTrace> = traces.iter().filter(|t| t.model == m).collect();
             let walls: Vec<f64> = runs.iter().map(|t| t.wall_ms()).collect();
-            runs.sort_by(|a, b| a.wall_ms().total_cmp(&b.wall_ms()));
+            crate::core::sort::sort_by(&mut runs, |a, b| a.wall_ms().total_cmp(&b.wall_ms()));
             let median = runs.get((runs.len().max(1) - 1) / 2)?;
             Some(((*median).clone(), walls))
         })

@@ -131,7 +131,9 @@ pub fn import(text: &str, name: &str) -> Result<Imported, String> {
     }
     // Lanes: conpar's own files number them; others are numbered in the order their threads
     // first ran.
-    complete.sort_by(|a, b| a.2.total_cmp(&b.2).then(b.3.total_cmp(&a.3)));
+    crate::core::sort::sort_by(&mut complete, |a, b| {
+        a.2.total_cmp(&b.2).then(b.3.total_cmp(&a.3))
+    });
     let mut keys: Vec<(String, String)> = Vec::new();
     let mut lane_of = |key: &(String, String)| -> u32 {
         if ours {

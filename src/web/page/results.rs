@@ -341,7 +341,7 @@ impl App {
         for t in self.session.traces() {
             let Some(origin) = t.origin() else { continue };
             let mut spans: Vec<_> = t.spans.iter().collect();
-            spans.sort_by(|a, b| a.start.total_cmp(&b.start));
+            crate::core::sort::sort_by(&mut spans, |a, b| a.start.total_cmp(&b.start));
             if spans.len() > PER_MODEL {
                 cut.push(format!("{}: first {PER_MODEL} of {}", t.model, spans.len()));
             }
