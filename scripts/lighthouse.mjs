@@ -2,6 +2,9 @@
 // the Claims view, served with the site's headers, in the system Chromium. Prints a table of the
 // scores and the metrics behind them. Lighthouse is installed into .tools/lighthouse the first
 // time (it is a benchmark's tool, not the tests'). Usage: node scripts/lighthouse.mjs [runs]
+// SLOWDOWN=<n> simulates a CPU n times slower than this machine instead of the presets' 4 (1 for
+// desktop): Lighthouse multiplies the tasks it observes, so a faster machine than the phone it
+// stands for reads less blocking; a larger n asks what a slower machine or phone would read.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,8 +46,12 @@ for (const preset of ['mobile', 'desktop']) {
       const config = preset === 'desktop'
         ? (await import(require.resolve('lighthouse/core/config/desktop-config.js'))).default
         : undefined;
+      const { throttling: presets } = await import(require.resolve('lighthouse/core/config/constants.js'));
+      const base = preset === 'desktop' ? presets.desktopDense4G : presets.mobileSlow4G;
+      const throttling = process.env.SLOWDOWN ? { ...base, cpuSlowdownMultiplier: Number(process.env.SLOWDOWN) } : undefined;
       const result = await lighthouse(`${site.url}${path}`, {
         port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'],
+        ...(throttling ? { throttling } : {}),
       }, config);
       const { categories, audits } = result.lhr;
       if (process.env.SAVE) (await import('node:fs')).writeFileSync(`/tmp/lhr-${preset}-${name}.json`, JSON.stringify(result.lhr));
@@ -66,7 +73,7 @@ for (const preset of ['mobile', 'desktop']) {
 }
 await chrome.kill();
 await site.close();
-console.log(`\nLighthouse ${VERSION}, ${RUNS} run(s) each, median; Chromium ${execFileSync(CHROMIUM, ['--version']).toString().trim()}`);
+console.log(`\nLighthouse ${VERSION}, ${RUNS} run(s) each, median${process.env.SLOWDOWN ? `, CPU slowed ${process.env.SLOWDOWN}×` : ''}; Chromium ${execFileSync(CHROMIUM, ['--version']).toString().trim()}`);
 console.log('| preset | target | performance | accessibility | FCP | LCP | TBT | CLS | speed index |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -46,6 +46,13 @@ grep -q 'shared:true\|shared: true\|shared:!0' "$GLUE" \
   || { echo "$GLUE does not create a shared memory: the thread flags did not apply" >&2; exit 1; }
 ! grep -q forcePanic "$GLUE" \
   || { echo "dist/ exports the test hooks: it must be built without the hooks feature" >&2; exit 1; }
+# The module's budget (issue 20: what a phone downloads and compiles before anything runs).
+node -e '
+  const { readdirSync, readFileSync } = require("fs"); const { gzipSync } = require("zlib");
+  const name = readdirSync("dist").find((f) => f.endsWith("_bg.wasm"));
+  const kib = gzipSync(readFileSync("dist/" + name)).length / 1024, budget = 300;
+  console.log(`${name}: ${kib.toFixed(1)} KiB gzipped (budget ${budget} KiB)`);
+  if (kib > budget) { console.error("the module is over its budget: see BENCHMARKS.md for what was trimmed before"); process.exit(1); }'
 trunk build --release --features hooks --dist dist-hooks
 step "Page tests: the built site in headless Chromium (the full suite)"
 node --test --test-concurrency=1 tests/page/ || engine_failed Chromium "page tests"

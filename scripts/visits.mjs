@@ -1,6 +1,7 @@
 // What a reader of the example post downloads and starts: requests and bytes the host sent on
 // a first visit and on a second (the browser's cache kept, the build served as its own
-// _headers says), and how many workers each embed started once all four had come into view.
+// _headers says), and how many workers each embed started once all had come into view (the
+// post's embeds are recordings: each shows its author's run, done, until its reader runs it).
 // Prints a table. Usage: node scripts/visits.mjs
 import { serve } from '../tests/page/server.mjs';
 import { launch, waitStatus } from '../tests/page/browser.mjs';
@@ -26,7 +27,7 @@ async function visit() {
   for (const element of await page.$$('iframe')) {
     await element.scrollIntoViewIfNeeded();
     const frame = await element.contentFrame();
-    await waitStatus(frame, ['ready'], 90000);
+    await waitStatus(frame, ['ready', 'done'], 90000);
     frames.push(frame);
   }
   // Let late workers (process shells) appear.
@@ -45,7 +46,7 @@ async function visit() {
 
 const first = await visit();
 const second = await visit();
-console.log('| visit | requests | of them 304 | bytes sent | workers started (4 embeds) |');
+console.log(`| visit | requests | of them 304 | bytes sent | workers started (${first.embeds.length} embeds) |`);
 console.log('|---|---|---|---|---|');
 for (const [name, v] of [['first', first], ['second', second]]) {
   console.log(`| ${name} | ${v.requests} | ${v.notModified} | ${(v.bytes / 1024).toFixed(0)} KiB | ${v.workers} |`);
@@ -53,24 +54,24 @@ for (const [name, v] of [['first', first], ['second', second]]) {
 console.log(`\nembeds: ${first.embeds.join(' · ')}`);
 
 // Each embed alone, and one that shows no threaded model: the workers it starts by the time it
-// is ready, and by the end of one run.
+// shows (ready, or its recording done), and by the end of one run on this device.
 const { readFileSync } = await import('node:fs');
 const sources = [...readFileSync('examples/post/index.html', 'utf8').matchAll(/<iframe src="\.\.\/([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
 sources.push('?preset=mixed&models=sequential,async,processes&threads=6&processes=2&embed=1');
-console.log('\n| embed | workers when ready | after one run |');
+console.log('\n| embed | workers when shown | after one run |');
 console.log('|---|---|---|');
 for (const src of sources) {
   const seen = workers.size;
   const page = await context.newPage();
   await page.goto(`${site.url}/${src}`);
-  await waitStatus(page, ['ready'], 90000);
+  await waitStatus(page, ['ready', 'done'], 90000);
   await page.waitForTimeout(1000);
   const ready = workers.size - seen;
   await page.click('#run');
   await page.waitForFunction(() => Number(document.documentElement.dataset.run || 0) >= 1 && ['done', 'error'].includes(document.documentElement.dataset.status), null, { timeout: 120000 });
   const ran = workers.size - seen;
   await page.close();
-  const q = new URLSearchParams(src);
+  const q = new URLSearchParams(src.split('#')[0]);
   console.log(`| ${q.get('models')} (threads=${q.get('threads')}, processes=${q.get('processes')}) | ${ready} | ${ran} |`);
 }
 await browser.close();
