@@ -747,6 +747,7 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
         "a run of no claim judges none: {:?}",
         s.judged
     );
+    assert!(!s.judged_run_of_claim("gil-cpu"));
     let out = go(&mut s, Input::RunClaim("gil-cpu".into()));
     assert!(out.effects.contains(&Effect::SyncUrl));
     assert!(
@@ -762,10 +763,14 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
         (req.models.clone(), req.threads),
         (vec![Model::Sequential, Model::Gil], 4)
     );
+    assert!(!s.judged_run_of_claim("gil-cpu"), "not while it runs");
     finish(&mut s, &req);
     let v = claim_view(&s, "gil-cpu");
     assert_eq!(v.verdict, Some(Verdict::True), "{:?}", v.because);
     assert!(v.current);
+    // Its card's embed can now be this run, recorded; another card's cannot.
+    assert!(s.judged_run_of_claim("gil-cpu"));
+    assert!(!s.judged_run_of_claim("free-threads"));
 
     // Another claim's run, stopped: that claim has no verdict, the first keeps its own.
     let out = go(&mut s, Input::RunClaim("free-threads".into()));
@@ -776,6 +781,9 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
     assert!(v.because.is_some_and(|b| b.contains("stopped")));
     assert!(!v.running);
     assert_eq!(claim_view(&s, "gil-cpu").verdict, Some(Verdict::True));
+    // Neither card embeds a recording now: the last run is free-threads', and it was stopped.
+    assert!(!s.judged_run_of_claim("free-threads"));
+    assert!(!s.judged_run_of_claim("gil-cpu"));
     // A claim no run tests, or no claim at all, starts nothing.
     let out = go(&mut s, Input::RunClaim("java-gil".into()));
     assert!(sent(&out).is_none());

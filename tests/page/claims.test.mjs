@@ -85,7 +85,31 @@ test('the Claims view lists every claim; each one runs from its card and gets a 
     // Every verdict stays with its claim.
     const after = await claims(p);
     assert.deepEqual(after.filter((c) => c.experiment).map((c) => [c.id, c.verdict]), Object.entries(EXPECTED));
+    // The card whose run was the last embeds that run, recorded; a card opened again whose run
+    // is not the last gives its live experiment.
+    const last = Object.keys(EXPECTED).at(-1);
+    await p.click(`#claim-${last} .claim-embed summary`);
+    await p.waitForFunction((id) => document.querySelector(`#claim-${id} textarea`).value.includes('#rec='), last);
+    const src = new URL((await p.inputValue(`#claim-${last} textarea`)).match(/<iframe src="([^"]+)"/)[1].replace(/&amp;/g, '&'));
+    assert.equal(src.searchParams.get('claim'), last);
+    assert.equal(src.searchParams.get('embed'), '1');
+    await p.click('#claim-threads-io .claim-embed summary');
+    await p.click('#claim-threads-io .claim-embed summary');
+    assert.doesNotMatch(await p.inputValue('#claim-threads-io textarea'), /#rec=/);
     assert.deepEqual(errors, []);
+    // That embed, opened as a reader would, shows the run and its verdict, measuring nothing.
+    const embed = await page(src.search + src.hash, { states: ['done', 'error'] });
+    try {
+      assert.equal(embed.status, 'done');
+      assert.equal(await embed.p.evaluate(() => document.documentElement.dataset.run ?? null), null, 'nothing ran here');
+      const shown = await claimOf(embed.p, last);
+      assert.equal(shown.verdict, EXPECTED[last], shown.because);
+      // Judged anew from the recording's spans (kept to 10 µs), so its numbers may round apart.
+      assert.match(shown.because, /\d/, shown.because);
+      assert.deepEqual(embed.errors, []);
+    } finally {
+      await embed.close();
+    }
   } finally {
     await close();
   }

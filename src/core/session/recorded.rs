@@ -225,6 +225,20 @@ impl Session {
         self.refresh_imported();
     }
 
+    /// Whether the last run is claim `id`'s, finished and judged with a verdict: its card's
+    /// embed can carry it as a recording (a stopped or disturbed run is better embedded live).
+    pub fn judged_run_of_claim(&self, id: &str) -> bool {
+        let Some(run) = self.run.as_ref().filter(|r| r.finished) else {
+            return false;
+        };
+        run.claim.as_ref().is_some_and(|(c, _)| *c == id)
+            && self.judged.iter().any(|j| {
+                j.id == id
+                    && j.run == run.id
+                    && j.judgement.as_ref().is_some_and(|j| j.verdict.is_some())
+            })
+    }
+
     /// The last run as a recording made in `browser` on `date` (a recording opened from a link
     /// is given back as it came), or why there is none to give.
     pub fn recording(&self, browser: &str, date: &str) -> Result<Recording, String> {

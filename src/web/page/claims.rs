@@ -94,12 +94,22 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
     ])
 }
 
-/// Writes claim `id`'s embed snippet into its card, once.
+/// Writes claim `id`'s embed snippet into its card as the card opens: the recording of its run
+/// when the last run is its own and judged (the embed shows that run and its verdict until its
+/// reader runs it), else the live experiment.
 fn fill_embed(app: &App, id: &str) {
     let card = app.claims.cards.iter().find(|c| c.id == id);
     if let Some(embed) = card.and_then(|c| c.embed.as_ref()) {
-        if embed.value().is_empty() {
-            embed.set_value(&embed_code(id, app.session.env.cores).unwrap_or_default());
+        let recorded = app
+            .session
+            .judged_run_of_claim(id)
+            .then(|| sharing::recorded_embed_codes(app).map(|(snippet, _)| snippet))
+            .flatten();
+        let code = recorded
+            .or_else(|| embed_code(id, app.session.env.cores))
+            .unwrap_or_default();
+        if embed.value() != code {
+            embed.set_value(&code);
         }
     }
 }

@@ -264,11 +264,17 @@ fn show_embed_code(app: &App) {
 /// recording when the dialog says so, else live.
 fn embed_codes(app: &App) -> Option<(String, String)> {
     if app.ui.embed_recording.checked() {
-        if let Ok((text, scenario, cores)) = recorded(app, true) {
-            return embed_codes_with(&scenario, cores, &format!("#{FRAGMENT_KEY}{text}"));
+        if let Some(codes) = recorded_embed_codes(app) {
+            return Some(codes);
         }
     }
     embed_codes_of(&app.session.scenario, app.session.env.cores)
+}
+
+/// The snippet and the iframe that embed the last run as its recording, if it can be one.
+pub fn recorded_embed_codes(app: &App) -> Option<(String, String)> {
+    let (text, scenario, cores) = recorded(app, true).ok()?;
+    embed_codes_with(&scenario, cores, &format!("#{FRAGMENT_KEY}{text}"))
 }
 
 /// The snippet and the iframe that embed `scenario`, at its height on `cores` cores.
