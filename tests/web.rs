@@ -228,7 +228,7 @@ async fn a_calibrated_cpu_step_lasts_about_its_milliseconds() {
     }
 }
 
-/// Every kind of message crosses as the page and the workers post it (JSON text beside its
+/// Every kind of message crosses as the page and the workers post it (bytes beside its
 /// buffers) and comes back equal: a checksum keeps all 64 bits, a model's outcome its error, a
 /// run request its workload and fault; another library's message is not taken for ours, and
 /// one of ours that is damaged says so.
@@ -237,7 +237,7 @@ fn messages_cross_the_wire_unchanged() {
     use conpar::core::session::protocol::{Fault, Finished, RunRequest};
     use conpar::web::messages::ToProcess;
     use conpar::web::messages::{decode, Envelope, FromConductor, FromProcess, ToConductor};
-    fn round<T: serde::Serialize + serde::de::DeserializeOwned>(msg: &T) -> T {
+    fn round<T: conpar::core::session::wire::Wire>(msg: &T) -> T {
         let mut posted = wasm_bindgen::JsValue::UNDEFINED;
         Envelope::new(msg)
             .expect("it encodes")
@@ -324,18 +324,37 @@ fn messages_cross_the_wire_unchanged() {
         }
     ));
     // As www/worker.js writes its two messages.
-    let from_js = |text: &str| {
+    let from_js = |bytes: &[u8]| {
         let o = js_sys::Object::new();
         js_sys::Reflect::set(&o, &"ns".into(), &"conpar".into()).expect("set");
-        js_sys::Reflect::set(&o, &"msg".into(), &text.into()).expect("set");
+        let msg = js_sys::Uint8Array::from(bytes);
+        js_sys::Reflect::set(&o, &"msg".into(), &msg).expect("set");
         decode::<FromProcess>(&o.into())
     };
-    assert!(matches!(from_js("\"shell\""), Some(Ok(FromProcess::Shell))));
+    assert!(matches!(from_js(&[1]), Some(Ok(FromProcess::Shell))));
     assert!(matches!(
-        from_js("{\"fatal\":{\"message\":\"boom\"}}"),
+        from_js(&[0, 4, b'b', b'o', b'o', b'm']),
         Some(Ok(FromProcess::Fatal { message })) if message == "boom"
     ));
-    assert!(matches!(from_js("{\"nonsense\":1}"), Some(Err(_))));
+    // The conductor's boot failure is written by the same worker.js: its Fatal has the same tag.
+    let o = js_sys::Object::new();
+    js_sys::Reflect::set(&o, &"ns".into(), &"conpar".into()).expect("set");
+    js_sys::Reflect::set(
+        &o,
+        &"msg".into(),
+        &js_sys::Uint8Array::from(&[0u8, 2, b'n', b'o'][..]),
+    )
+    .expect("set");
+    assert!(matches!(
+        decode::<FromConductor>(&o.into()),
+        Some(Ok(FromConductor::Fatal { message })) if message == "no"
+    ));
+    assert!(matches!(from_js(&[9]), Some(Err(_))), "an unknown tag");
+    assert!(matches!(from_js(&[0, 40, b'x']), Some(Err(_))), "cut short");
+    assert!(
+        matches!(from_js(&[1, 1]), Some(Err(_))),
+        "bytes after its end"
+    );
     let theirs = js_sys::Object::new();
     assert!(decode::<FromProcess>(&theirs.into()).is_none());
 }

@@ -145,7 +145,7 @@ pub fn calibrate_settled(clock: &dyn Clock) -> Calibration {
 
 /// What a CPU step computes: the calibration (rounds per ms) and the seed. Every model of a run
 /// shares it, so their checksums agree; a process worker receives it with each task.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Work {
     pub calibration: Calibration,
     pub seed: u32,

@@ -1,20 +1,19 @@
 //! The messages between the page, the conductor and the process workers, as types.
 //!
-//! Each direction is one enum, matched exhaustively by its receiver, externally tagged (`{"model-done": {…}}`):
-//! an internally tagged one (`kind` beside the fields) is buffered whole before it is read,
-//! code that came to a tenth of the module.
-//! On the wire a message is `{ns: "conpar", msg: <the enum>, …buffers}`: the namespace tells
-//! ours from other libraries' messages (wasm-bindgen-rayon's), and bulky data (spans, payloads)
-//! travels beside the typed header as typed arrays, transferred where the sender is done with
-//! them. The header crosses as JSON text (serde_json, which the trace importer needs anyway):
-//! one serializer in the module instead of two, and a `u64` is written in full, so checksums
-//! keep every digit.
+//! Each direction is one enum, matched exhaustively by its receiver, and crosses as bytes
+//! ([`Wire`]: a tag byte for the variant, then its fields in order). On the wire a message is
+//! `{ns: "conpar", msg: Uint8Array, …buffers}`: the namespace tells ours from other libraries'
+//! messages (wasm-bindgen-rayon's), and bulky data (spans, payloads) travels beside the header
+//! as typed arrays, transferred where the sender is done with them. `Fatal` has tag 0 from
+//! the conductor and from a process alike, and a process's `Shell` tag 1: www/worker.js writes
+//! those two itself, before any module has loaded.
 
 use crate::core::input::workload::Step;
+use crate::core::measure::bytes::{Reader, Writer};
 use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Span};
+use crate::core::session::wire::{from_bytes, tag, to_bytes, unknown, Wire};
 use crate::engine::Work;
 use js_sys::{Array, Float64Array, Object, Reflect};
-use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -24,15 +23,13 @@ pub const NS: &str = "conpar";
 pub use crate::core::session::protocol::{Fault, Finished, Ready, RunRequest};
 
 /// Page → conductor.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug)]
 pub enum ToConductor {
     Run(RunRequest),
 }
 
 /// Conductor → page.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug)]
 pub enum FromConductor {
     /// Calibrated, and the thread pool started (or why not).
     Ready(Ready),
@@ -73,8 +70,7 @@ pub enum FromConductor {
 }
 
 /// Conductor → process worker.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug)]
 pub enum ToProcess {
     /// A chunk of tasks (`ProcessPoolExecutor.map`'s `chunksize`; one task by default), each
     /// its number and steps, run in order; their payloads travel beside the header as one
@@ -84,7 +80,6 @@ pub enum ToProcess {
         work: Work,
         sent: f64,
         /// Test builds only: hang on this chunk (to test that a hung process is reported).
-        #[serde(default)]
         hang: bool,
     },
     /// One CPU step sent by an event loop (`executor`); its task's payload travels beside.
@@ -98,8 +93,7 @@ pub enum ToProcess {
 }
 
 /// Process worker → conductor.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Debug)]
 pub enum FromProcess {
     /// A worker started ahead (forkserver): its glue is loaded; it instantiates when told.
     Shell,
@@ -127,11 +121,11 @@ impl Envelope {
     ///
     /// # Errors
     /// When `msg` cannot be converted (a bug, not user input).
-    pub fn new<T: Serialize>(msg: &T) -> Result<Envelope, JsValue> {
-        let text = serde_json::to_string(msg).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    pub fn new<T: Wire>(msg: &T) -> Result<Envelope, JsValue> {
+        let bytes = js_sys::Uint8Array::from(to_bytes(msg).as_slice());
         let object = Object::new();
         set(&object, "ns", &JsValue::from_str(NS));
-        set(&object, "msg", &JsValue::from_str(&text));
+        set(&object, "msg", &bytes);
         Ok(Envelope {
             object,
             transfer: Array::new(),
@@ -171,15 +165,15 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 
 /// The message in `data`, if it is one of ours: `None` for other libraries' messages,
 /// `Some(Err)` for one of ours that does not have the expected shape.
-pub fn decode<T: DeserializeOwned>(data: &JsValue) -> Option<Result<T, String>> {
+pub fn decode<T: Wire>(data: &JsValue) -> Option<Result<T, String>> {
     let get = |key: &str| Reflect::get(data, &JsValue::from_str(key)).ok();
     if get("ns")?.as_string().as_deref() != Some(NS) {
         return None;
     }
-    let Some(text) = get("msg").and_then(|m| m.as_string()) else {
+    let Some(bytes) = get("msg").and_then(|m| m.dyn_into::<js_sys::Uint8Array>().ok()) else {
         return Some(Err("a malformed message: no header".into()));
     };
-    Some(serde_json::from_str(&text).map_err(|e| format!("a malformed message: {e}")))
+    Some(from_bytes(&bytes.to_vec()).map_err(|e| format!("a malformed message: {e}")))
 }
 
 /// Spans sent under `key` beside a header (none if absent).
@@ -196,4 +190,202 @@ pub fn buffer(data: &JsValue, key: &str) -> Option<js_sys::Uint8Array> {
     Reflect::get(data, &JsValue::from_str(key))
         .ok()
         .and_then(|v| v.dyn_into().ok())
+}
+
+impl Wire for Work {
+    fn put(&self, w: &mut Writer) {
+        self.calibration.put(w);
+        self.seed.put(w);
+    }
+    fn take(r: &mut Reader) -> Result<Self, String> {
+        Ok(Work {
+            calibration: Wire::take(r)?,
+            seed: Wire::take(r)?,
+        })
+    }
+}
+
+impl Wire for ToConductor {
+    fn put(&self, w: &mut Writer) {
+        let ToConductor::Run(req) = self;
+        w.0.push(0);
+        req.put(w);
+    }
+    fn take(r: &mut Reader) -> Result<Self, String> {
+        match tag(r)? {
+            0 => Ok(ToConductor::Run(Wire::take(r)?)),
+            t => Err(unknown("message to the conductor", t)),
+        }
+    }
+}
+
+impl Wire for FromConductor {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            FromConductor::Fatal { message } => {
+                w.0.push(0);
+                message.put(w);
+            }
+            FromConductor::Ready(ready) => {
+                w.0.push(1);
+                ready.put(w);
+            }
+            FromConductor::ModelStart { run, slot } => {
+                w.0.push(2);
+                run.put(w);
+                slot.put(w);
+            }
+            FromConductor::Spans { run, slot } => {
+                w.0.push(3);
+                run.put(w);
+                slot.put(w);
+            }
+            FromConductor::ModelDone { run, slot, outcome } => {
+                w.0.push(4);
+                run.put(w);
+                slot.put(w);
+                outcome.put(w);
+            }
+            FromConductor::RunDone { run } => {
+                w.0.push(5);
+                run.put(w);
+            }
+            FromConductor::Recalibrated {
+                run,
+                before,
+                after,
+                first,
+            } => {
+                w.0.push(6);
+                run.put(w);
+                before.put(w);
+                after.put(w);
+                first.put(w);
+            }
+            FromConductor::Broken { message } => {
+                w.0.push(7);
+                message.put(w);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Result<Self, String> {
+        Ok(match tag(r)? {
+            0 => FromConductor::Fatal {
+                message: Wire::take(r)?,
+            },
+            1 => FromConductor::Ready(Wire::take(r)?),
+            2 => FromConductor::ModelStart {
+                run: Wire::take(r)?,
+                slot: Wire::take(r)?,
+            },
+            3 => FromConductor::Spans {
+                run: Wire::take(r)?,
+                slot: Wire::take(r)?,
+            },
+            4 => FromConductor::ModelDone {
+                run: Wire::take(r)?,
+                slot: Wire::take(r)?,
+                outcome: Wire::take(r)?,
+            },
+            5 => FromConductor::RunDone {
+                run: Wire::take(r)?,
+            },
+            6 => FromConductor::Recalibrated {
+                run: Wire::take(r)?,
+                before: Wire::take(r)?,
+                after: Wire::take(r)?,
+                first: Wire::take(r)?,
+            },
+            7 => FromConductor::Broken {
+                message: Wire::take(r)?,
+            },
+            t => return Err(unknown("message from the conductor", t)),
+        })
+    }
+}
+
+impl Wire for ToProcess {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            ToProcess::Chunk {
+                tasks,
+                work,
+                sent,
+                hang,
+            } => {
+                w.0.push(0);
+                tasks.put(w);
+                work.put(w);
+                sent.put(w);
+                hang.put(w);
+            }
+            ToProcess::Step {
+                task,
+                step,
+                ms,
+                work,
+                sent,
+            } => {
+                w.0.push(1);
+                task.put(w);
+                step.put(w);
+                ms.put(w);
+                work.put(w);
+                sent.put(w);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Result<Self, String> {
+        Ok(match tag(r)? {
+            0 => ToProcess::Chunk {
+                tasks: Wire::take(r)?,
+                work: Wire::take(r)?,
+                sent: Wire::take(r)?,
+                hang: Wire::take(r)?,
+            },
+            1 => ToProcess::Step {
+                task: Wire::take(r)?,
+                step: Wire::take(r)?,
+                ms: Wire::take(r)?,
+                work: Wire::take(r)?,
+                sent: Wire::take(r)?,
+            },
+            t => return Err(unknown("message to a process", t)),
+        })
+    }
+}
+
+impl Wire for FromProcess {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            FromProcess::Fatal { message } => {
+                w.0.push(0);
+                message.put(w);
+            }
+            FromProcess::Shell => w.0.push(1),
+            FromProcess::Ready { at } => {
+                w.0.push(2);
+                at.put(w);
+            }
+            FromProcess::Result { checksum, sent } => {
+                w.0.push(3);
+                checksum.put(w);
+                sent.put(w);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Result<Self, String> {
+        Ok(match tag(r)? {
+            0 => FromProcess::Fatal {
+                message: Wire::take(r)?,
+            },
+            1 => FromProcess::Shell,
+            2 => FromProcess::Ready { at: Wire::take(r)? },
+            3 => FromProcess::Result {
+                checksum: Wire::take(r)?,
+                sent: Wire::take(r)?,
+            },
+            t => return Err(unknown("message from a process", t)),
+        })
+    }
 }

@@ -626,6 +626,16 @@ impl Workload {
         self.groups.iter().map(|g| (g.count, &g.task))
     }
 
+    /// The workload `groups` gave: one that crossed to a worker, parsed and checked by the page.
+    pub fn from_groups(groups: Vec<(u32, Task)>) -> Workload {
+        Workload {
+            groups: groups
+                .into_iter()
+                .map(|(count, task)| Group { count, task })
+                .collect(),
+        }
+    }
+
     pub fn task_count(&self) -> u32 {
         self.groups.iter().map(|g| g.count).sum()
     }

@@ -9,6 +9,7 @@
 //! model's start. The decoder takes any text: whatever it is given, it returns a recording or
 //! a sentence saying why not, and it allocates no more than the text's length allows.
 
+use crate::core::measure::bytes::{Reader, Writer, SHORT};
 use crate::core::measure::trace::{Model, ModelTrace, Span, SpanState, NO_TASK};
 
 /// The format this build writes and reads.
@@ -22,7 +23,6 @@ pub const QUANTA_US: [u32; 3] = [10, 100, 1000];
 const MAGIC: &[u8; 2] = b"cp";
 /// The most of anything a decoder accepts: models, strings, flags, repeats.
 const MAX_MODELS: usize = Model::ALL.len();
-const MAX_TEXT: usize = 4096;
 const MAX_FLAGS: usize = 16;
 const MAX_REPEATS: usize = 32;
 
@@ -184,10 +184,7 @@ impl Recording {
         if fnv1a(&bytes[..body]).to_le_bytes()[..] != bytes[body..] {
             return Err(format!("{SHORT} (its check does not match)"));
         }
-        let mut r = Reader {
-            bytes: &bytes[..body],
-            at: 3,
-        };
+        let mut r = Reader::new(&bytes[3..body]);
         let (conpar, browser, date, query) = (r.text()?, r.text()?, r.text()?, r.text()?);
         // Shown in the page as they are: a label, not an essay.
         if conpar.len() > 32 || browser.len() > 64 || date.len() > 32 {
@@ -386,94 +383,6 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5, |h, &b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     })
-}
-
-struct Writer(Vec<u8>);
-
-impl Writer {
-    fn uint(&mut self, mut v: u64) {
-        loop {
-            let low = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                self.0.push(low);
-                return;
-            }
-            self.0.push(low | 0x80);
-        }
-    }
-
-    fn int(&mut self, v: i64) {
-        self.uint(((v << 1) ^ (v >> 63)) as u64);
-    }
-
-    fn text(&mut self, s: &str) {
-        let s = &s.as_bytes()[..s.len().min(MAX_TEXT)];
-        // Cut on a character boundary: a string is written whole or shortened, never broken.
-        let s = match std::str::from_utf8(s) {
-            Ok(s) => s.as_bytes(),
-            Err(e) => &s[..e.valid_up_to()],
-        };
-        self.uint(s.len() as u64);
-        self.0.extend_from_slice(s);
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-const SHORT: &str = "it is damaged or cut short";
-
-impl Reader<'_> {
-    fn left(&self) -> usize {
-        self.bytes.len() - self.at
-    }
-
-    fn take(&mut self, n: usize) -> Result<&[u8], String> {
-        if n > self.left() {
-            return Err(SHORT.into());
-        }
-        self.at += n;
-        Ok(&self.bytes[self.at - n..self.at])
-    }
-
-    fn byte(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn uint(&mut self) -> Result<u64, String> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(v);
-            }
-        }
-        Err("it is damaged (a number too long)".into())
-    }
-
-    fn int(&mut self) -> Result<i64, String> {
-        let u = self.uint()?;
-        Ok((u >> 1) as i64 ^ -((u & 1) as i64))
-    }
-
-    fn count(&mut self, most: usize, what: &str) -> Result<usize, String> {
-        let n = self.uint()?;
-        usize::try_from(n)
-            .ok()
-            .filter(|&n| n <= most)
-            .ok_or_else(|| format!("it is damaged (too many {what})"))
-    }
-
-    fn text(&mut self) -> Result<String, String> {
-        let n = self.count(MAX_TEXT, "characters")?;
-        let bytes = self.take(n)?;
-        String::from_utf8(bytes.to_vec())
-            .map_err(|_| "it is damaged (text that is not UTF-8)".into())
-    }
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -11,6 +11,7 @@ pub mod protocol;
 pub mod recorded;
 pub mod run;
 pub mod sweep;
+pub mod wire;
 
 use crate::core::analysis::claims::{claim, Claim, Evidence, Judgement, Verdict, CLAIMS};
 use crate::core::analysis::latency::Planned;

@@ -1,12 +1,13 @@
 //! What the page and the conductor say to each other, as plain data: the session builds run
-//! requests and reads the conductor's reports; `web::messages` puts them on the wire.
+//! requests and reads the conductor's reports; `web::messages` puts them on the wire as
+//! [`super::wire`] writes them.
 
 use crate::core::input::scenario::StartMethod;
 use crate::core::input::workload::Workload;
 use crate::core::measure::trace::Model;
 
 /// What the page asks the conductor to run.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RunRequest {
     pub run: u32,
     /// Parsed once, by the page; the conductor runs it as it is.
@@ -17,29 +18,23 @@ pub struct RunRequest {
     pub threads: u32,
     pub processes: u32,
     /// The page's core count, which the conductor's watchdog scales by.
-    #[serde(default = "one")]
     pub cores: u32,
     pub switch_ms: f64,
     pub seed: u32,
     /// Stream spans while models run (false: each model's spans arrive when it ends).
     pub live: bool,
     /// How `processes` starts its workers.
-    #[serde(default)]
     pub start: StartMethod,
     /// `async` tasks in flight at once (`asyncio.Semaphore`); `None`: no bound.
-    #[serde(default)]
     pub limit: Option<u32>,
     /// Tasks per message under `processes` (`ProcessPoolExecutor.map`'s `chunksize`).
-    #[serde(default = "one")]
     pub chunksize: u32,
     /// Test builds only (`hooks`): a fault to inject, to test what the page says about it.
-    #[serde(default)]
     pub fault: Option<Fault>,
 }
 
 /// A fault a test build can inject into a run.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Fault {
     /// This model's pool job traps (the watchdog must end it).
     Trap { model: Model },
@@ -49,7 +44,7 @@ pub enum Fault {
     Hang,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Ready {
     pub calibration: crate::core::measure::kernel::Calibration,
     /// Threads in the rayon pool (0 when none could start).
@@ -62,7 +57,7 @@ pub struct Ready {
 }
 
 /// A model's successful end.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Finished {
     pub start: f64,
     pub end: f64,
@@ -70,10 +65,5 @@ pub struct Finished {
     pub checksum: u64,
     /// Stretches when the conductor's loop did not run while the model ran (start, end on
     /// the shared clock): a frozen page, or an `async` CPU step that blocked the loop.
-    #[serde(default)]
     pub gaps: Vec<(f64, f64)>,
-}
-
-fn one() -> u32 {
-    1
 }
