@@ -46,7 +46,8 @@ grep -q 'shared:true\|shared: true\|shared:!0' "$GLUE" \
   || { echo "$GLUE does not create a shared memory: the thread flags did not apply" >&2; exit 1; }
 ! grep -q forcePanic "$GLUE" \
   || { echo "dist/ exports the test hooks: it must be built without the hooks feature" >&2; exit 1; }
-# The module's budget (issue 20: what a phone downloads and compiles before anything runs).
+# The module's budget (issue 20: what a phone downloads and compiles before anything runs;
+# BENCHMARKS.md says what was big and how it was trimmed).
 node -e '
   const { readdirSync, readFileSync } = require("fs"); const { gzipSync } = require("zlib");
   const name = readdirSync("dist").find((f) => f.endsWith("_bg.wasm"));
