@@ -149,6 +149,40 @@ fn a_run_comes_back_to_ten_microseconds_with_its_flags_and_where_it_ran() {
     }
 }
 
+/// A hand-over under the GIL: each span ends where the next begins. Read back, they still touch
+/// and never overlap: a recorded gil run must not show two threads computing at once (an end
+/// rebuilt as start + length, in floating point, could land an ulp past the next start).
+#[test]
+fn spans_that_touch_still_touch_when_read_back() {
+    let mut spans = Vec::new();
+    let mut at = 0.0;
+    for i in 0..400u32 {
+        let length = 0.01 * f64::from(1 + (i * 7) % 23) + 0.000_3 * f64::from(i % 5);
+        spans.push(span(i % 2, i, SpanState::Cpu, at, at + length));
+        at += length;
+    }
+    let live = trace(Model::Gil, spans);
+    assert_eq!(live.max_concurrent(SpanState::Cpu), 1);
+    let text = recording(vec![recorded(live)])
+        .to_link_text(MAX_LINK_CHARS)
+        .expect("it fits");
+    let back = Recording::from_link_text(&text).expect("it reads back");
+    let t = &back.models[0].trace;
+    assert_eq!(
+        t.max_concurrent(SpanState::Cpu),
+        1,
+        "two threads computed at once"
+    );
+    for pair in t.spans.windows(2) {
+        assert!(
+            pair[0].end <= pair[1].start,
+            "{:?} overlaps {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+}
+
 #[test]
 fn a_run_too_long_for_the_finest_precision_is_coarsened_and_says_so() {
     // 4000 short computing spans on four lanes, each touching the next: ~10 bytes apiece at

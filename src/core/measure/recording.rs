@@ -254,14 +254,15 @@ impl Recording {
                 if length > 1 << 40 {
                     return Err("it is damaged (a span's length)".into());
                 }
-                let start = at as f64 * q;
+                // Both ends from whole quanta, multiplied once: a span that ended where the
+                // next began still does (start + length × q could land an ulp past it).
                 spans.push(Span {
                     lane,
                     task,
                     step,
                     state,
-                    start,
-                    end: start + length as f64 * q,
+                    start: at as f64 * q,
+                    end: (at + length as i64) as f64 * q,
                 });
             }
             models.push(RecordedModel {
