@@ -298,8 +298,10 @@ fn messages_cross_the_wire_unchanged() {
         chunksize: 4,
         fault: Some(Fault::Busy { factor: 1.5 }),
     };
-    match round(&ToConductor::Run(request.clone())) {
-        ToConductor::Run(back) => assert_eq!(back, request),
+    match round(&ToConductor::Run {
+        request: request.clone(),
+    }) {
+        ToConductor::Run { request: back } => assert_eq!(back, request),
     }
     let chunk = ToProcess::Chunk {
         tasks: vec![(4, request.workload.tasks()[0].steps.clone())],

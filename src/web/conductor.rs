@@ -105,7 +105,7 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
             return;
         };
         match decode::<ToConductor>(&event.data()) {
-            Some(Ok(ToConductor::Run(request))) => spawn_local(run(request)),
+            Some(Ok(ToConductor::Run { request })) => spawn_local(run(request)),
             Some(Err(e)) => post_fatal(&e),
             None => {}
         }
@@ -119,13 +119,15 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
         }))
     });
     post(
-        &FromConductor::Ready(Ready {
-            calibration,
-            threads,
-            isolated,
-            shared_array_buffer,
-            pool_error,
-        }),
+        &FromConductor::Ready {
+            ready: Ready {
+                calibration,
+                threads,
+                isolated,
+                shared_array_buffer,
+                pool_error,
+            },
+        },
         None,
     );
     Ok(())

@@ -9,9 +9,8 @@
 //! those two itself, before any module has loaded.
 
 use crate::core::input::workload::Step;
-use crate::core::measure::bytes::{Reader, Writer};
 use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Span};
-use crate::core::session::wire::{from_bytes, tag, to_bytes, unknown, Wire};
+use crate::core::session::wire::{from_bytes, to_bytes, wire_enum, wire_struct, Wire};
 use crate::engine::Work;
 use js_sys::{Array, Float64Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -25,14 +24,16 @@ pub use crate::core::session::protocol::{Fault, Finished, Ready, RunRequest};
 /// Page → conductor.
 #[derive(Clone, Debug)]
 pub enum ToConductor {
-    Run(RunRequest),
+    Run { request: RunRequest },
 }
 
 /// Conductor → page.
 #[derive(Clone, Debug)]
 pub enum FromConductor {
     /// Calibrated, and the thread pool started (or why not).
-    Ready(Ready),
+    Ready {
+        ready: Ready,
+    },
     ModelStart {
         run: u32,
         slot: u32,
@@ -192,200 +193,27 @@ pub fn buffer(data: &JsValue, key: &str) -> Option<js_sys::Uint8Array> {
         .and_then(|v| v.dyn_into().ok())
 }
 
-impl Wire for Work {
-    fn put(&self, w: &mut Writer) {
-        self.calibration.put(w);
-        self.seed.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(Work {
-            calibration: Wire::take(r)?,
-            seed: Wire::take(r)?,
-        })
-    }
-}
-
-impl Wire for ToConductor {
-    fn put(&self, w: &mut Writer) {
-        let ToConductor::Run(req) = self;
-        w.0.push(0);
-        req.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        match tag(r)? {
-            0 => Ok(ToConductor::Run(Wire::take(r)?)),
-            t => Err(unknown("message to the conductor", t)),
-        }
-    }
-}
-
-impl Wire for FromConductor {
-    fn put(&self, w: &mut Writer) {
-        match self {
-            FromConductor::Fatal { message } => {
-                w.0.push(0);
-                message.put(w);
-            }
-            FromConductor::Ready(ready) => {
-                w.0.push(1);
-                ready.put(w);
-            }
-            FromConductor::ModelStart { run, slot } => {
-                w.0.push(2);
-                run.put(w);
-                slot.put(w);
-            }
-            FromConductor::Spans { run, slot } => {
-                w.0.push(3);
-                run.put(w);
-                slot.put(w);
-            }
-            FromConductor::ModelDone { run, slot, outcome } => {
-                w.0.push(4);
-                run.put(w);
-                slot.put(w);
-                outcome.put(w);
-            }
-            FromConductor::RunDone { run } => {
-                w.0.push(5);
-                run.put(w);
-            }
-            FromConductor::Recalibrated {
-                run,
-                before,
-                after,
-                first,
-            } => {
-                w.0.push(6);
-                run.put(w);
-                before.put(w);
-                after.put(w);
-                first.put(w);
-            }
-            FromConductor::Broken { message } => {
-                w.0.push(7);
-                message.put(w);
-            }
-        }
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(match tag(r)? {
-            0 => FromConductor::Fatal {
-                message: Wire::take(r)?,
-            },
-            1 => FromConductor::Ready(Wire::take(r)?),
-            2 => FromConductor::ModelStart {
-                run: Wire::take(r)?,
-                slot: Wire::take(r)?,
-            },
-            3 => FromConductor::Spans {
-                run: Wire::take(r)?,
-                slot: Wire::take(r)?,
-            },
-            4 => FromConductor::ModelDone {
-                run: Wire::take(r)?,
-                slot: Wire::take(r)?,
-                outcome: Wire::take(r)?,
-            },
-            5 => FromConductor::RunDone {
-                run: Wire::take(r)?,
-            },
-            6 => FromConductor::Recalibrated {
-                run: Wire::take(r)?,
-                before: Wire::take(r)?,
-                after: Wire::take(r)?,
-                first: Wire::take(r)?,
-            },
-            7 => FromConductor::Broken {
-                message: Wire::take(r)?,
-            },
-            t => return Err(unknown("message from the conductor", t)),
-        })
-    }
-}
-
-impl Wire for ToProcess {
-    fn put(&self, w: &mut Writer) {
-        match self {
-            ToProcess::Chunk {
-                tasks,
-                work,
-                sent,
-                hang,
-            } => {
-                w.0.push(0);
-                tasks.put(w);
-                work.put(w);
-                sent.put(w);
-                hang.put(w);
-            }
-            ToProcess::Step {
-                task,
-                step,
-                ms,
-                work,
-                sent,
-            } => {
-                w.0.push(1);
-                task.put(w);
-                step.put(w);
-                ms.put(w);
-                work.put(w);
-                sent.put(w);
-            }
-        }
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(match tag(r)? {
-            0 => ToProcess::Chunk {
-                tasks: Wire::take(r)?,
-                work: Wire::take(r)?,
-                sent: Wire::take(r)?,
-                hang: Wire::take(r)?,
-            },
-            1 => ToProcess::Step {
-                task: Wire::take(r)?,
-                step: Wire::take(r)?,
-                ms: Wire::take(r)?,
-                work: Wire::take(r)?,
-                sent: Wire::take(r)?,
-            },
-            t => return Err(unknown("message to a process", t)),
-        })
-    }
-}
-
-impl Wire for FromProcess {
-    fn put(&self, w: &mut Writer) {
-        match self {
-            FromProcess::Fatal { message } => {
-                w.0.push(0);
-                message.put(w);
-            }
-            FromProcess::Shell => w.0.push(1),
-            FromProcess::Ready { at } => {
-                w.0.push(2);
-                at.put(w);
-            }
-            FromProcess::Result { checksum, sent } => {
-                w.0.push(3);
-                checksum.put(w);
-                sent.put(w);
-            }
-        }
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(match tag(r)? {
-            0 => FromProcess::Fatal {
-                message: Wire::take(r)?,
-            },
-            1 => FromProcess::Shell,
-            2 => FromProcess::Ready { at: Wire::take(r)? },
-            3 => FromProcess::Result {
-                checksum: Wire::take(r)?,
-                sent: Wire::take(r)?,
-            },
-            t => return Err(unknown("message from a process", t)),
-        })
-    }
-}
+wire_struct!(Work { calibration, seed });
+wire_enum!(ToConductor, "message to the conductor" {
+    0 => Run { request },
+});
+wire_enum!(FromConductor, "message from the conductor" {
+    0 => Fatal { message },
+    1 => Ready { ready },
+    2 => ModelStart { run, slot },
+    3 => Spans { run, slot },
+    4 => ModelDone { run, slot, outcome },
+    5 => RunDone { run },
+    6 => Recalibrated { run, before, after, first },
+    7 => Broken { message },
+});
+wire_enum!(ToProcess, "message to a process" {
+    0 => Chunk { tasks, work, sent, hang },
+    1 => Step { task, step, ms, work, sent },
+});
+wire_enum!(FromProcess, "message from a process" {
+    0 => Fatal { message },
+    1 => Shell {},
+    2 => Ready { at },
+    3 => Result { checksum, sent },
+});

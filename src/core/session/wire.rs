@@ -41,18 +41,56 @@ pub fn from_bytes<T: Wire>(bytes: &[u8]) -> Result<T, String> {
     Ok(value)
 }
 
-/// The tag that begins an enum's variant, as read.
-///
-/// # Errors
-/// When the bytes end first.
-pub fn tag(r: &mut Reader) -> Result<u8, String> {
-    r.byte()
-}
-
 /// The error for a tag no variant has.
 pub fn unknown(what: &str, tag: u8) -> String {
     format!("no {what} has the tag {tag}")
 }
+
+/// `Wire` for a struct: its fields written, and read back, in the order named.
+macro_rules! wire_struct {
+    ($ty:ty { $($field:ident),+ $(,)? }) => {
+        impl $crate::core::session::wire::Wire for $ty {
+            fn put(&self, w: &mut $crate::core::measure::bytes::Writer) {
+                $( $crate::core::session::wire::Wire::put(&self.$field, w); )+
+            }
+            fn take(r: &mut $crate::core::measure::bytes::Reader) -> Result<Self, String> {
+                Ok(Self { $( $field: $crate::core::session::wire::Wire::take(r)?, )+ })
+            }
+        }
+    };
+}
+// Used here, and by web::messages in the browser build.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub(crate) use wire_struct;
+
+/// `Wire` for an enum whose variants have named fields (or none, written `{}`): a tag byte for
+/// the variant, then its fields in the order named; `$what` names the enum in the error for a
+/// tag it does not have.
+macro_rules! wire_enum {
+    ($ty:ident, $what:literal { $($tag:literal => $variant:ident { $($field:ident),* $(,)? }),+ $(,)? }) => {
+        impl $crate::core::session::wire::Wire for $ty {
+            fn put(&self, w: &mut $crate::core::measure::bytes::Writer) {
+                match self {
+                    $( $ty::$variant { $($field),* } => {
+                        w.0.push($tag);
+                        $( $crate::core::session::wire::Wire::put($field, w); )*
+                    } )+
+                }
+            }
+            fn take(r: &mut $crate::core::measure::bytes::Reader) -> Result<Self, String> {
+                Ok(match r.byte()? {
+                    $( $tag => $ty::$variant {
+                        $( $field: $crate::core::session::wire::Wire::take(r)?, )*
+                    }, )+
+                    t => return Err($crate::core::session::wire::unknown($what, t)),
+                })
+            }
+        }
+    };
+}
+// Used here, and by web::messages in the browser build.
+#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
+pub(crate) use wire_enum;
 
 impl Wire for u32 {
     fn put(&self, w: &mut Writer) {
@@ -196,19 +234,6 @@ impl Wire for Step {
     }
 }
 
-impl Wire for Task {
-    fn put(&self, w: &mut Writer) {
-        self.steps.put(w);
-        self.payload.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(Task {
-            steps: Vec::take(r)?,
-            payload: u32::take(r)?,
-        })
-    }
-}
-
 impl Wire for Workload {
     fn put(&self, w: &mut Writer) {
         let groups: Vec<(u32, Task)> = self.groups().map(|(n, t)| (n, t.clone())).collect();
@@ -216,118 +241,6 @@ impl Wire for Workload {
     }
     fn take(r: &mut Reader) -> Result<Self, String> {
         Ok(Workload::from_groups(Vec::take(r)?))
-    }
-}
-
-impl Wire for Calibration {
-    fn put(&self, w: &mut Writer) {
-        self.rounds_per_ms.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(Calibration {
-            rounds_per_ms: u64::take(r)?,
-        })
-    }
-}
-
-impl Wire for Fault {
-    fn put(&self, w: &mut Writer) {
-        match self {
-            Fault::Trap { model } => {
-                w.0.push(0);
-                model.put(w);
-            }
-            Fault::Busy { factor } => {
-                w.0.push(1);
-                factor.put(w);
-            }
-            Fault::Hang => w.0.push(2),
-        }
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        match r.byte()? {
-            0 => Ok(Fault::Trap {
-                model: Model::take(r)?,
-            }),
-            1 => Ok(Fault::Busy {
-                factor: f64::take(r)?,
-            }),
-            2 => Ok(Fault::Hang),
-            b => Err(unknown("fault", b)),
-        }
-    }
-}
-
-impl Wire for RunRequest {
-    fn put(&self, w: &mut Writer) {
-        self.run.put(w);
-        self.workload.put(w);
-        self.models.put(w);
-        self.threads.put(w);
-        self.processes.put(w);
-        self.cores.put(w);
-        self.switch_ms.put(w);
-        self.seed.put(w);
-        self.live.put(w);
-        self.start.put(w);
-        self.limit.put(w);
-        self.chunksize.put(w);
-        self.fault.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(RunRequest {
-            run: Wire::take(r)?,
-            workload: Wire::take(r)?,
-            models: Wire::take(r)?,
-            threads: Wire::take(r)?,
-            processes: Wire::take(r)?,
-            cores: Wire::take(r)?,
-            switch_ms: Wire::take(r)?,
-            seed: Wire::take(r)?,
-            live: Wire::take(r)?,
-            start: Wire::take(r)?,
-            limit: Wire::take(r)?,
-            chunksize: Wire::take(r)?,
-            fault: Wire::take(r)?,
-        })
-    }
-}
-
-impl Wire for Ready {
-    fn put(&self, w: &mut Writer) {
-        self.calibration.put(w);
-        self.threads.put(w);
-        self.isolated.put(w);
-        self.shared_array_buffer.put(w);
-        self.pool_error.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(Ready {
-            calibration: Wire::take(r)?,
-            threads: Wire::take(r)?,
-            isolated: Wire::take(r)?,
-            shared_array_buffer: Wire::take(r)?,
-            pool_error: Wire::take(r)?,
-        })
-    }
-}
-
-impl Wire for Finished {
-    fn put(&self, w: &mut Writer) {
-        self.start.put(w);
-        self.end.put(w);
-        self.lanes.put(w);
-        self.checksum.put(w);
-        self.gaps.put(w);
-    }
-    fn take(r: &mut Reader) -> Result<Self, String> {
-        Ok(Finished {
-            start: Wire::take(r)?,
-            end: Wire::take(r)?,
-            lanes: Wire::take(r)?,
-            checksum: Wire::take(r)?,
-            gaps: Wire::take(r)?,
-        })
     }
 }
 
@@ -352,3 +265,40 @@ impl<T: Wire, E: Wire> Wire for Result<T, E> {
         }
     }
 }
+
+wire_struct!(Task { steps, payload });
+wire_struct!(Calibration { rounds_per_ms });
+wire_struct!(RunRequest {
+    run,
+    workload,
+    models,
+    threads,
+    processes,
+    cores,
+    switch_ms,
+    seed,
+    live,
+    start,
+    limit,
+    chunksize,
+    fault,
+});
+wire_struct!(Ready {
+    calibration,
+    threads,
+    isolated,
+    shared_array_buffer,
+    pool_error,
+});
+wire_struct!(Finished {
+    start,
+    end,
+    lanes,
+    checksum,
+    gaps,
+});
+wire_enum!(Fault, "fault" {
+    0 => Trap { model },
+    1 => Busy { factor },
+    2 => Hang {},
+});

@@ -87,7 +87,7 @@ fn on_message(data: &JsValue) {
         Some(Ok(m)) => m,
     };
     report(match message {
-        FromConductor::Ready(ready) => Report::Ready(ready),
+        FromConductor::Ready { ready } => Report::Ready(ready),
         FromConductor::ModelStart { run, slot } => Report::ModelStart { run, slot },
         FromConductor::Spans { run, slot } => Report::Spans {
             run,

@@ -270,7 +270,7 @@ impl App {
                 Effect::Send(request) => {
                     let sent = match &self.engine {
                         Some(engine) => engine
-                            .send(&ToConductor::Run(request))
+                            .send(&ToConductor::Run { request })
                             .map_err(|e| js_error(&e)),
                         None => Err("no engine is running".into()),
                     };
