@@ -54,12 +54,11 @@ fn scope() -> DedicatedWorkerGlobalScope {
 }
 
 fn post(message: &FromConductor, spans: Option<(&[Span], &[Span])>) {
-    let sent = Envelope::new(message).and_then(|mut e| {
-        if let Some((done, open)) = spans {
-            e = e.spans("spans", done).spans("open", open);
-        }
-        e.post(|m, t| scope().post_message_with_transfer(m, t))
-    });
+    let mut envelope = Envelope::new(message);
+    if let Some((done, open)) = spans {
+        envelope = envelope.spans("spans", done).spans("open", open);
+    }
+    let sent = envelope.post(|m, t| scope().post_message_with_transfer(m, t));
     if let Err(e) = sent {
         web_sys::console::error_2(&"conpar conductor: postMessage failed".into(), &e);
     }

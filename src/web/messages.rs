@@ -119,18 +119,15 @@ pub struct Envelope {
 
 impl Envelope {
     /// Wraps `msg`.
-    ///
-    /// # Errors
-    /// When `msg` cannot be converted (a bug, not user input).
-    pub fn new<T: Wire>(msg: &T) -> Result<Envelope, JsValue> {
+    pub fn new<T: Wire>(msg: &T) -> Envelope {
         let bytes = js_sys::Uint8Array::from(to_bytes(msg).as_slice());
         let object = Object::new();
         set(&object, "ns", &JsValue::from_str(NS));
         set(&object, "msg", &bytes);
-        Ok(Envelope {
+        Envelope {
             object,
             transfer: Array::new(),
-        })
+        }
     }
 
     /// Adds spans under `key`, transferred (the sender keeps no copy).

@@ -67,7 +67,7 @@ impl Engine {
     /// # Errors
     /// When the browser refuses it.
     pub fn send(&self, message: &ToConductor) -> Result<(), JsValue> {
-        Envelope::new(message)?.post(|m, _| self.worker.post_message(m))
+        Envelope::new(message).post(|m, _| self.worker.post_message(m))
     }
 
     /// Stops its workers now (its listeners stay until it is dropped).

@@ -243,8 +243,8 @@ async fn run_lane(
             sent: clock.now(),
             hang: hang && first == 0,
         })
-        .map(|e| e.with("payload", &payload))
-        .and_then(|e| e.post(|m, _| worker.worker.post_message(m)))
+        .with("payload", &payload)
+        .post(|m, _| worker.worker.post_message(m))
         .map_err(|e| format!("could not send a task: {}", js_error(&e)))?;
         // A chunk may take as long as its steps, slower when several processes share a core;
         // twice that and a grace later, the process is dead or hung and the run says so.
@@ -416,8 +416,8 @@ async fn serve_steps(
             work: config.work,
             sent: clock.now(),
         })
-        .map(|e| e.with("payload", &payload))
-        .and_then(|e| e.post(|m, _| worker.worker.post_message(m)))
+        .with("payload", &payload)
+        .post(|m, _| worker.worker.post_message(m))
         .map_err(|e| format!("could not send a step: {}", js_error(&e)));
         if let Err(e) = posted {
             let _ = job.answer.send(Err(e.clone()));

@@ -22,8 +22,8 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(envelope: Result<Envelope, JsValue>) {
-    if let Err(e) = envelope.and_then(|e| e.post(|m, t| scope().post_message_with_transfer(m, t))) {
+fn post(envelope: Envelope) {
+    if let Err(e) = envelope.post(|m, t| scope().post_message_with_transfer(m, t)) {
         web_sys::console::error_2(&"conpar process: reply failed".into(), &e);
     }
 }
@@ -108,7 +108,7 @@ fn answer(
     work: &Work,
     sent: f64,
     payload: Option<js_sys::Uint8Array>,
-) -> Result<Envelope, JsValue> {
+) -> Envelope {
     let received = PerfClock.now();
     let lane = ProcessLane {
         recorder: Recorder::new(),
@@ -128,20 +128,16 @@ fn answer(
 
 /// The answer: the checksum, the spans recorded, and the result copied back the way the
 /// payload came (a buffer of its size).
-fn reply(
-    checksum: u64,
-    recorder: &Recorder,
-    payload: Option<js_sys::Uint8Array>,
-) -> Result<Envelope, JsValue> {
+fn reply(checksum: u64, recorder: &Recorder, payload: Option<js_sys::Uint8Array>) -> Envelope {
     let reply = Envelope::new(&FromProcess::Result {
         checksum,
         sent: PerfClock.now(),
-    })?
+    })
     .spans("spans", &recorder.drain());
-    Ok(match payload {
+    match payload {
         Some(p) => reply.with("output", &p),
         None => reply,
-    })
+    }
 }
 
 /// Computes one CPU step an event loop sent (`run_in_executor`), as a pool process runs one
@@ -151,7 +147,7 @@ fn answer_step(
     work: &Work,
     sent: f64,
     payload: Option<js_sys::Uint8Array>,
-) -> Result<Envelope, JsValue> {
+) -> Envelope {
     let received = PerfClock.now();
     let recorder = Recorder::new();
     if payload.as_ref().is_some_and(|p| p.length() > 0) {
