@@ -1,8 +1,8 @@
 //! One stable sort for the whole module.
 //!
 //! The standard library's sorts are fast and large: each call site with its own comparison gets
-//! its own copy of the algorithm, 2–4 KB of WebAssembly apiece, and conpar had twenty of them
-//! (66 KB of the module before optimisation). Here the algorithm is compiled once: it sorts
+//! its own copy of the algorithm, 2–4 KB of WebAssembly apiece, and conpar had twenty-two of
+//! them (66 KB of the module before optimisation). Here the algorithm is compiled once: it sorts
 //! positions through a comparison behind a `dyn`, and each call site adds only the few bytes that
 //! move its elements into the order found. Every list conpar sorts is small (a run's spans, a
 //! few thousand at most), so an indirect call per comparison costs nothing a reader could see.
