@@ -5,7 +5,7 @@
 //    It also drops trunk's preload of the module (see below).
 // 2. Versioned names: trunk names the glue, the module and the stylesheet after their contents
 //    (filehash); this points loader.js at those names and renames loader.js and boot.js after
-//    their own contents, so every file the page loads has a name that changes when it does and
+//    their own contents (and turns.js), so every file the page loads has a name that changes when it does and
 //    a host may let readers cache it for a year (www/_headers says which). The names a page
 //    outside this site links to stay fixed: index.html, embed.js, coi-sw.js, post/.
 import { createHash } from 'node:crypto';
@@ -26,6 +26,16 @@ if (inline.length || handlers.length) {
 // No preload of the module in the head: www/loader.js fetches it once the page has painted, so
 // the page's text and layout do not wait behind 300 KiB of WebAssembly on a slow network.
 html = html.replace(/<link rel="preload" href="[^"]*_bg\.wasm"[^>]*>/g, '');
+
+// The stylesheet is checked by its integrity hash, which a browser can check only on a CORS
+// request: in a frame sandboxed with allow-scripts alone (an opaque origin) a stylesheet without
+// `crossorigin` is refused ("requires the request to be CORS enabled"). The site sends
+// Access-Control-Allow-Origin (www/_headers).
+html = html.replace(/<link rel="stylesheet" (?![^>]*crossorigin)([^>]*integrity=)/g, '<link rel="stylesheet" crossorigin="anonymous" $1');
+if (!/<link rel="stylesheet" crossorigin="anonymous" href="\.\/style-/.test(html)) {
+  console.error(`${file}: no stylesheet link to mark crossorigin`);
+  process.exit(1);
+}
 
 const files = readdirSync(dir);
 const one = (pattern, what) => {
@@ -80,4 +90,5 @@ version('loader.js', (text) => {
   return text.replaceAll("'./conpar.js'", `'./${glue}'`).replace("'./conpar_bg.wasm'", `'./${wasm}'`);
 });
 version('boot.js');
+version('turns.js');
 writeFileSync(file, html);

@@ -10,7 +10,8 @@ use conpar::core::measure::trace::Model;
 use conpar::core::session::protocol::{Finished, Ready, RunRequest};
 use conpar::core::session::sweep::SweepEnd;
 use conpar::core::session::{
-    Effect, Engine, Environment, Input, Outcome, Parts, Pending, Report, Session, Setting, Status,
+    Effect, Engine, Environment, Guard, Holder, Input, Outcome, Parts, Pending, Report, Session,
+    Setting, Status, UNGUARDED,
 };
 
 const ISOLATED: Environment = Environment {
@@ -57,8 +58,11 @@ fn engine_started(out: &Outcome) -> Option<u32> {
 fn go(s: &mut Session, input: Input) -> Outcome {
     let mut out = s.handle(input);
     for (asked, grant) in [
-        (Effect::AskStartTurn, Input::StartTurnGranted),
-        (Effect::AskTurn, Input::TurnGranted),
+        (
+            Effect::AskStartTurn,
+            Input::StartTurnGranted(Guard::Browser),
+        ),
+        (Effect::AskTurn, Input::TurnGranted(Guard::Browser)),
     ] {
         if out.effects.contains(&asked) {
             let granted = s.handle(grant);
@@ -72,7 +76,7 @@ fn go(s: &mut Session, input: Input) -> Outcome {
 /// The engine greets the page with a pool of the threads it was asked for.
 fn greet(s: &mut Session) -> Outcome {
     if matches!(s.engine, Engine::Queued { .. }) {
-        s.handle(Input::StartTurnGranted);
+        s.handle(Input::StartTurnGranted(Guard::Browser));
     }
     let threads = match s.engine {
         Engine::Starting { threads } => threads,
@@ -426,14 +430,17 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     assert!(out.effects.contains(&Effect::AskTurn));
     assert!(sent(&out).is_none(), "no run while another page measures");
     assert_eq!(s.pending, Pending::Turn);
-    let out = s.handle(Input::TurnWaiting);
+    let out = s.handle(Input::TurnWaiting(Holder::ThisPage));
     assert_eq!(s.status, Status::Loading);
-    assert_eq!(s.status_text, "Waiting its turn…");
+    assert_eq!(
+        s.status_text,
+        "Waiting: another conpar demo on this page is measuring…"
+    );
     assert!(out.render.contains(Parts::STATUS));
     assert!(s.can_stop());
     assert!(s.handle(Input::Run).effects.is_empty(), "asked once");
     // Granted: it runs, holding the turn until it is done.
-    let out = s.handle(Input::TurnGranted);
+    let out = s.handle(Input::TurnGranted(Guard::Browser));
     let req = sent(&out).expect("runs when granted");
     assert!(s.has_turn);
     let out = finish(&mut s, &req);
@@ -445,7 +452,7 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     assert!(out.effects.contains(&Effect::ReleaseTurn));
     assert_eq!(s.pending, Pending::None);
     greet(&mut s);
-    assert!(sent(&s.handle(Input::TurnGranted)).is_none());
+    assert!(sent(&s.handle(Input::TurnGranted(Guard::Browser))).is_none());
     // A run stopped midway gives the turn back too.
     go(&mut s, Input::Run);
     assert!(s.running());
@@ -549,15 +556,48 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
 }
 
 #[test]
+fn a_page_that_can_take_turns_with_nobody_says_so_once_with_its_first_run() {
+    // A frame whose Web Locks are denied still takes turns with its page's frames: no notice.
+    let mut s = Session::new("?preset=io&models=sequential,async", ISOLATED);
+    s.handle(Input::Start);
+    s.handle(Input::StartTurnGranted(Guard::Page));
+    greet(&mut s);
+    s.handle(Input::Run);
+    s.handle(Input::TurnGranted(Guard::Page));
+    assert!(!s.notices.list.iter().any(|n| n == UNGUARDED));
+    // A top-level page without Web Locks: said with the first run, and not again.
+    let mut s = Session::new("?preset=io&models=sequential,async", ISOLATED);
+    s.handle(Input::Start);
+    s.handle(Input::StartTurnGranted(Guard::Nothing));
+    greet(&mut s);
+    s.handle(Input::Run);
+    let req = sent(&s.handle(Input::TurnGranted(Guard::Nothing))).expect("it runs all the same");
+    assert_eq!(
+        s.notices.list.iter().filter(|n| *n == UNGUARDED).count(),
+        1,
+        "{:?}",
+        s.notices.list
+    );
+    finish(&mut s, &req);
+    s.handle(Input::Run);
+    let req = sent(&s.handle(Input::TurnGranted(Guard::Nothing))).expect("runs again");
+    finish(&mut s, &req);
+    assert!(!s.notices.list.iter().any(|n| n == UNGUARDED));
+}
+
+#[test]
 fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     let mut s = Session::new("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
     let out = s.handle(Input::Start);
     // Its calibration would load the cores another page is measuring on: it asks first.
     assert!(out.effects.contains(&Effect::AskStartTurn));
     assert_eq!(engine_started(&out), None);
-    s.handle(Input::StartTurnWaiting);
-    assert_eq!(s.status_text, "Waiting its turn…");
-    let out = s.handle(Input::StartTurnGranted);
+    s.handle(Input::StartTurnWaiting(Holder::Elsewhere));
+    assert_eq!(
+        s.status_text,
+        "Waiting: conpar is measuring in another tab…"
+    );
+    let out = s.handle(Input::StartTurnGranted(Guard::Browser));
     assert_eq!(engine_started(&out), Some(6));
     let out = s.handle(Input::Engine(Report::Ready(ready(6))));
     let release = out
@@ -573,7 +613,7 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     // A failure while starting gives it back too.
     let mut s = Session::new("?preset=cpu", ISOLATED);
     s.handle(Input::Start);
-    s.handle(Input::StartTurnGranted);
+    s.handle(Input::StartTurnGranted(Guard::Browser));
     let out = s.handle(Input::EngineStartTimedOut);
     assert!(out.effects.contains(&Effect::ReleaseStartTurn));
     assert_eq!(s.status, Status::Error);

@@ -52,15 +52,33 @@
       + (e.blockedURI || 'a script') + '). It needs script-src \'self\' \'wasm-unsafe-eval\' and worker-src \'self\' blob:.');
   });
   // Nothing at all after a while (a very slow network, an old browser that ignores modules).
-  // An embed out of view has not begun to load (www/loader.js waits for the reader to scroll to
-  // it): its 15 s count from when it begins, `conparLoading()`.
+  // The 15 s count only while conpar is loading: an embed begins when the reader scrolls to it
+  // (a lazy frame near the fold loads its document long before), and www/loader.js pauses the
+  // count while the page waits for another demo's turn (`conparLoading(false)`) and starts it
+  // again when it loads (`conparLoading(true)`).
   var deadline = null;
-  window.conparLoading = function () {
+  var begun = false;
+  function arm() {
     clearTimeout(deadline);
     deadline = setTimeout(function () {
       if (!window.conparStarted)
         fail('conpar has not started after 15 s. Reload the page; if it persists, try a current browser.');
     }, 15000);
+  }
+  window.conparLoading = function (on) {
+    begun = true;
+    if (on === false) clearTimeout(deadline);
+    else arm();
   };
-  window.conparLoading();
+  if (!on('embed') || !('IntersectionObserver' in window)) {
+    arm();
+  } else {
+    // An embed's count starts when it comes into view, if the loader has not started it.
+    var seen = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (e) { return e.isIntersecting; })) return;
+      seen.disconnect();
+      if (!begun) arm();
+    });
+    document.addEventListener('DOMContentLoaded', function () { seen.observe(document.body); });
+  }
 })();

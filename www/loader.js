@@ -33,21 +33,27 @@ async function withProgress(url) {
   return new Response(counted, { headers: response.headers, status: response.status });
 }
 
-/// Runs `work` holding this browser's one turn to measure (the Web Lock every conpar page takes
-/// before it calibrates or measures, src/web/page/turns.rs): compiling the module keeps a core
-/// busy, so it must not overlap another conpar page's measured run. Without Web Locks, at once.
-async function inTurn(work) {
-  const locks = navigator.locks;
-  if (!locks) return work();
-  const LOCK = 'conpar-measured-run';
-  let result;
-  const got = await locks.request(LOCK, { ifAvailable: true }, async (lock) => {
-    if (lock) result = await work();
-    return Boolean(lock);
+/// Runs `work` in this page's turn (www/turns.js: the same turn the page takes before it
+/// calibrates or measures, src/web/page/turns.rs): compiling the module keeps a core busy, so it
+/// must not overlap another conpar page's measured run. While it waits, the start-up deadline
+/// of www/boot.js is paused: waiting for another demo is not failing to start.
+function inTurn(work) {
+  const turns = window.conparTurns;
+  if (!turns || !turns.ask) return work();
+  return new Promise((ok, fail) => {
+    const turn = turns.ask({
+      // The words of src/core/session/mod.rs's `Holder::waiting_text`.
+      onWait: (where) => {
+        status(where === 'page' ? 'Waiting: another conpar demo on this page is measuring…'
+          : 'Waiting: conpar is measuring in another tab…');
+        if (window.conparLoading) window.conparLoading(false);
+      },
+      onGrant: () => {
+        if (window.conparLoading) window.conparLoading(true);
+        Promise.resolve().then(work).then(ok, fail).finally(() => turn.release());
+      },
+    });
   });
-  if (got) return result;
-  status('Waiting its turn…');
-  return locks.request(LOCK, work);
 }
 
 /// An embed loads nothing until it comes into view: a post with several embeds costs the reader

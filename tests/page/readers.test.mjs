@@ -67,7 +67,7 @@ test('a waiting embed says so, and Stop works while it waits', async () => {
     await long.click('#run');
     await long.waitForFunction(() => document.documentElement.dataset.status === 'running', null, { timeout: 60000 });
     await second.click('#run');
-    await second.waitForFunction(() => /^Waiting its turn/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
+    await second.waitForFunction(() => /^Waiting: another conpar demo on this page is measuring/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
     assert.equal(await second.evaluate(() => document.getElementById('stop').disabled), false, 'Stop works while waiting');
     await second.click('#stop');
     assert.equal(await second.evaluate(() => Number(document.documentElement.dataset.run || 0)), 0, 'a stopped wait started no run');

@@ -232,6 +232,41 @@ pub enum Report {
     Failed(String),
 }
 
+/// Where the conpar page runs whose turn this page waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// Another frame of the page this one is in (another demo of the same post).
+    ThisPage,
+    /// Another tab, or a frame of another page.
+    Elsewhere,
+}
+
+impl Holder {
+    /// What the status line says while the page waits: what for, in few enough words that a
+    /// narrow embed's one status line does not grow (it ends in an ellipsis there).
+    pub fn waiting_text(self) -> &'static str {
+        match self {
+            Holder::ThisPage => "Waiting: another conpar demo on this page is measuring…",
+            Holder::Elsewhere => "Waiting: conpar is measuring in another tab…",
+        }
+    }
+}
+
+/// Which other conpar pages take turns with this one: what the browser allowed (www/turns.js).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Guard {
+    /// Every page of this browser (the Web Lock was granted).
+    Browser,
+    /// The frames of the page this one is in (the browser denies this frame its Web Locks, as
+    /// Chromium does a third-party frame when third-party storage is blocked).
+    Page,
+    /// None: a top-level page without Web Locks (an insecure origin, an opaque one).
+    Nothing,
+}
+
+/// The notice of a page that could take turns with nobody.
+pub const UNGUARDED: &str = "This browser gives conpar no Web Locks here, so it cannot take turns with other conpar pages: one measuring at the same time would share the cores with it.";
+
 /// Everything that can happen to the page.
 #[derive(Clone, Debug)]
 pub enum Input {
@@ -256,11 +291,12 @@ pub enum Input {
     /// The run request could not be posted.
     SendFailed(String),
     /// Another page holds the turn to measure; this page's run waits.
-    TurnWaiting,
-    TurnGranted,
+    TurnWaiting(Holder),
+    /// This page holds the turn, taken with the pages `Guard` says.
+    TurnGranted(Guard),
     /// The same, for starting the engine.
-    StartTurnWaiting,
-    StartTurnGranted,
+    StartTurnWaiting(Holder),
+    StartTurnGranted(Guard),
     /// The page became visible, hidden or frozen, at `at` on the shared clock.
     Visibility {
         state: Visibility,
@@ -325,7 +361,8 @@ pub enum Effect {
     RetireEngine,
     Send(RunRequest),
     /// Ask for this browser's one turn to measure (report `TurnWaiting` if another page of
-    /// conpar holds it, then `TurnGranted`).
+    /// conpar holds it, then `TurnGranted`). Another frame of the same page counts, whatever
+    /// the browser allows the frame to store.
     AskTurn,
     /// Give the turn back (or stop asking for it).
     ReleaseTurn,
@@ -504,6 +541,8 @@ pub struct Session {
     pub judged: Vec<Judged>,
     /// The next run was asked for by a claim's card: the page does not scroll to the results.
     stay_in_place: bool,
+    /// The page has said that it takes turns with no other page ([`UNGUARDED`]).
+    unguarded_said: bool,
     /// The address's recording (`#rec=…`), until the page starts and opens it.
     fragment: Option<String>,
     /// Test builds only: the fault the next run injects.
@@ -543,6 +582,7 @@ impl Session {
             imports: Imports::default(),
             judged: Vec::new(),
             stay_in_place: false,
+            unguarded_said: false,
             fragment: None,
             fault: None,
             out: Outcome::default(),
@@ -592,14 +632,13 @@ impl Session {
                 self.end_run_with("the run could not be sent to the engine");
                 self.set_status(Status::Error, format!("Could not start the run: {why}"));
             }
-            // Short, so the status line does not grow a row in a narrow embed: that another
-            // conpar run in this browser holds the cores is what the README explains.
-            Input::TurnWaiting => {
+            Input::TurnWaiting(holder) => {
                 if self.pending == Pending::Turn {
-                    self.set_status(Status::Loading, "Waiting its turn…".into());
+                    self.set_status(Status::Loading, holder.waiting_text().into());
                 }
             }
-            Input::TurnGranted => {
+            Input::TurnGranted(guard) => {
+                self.guarded(guard);
                 if self.pending == Pending::Turn {
                     self.pending = Pending::None;
                     self.has_turn = true;
@@ -611,12 +650,12 @@ impl Session {
                     }
                 }
             }
-            Input::StartTurnWaiting => {
+            Input::StartTurnWaiting(holder) => {
                 if matches!(self.engine, Engine::Queued { .. }) {
-                    self.set_status(Status::Loading, "Waiting its turn…".into());
+                    self.set_status(Status::Loading, holder.waiting_text().into());
                 }
             }
-            Input::StartTurnGranted => match self.engine {
+            Input::StartTurnGranted(guard) => match self.guarded(guard).engine {
                 Engine::Queued { threads } => {
                     self.engine = Engine::Starting { threads };
                     self.effect(Effect::StartEngine { threads });
@@ -720,6 +759,16 @@ impl Session {
         self.notices.open = !list.is_empty();
         self.notices.list = list;
         self.render(Parts::NOTICES);
+    }
+
+    /// A turn was granted with `guard`: a page that takes turns with nobody says so, once,
+    /// with the notices of the next run.
+    fn guarded(&mut self, guard: Guard) -> &mut Session {
+        if guard == Guard::Nothing && !self.unguarded_said {
+            self.unguarded_said = true;
+            self.url_notices.push(UNGUARDED.into());
+        }
+        self
     }
 
     /// Adds a notice below the ones shown.
