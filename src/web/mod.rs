@@ -77,8 +77,11 @@ pub fn js_error(value: &JsValue) -> String {
 
 const BOOTSTRAP: &str = include_str!("../../www/worker.js");
 
-/// Starts one of conpar's workers: a module worker from the bootstrap above, told to import the
-/// glue and instantiate the already-compiled module, then run `role`.
+/// Starts one of conpar's workers: a classic worker from the bootstrap above, told to import the
+/// glue (a dynamic `import()`, which classic workers have) and instantiate the already-compiled
+/// module, then run `role`. Classic, not a module worker: a frame sandboxed with `allow-scripts`
+/// alone (an opaque origin, as WordPress frames unknown embeds) cannot start a module worker
+/// from a blob URL in Chromium ("error" and nothing else), and can start a classic one.
 ///
 /// # Errors
 /// When the browser refuses to create the worker.
@@ -102,7 +105,6 @@ pub fn start_worker_with(
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let worker_options = web_sys::WorkerOptions::new();
-    worker_options.set_type(web_sys::WorkerType::Module);
     worker_options.set_name(&format!("conpar {role}"));
     let worker = web_sys::Worker::new_with_options(&url, &worker_options);
     web_sys::Url::revoke_object_url(&url)?;
