@@ -205,6 +205,24 @@ fn a_recheck_recalibrates_only_when_the_speed_moved_more_than_ten_percent() {
 }
 
 #[test]
+fn an_address_escaped_twice_by_a_cms_is_read_as_its_author_wrote_it() {
+    let once = "?preset=cpu&models=sequential,threads&threads=4&processes=2&embed=1";
+    let (want, notices) = Scenario::from_query(once, 2);
+    assert!(notices.is_empty());
+    let twice = once.replace('&', "&amp;");
+    let (got, notices) = Scenario::from_query(&twice, 2);
+    assert_eq!(got.to_query(), want.to_query());
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].message.contains("escaped twice"), "{notices:?}");
+    // An unknown key is still named, without its `amp;`.
+    let (_, notices) = Scenario::from_query("?preset=io&amp;colour=red", 2);
+    assert!(
+        notices.iter().any(|n| n.message.contains("`colour`")),
+        "{notices:?}"
+    );
+}
+
+#[test]
 fn scenario_reads_and_writes_the_url() {
     let (s, notices) =
         Scenario::from_query("?preset=cpu&models=threads,sequential&workers=2&run=1", 2);

@@ -297,6 +297,28 @@ fn hostile_fragments_get_a_sentence() {
 }
 
 #[test]
+fn a_link_pasted_into_prose_keeps_its_recording() {
+    let good = sample().to_link_text(MAX_LINK_CHARS).expect("it works");
+    let want = Recording::from_link_text(&good).expect("it works");
+    for tail in [
+        ".", ",", ")", "]", "\"", "'", ">", ").", "\".", "%2E", "%2c", "%29", "%5D", "%22", "%27",
+        "%3E", "%29.", " ", "%20",
+    ] {
+        let got = Recording::from_link_text(&format!("{good}{tail}"))
+            .unwrap_or_else(|e| panic!("{good}{tail}: {e}"));
+        assert_eq!(got.query, want.query, "after {tail:?}");
+        assert_eq!(got.models.len(), want.models.len(), "after {tail:?}");
+    }
+    // What base64url itself contains stays: a cut or added letter is still an error.
+    for tail in ["A", "-", "_", "%41"] {
+        assert!(
+            Recording::from_link_text(&format!("{good}{tail}")).is_err(),
+            "{tail}"
+        );
+    }
+}
+
+#[test]
 fn browsers_are_named_with_their_major_version() {
     let cases = [
         ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.7000.1 Safari/537.36", "Chrome 156"),

@@ -434,13 +434,22 @@ impl Scenario {
     pub fn from_query(query: &str, cores: u32) -> (Scenario, Vec<Notice>) {
         let mut s = Scenario::default_for(cores);
         let mut notices = Vec::new();
+        // A snippet escaped twice by a CMS reaches the address as `a=1&amp;b=2`: its keys are
+        // read as the author wrote them.
         let pairs = || {
             query
                 .trim_start_matches('?')
                 .split('&')
                 .filter(|p| !p.is_empty())
                 .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+                .map(|(key, raw)| (key.strip_prefix("amp;").unwrap_or(key), raw))
         };
+        if query.contains("&amp;") {
+            notices.push(Notice::new(
+                "query",
+                "This address was escaped twice (`&amp;` where `&` belongs), as some sites do to pasted links: it is read as its author wrote it.".into(),
+            ));
+        }
         // A claim's experiment first, so the address's own values override it.
         if let Some(c) = pairs()
             .filter(|(key, _)| decode_component(key) == "claim")

@@ -54,6 +54,31 @@ pub struct Recording {
     pub models: Vec<RecordedModel>,
 }
 
+/// `text` without what prose around a pasted link adds to its end: a sentence's `.` or `,`, a
+/// closing `)` or `]`, a quote or `>`, or one of these percent-encoded. base64url has none of
+/// them, so nothing of a recording is lost.
+pub fn without_prose(text: &str) -> &str {
+    const PROSE: &[u8] = b".,)]\"'>";
+    let mut t = text.trim_end();
+    loop {
+        let b = t.as_bytes();
+        let n = b.len();
+        if n > 0 && PROSE.contains(&b[n - 1]) {
+            t = &t[..n - 1];
+        } else if n >= 3
+            && b[n - 3] == b'%'
+            && std::str::from_utf8(&b[n - 2..])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .is_some_and(|c| PROSE.contains(&c) || c == b' ')
+        {
+            t = &t[..n - 3];
+        } else {
+            return t;
+        }
+    }
+}
+
 impl Recording {
     /// "recorded in Chrome 156 on 2 cores, 2026-12-01".
     pub fn label(&self) -> String {
@@ -156,6 +181,7 @@ impl Recording {
 
     /// Reads a recording from link text, or says why it cannot.
     pub fn from_link_text(text: &str) -> Result<Recording, String> {
+        let text = without_prose(text);
         if text.len() > MAX_FRAGMENT_CHARS {
             return Err(format!(
                 "it is {} KB long; a recording takes at most {} KB",
