@@ -67,11 +67,12 @@ test(`${ENGINE}: a bad workload shows its line and column and runs nothing`, asy
   assert.equal(await js(driver, 'return document.documentElement.dataset.run || "0";'), '0');
 });
 
-/// A blog on another origin, not isolated, embedding the site (not isolated either) at `query`
-/// `height` px tall; `driver` is switched into the embed's frame.
+/// A blog on another site (127.0.0.2, conpar on 127.0.0.1: a third-party frame, as on a blog
+/// of its own), not isolated, embedding the site (not isolated either) at `query` `height` px
+/// tall; `driver` is switched into the embed's frame.
 async function blogInFrame(driver, query, height) {
   const blog = await serve({
-    root: 'dist', isolated: false,
+    root: 'dist', isolated: false, host: '127.0.0.2',
     extraRoutes: {
       '/post.html': () => `<!doctype html><html><body><h1>My post</h1>
         <iframe id="demo" src="${plain.url}/${query}" title="conpar demo" width="600" height="${height}" style="border:0"></iframe>
@@ -83,7 +84,7 @@ async function blogInFrame(driver, query, height) {
   return blog;
 }
 
-test(`${ENGINE}: embedded in a blog on another origin that is not isolated, it runs what it can`, async () => {
+test(`${ENGINE}: embedded in a blog on another site that is not isolated, it runs what it can`, async () => {
   const { driver } = browser;
   const blog = await blogInFrame(driver, '?preset=mixed&threads=2&processes=2&embed=1&run=1', 400);
   try {
@@ -102,7 +103,7 @@ test(`${ENGINE}: embedded in a blog on another origin that is not isolated, it r
   }
 });
 
-test(`${ENGINE}: the post's recorded mixed embed, in a blog that is not isolated, shows all five models without running, and Run on this device adds what runs here`, async () => {
+test(`${ENGINE}: the post's recorded mixed embed, in a blog on another site that is not isolated, shows all five models without running, and Run on this device adds what runs here`, async () => {
   const { driver } = browser;
   const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
   const src = [...post.matchAll(/<iframe src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=mixed'));

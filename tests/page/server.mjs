@@ -32,13 +32,16 @@ function headerRules(text) {
 /// file gets the headers of every rule its path matches (caching included), text and wasm go
 /// out gzipped, and a file asked for again with its ETag gets 304. `counted` tallies requests
 /// and bytes sent.
-export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missing = [], headers: extraHeaders = {}, site: asSite = false }) {
+/// `host` is the loopback address it listens on: a page served from 127.0.0.2 is on another
+/// *site* than conpar on 127.0.0.1 (two ports of one address are one site), so conpar's frames in
+/// it are third-party, as on a blog of its own.
+export function serve({ root, port = 0, host = '127.0.0.1', isolated = true, extraRoutes = {}, missing = [], headers: extraHeaders = {}, site: asSite = false }) {
   const base = resolve(root);
   const counted = { requests: 0, bytes: 0, notModified: 0 };
   let rules = [];
   if (asSite) rules = headerRules(readFileSync(join(base, '_headers'), 'utf8'));
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
+    const url = new URL(req.url, `http://${host}`);
     if (extraRoutes[url.pathname]) {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       res.end(extraRoutes[url.pathname](req));
@@ -50,7 +53,11 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missi
     try {
       if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
       const body = await readFile(path);
-      const headers = { 'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Cache-Control': 'no-store' };
+      // CORS as www/_headers sends it: a sandboxed frame (an opaque origin) loads modules so.
+      const headers = {
+        'Content-Type': TYPES[extname(path)] || 'application/octet-stream', 'Cache-Control': 'no-store',
+        'Access-Control-Allow-Origin': '*',
+      };
       if (isolated) {
         headers['Cross-Origin-Opener-Policy'] = 'same-origin';
         headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
@@ -83,8 +90,8 @@ export function serve({ root, port = 0, isolated = true, extraRoutes = {}, missi
       res.writeHead(404); res.end('not found');
     }
   });
-  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok({
-    server, counted, url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((c) => server.close(c)),
+  return new Promise((ok) => server.listen(port, host, () => ok({
+    server, counted, url: `http://${host}:${server.address().port}`, close: () => new Promise((c) => server.close(c)),
   })));
 }
 
