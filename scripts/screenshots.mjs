@@ -45,7 +45,8 @@ for (const [file, width, scheme, query] of shots) {
   await page.hover('#results-body tr[data-model=async]');
   await frames(page, 3);
   const top = await page.evaluate(() => document.getElementById('results-section').getBoundingClientRect().top + scrollY);
-  const bottom = await page.evaluate(() => document.querySelector('.panel[data-model=threads]').getBoundingClientRect().bottom + scrollY);
+  // The verdict, the timeline and, below it, the advice and the table.
+  const bottom = await page.evaluate(() => document.getElementById('numbers-section').getBoundingClientRect().bottom + scrollY);
   await page.screenshot({ path: 'docs/latency.png', fullPage: true, clip: { x: 0, y: top - 8, width: 1280, height: bottom - top + 16 } });
   console.log('docs/latency.png: stalls, the recommendation, the outlined task');
   await page.close();

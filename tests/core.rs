@@ -223,6 +223,38 @@ fn an_address_escaped_twice_by_a_cms_is_read_as_its_author_wrote_it() {
 }
 
 #[test]
+fn the_settings_disclosure_opens_for_what_a_newcomer_does_not_need_and_its_summary_hides_nothing() {
+    let (s, _) = Scenario::from_query("?preset=io&models=sequential,gil&threads=8&processes=2", 2);
+    assert!(
+        !s.sets_more(),
+        "pool sizes are in every link: they do not open it"
+    );
+    assert_eq!(s.settings_summary(), "8 threads · 2 processes");
+    let (s, _) = Scenario::from_query("?threads=1&processes=1", 2);
+    assert_eq!(s.settings_summary(), "1 thread · 1 process");
+    for (query, shown) in [
+        ("start=spawn", "spawn start"),
+        ("limit=10", "async limit 10"),
+        ("chunksize=4", "chunksize 4"),
+        ("switch=2.5", "GIL switch 2.5 ms"),
+        ("repeat=3", "repeat 3"),
+        ("sweep=1,2,4", "sweep 1,2,4"),
+        ("seed=7", "seed 7"),
+    ] {
+        let (s, notices) = Scenario::from_query(&format!("?threads=2&processes=2&{query}"), 2);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert!(s.sets_more(), "{query} opens the disclosure");
+        assert_eq!(
+            s.settings_summary(),
+            format!("2 threads · 2 processes · {shown}")
+        );
+    }
+    // Set to their defaults, they leave it closed.
+    let (s, _) = Scenario::from_query("?start=forkserver&chunksize=1&switch=5&repeat=1&seed=1", 2);
+    assert!(!s.sets_more());
+}
+
+#[test]
 fn scenario_reads_and_writes_the_url() {
     let (s, notices) =
         Scenario::from_query("?preset=cpu&models=threads,sequential&workers=2&run=1", 2);

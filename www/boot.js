@@ -24,6 +24,19 @@
   // A run recorded elsewhere and carried in the link: its words, and Run reads "Run on this
   // device".
   if (/^#rec=/.test(location.hash)) root.classList.add('recorded', 'run-here');
+  // The Settings disclosure opens before the first paint when the address names one of the
+  // settings a newcomer does not need (the page opens it too once it starts, when
+  // `Scenario::sets_more` finds one away from its default); the parser has not reached it yet,
+  // so it is opened as it arrives, before anything is drawn.
+  if (['start', 'limit', 'chunksize', 'switch', 'repeat', 'sweep', 'seed'].some(function (k) { return query.has(k); })) {
+    var opener = new MutationObserver(function () {
+      var box = document.getElementById('settings');
+      if (!box) return;
+      box.open = true;
+      opener.disconnect();
+    });
+    opener.observe(root, { childList: true, subtree: true });
+  }
   var theme = query.get('theme');
   if (theme === 'dark' || theme === 'light') root.setAttribute('data-theme', theme);
   // Hosts that cannot send COOP/COEP (GitHub Pages): a service worker adds them, then one

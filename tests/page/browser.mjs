@@ -59,3 +59,8 @@ export function colourPixels(page, selector, rgb) {
     return n;
   }, [selector, rgb]);
 }
+
+/// Opens the Settings disclosure as a reader would (a click on its summary), unless it is open.
+export async function openSettings(page) {
+  if (!(await page.$eval('#settings', (d) => d.open))) await page.click('#settings > summary');
+}

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, openPage } from './harness.mjs';
-import { waitRun } from './browser.mjs';
+import { waitRun, openSettings } from './browser.mjs';
 
 setUp();
 
@@ -124,6 +124,7 @@ test("a claim's verdict follows its run: its link with another pool size or work
       assert.equal(eight.verdict, 'true', eight.because);
       assert.match(eight.because, /8 threads/);
       // One thread, typed into the form and run again: nothing overlaps.
+      await openSettings(p);
       await p.fill('#threads', '1');
       await p.press('#threads', 'Tab');
       await p.click('#run');

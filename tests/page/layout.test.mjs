@@ -70,6 +70,65 @@ for (const [name, path] of [
   });
 }
 
+// Issue 36: the picture first. Positions are read in the document (a run scrolls the page to
+// its verdict), so "on the first screen" means above the fold at the top of the page.
+test('the first screen holds the question, Run and the timeline, at 1280 × 800 and 390 × 844, before and after a run', async () => {
+  for (const [width, height] of [[1280, 800], [390, 844]]) {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${site.url}/?preset=mixed`);
+      await waitStatus(page, ['ready']);
+      for (const when of ['ready', 'after its run']) {
+        if (when !== 'ready') {
+          await page.click('#run');
+          assert.equal(await waitRun(page, 1), 'done');
+        }
+        const at = await page.evaluate(() => {
+          const box = (selector) => {
+            const r = document.querySelector(selector).getBoundingClientRect();
+            return { top: r.top + scrollY, bottom: r.bottom + scrollY };
+          };
+          return { run: box('#run'), panel: box('#panels .panel'), models: box('fieldset.models'), preset: box('#preset') };
+        });
+        const where = `at ${width} × ${height} ${when}: ${JSON.stringify(at)}`;
+        assert.ok(at.preset.top >= 0 && at.models.bottom <= height, `the workload and the models are not on the first screen ${where}`);
+        assert.ok(at.run.top >= 0 && at.run.bottom <= height, `Run is not wholly on the first screen ${where}`);
+        const fold = width >= 1280 ? height - 200 : height;
+        assert.ok(at.panel.top < fold, `the first timeline panel starts at ${at.panel.top} px, below ${fold} ${where}`);
+      }
+      assert.equal(await page.evaluate(() => document.getElementById('settings').open), false, 'the settings stay closed');
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the Settings disclosure: closed by default, open when the address sets what it holds, and opened by keyboard', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${site.url}/?preset=mixed&chunksize=4`);
+    // Open before the module has loaded: www/boot.js opens it as the parser reaches it.
+    assert.equal(await page.evaluate(() => document.getElementById('settings').open), true);
+    await waitStatus(page, ['ready']);
+    assert.equal(await page.isVisible('#chunksize'), true);
+    assert.equal(await page.inputValue('#chunksize'), '4');
+    assert.match(await page.textContent('#settings-summary'), /6 threads · 2 processes · chunksize 4/);
+    await page.goto(`${site.url}/?preset=mixed&threads=3&processes=2`);
+    await waitStatus(page, ['ready']);
+    assert.equal(await page.isVisible('#threads'), false, 'closed, though the pools are in the link');
+    assert.equal(await page.textContent('#settings-summary'), '3 threads · 2 processes');
+    await page.focus('#settings > summary');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.isVisible('#threads'), true, 'Enter on the summary opens it');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'threads', 'the fields follow in the tab order');
+  } finally {
+    await context.close();
+  }
+});
+
 test('every embed of the post starts at the height it has, before and after a run, at every width', async () => {
   assert.ok(POST_EMBEDS.length >= 4, `the post has ${POST_EMBEDS.length} embeds`);
   // The heights written in the post are the ones the Embed dialog gives for those scenarios.

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setUp, browser, site } from './harness.mjs';
-import { waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
+import { waitStatus, waitRun, frames, colourPixels, openSettings } from './browser.mjs';
 
 let dir;
 const routes = {};
@@ -155,6 +155,7 @@ test('sweep=1,2,4 on the CPU preset: free threads scale to the cores, gil stays 
 
 test('Stop ends a sweep where it is, and a bad size is refused with a notice', async () => {
   const { p, close } = await page('?preset=cpu&models=sequential,threads', ['ready']);
+  await openSettings(p);
   await p.fill('#sweep-sizes', '1,0,2');
   await p.dispatchEvent('#sweep-sizes', 'change');
   await p.waitForSelector('#notices:not([hidden])');

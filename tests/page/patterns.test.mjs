@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, openPage } from './harness.mjs';
-import { waitRun } from './browser.mjs';
+import { waitRun, openSettings } from './browser.mjs';
 
 setUp();
 
@@ -54,6 +54,7 @@ test('chunksize=100 sends 2000 tiny tasks a hundred at a time, and beats one a m
   const { p, errors, status, close } = await page(`${query}&chunksize=1&run=1`);
   assert.equal(status, 'done');
   const one = row(await p.evaluate(() => window.conpar.results()), 'processes');
+  await openSettings(p);
   await p.fill('#chunksize', '100');
   await p.dispatchEvent('#chunksize', 'change');
   await p.waitForFunction(() => location.search.includes('chunksize=100'));
@@ -77,6 +78,7 @@ test('chunksize=100 sends 2000 tiny tasks a hundred at a time, and beats one a m
 
 test('a limit or chunksize the form cannot take is named, and the field shows what stays', async () => {
   const { p, errors, close } = await page('?preset=io&models=async,processes', ['ready']);
+  await openSettings(p);
   await p.fill('#limit', '0');
   await p.dispatchEvent('#limit', 'change');
   await p.waitForFunction(() => /limit must be a whole number from 1 to 10000/.test(document.getElementById('notices').textContent));

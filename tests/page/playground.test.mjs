@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setUp, browser, site } from './harness.mjs';
-import { waitStatus, waitRun, frames, colourPixels } from './browser.mjs';
+import { waitStatus, waitRun, frames, colourPixels, openSettings } from './browser.mjs';
 
 setUp();
 
@@ -36,6 +36,7 @@ test('every control is in the URL, and the URL restores every control', async ()
   await p.selectOption('#preset', 'cpu');
   assert.match(await p.evaluate(() => location.search), /preset=cpu/);
   await p.uncheck('input[name=model][value=gil]');
+  await openSettings(p);
   await p.fill('#threads', '40');
   await p.dispatchEvent('#threads', 'change');
   await p.fill('#processes', '1');

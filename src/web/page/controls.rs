@@ -24,6 +24,9 @@ pub struct Controls {
     pub settings: Vec<(Setting, HtmlInputElement)>,
     /// How `processes` starts its workers.
     pub start: HtmlSelectElement,
+    /// The Settings disclosure, and its summary of the values inside.
+    pub settings_box: Element,
+    pub settings_summary: Element,
     pub run: HtmlButtonElement,
     pub stop: HtmlButtonElement,
     pub status: Element,
@@ -99,6 +102,8 @@ impl Controls {
                 .map(|s| Ok((s, by_id(doc, s.key())?)))
                 .collect::<Result<_, JsValue>>()?,
             start: by_id(doc, "start")?,
+            settings_box: by_id(doc, "settings")?,
+            settings_summary: by_id(doc, "settings-summary")?,
             run: by_id(doc, "run")?,
             stop: by_id(doc, "stop")?,
             status: by_id(doc, "status")?,
@@ -174,6 +179,16 @@ impl Controls {
             input.set_checked(s.models.contains(m));
         }
         self.start.set_value(s.start.id());
+        self.settings_summary
+            .set_text_content(Some(&s.settings_summary()));
+    }
+
+    /// Opens the Settings disclosure when the scenario sets what it holds away from the
+    /// defaults (the address did); never closes it: closing is the reader's.
+    pub fn open_settings_if_set(&self, s: &Scenario) {
+        if s.sets_more() {
+            let _ = self.settings_box.set_attribute("open", "");
+        }
     }
 
     /// The preset menu: the scenario's preset, or "custom".

@@ -138,6 +138,7 @@ pub fn start() -> Result<(), JsValue> {
         .with_fragment(&location.hash().unwrap_or_default());
     let ui = Controls::find(&doc)?;
     ui.set_state_colours(&doc);
+    ui.open_settings_if_set(&session.scenario);
     let app = App {
         embed: sharing::EmbedState::new(session.scenario.embed),
         session,
