@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve } from './server.mjs';
 import { setUp, browser, site } from './harness.mjs';
-import { waitStatus } from './browser.mjs';
+import { waitStatus, openSettings } from './browser.mjs';
 
 setUp();
 
@@ -158,6 +158,7 @@ test('Copy link copies a URL that restores the same scenario', async () => {
     await waitStatus(page, ['ready']);
     await page.fill('#workload', '5 x io 30, cpu 3');
     await page.uncheck('input[name=model][value=processes]');
+    await openSettings(page);
     await page.fill('#seed', '9');
     await page.dispatchEvent('#seed', 'change');
     await page.click('#copy-link');

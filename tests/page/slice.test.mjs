@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { serve } from './server.mjs';
 import { setUp, browser, site, plain } from './harness.mjs';
-import { open, waitStatus, waitRun } from './browser.mjs';
+import { open, waitStatus, waitRun, openSettings } from './browser.mjs';
 
 setUp({ plain: { root: 'dist', isolated: false } });
 
@@ -261,6 +261,7 @@ test('pool sizes out of range get a notice and a safe value; old workers= links 
   assert.equal(await old.page.inputValue('#threads'), '3');
   assert.equal(await old.page.inputValue('#processes'), '3');
   // The address the page writes from then on says it the new way.
+  await openSettings(old.page);
   await old.page.fill('#seed', '5');
   await old.page.dispatchEvent('#seed', 'change');
   assert.match(await old.page.evaluate(() => location.search), /threads=3&processes=3/);

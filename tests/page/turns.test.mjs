@@ -144,36 +144,36 @@ test('a waiting frame is told so, once, and a frame released while waiting is ne
   assert.deepEqual(said, ['a holds', 'b waits (page)', 'c waits (page)', 'c holds']);
 });
 
-test('a frame that vanishes while it holds the turn (no goodbye) is not waited for forever', async () => {
-  const p = page({ seed: 3 });
+/// Frame a holds the turn, frame b asks for it at 200 ms; `granted()` is when b got it.
+async function aHoldsBWaits(seed) {
+  const p = page({ seed });
   const [a, b] = [p.frame(), p.frame()];
   await p.run(100);
   a.turns.ask({ onGrant: () => {} });
   await p.run(200);
-  let granted = null;
-  b.turns.ask({ onGrant: () => { granted = p.now(); } });
+  let when = null;
+  b.turns.ask({ onGrant: () => { when = p.now(); } });
+  return { p, a, granted: () => when };
+}
+
+test('a frame that vanishes while it holds the turn (no goodbye) is not waited for forever', async () => {
+  const { p, a, granted } = await aHoldsBWaits(3);
   await p.run(200 + 10 * PING_MS);
-  assert.equal(granted, null, 'b waits while a answers');
+  assert.equal(granted(), null, 'b waits while a answers');
   a.alive = false; // removed from the page: its pagehide message never arrived
   const gone = p.now();
   await p.run(gone + 10 * PING_MS);
-  assert.ok(granted !== null, 'b was never granted the turn');
-  assert.ok(granted - gone <= 3 * PING_MS + 100, `b waited ${granted - gone} ms for a frame that was gone`);
+  assert.ok(granted() !== null, 'b was never granted the turn');
+  assert.ok(granted() - gone <= 3 * PING_MS + 100, `b waited ${granted() - gone} ms for a frame that was gone`);
 });
 
 test('a frame that says goodbye frees its turn at once', async () => {
-  const p = page({ seed: 4 });
-  const [a, b] = [p.frame(), p.frame()];
-  await p.run(100);
-  a.turns.ask({ onGrant: () => {} });
-  await p.run(200);
-  let granted = null;
-  b.turns.ask({ onGrant: () => { granted = p.now(); } });
+  const { p, a, granted } = await aHoldsBWaits(4);
   await p.run(300);
   a.hide.forEach((f) => f());
   a.alive = false;
   await p.run(400);
-  assert.ok(granted !== null && granted < 400, `granted at ${granted}`);
+  assert.ok(granted() !== null && granted() < 400, `granted at ${granted()}`);
 });
 
 test('two asks of one frame take turns too (starting the engine, then measuring)', async () => {

@@ -262,53 +262,56 @@ impl Scenario {
         format!("{workload}, under {}", models.join(", "))
     }
 
-    /// The settings behind the page's Settings disclosure that a newcomer does not need are
-    /// not at their defaults (the address set one): the disclosure opens by itself.
-    pub fn sets_more(&self) -> bool {
-        self.start != StartMethod::Forkserver
-            || self.limit.is_some()
-            || self.chunksize != 1
-            || self.switch_ms != DEFAULT_SWITCH_MS
-            || self.repeat != 1
-            || self.sweep.is_some()
-            || self.seed != 1
-    }
-
-    /// The Settings disclosure's summary: the pools' sizes, which every run of gil, threads and
-    /// processes depends on, and whatever else is not at its default, so nothing that shapes a
-    /// run is hidden behind the closed disclosure.
-    pub fn settings_summary(&self) -> String {
-        let plural = |n: u32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "es" });
-        let mut parts = vec![
-            format!(
-                "{} thread{}",
-                self.threads,
-                if self.threads == 1 { "" } else { "s" }
-            ),
-            plural(self.processes, "process"),
-        ];
+    /// The settings behind the page's Settings disclosure that a newcomer does not need, each
+    /// that is away from its default (the address set it), in the words of its summary.
+    fn more_settings(&self) -> Vec<String> {
+        let mut set = Vec::new();
         if self.start != StartMethod::Forkserver {
-            parts.push(format!("{} start", self.start.id()));
+            set.push(format!("{} start", self.start.id()));
         }
         if let Some(n) = self.limit {
-            parts.push(format!("async limit {n}"));
+            set.push(format!("async limit {n}"));
         }
         if self.chunksize != 1 {
-            parts.push(format!("chunksize {}", self.chunksize));
+            set.push(format!("chunksize {}", self.chunksize));
         }
         if self.switch_ms != DEFAULT_SWITCH_MS {
-            parts.push(format!("GIL switch {} ms", self.switch_ms));
+            set.push(format!("GIL switch {} ms", self.switch_ms));
         }
         if self.repeat != 1 {
-            parts.push(format!("repeat {}", self.repeat));
+            set.push(format!("repeat {}", self.repeat));
         }
         if let Some(sizes) = &self.sweep {
             let sizes: Vec<String> = sizes.iter().map(u32::to_string).collect();
-            parts.push(format!("sweep {}", sizes.join(",")));
+            set.push(format!("sweep {}", sizes.join(",")));
         }
         if self.seed != 1 {
-            parts.push(format!("seed {}", self.seed));
+            set.push(format!("seed {}", self.seed));
         }
+        set
+    }
+
+    /// One of those settings is away from its default: the disclosure opens by itself.
+    pub fn sets_more(&self) -> bool {
+        !self.more_settings().is_empty()
+    }
+
+    /// The Settings disclosure's summary: the pools' sizes, which every run of gil, threads and
+    /// processes depends on, and whatever else is away from its default, so nothing that
+    /// shapes a run is hidden behind the closed disclosure.
+    pub fn settings_summary(&self) -> String {
+        fn s(n: u32, plural: &'static str) -> &'static str {
+            if n == 1 {
+                ""
+            } else {
+                plural
+            }
+        }
+        let mut parts = vec![
+            format!("{} thread{}", self.threads, s(self.threads, "s")),
+            format!("{} process{}", self.processes, s(self.processes, "es")),
+        ];
+        parts.extend(self.more_settings());
         parts.join(" · ")
     }
 
