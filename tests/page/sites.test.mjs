@@ -33,7 +33,7 @@ after(async () => {
 function routes() {
   const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
   const page = (body) => `<!doctype html><html><head><meta charset="utf-8"><title>A blog</title><link rel="icon" href="data:,"></head><body><h1>A post</h1>${body}<script src="${site.url}/embed.js"></script></body></html>`;
-  const live = `${'?preset=cpu&amp;models=sequential,threads,processes&amp;threads=2&amp;processes=2&amp;embed=1&amp;run=1'}`;
+  const live = '?preset=cpu&amp;models=sequential,threads,processes&amp;threads=2&amp;processes=2&amp;embed=1&amp;run=1';
   return {
     '/post/': () => post.replaceAll('"../', `"${site.url}/`),
     '/three.html': () => page([1, 2, 3].map((i) => `<h2>Demo ${i}</h2><iframe src="${site.url}/${live}" width="600" height="520" style="border:0"></iframe>`).join('')),
