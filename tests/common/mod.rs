@@ -2,6 +2,8 @@
 //! line each. (Each test file uses some of them.)
 #![allow(dead_code)]
 
+pub mod stories;
+
 use conpar::core::analysis::results::ModelResult;
 use conpar::core::analysis::verdict::Expectation;
 use conpar::core::input::workload::Workload;

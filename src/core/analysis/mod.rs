@@ -7,6 +7,7 @@ pub mod claims;
 pub mod latency;
 pub mod pauses;
 pub mod plan;
+pub mod predict;
 pub mod results;
 pub mod schedule;
 pub mod summary;

@@ -283,7 +283,7 @@ pub fn check(traces: &[ModelTrace], expect: &Expectation) -> Vec<Facts> {
 }
 
 /// What the fastest model's trace shows it did that the others could not, in words.
-fn how(f: &Facts, expect: &Expectation) -> Vec<String> {
+pub fn how(f: &Facts, expect: &Expectation) -> Vec<String> {
     let mut parts = Vec::new();
     if expect.io && f.max_io > 1 {
         parts.push(format!("its waits overlapped (up to {} at once)", f.max_io));

@@ -125,6 +125,9 @@ pub struct Scenario {
     pub claim: Option<&'static str>,
     /// The Claims view (`claims=1`): every claim's card, each with Run.
     pub claims: bool,
+    /// Ask the reader to guess before the run answers (`predict=1`): which model finishes
+    /// first, how much faster, or a claim's verdict.
+    pub predict: bool,
 }
 
 /// A problem with a setting, shown to the user; the setting keeps its previous value.
@@ -223,6 +226,7 @@ impl Scenario {
             chunksize: 1,
             claim: None,
             claims: false,
+            predict: false,
         }
     }
 
@@ -470,6 +474,7 @@ impl Scenario {
                 }
             },
             "claims" => self.claims = flag(value, "claims")?,
+            "predict" => self.predict = flag(value, "predict")?,
             // Read by the loader (coi=0: no isolation service worker), not by the scenario.
             "coi" => {}
             _ => {
@@ -574,6 +579,9 @@ impl Scenario {
         }
         if !self.caption.is_empty() {
             parts.push(format!("caption={}", encode_component(&self.caption)));
+        }
+        if self.predict {
+            parts.push("predict=1".into());
         }
         if self.embed {
             parts.push("embed=1".into());

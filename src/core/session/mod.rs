@@ -7,6 +7,7 @@
 //! [`Parts`] of the page to render again. The web layer dispatches every event here and renders
 //! views that only read the session; the whole story runs under native `cargo test`.
 
+pub mod predict;
 pub mod protocol;
 pub mod recorded;
 pub mod run;
@@ -348,6 +349,13 @@ pub enum Input {
     SetFault(Option<Fault>),
     /// Run a claim's experiment (its card's Run): the scenario becomes the experiment.
     RunClaim(String),
+    /// The reader's guess at the page's question (`predict=1`): a choice's id.
+    Guess(String),
+    /// The reader's guess at a claim in the Claims view: its id and a verdict's id.
+    GuessClaim {
+        id: String,
+        choice: String,
+    },
 }
 
 /// What the page must do besides rendering.
@@ -412,7 +420,9 @@ impl Parts {
     pub const SCRUB: Parts = Parts(1 << 16);
     /// The claims' cards and their verdicts.
     pub const CLAIMS: Parts = Parts(1 << 17);
-    pub const ALL: Parts = Parts((1 << 18) - 1);
+    /// The question before the run, the guess and the answer (`predict=1`).
+    pub const PREDICTION: Parts = Parts(1 << 18);
+    pub const ALL: Parts = Parts((1 << 19) - 1);
 
     pub fn contains(self, other: Parts) -> bool {
         self.0 & other.0 == other.0
@@ -486,25 +496,43 @@ pub struct ClaimView {
     pub source: Option<&'static str>,
     /// It is the claim the scenario tests now.
     pub current: bool,
+    /// The reader's guess (the Claims view with `predict=1`).
+    pub guess: Option<Verdict>,
+    /// The card asks for a guess first: its verdict waits for one.
+    pub asks: bool,
 }
 
 impl ClaimView {
     /// What its card's verdict box says: the verdict (none while its run is in progress, or
     /// when the run judged nothing) and the words after it.
     pub fn card_text(&self) -> (Option<Verdict>, String) {
+        if self.asks {
+            return (None, GUESS_FIRST.into());
+        }
+        let guessed = self
+            .guess
+            .map(|g| format!("You guessed {}.", g.label().to_lowercase()));
         if self.running {
             return (
                 None,
                 "Running its experiment… (the timeline below draws it)".into(),
             );
         }
-        let because = self.because.clone();
-        (
-            self.verdict,
-            because.unwrap_or_else(|| crate::core::drawing::cards::NOT_RUN.into()),
-        )
+        let text = match (self.because.clone(), guessed) {
+            (Some(because), Some(_)) if self.verdict == self.guess => {
+                format!("As you guessed. {because}")
+            }
+            (Some(because), Some(g)) => format!("{g} {because}"),
+            (Some(because), None) => because,
+            (None, Some(g)) => format!("{g} Press Run to test it."),
+            (None, None) => crate::core::drawing::cards::NOT_RUN.into(),
+        };
+        (self.verdict, text)
     }
 }
+
+/// What a card of the Claims view says until the reader guesses (`predict=1`).
+pub const GUESS_FIRST: &str = "Your guess first: true, false, or it depends?";
 
 /// Everything the page knows. Read it freely; change it only through [`Session::handle`].
 #[derive(Clone, Debug)]
@@ -547,6 +575,8 @@ pub struct Session {
     fragment: Option<String>,
     /// Test builds only: the fault the next run injects.
     fault: Option<Fault>,
+    /// The reader's guesses (`predict=1`).
+    guesses: predict::Guesses,
     out: Outcome,
 }
 
@@ -585,6 +615,7 @@ impl Session {
             unguarded_said: false,
             fragment: None,
             fault: None,
+            guesses: predict::Guesses::default(),
             out: Outcome::default(),
         }
     }
@@ -736,6 +767,8 @@ impl Session {
             Input::Frame { now, replay_speed } => self.frame(now, replay_speed),
             Input::SetFault(fault) => self.fault = fault,
             Input::RunClaim(id) => self.run_claim(&id),
+            Input::Guess(id) => self.on_guess(&id),
+            Input::GuessClaim { id, choice } => self.on_claim_guess(&id, &choice),
         }
         std::mem::take(&mut self.out)
     }
@@ -1311,6 +1344,10 @@ impl Session {
             },
             claim: claim_tested,
         });
+        // A sweep's steps vary the pool: the question is answered by a run of the scenario.
+        if self.sweep.as_ref().is_none_or(|s| !s.running()) {
+            self.ask_with(id);
+        }
         if let Some(claim) = self
             .run
             .as_ref()
@@ -1531,6 +1568,8 @@ impl Session {
             link: format!("?claim={}", c.id),
             source: c.source(),
             current: self.scenario.claim == Some(c.id),
+            guess: self.claim_guess(c.id),
+            asks: self.quiz() && self.claim_guess(c.id).is_none(),
         }
     }
 

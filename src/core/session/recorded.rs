@@ -58,8 +58,10 @@ impl Session {
         (s.start, s.limit, s.chunksize) = (recorded.start, recorded.limit, recorded.chunksize);
         s.claim = run.claim.as_ref().map(|c| c.0);
         s.run = false;
+        let id = run.id;
         self.run = Some(run);
         self.results = results;
+        self.ask_with(id);
         if let Some(id) = self.scenario.claim {
             self.judged.retain(|j| j.id != id);
             self.judged.push(Judged {
