@@ -239,11 +239,11 @@ fn lower_first(s: &str) -> String {
 
 /// The models whose numbers answer, in the question's order, by `key` (less is better): every
 /// model within `band` of the best.
-fn best<'a, T: Copy>(
-    items: &'a [(Model, T)],
+fn best<T: Copy>(
+    items: &[(Model, T)],
     key: impl Fn(T) -> f64,
     band: impl Fn(f64) -> f64,
-) -> Vec<&'a (Model, T)> {
+) -> Vec<&(Model, T)> {
     let least = items.iter().map(|x| key(x.1)).fold(f64::INFINITY, f64::min);
     items.iter().filter(|x| key(x.1) <= band(least)).collect()
 }
