@@ -120,3 +120,14 @@ fn the_sum_is_the_layouts() {
         32 + Rows::of(1).panel_height().ceil() as u32
     );
 }
+
+#[test]
+fn a_question_before_the_run_adds_its_line_and_its_choices() {
+    let plain = scenario_height(&scenario("preset=io&embed=1"), 2);
+    let asking = scenario_height(&scenario("preset=io&embed=1&predict=1"), 2);
+    assert_eq!(asking - plain, 6 + 20 + 30);
+    // The same for a claim, and for one model alone (the block says there is nothing to guess).
+    let one = scenario_height(&scenario("preset=io&models=async&embed=1"), 2);
+    let one_asking = scenario_height(&scenario("preset=io&models=async&embed=1&predict=1"), 2);
+    assert_eq!(one_asking - one, 56);
+}

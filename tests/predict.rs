@@ -13,7 +13,7 @@ use conpar::core::measure::trace::Model;
 use conpar::core::session::protocol::{Finished, RunRequest};
 use conpar::core::session::{Input, Report, Session, GUESS_FIRST};
 
-const WINNER: &str = "Guess first: which model will finish first?";
+const WINNER: &str = "Which model will finish first?";
 
 /// The question `query` asks on a machine of 2 cores, with the scenario's models shown.
 fn asked(query: &str) -> Option<(Ask, String, Vec<String>)> {
@@ -41,7 +41,7 @@ fn every_preset_and_claim_asks_a_question_of_its_own() {
         asked("?preset=hog&predict=1"),
         Some((
             Ask::Stall { task: 1 },
-            "Guess first: under which model does the chatty task wait least?".into(),
+            "Under which model does the chatty task wait least?".into(),
             five
         ))
     );
@@ -50,7 +50,7 @@ fn every_preset_and_claim_asks_a_question_of_its_own() {
         asked("?preset=cpu&models=sequential,threads&predict=1"),
         Some((
             Ask::Speedup(Model::Threads),
-            "Guess first: how much faster than sequential will threads be?".into(),
+            "How much faster than sequential is threads?".into(),
             ids(&["same", "up-to-2", "2-to-4", "more"])
         ))
     );
@@ -67,7 +67,7 @@ fn every_preset_and_claim_asks_a_question_of_its_own() {
             asked(&format!("?claim={}&predict=1", c.id)),
             Some((
                 Ask::Claim(c.id),
-                "Guess first: is the claim true?".into(),
+                "Is the claim true?".into(),
                 ids(&["true", "false", "depends"])
             )),
             "{}",
@@ -251,6 +251,7 @@ fn a_recording_answers_from_its_spans_and_a_run_here_answers_again() {
     let mut s = Session::new(query, ISOLATED).with_fragment(&format!("#rec={text}"));
     go(&mut s, Input::Start);
     assert!(s.withheld(), "the recording waits for the guess");
+    assert!(s.answer().is_none(), "and says nothing of it");
     assert!(s.withheld_traces().iter().all(|t| t.spans.is_empty()));
     assert!(s.traces().iter().all(|t| !t.spans.is_empty()));
     go(&mut s, Input::Guess("2-to-4".into()));

@@ -19,6 +19,9 @@
   // The Claims view: every card (claims=1) or one (claim=<id>, shown by the stylesheet's rule
   // for that id); the cards are in the page already.
   if (on('claims')) root.classList.add('claims-view');
+  // predict=1: the question's block (or, in the Claims view, each card's guess) takes its room
+  // before the first paint.
+  if (on('predict')) root.classList.add('predict');
   var claim = query.get('claim');
   if (claim) root.setAttribute('data-claim', claim);
   // A run recorded elsewhere and carried in the link: its words, and Run reads "Run on this

@@ -24,10 +24,10 @@ pub const EDGE: f64 = 1.05;
 
 /// The speedup buckets: an id, the words on its button, and its range (lower edge inclusive).
 pub const BUCKETS: [(&str, &str, f64, f64); 4] = [
-    ("same", "about the same", 0.0, 1.2),
+    ("same", "about 1×", 0.0, 1.2),
     ("up-to-2", "up to 2×", 1.2, 2.0),
     ("2-to-4", "2–4×", 2.0, 4.0),
-    ("more", "more than 4×", 4.0, f64::INFINITY),
+    ("more", "over 4×", 4.0, f64::INFINITY),
 ];
 
 /// What a question asks.
@@ -89,7 +89,7 @@ pub fn question(scenario: &Scenario, models: &[Model]) -> Option<Question> {
     if let Some(c) = scenario.claim.and_then(claim) {
         return Some(Question {
             ask: Ask::Claim(c.id),
-            text: "Guess first: is the claim true?".into(),
+            text: "Is the claim true?".into(),
             choices: [Verdict::True, Verdict::False, Verdict::Depends]
                 .into_iter()
                 .map(|v| Choice::new(v.id(), v.label()))
@@ -109,7 +109,7 @@ pub fn question(scenario: &Scenario, models: &[Model]) -> Option<Question> {
     if scenario.source == Source::Preset(Preset::Hog) {
         let task = chatty_task(scenario)?;
         return Some(pick(
-            "Guess first: under which model does the chatty task wait least?",
+            "Under which model does the chatty task wait least?",
             Ask::Stall { task },
         ));
     }
@@ -121,7 +121,7 @@ pub fn question(scenario: &Scenario, models: &[Model]) -> Option<Question> {
     if let ([other], true) = (others.as_slice(), models.contains(&Model::Sequential)) {
         return Some(Question {
             ask: Ask::Speedup(*other),
-            text: format!("Guess first: how much faster than sequential will {other} be?"),
+            text: format!("How much faster than sequential is {other}?"),
             choices: BUCKETS
                 .iter()
                 .map(|(id, label, ..)| Choice::new(id, label))
@@ -129,10 +129,7 @@ pub fn question(scenario: &Scenario, models: &[Model]) -> Option<Question> {
             about,
         });
     }
-    Some(pick(
-        "Guess first: which model will finish first?",
-        Ask::Winner,
-    ))
+    Some(pick("Which model will finish first?", Ask::Winner))
 }
 
 /// The task with the most steps (the first such): the chatty one beside a hog.

@@ -5,7 +5,7 @@
 //! test checks the page and the stylesheet against these (`CONPAR_BLESS=1` rewrites them).
 
 use super::export::xml;
-use crate::core::analysis::claims::{Claim, Test, CLAIMS};
+use crate::core::analysis::claims::{Claim, Test, Verdict, CLAIMS};
 use crate::core::measure::units::capitalised;
 
 /// The line before the generated block, and the one after it (in both files).
@@ -51,11 +51,31 @@ fn card(c: &Claim) -> String {
          <h3 class=\"claim-text\" id=\"claim-{id}-text\">{}</h3>\n\
          <p class=\"claim-heard\">Heard in {}.</p>\n\
          <p class=\"claim-design\">{design}</p>\n\
+         {guess}\n\
          {verdict}\n\
          <div class=\"claim-tools\">{tools}</div>\n\
          </article>",
         xml(c.text),
         xml(c.heard),
+        guess = guess(id),
+    )
+}
+
+/// A card's guess (the Claims view with `predict=1`): one button per verdict.
+fn guess(id: &str) -> String {
+    let buttons: Vec<String> = [Verdict::True, Verdict::False, Verdict::Depends]
+        .iter()
+        .map(|v| {
+            format!(
+                "<button type=\"button\" data-guess=\"{}\" aria-pressed=\"false\">{}</button>",
+                v.id(),
+                v.label()
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"claim-guess\" role=\"group\" aria-label=\"Your guess\" data-for=\"{id}\">{}</div>",
+        buttons.join(" ")
     )
 }
 

@@ -33,6 +33,8 @@ pub enum Counts {
     BetweenPanels,
     /// Nothing: a top margin that collapses into the larger one of the element inside it.
     Collapses,
+    /// Once, when the embed asks its question before the run (`predict=1`).
+    Asks(Edge),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +45,7 @@ pub enum Edge {
     TopAndBottom,
 }
 
-use Counts::{BetweenPanels, Collapses, Once, PerPanel};
+use Counts::{Asks, BetweenPanels, Collapses, Once, PerPanel};
 use Edge::{Bottom, Top, TopAndBottom, Whole};
 
 const fn css(
@@ -61,10 +63,11 @@ const fn css(
 }
 
 /// The embed from top to bottom: the body's padding, the caption and environment lines, the
-/// controls, the two-line verdict, the timeline's bar and legend, and each panel's frame and
-/// head above its canvas (the canvas's own height is its rows').
+/// controls, the question and its choices (`predict=1`), the two-line verdict, the timeline's
+/// bar and legend, and each panel's frame and head above its canvas (the canvas's own height is
+/// its rows').
 #[rustfmt::skip]
-pub const CSS: [Declaration; 18] = [
+pub const CSS: [Declaration; 21] = [
     css("html.embed body", "padding", "6px 8px 8px", Once(TopAndBottom)),
     css("html.embed .embed-title", "height", "20px", Once(Whole)),
     css("html.embed .embed-title", "margin", "0 0 2px", Once(Bottom)),
@@ -72,6 +75,9 @@ pub const CSS: [Declaration; 18] = [
     css("html.embed header.top .env", "margin", "0 0 6px", Once(Bottom)),
     css("html.embed .controls", "height", "48px", Once(Whole)),
     css("html.embed #results-section", "margin-top", "4px", Collapses),
+    css("html.embed .predict", "margin", "6px 0 0", Asks(Top)),
+    css("html.embed .predict-question", "height", "20px", Asks(Whole)),
+    css("html.embed .predict-choices", "height", "30px", Asks(Whole)),
     css("html.embed .verdict", "height", "40px", Once(Whole)),
     css("html.embed .verdict", "margin", "6px 0 0", Once(Top)),
     css("html.embed #timeline-section", "margin-top", "6px", Once(Whole)),
@@ -109,7 +115,7 @@ impl Declaration {
             (at(0), at(0))
         };
         let edge = match self.counts {
-            Once(e) | PerPanel(e) => e,
+            Once(e) | PerPanel(e) | Asks(e) => e,
             BetweenPanels => Whole,
             Collapses => return 0.0,
         };
@@ -130,9 +136,19 @@ fn sum(which: fn(Counts) -> bool) -> f64 {
         .sum()
 }
 
-/// The embed's height in CSS px for panels with these rows.
+/// The embed's height in CSS px for panels with these rows, without a question.
 pub fn height(panels: &[Rows]) -> u32 {
-    let once = sum(|c| matches!(c, Once(_)));
+    height_asking(panels, false)
+}
+
+/// The same, with the question before the run when `asks`.
+pub fn height_asking(panels: &[Rows], asks: bool) -> u32 {
+    let once = sum(|c| matches!(c, Once(_)))
+        + if asks {
+            sum(|c| matches!(c, Asks(_)))
+        } else {
+            0.0
+        };
     let frame = sum(|c| matches!(c, PerPanel(_)));
     let gap = sum(|c| c == BetweenPanels);
     let panels_h: f64 = panels.iter().map(|r| frame + r.panel_height()).sum::<f64>()
@@ -158,5 +174,7 @@ pub fn scenario_height(scenario: &Scenario, cores: u32) -> u32 {
         }
         Err(_) => Vec::new(),
     };
-    height(&rows)
+    // The block is there whenever the address asks (it says so when there is nothing to
+    // guess), so a reader's browser that runs fewer models does not change the height.
+    height_asking(&rows, scenario.predict && !scenario.claims)
 }

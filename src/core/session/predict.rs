@@ -57,6 +57,10 @@ impl Session {
     /// What the run that followed the question (or the recording shown) says to the guess; None
     /// before that run has finished.
     pub fn answer(&self) -> Option<Answer> {
+        // A recording waiting for the guess says nothing yet.
+        if self.withheld() {
+            return None;
+        }
         let q = self.question()?;
         // A claim judged from a source answers a guess at once: no run can change it.
         if let predict::Ask::Claim(id) = q.ask {
@@ -164,7 +168,13 @@ impl Session {
             Some(r) if r.recorded.is_some() => Some((q, r.id)),
             _ => None,
         };
-        self.render(Parts::PREDICTION | Parts::RESULTS | Parts::SPAN_TABLE | Parts::TIMELINE);
+        self.render(
+            Parts::PREDICTION
+                | Parts::RESULTS
+                | Parts::SPAN_TABLE
+                | Parts::TIMELINE
+                | Parts::RUN_TOOLS,
+        );
     }
 
     /// A run (not a sweep's step) or a recording is shown: it answers the question asked now.

@@ -346,6 +346,7 @@ pub fn recorded_scenario(rec: &Recording, like: &Scenario, embed: bool) -> Scena
     s.theme = like.theme;
     s.caption = like.caption.clone();
     s.transparent = like.transparent;
+    s.predict = like.predict;
     s.embed = embed;
     s.run = false;
     s

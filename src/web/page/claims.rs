@@ -19,6 +19,8 @@ struct Card {
     verdict: Element,
     run: Option<HtmlButtonElement>,
     embed: Option<HtmlTextAreaElement>,
+    /// Its guess buttons (shown with `predict=1`).
+    guesses: Vec<Element>,
 }
 
 /// The section and its cards.
@@ -42,8 +44,13 @@ impl ClaimsView {
             let Some(verdict) = card.query_selector(".claim-verdict")? else {
                 continue;
             };
+            let found = card.query_selector_all("[data-guess]")?;
+            let guesses = (0..found.length())
+                .filter_map(|i| found.item(i)?.dyn_into::<Element>().ok())
+                .collect();
             cards.push(Card {
                 id,
+                guesses,
                 verdict,
                 run: card
                     .query_selector("[data-run-claim]")?
@@ -80,6 +87,14 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
             if let Some(id) = claim_of(e.target(), "[data-run-claim]") {
                 dispatch(Input::RunClaim(id));
             }
+            let choice = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("[data-guess]").ok().flatten())
+                .and_then(|el| el.get_attribute("data-guess"));
+            if let (Some(choice), Some(id)) = (choice, claim_of(e.target(), "[data-guess]")) {
+                dispatch(Input::GuessClaim { id, choice });
+            }
         }),
         EventListener::new_with_options(
             section,
@@ -103,10 +118,12 @@ fn fill_embed(app: &App, id: &str) {
         let recorded = app
             .session
             .judged_run_of_claim(id)
-            .then(|| sharing::recorded_embed_codes(app).map(|(snippet, _)| snippet))
+            .then(|| {
+                sharing::recorded_embed_codes(app, app.session.quiz()).map(|(snippet, _)| snippet)
+            })
             .flatten();
         let code = recorded
-            .or_else(|| embed_code(id, app.session.env.cores))
+            .or_else(|| embed_code(id, app.session.env.cores, app.session.quiz()))
             .unwrap_or_default();
         if embed.value() != code {
             embed.set_value(&code);
@@ -123,12 +140,24 @@ pub fn show_claims(app: &App) {
     }
     let views = app.session.claim_views();
     let running = app.session.running();
+    let quiz = app.session.quiz();
     for card in &app.claims.cards {
         let Some(v) = views.iter().find(|v| v.id == card.id) else {
             continue;
         };
-        if v.experiment.is_some() {
+        // A claim from a source says its verdict in the page already, unless it asks first.
+        if v.experiment.is_some() || quiz {
             show_verdict(app, &card.verdict, v);
+        }
+        for b in &card.guesses {
+            let pressed = v
+                .guess
+                .is_some_and(|g| b.get_attribute("data-guess").as_deref() == Some(g.id()));
+            let _ = b.set_attribute("aria-pressed", if pressed { "true" } else { "false" });
+            let _ = b.set_attribute(
+                "aria-disabled",
+                if v.guess.is_some() { "true" } else { "false" },
+            );
         }
         let _ = if v.current {
             card.card.set_attribute("aria-current", "true")
@@ -171,9 +200,10 @@ fn show_verdict(app: &App, el: &Element, v: &ClaimView) {
     }
 }
 
-/// The snippet that embeds claim `id`'s experiment.
-fn embed_code(id: &str, cores: u32) -> Option<String> {
-    let (scenario, _) = Scenario::from_query(&format!("?claim={id}&embed=1"), cores);
+/// The snippet that embeds claim `id`'s experiment (asking for a guess first when `predict`).
+fn embed_code(id: &str, cores: u32, predict: bool) -> Option<String> {
+    let (mut scenario, _) = Scenario::from_query(&format!("?claim={id}&embed=1"), cores);
+    scenario.predict = predict;
     sharing::embed_codes_of(&scenario, cores).map(|(snippet, _)| snippet)
 }
 

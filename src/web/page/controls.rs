@@ -58,6 +58,8 @@ pub struct Controls {
     /// The embed dialog's choice: the last run's recording, or a live embed.
     pub embed_kind: HtmlElement,
     pub embed_recording: HtmlInputElement,
+    /// The embed dialog's "ask readers to guess first" (`predict=1`).
+    pub embed_predict: HtmlInputElement,
     pub embed_live: HtmlInputElement,
     /// Why there is no recording to embed, when there is none.
     pub embed_recording_note: HtmlElement,
@@ -137,6 +139,7 @@ impl Controls {
             embed_code: by_id(doc, "embed-code")?,
             embed_kind: by_id(doc, "embed-kind")?,
             embed_recording: by_id(doc, "embed-recording")?,
+            embed_predict: by_id(doc, "embed-predict")?,
             embed_live: by_id(doc, "embed-live")?,
             embed_recording_note: by_id(doc, "embed-recording-note")?,
             embed_images: by_id(doc, "embed-images")?,

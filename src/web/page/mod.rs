@@ -16,6 +16,7 @@
 //! - [`lifecycle`]: the page hidden, frozen or resumed;
 //! - [`sharing`]: links, the embed dialog and view, exports;
 //! - [`claims`]: the Claims view's cards, each judged by its own run;
+//! - [`predict`]: the question before the run, the guess and the answer (`predict=1`);
 //! - [`learn`]: the worst-stalled task on the timeline, the equivalent Python;
 //! - [`cpython`]: traces from real CPython drawn beside the run;
 //! - [`sweep`]: the chart of the pool sizes' speedups;
@@ -29,6 +30,7 @@ mod frame;
 mod learn;
 mod lifecycle;
 mod panels;
+mod predict;
 mod results;
 mod sharing;
 mod status;
@@ -56,6 +58,7 @@ pub struct App {
     panels: Panels,
     python: learn::PythonView,
     claims: claims::ClaimsView,
+    predict: predict::PredictView,
     cpython: cpython::CpythonView,
     sweep_view: sweep::SweepView,
     engine: Option<Engine>,
@@ -145,6 +148,7 @@ pub fn start() -> Result<(), JsValue> {
         panels: Panels::new(&doc)?,
         python: learn::PythonView::find(&doc)?,
         claims: claims::ClaimsView::find(&doc)?,
+        predict: predict::PredictView::find(&doc)?,
         cpython: cpython::CpythonView::find(&doc)?,
         sweep_view: sweep::SweepView::find(&doc)?,
         ui,
@@ -162,6 +166,7 @@ pub fn start() -> Result<(), JsValue> {
         frame::bind(),
         learn::bind(&app),
         claims::bind(&app),
+        predict::bind(&app),
         cpython::bind(&app),
         sweep::bind(&app),
         results::bind(&app),
@@ -189,12 +194,17 @@ pub fn start() -> Result<(), JsValue> {
 type ApiFunction = Closure<dyn Fn() -> JsValue>;
 
 /// `window.conpar`: `trace()`, `results()`, `sweep()`, `imported()`, `recording()` (the link
-/// that carries it) and `animatedSvg()` of the last run, and `claims()`. The
+/// that carries it) and `animatedSvg()` of the last run, `claims()`, and `prediction()` (the
+/// question before the run, the guess and the answer; null without `predict=1`). The
 /// closures live as long as the page, so they are handed to JavaScript for good.
 fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     let api = js_sys::Object::new();
     let value = |v: Option<JsValue>| v.unwrap_or(JsValue::NULL);
-    let functions: [(&str, ApiFunction); 7] = [
+    let functions: [(&str, ApiFunction); 8] = [
+        (
+            "prediction",
+            Closure::new(move || value(read(|app| to_js(&app.session.prediction())))),
+        ),
         (
             "trace",
             Closure::new(move || value(read(results::trace_json))),
@@ -341,6 +351,12 @@ impl App {
         // The cards' Run buttons follow the status as the playground's does.
         if has(Parts::CLAIMS) || has(Parts::STATUS) {
             claims::show_claims(self);
+        }
+        // Whether the reader may guess follows the status too (not while a run is on); the
+        // Claims view's score follows its cards.
+        if has(Parts::PREDICTION) || has(Parts::RESULTS) || has(Parts::STATUS) || has(Parts::CLAIMS)
+        {
+            predict::show(self);
         }
         if has(Parts::SCRUB) {
             timeline::show_scrub(self);

@@ -70,6 +70,8 @@ pub struct Panels {
     built_for: Option<PanelsKey>,
     /// Words added to a model's numbers (an embed beside a recording: what it recorded).
     pub notes: Vec<(Model, String)>,
+    /// The panels wait for the reader's guess (`predict=1`): they say so instead of a number.
+    pub withheld: bool,
 }
 
 impl Panels {
@@ -98,6 +100,7 @@ impl Panels {
             laid_out: false,
             built_for: None,
             notes: Vec::new(),
+            withheld: false,
         })
     }
 
@@ -270,6 +273,7 @@ impl Panels {
                 )
             };
             let stat = match (trace, result) {
+                _ if self.withheld => "drawn after your guess".to_string(),
                 (Some(t), _) if expected => {
                     format!("expected ≈ {} · not measured", format_ms(t.extent(now)))
                 }

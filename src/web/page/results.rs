@@ -50,10 +50,22 @@ impl App {
         let body = &self.ui.results_body;
         body.set_text_content(None);
         let agree = self.session.agree();
-        let rows = result_rows(&self.session.results, agree);
+        // predict=1: a recording's numbers wait for the reader's guess, as its timeline does.
+        let withheld = self.session.withheld();
+        let shown = if withheld {
+            &[][..]
+        } else {
+            &self.session.results[..]
+        };
+        let rows = result_rows(shown, agree);
         // A row per model from the start (before a run, the selected ones), so the table
         // does not grow while a run fills it.
         let models: Vec<_> = match &self.session.run {
+            Some(run) if withheld => run
+                .models
+                .iter()
+                .map(|&m| (m, Some("shown after your guess".to_string())))
+                .collect(),
             Some(run) => run
                 .models
                 .iter()
@@ -185,7 +197,14 @@ impl App {
         // with the whole sentence as its tooltip.
         let embed = self.session.scenario.embed;
         let claim_line = self.session.claim_line().filter(|_| embed);
+        // An embed that asked says the answer on its two lines (it has the run's numbers in it).
+        let answer = self.session.answer().filter(|_| embed).map(|a| a.text);
         let (sentence, full) = match &self.session.run {
+            _ if withheld => (withheld_line(&self.session), String::new()),
+            _ if answer.is_some() => {
+                let line = answer.unwrap_or_default();
+                (line.clone(), line)
+            }
             _ if claim_line.is_some() => {
                 let line = claim_line.unwrap_or_default();
                 (line.clone(), line)
@@ -299,10 +318,26 @@ pub fn bind(app: &App) -> Result<Vec<gloo_events::EventListener>, JsValue> {
     )])
 }
 
+/// What the verdict's lines say while the timeline waits for the reader's guess.
+fn withheld_line(s: &crate::core::session::Session) -> String {
+    // A claim's embed says the claim, which is what the question asks about.
+    if let Some(c) = s.scenario.claim.and_then(|id| s.claim_view(id)) {
+        return format!("Claim: {} Guess, then press Run to test it.", c.text);
+    }
+    let line = match (s.scenario.embed, s.run.is_some()) {
+        (true, true) => "Guess, and the recorded run appears; or press Run on this device.",
+        (true, false) => "Guess, then press Run: the timeline draws the answer.",
+        (false, true) => "Guess first: the recorded run is drawn below once you have, or press Run on this device to measure it here.",
+        (false, false) => "Guess first, then press Run: the timeline stays empty until then, so it does not give the answer away (you may also just press Run).",
+    };
+    line.to_string()
+}
+
 impl App {
     /// Scrub and replay work on a finished run only.
     fn show_run_tools(&self) {
-        let enabled = self.session.run.as_ref().is_some_and(|r| r.finished);
+        let enabled =
+            !self.session.withheld() && self.session.run.as_ref().is_some_and(|r| r.finished);
         self.ui.scrub.set_disabled(!enabled);
         self.ui.replay.set_disabled(!enabled);
         self.ui.scrub.set_value("1000");
@@ -338,7 +373,12 @@ impl App {
         let _ = table.append_child(&thead);
         let _ = table.append_child(&tbody);
         let mut cut = Vec::new();
-        for t in self.session.traces() {
+        let traces = if self.session.withheld() {
+            Vec::new()
+        } else {
+            self.session.traces()
+        };
+        for t in traces {
             let Some(origin) = t.origin() else { continue };
             let mut spans: Vec<_> = t.spans.iter().collect();
             crate::core::sort::sort_by(&mut spans, |a, b| a.start.total_cmp(&b.start));

@@ -102,6 +102,9 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 app.ui.embed_live.set_checked(recorded.is_err());
                 let why = recorded.err().unwrap_or_default();
                 app.ui.embed_recording_note.set_text_content(Some(&why));
+                app.ui
+                    .embed_predict
+                    .set_checked(app.session.scenario.predict);
                 show_embed_code(app);
                 let _ = app.ui.embed_dialog.show_modal();
             });
@@ -225,6 +228,9 @@ pub fn show_links(app: &App) {
         let _ = root
             .class_list()
             .toggle_with_force("claims-view", scenario.claims);
+        let _ = root
+            .class_list()
+            .toggle_with_force("predict", scenario.predict);
         let _ = match scenario.claim {
             Some(id) => root.set_attribute("data-claim", id),
             None => root.remove_attribute("data-claim"),
@@ -263,17 +269,22 @@ fn show_embed_code(app: &App) {
 /// The embed's snippet (iframe and sizing script) and its iframe alone: of the last run's
 /// recording when the dialog says so, else live.
 fn embed_codes(app: &App) -> Option<(String, String)> {
+    let predict = app.ui.embed_predict.checked();
     if app.ui.embed_recording.checked() {
-        if let Some(codes) = recorded_embed_codes(app) {
+        if let Some(codes) = recorded_embed_codes(app, predict) {
             return Some(codes);
         }
     }
-    embed_codes_of(&app.session.scenario, app.session.env.cores)
+    let mut scenario = app.session.scenario.clone();
+    scenario.predict = predict;
+    embed_codes_of(&scenario, app.session.env.cores)
 }
 
-/// The snippet and the iframe that embed the last run as its recording, if it can be one.
-pub fn recorded_embed_codes(app: &App) -> Option<(String, String)> {
-    let (text, scenario, cores) = recorded(app, true).ok()?;
+/// The snippet and the iframe that embed the last run as its recording, if it can be one;
+/// asking its readers to guess first when `predict`.
+pub fn recorded_embed_codes(app: &App, predict: bool) -> Option<(String, String)> {
+    let (text, mut scenario, cores) = recorded(app, true).ok()?;
+    scenario.predict = predict;
     embed_codes_with(&scenario, cores, &format!("#{FRAGMENT_KEY}{text}"))
 }
 

@@ -207,12 +207,34 @@ pub fn draw(app: &mut App) {
         web_sys::console::error_2(&"conpar: panels".into(), &e);
     }
     let expected = s.run.is_none();
-    let traces = s.traces();
+    // Until the reader guesses (predict=1), each panel keeps its rows and draws nothing: the
+    // expected schedules, or a recording, would give the answer away.
+    let withheld = s.withheld();
+    let blanks = if withheld {
+        s.withheld_traces()
+    } else {
+        Vec::new()
+    };
+    let traces = if withheld {
+        blanks.iter().collect()
+    } else {
+        s.traces()
+    };
     let axis = s.axis_ms(now);
-    app.panels.notes = s.panel_notes();
+    app.panels.withheld = withheld;
+    app.panels.notes = if withheld {
+        Vec::new()
+    } else {
+        s.panel_notes()
+    };
+    let results = if withheld {
+        std::borrow::Cow::Borrowed(&[][..])
+    } else {
+        s.panel_results()
+    };
     match app
         .panels
-        .draw(&traces, &s.panel_results(), &s.view, (now, axis), expected)
+        .draw(&traces, &results, &s.view, (now, axis), expected)
     {
         Ok(true) => super::frame::request(),
         Ok(false) => {}
@@ -242,6 +264,9 @@ pub fn show_scrub(app: &App) {
 /// Shows the span under the pointer in the tooltip.
 fn show_tip(app: &App, p: &CanvasPoint) {
     let s = &app.session;
+    if s.withheld() {
+        return;
+    }
     let traces = s.traces();
     let longest_ms = s.axis_ms(now());
     let (trace, width) = match p.panel {
