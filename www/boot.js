@@ -21,7 +21,7 @@
   if (on('claims')) root.classList.add('claims-view');
   // predict=1: the question's block (or, in the Claims view, each card's guess) takes its room
   // before the first paint.
-  if (on('predict')) root.classList.add('predict');
+  if (on('predict')) root.classList.add('asking');
   var claim = query.get('claim');
   if (claim) root.setAttribute('data-claim', claim);
   // A run recorded elsewhere and carried in the link: its words, and Run reads "Run on this

@@ -131,24 +131,29 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 dispatch(Input::Guess(id));
             }
         }),
-        EventListener::new(&app.predict.block, "keydown", move |e| {
-            let Some(key) = e.dyn_ref::<KeyboardEvent>() else {
-                return;
-            };
-            if key.ctrl_key() || key.meta_key() || key.alt_key() {
-                return;
-            }
-            let Ok(n) = key.key().parse::<u32>() else {
-                return;
-            };
-            let nth = n
-                .checked_sub(1)
-                .and_then(|i| choices.query_selector_all("button").ok()?.item(i))
-                .and_then(|b| b.dyn_into::<Element>().ok()?.get_attribute("data-choice"));
-            if let Some(id) = nth {
-                e.prevent_default();
-                dispatch(Input::Guess(id));
-            }
-        }),
+        EventListener::new_with_options(
+            &app.predict.block,
+            "keydown",
+            gloo_events::EventListenerOptions::enable_prevent_default(),
+            move |e| {
+                let Some(key) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if key.ctrl_key() || key.meta_key() || key.alt_key() {
+                    return;
+                }
+                let Ok(n) = key.key().parse::<u32>() else {
+                    return;
+                };
+                let nth = n
+                    .checked_sub(1)
+                    .and_then(|i| choices.query_selector_all("button").ok()?.item(i))
+                    .and_then(|b| b.dyn_into::<Element>().ok()?.get_attribute("data-choice"));
+                if let Some(id) = nth {
+                    e.prevent_default();
+                    dispatch(Input::Guess(id));
+                }
+            },
+        ),
     ])
 }

@@ -230,7 +230,7 @@ pub fn show_links(app: &App) {
             .toggle_with_force("claims-view", scenario.claims);
         let _ = root
             .class_list()
-            .toggle_with_force("predict", scenario.predict);
+            .toggle_with_force("asking", scenario.predict);
         let _ = match scenario.claim {
             Some(id) => root.set_attribute("data-claim", id),
             None => root.remove_attribute("data-claim"),
