@@ -269,6 +269,9 @@ row('frames per second while the CPU preset runs (median run)', `${median(fpsRun
 // 6. conpar against real CPython on the same workloads and pool sizes (tools/cpython_check.py,
 // stdlib only): speedups over each one's own plain loop, side by side.
 const python = process.env.PYTHON || 'python3';
+// The Python the page names (3.14) beside the one most machines still run: each row is measured
+// under both in the same run when PYTHON314 names an interpreter (scripts/bench.sh sets it).
+const pythons = [python, process.env.PYTHON314].filter(Boolean);
 const cpythonRows = [];
 const compare = [
   ['io', 'preset=io', 'sequential,async,gil,processes', cores + 4, cores],
@@ -278,44 +281,51 @@ const compare = [
   ['50 x io 100', 'workload=50+x+io+100', 'sequential,async,gil', 32, cores],
   ['8 x cpu 25', 'workload=8+x+cpu+25', 'sequential,gil,processes', cores + 4, cores],
 ];
-let pythonVersion = '';
+const pythonVersions = pythons.map(() => '');
 for (const [label, query, models, threads, processes] of compare) {
   const conpar = {};
   for (let i = 0; i < REPEATS; i++) {
     const { r } = await results(`?${query}&models=${models}&threads=${threads}&processes=${processes}&run=1`);
     for (const m of r) (conpar[m.model] ||= []).push(m.speedup);
   }
-  const workload = { io: 'io', cpu: 'cpu', mixed: 'mixed' }[label] || label;
-  // CPython is as noisy as the browser on this machine: the median of three runs.
-  const cpython = {};
-  for (let i = 0; i < 3; i++) {
-    const py = spawnSync(python, ['tools/cpython_check.py', '--workload', workload, '--threads', String(threads), '--processes', String(processes), '--models', models], { encoding: 'utf8' });
-    if (py.status !== 0) throw new Error(`cpython_check.py failed: ${py.stderr}`);
-    const cp = JSON.parse(py.stdout);
-    pythonVersion = `CPython ${cp.cpython.python} (median of 3), start method ${cp.cpython.start_method}`;
-    for (const r of cp.results) (cpython[r.model] ||= []).push(r.speedup);
-  }
   const mine = Object.fromEntries(Object.entries(conpar).map(([m, xs]) => [m, median(xs)]));
-  const theirs = Object.fromEntries(Object.entries(cpython).map(([m, xs]) => [m, median(xs)]));
-  // The ranking of two models counts only where they differ by more than 10 % on both sides:
-  // closer than that, the order is the machine's noise, not the model's.
-  const disagree = Object.keys(theirs).filter((m) => m !== 'sequential').flatMap((a, i, all) => all.slice(i + 1)
-    .filter((b) => {
-      const apart = (o) => Math.max(o[a], o[b]) / Math.min(o[a], o[b]) > 1.1;
-      return apart(mine) && apart(theirs) && Math.sign(mine[a] - mine[b]) !== Math.sign(theirs[a] - theirs[b]);
-    }).map((b) => `${a}/${b}`));
-  const within = Object.keys(theirs).filter((m) => m !== 'sequential').every((m) => {
-    const limit = m === 'processes' ? 0.4 : 0.25;
-    return Math.abs(mine[m] / theirs[m] - 1) <= limit;
-  });
-  const sameOrder = disagree.length === 0;
+  const workload = { io: 'io', cpu: 'cpu', mixed: 'mixed' }[label] || label;
+  const columns = [];
+  const verdicts = [];
+  for (const [k, exe] of pythons.entries()) {
+    // CPython is as noisy as the browser on this machine: the median of three runs, the two
+    // interpreters taking turns so a slow spell touches both.
+    const cpython = {};
+    for (let i = 0; i < 3; i++) {
+      const py = spawnSync(exe, ['tools/cpython_check.py', '--workload', workload, '--threads', String(threads), '--processes', String(processes), '--models', models], { encoding: 'utf8' });
+      if (py.status !== 0) throw new Error(`cpython_check.py (${exe}) failed: ${py.stderr}`);
+      const cp = JSON.parse(py.stdout);
+      pythonVersions[k] = `CPython ${cp.cpython.python} (median of 3), start method ${cp.cpython.start_method}`;
+      for (const r of cp.results) (cpython[r.model] ||= []).push(r.speedup);
+    }
+    const theirs = Object.fromEntries(Object.entries(cpython).map(([m, xs]) => [m, median(xs)]));
+    // The ranking of two models counts only where they differ by more than 10 % on both sides:
+    // closer than that, the order is the machine's noise, not the model's.
+    const disagree = Object.keys(theirs).filter((m) => m !== 'sequential').flatMap((a, i, all) => all.slice(i + 1)
+      .filter((b) => {
+        const apart = (o) => Math.max(o[a], o[b]) / Math.min(o[a], o[b]) > 1.1;
+        return apart(mine) && apart(theirs) && Math.sign(mine[a] - mine[b]) !== Math.sign(theirs[a] - theirs[b]);
+      }).map((b) => `${a}/${b}`));
+    const within = Object.keys(theirs).filter((m) => m !== 'sequential').every((m) => {
+      const limit = m === 'processes' ? 0.4 : 0.25;
+      return Math.abs(mine[m] / theirs[m] - 1) <= limit;
+    });
+    columns.push(Object.keys(theirs).filter((m) => m !== 'sequential').map((m) => `${m} ${theirs[m].toFixed(2)}x`).join(', '));
+    verdicts.push(`${within ? 'yes' : 'NO'} / ${disagree.length === 0 ? 'yes' : `NO (${disagree.join(', ')})`}`);
+  }
   cpythonRows.push({
     what: `${label}, threads=${threads}, processes=${processes}`,
-    conpar: Object.keys(theirs).filter((m) => m !== 'sequential').map((m) => `${m} ${mine[m].toFixed(2)}x`).join(', '),
-    cpython: Object.keys(theirs).filter((m) => m !== 'sequential').map((m) => `${m} ${theirs[m].toFixed(2)}x`).join(', '),
-    ok: `${within ? 'yes' : 'NO'} / ${sameOrder ? 'yes' : `NO (${disagree.join(', ')})`}`,
+    conpar: Object.keys(mine).filter((m) => m !== 'sequential').map((m) => `${m} ${mine[m].toFixed(2)}x`).join(', '),
+    columns,
+    ok: verdicts.join(' · '),
   });
 }
+const pythonVersion = pythonVersions[0];
 
 // 7. Per-task latency on the hog preset: the chatty task's longest stall under each model,
 // conpar against CPython. CPython's runs write their traces (the runner the page's programs
@@ -357,9 +367,9 @@ console.log(`\n| ${'measure'.padEnd(w[0])} | ${'value'.padEnd(w[1])} | ${'target
 console.log(`|${'-'.repeat(w[0] + 2)}|${'-'.repeat(w[1] + 2)}|${'-'.repeat(w[2] + 2)}|-----|`);
 for (const r of rows) console.log(`| ${r.what.padEnd(w[0])} | ${r.value.padEnd(w[1])} | ${r.target.padEnd(w[2])} | ${r.ok.padEnd(3)} |`);
 console.log(`\nChromium, ${cores} cores reported, ${new Date().toISOString()}`);
-console.log(`\n| workload (speedup over its own plain loop) | conpar (median of ${REPEATS}) | ${pythonVersion} | within 25 % (processes 40 %) / same ranking (ties within 10 %) |`);
-console.log('|---|---|---|---|');
-for (const r of cpythonRows) console.log(`| ${r.what} | ${r.conpar} | ${r.cpython} | ${r.ok} |`);
+console.log(`\n| workload (speedup over its own plain loop) | conpar (median of ${REPEATS}) | ${pythonVersions.join(' | ')} | within 25 % (processes 40 %) / same ranking (ties within 10 %), against each |`);
+console.log(`|---|---|${pythons.map(() => '---|').join('')}---|`);
+for (const r of cpythonRows) console.log(`| ${r.what} | ${r.conpar} | ${r.columns.join(' | ')} | ${r.ok} |`);
 console.log(`\n| hog preset, threads=2: the chatty task's longest stall | conpar (median of ${REPEATS}) | ${pythonVersion} |`);
 console.log('|---|---|---|');
 for (const r of stallRows) console.log(`| ${r.m} | ${r.mine.toFixed(1)} ms | ${r.theirs.toFixed(1)} ms |`);

@@ -23,8 +23,11 @@ async function conpar(query) {
   return results;
 }
 
-function cpython(args) {
-  const out = spawnSync('python3', ['tools/cpython_check.py', ...args], { encoding: 'utf8' });
+// python3, and beside it the Python the page names when PYTHON314 is set (bash
+// scripts/py314.sh prints one), each row measured under both in the same run.
+const PYTHONS = ['python3', process.env.PYTHON314].filter(Boolean);
+function cpython(args, exe = 'python3') {
+  const out = spawnSync(exe, ['tools/cpython_check.py', ...args], { encoding: 'utf8' });
   if (out.status !== 0) throw new Error(out.stderr);
   return JSON.parse(out.stdout).results;
 }
@@ -44,27 +47,34 @@ const cases = [
   ['2000 x cpu 1, processes=2 chunksize=100 (speedup)', '?workload=2000+x+cpu+1&models=sequential,processes&processes=2&chunksize=100', ['--workload', '2000 x cpu 1', '--models', 'sequential,processes', '--processes', '2', '--chunksize', '100'], 'processes', 'speedup', '1.7–1.85×'],
   ['hog: the chatty task finishes, async', '?preset=hog&models=async,to_thread,executor&processes=2&threads=6', ['--workload', 'hog', '--models', 'async,to_thread,executor', '--processes', '2', '--threads', '6'], 'async', 'chatty', '~1.5 s'],
   ['hog: the chatty task finishes, to_thread', '?preset=hog&models=async,to_thread,executor&processes=2&threads=6', ['--workload', 'hog', '--models', 'async,to_thread,executor', '--processes', '2', '--threads', '6'], 'to_thread', 'chatty', '~0.67 s'],
+  // Two sizes of to_thread the hog preset does not use: a long step sent to a thread beside
+  // twenty short waits and computations, also sent to threads.
+  ['to_thread: cpu 500 beside 20 × (io 20, cpu 1), the chatty task finishes', '?workload=cpu%20500%0Aio%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201%2C%20io%2020%2C%20cpu%201&models=to_thread&threads=4', ['--workload', 'cpu 500\nio 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1, io 20, cpu 1', '--models', 'to_thread', '--threads', '4'], 'to_thread', 'chatty', '–'],
+  ['to_thread: cpu 600 beside 20 × (io 15, cpu 5), the chatty task finishes', '?workload=cpu%20600%0Aio%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205%2C%20io%2015%2C%20cpu%205&models=to_thread&threads=4', ['--workload', 'cpu 600\nio 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5, io 15, cpu 5', '--models', 'to_thread', '--threads', '4'], 'to_thread', 'chatty', '–'],
   ['hog: the chatty task finishes, executor', '?preset=hog&models=async,to_thread,executor&processes=2&threads=6', ['--workload', 'hog', '--models', 'async,to_thread,executor', '--processes', '2', '--threads', '6'], 'executor', 'chatty', '~0.53 s (ideal 0.525 s)'],
 ];
-const python = spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout.trim();
+const versions = PYTHONS.map((exe) => `${spawnSync(exe, ['--version'], { encoding: 'utf8' }).stdout.trim()} (median of ${REPEATS})`);
 const rows = [];
 const runs = new Map();
-for (const [label, query, args, model, field, figure] of cases) {
-  const ours = [], theirs = [];
+// ONLY=<text>: just the rows whose label contains it.
+const only = process.env.ONLY || '';
+for (const [label, query, args, model, field, figure] of cases.filter((c) => c[0].includes(only))) {
+  const ours = [], theirs = PYTHONS.map(() => []);
   for (let i = 0; i < REPEATS; i++) {
     // Rows that read other models of one run (the hog's three) share its repeats.
     const key = `${i} ${query} ${args.join(' ')}`;
-    if (!runs.has(key)) runs.set(key, [await conpar(query), cpython(args)]);
-    const [page, run] = runs.get(key);
+    if (!runs.has(key)) runs.set(key, [await conpar(query), PYTHONS.map((exe) => cpython(args, exe))]);
+    const [page, byPython] = runs.get(key);
     ours.push(pick(page, model, field));
-    theirs.push(pick(run, model, field));
+    byPython.forEach((run, k) => theirs[k].push(pick(run, model, field)));
   }
-  const [a, b] = [median(ours), median(theirs)];
+  const a = median(ours);
+  const bs = theirs.map(median);
   const show = (v) => (field === 'speedup' ? `${v.toFixed(2)}×` : `${v.toFixed(0)} ms`);
-  rows.push({ label, conpar: show(a), cpython: show(b), ratio: (a / b).toFixed(2), figure, spread: `${show(Math.min(...ours))}–${show(Math.max(...ours))}` });
+  rows.push({ label, conpar: show(a), cpython: bs.map(show), ratio: bs.map((b) => (a / b).toFixed(2)).join(' · '), figure, spread: `${show(Math.min(...ours))}–${show(Math.max(...ours))}` });
 }
-console.log(`| pattern | conpar (median of ${REPEATS}) | conpar range | ${python} | conpar / CPython | issue's CPython figure |`);
-console.log('|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.label} | ${r.conpar} | ${r.spread} | ${r.cpython} | ${r.ratio} | ${r.figure} |`);
+console.log(`| pattern | conpar (median of ${REPEATS}) | conpar range | ${versions.join(' | ')} | conpar / CPython (each) | issue's CPython figure |`);
+console.log(`|---|---|---|${PYTHONS.map(() => '---|').join('')}---|---|`);
+for (const r of rows) console.log(`| ${r.label} | ${r.conpar} | ${r.spread} | ${r.cpython.join(' | ')} | ${r.ratio} | ${r.figure} |`);
 await browser.close();
 await site.close();

@@ -107,6 +107,7 @@ for (const [width, by] of [[360, 'tap'], [1280, 'keyboard']]) {
       assert.equal(p.open, false, 'the answered guess stands');
       const moved = await shifts(frame, page);
       assert.ok(moved.score <= 0.001, `the embed moved ${moved.score.toFixed(4)}:\n${described(moved.list)}`);
+      console.log(`# ${width} px: embed ${height} px tall; layout shift in the embed ${moved.score.toFixed(4)}; answer: ${p.answer}`);
       const post = await shifts(page);
       assert.ok(post.score <= 0.001, `the post moved ${post.score.toFixed(4)}:\n${described(post.list)}`);
       assert.deepEqual(await violations(frame), []);
