@@ -131,3 +131,31 @@ fn a_question_before_the_run_adds_its_line_and_its_choices() {
     let one_asking = scenario_height(&scenario("preset=io&models=async&embed=1&predict=1"), 2);
     assert_eq!(one_asking - one, 56);
 }
+
+#[test]
+fn the_snippets_say_the_address_the_height_and_the_script() {
+    use conpar::core::drawing::snippet::{element, iframe, snippet, svg_data_uri};
+    let src = "https://conpar.example/play/?preset=cpu&embed=1#rec=Y3AB";
+    let title = "conpar: 8 computations <fast> & \"slow\"";
+    assert_eq!(
+        iframe(src, title, 718),
+        "<iframe src=\"https://conpar.example/play/?preset=cpu&amp;embed=1#rec=Y3AB\" title=\"conpar: 8 computations &lt;fast> &amp; &quot;slow&quot;\" width=\"100%\" height=\"718\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>"
+    );
+    assert!(snippet(src, title, 718)
+        .ends_with("\n<script src=\"https://conpar.example/play/embed.js\" defer></script>"));
+    // The element reserves the frame's height before its script runs, and is a link without it.
+    let poster = svg_data_uri("<svg xmlns=\"http://www.w3.org/2000/svg\"><text>50 % #1</text></svg>");
+    assert_eq!(
+        poster,
+        "data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E%3Ctext%3E50 %25 %231%3C/text%3E%3C/svg%3E"
+    );
+    let e = element(src, title, 718, Some(&poster), "https://conpar.example/play/?preset=cpu#rec=Y3AB");
+    assert!(e.starts_with("<conpar-embed src=\"https://conpar.example/play/?preset=cpu&amp;embed=1#rec=Y3AB\""), "{e}");
+    assert!(e.contains(" height=\"718\""), "{e}");
+    assert!(e.contains(" style=\"display:block;height:718px\""), "{e}");
+    assert!(e.contains(&format!(" poster=\"{poster}\"")), "{e}");
+    assert!(e.contains("><a href=\"https://conpar.example/play/?preset=cpu#rec=Y3AB\">conpar: 8 computations &lt;fast> &amp; \"slow\" (opens the demo)</a></conpar-embed>"), "{e}");
+    assert!(e.ends_with("<script src=\"https://conpar.example/play/embed.js\" defer></script>"));
+    // Without a poster, no attribute for one.
+    assert!(!element(src, title, 718, None, src).contains("poster="));
+}

@@ -18,38 +18,6 @@ pub fn address(query: &str) -> Result<String, JsValue> {
     ))
 }
 
-/// What a blog pastes: the iframe, and the script that sizes it to its content (served beside
-/// the page as `embed.js`).
-pub fn embed_snippet(src: &str, title: &str, height: u32) -> String {
-    let script = src
-        .split('?')
-        .next()
-        .unwrap_or(src)
-        .trim_end_matches("index.html")
-        .to_string()
-        + "embed.js";
-    format!(
-        "{}\n<script src=\"{}\" defer></script>",
-        embed_iframe(src, title, height),
-        script.replace('"', "%22")
-    )
-}
-
-/// The iframe alone: the embed's own height (so nothing moves when it loads), a title, lazy
-/// loading.
-pub fn embed_iframe(src: &str, title: &str, height: u32) -> String {
-    let escape = |t: &str| {
-        t.replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;")
-    };
-    format!(
-        "<iframe src=\"{}\" title=\"{}\" width=\"100%\" height=\"{height}\" loading=\"lazy\" style=\"border:0;max-width:100%\"></iframe>",
-        escape(src),
-        escape(title)
-    )
-}
-
 /// Copies text to the clipboard.
 ///
 /// # Errors

@@ -119,7 +119,7 @@ fn fill_embed(app: &App, id: &str) {
             .session
             .judged_run_of_claim(id)
             .then(|| {
-                sharing::recorded_embed_codes(app, app.session.quiz()).map(|(snippet, _)| snippet)
+                sharing::recorded_embed_codes(app, app.session.quiz()).map(|c| c.snippet)
             })
             .flatten();
         let code = recorded
@@ -204,7 +204,7 @@ fn show_verdict(app: &App, el: &Element, v: &ClaimView) {
 fn embed_code(id: &str, cores: u32, predict: bool) -> Option<String> {
     let (mut scenario, _) = Scenario::from_query(&format!("?claim={id}&embed=1"), cores);
     scenario.predict = predict;
-    sharing::embed_codes_of(&scenario, cores).map(|(snippet, _)| snippet)
+    sharing::embed_codes_of(&scenario, cores).map(|c| c.snippet)
 }
 
 /// `window.conpar.claims()`: every claim with its verdict (null before a run), why, and its

@@ -60,6 +60,9 @@ pub struct Controls {
     pub embed_recording: HtmlInputElement,
     /// The embed dialog's "ask readers to guess first" (`predict=1`).
     pub embed_predict: HtmlInputElement,
+    /// The Embed dialog's form: the frame with its script, or the light element.
+    pub embed_form: HtmlElement,
+    pub embed_as_element: HtmlInputElement,
     pub embed_live: HtmlInputElement,
     /// Why there is no recording to embed, when there is none.
     pub embed_recording_note: HtmlElement,
@@ -140,6 +143,8 @@ impl Controls {
             embed_kind: by_id(doc, "embed-kind")?,
             embed_recording: by_id(doc, "embed-recording")?,
             embed_predict: by_id(doc, "embed-predict")?,
+            embed_form: by_id(doc, "embed-form")?,
+            embed_as_element: by_id(doc, "embed-as-element")?,
             embed_live: by_id(doc, "embed-live")?,
             embed_recording_note: by_id(doc, "embed-recording-note")?,
             embed_images: by_id(doc, "embed-images")?,

@@ -5,6 +5,7 @@ use super::{dispatch, read, App};
 use crate::core::drawing::export::{
     animated_timeline_svg, chrome_trace, results_csv, timeline_svg,
 };
+use crate::core::drawing::snippet;
 use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
 use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
@@ -121,13 +122,16 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
             }
         }),
         EventListener::new(&ui.embed_copy_frame, "click", |_| {
-            if let Some(code) = read(|app| embed_codes(app).map(|(_, frame)| frame)) {
+            if let Some(code) = read(|app| embed_codes(app).map(|c| c.iframe)) {
                 copy_and_say(
                     code.unwrap_or_default(),
                     |app| &app.ui.embed_copy_frame,
                     "Copied the iframe",
                 );
             }
+        }),
+        EventListener::new(&ui.embed_form, "change", |_| {
+            read(show_embed_code);
         }),
         EventListener::new(&ui.notices, "click", |e| {
             let closing = e
@@ -261,14 +265,27 @@ pub fn show_links(app: &App) {
 
 /// The embed dialog's code for the kind chosen: the recording of the last run, or live.
 fn show_embed_code(app: &App) {
-    if let Some((snippet, _)) = embed_codes(app) {
-        app.ui.embed_code.set_value(&snippet);
+    if let Some(codes) = embed_codes(app) {
+        let code = if app.ui.embed_as_element.checked() {
+            codes.element
+        } else {
+            codes.snippet
+        };
+        app.ui.embed_code.set_value(&code);
     }
+}
+
+/// What the Embed dialog offers: the iframe with `embed.js`, the iframe alone, and the light
+/// element that loads the frame when the reader presses it.
+pub struct Codes {
+    pub snippet: String,
+    pub iframe: String,
+    pub element: String,
 }
 
 /// The embed's snippet (iframe and sizing script) and its iframe alone: of the last run's
 /// recording when the dialog says so, else live.
-fn embed_codes(app: &App) -> Option<(String, String)> {
+fn embed_codes(app: &App) -> Option<Codes> {
     let predict = app.ui.embed_predict.checked();
     if app.ui.embed_recording.checked() {
         if let Some(codes) = recorded_embed_codes(app, predict) {
@@ -282,29 +299,43 @@ fn embed_codes(app: &App) -> Option<(String, String)> {
 
 /// The snippet and the iframe that embed the last run as its recording, if it can be one;
 /// asking its readers to guess first when `predict`.
-pub fn recorded_embed_codes(app: &App, predict: bool) -> Option<(String, String)> {
+pub fn recorded_embed_codes(app: &App, predict: bool) -> Option<Codes> {
     let (text, mut scenario, cores) = recorded(app, true).ok()?;
     scenario.predict = predict;
-    embed_codes_with(&scenario, cores, &format!("#{FRAGMENT_KEY}{text}"))
+    // The element's poster: the recorded run's timeline, as the PNG poster draws it.
+    let poster = shown_traces(app).ok().map(|shown| {
+        let svg = crate::core::drawing::export::timeline_svg(&shown, &caption(app), 600.0);
+        snippet::svg_data_uri(&svg.text)
+    });
+    embed_codes_with(&scenario, cores, &format!("#{FRAGMENT_KEY}{text}"), poster)
 }
 
 /// The snippet and the iframe that embed `scenario`, at its height on `cores` cores.
-pub fn embed_codes_of(scenario: &Scenario, cores: u32) -> Option<(String, String)> {
-    embed_codes_with(scenario, cores, "")
+pub fn embed_codes_of(scenario: &Scenario, cores: u32) -> Option<Codes> {
+    embed_codes_with(scenario, cores, "", None)
 }
 
 /// The same, with `fragment` after the address (a recording's).
-fn embed_codes_with(scenario: &Scenario, cores: u32, fragment: &str) -> Option<(String, String)> {
+fn embed_codes_with(
+    scenario: &Scenario,
+    cores: u32,
+    fragment: &str,
+    poster: Option<String>,
+) -> Option<Codes> {
     let mut embed = scenario.clone();
     embed.embed = true;
     embed.claims = false;
     let title = format!("conpar: {}", embed.caption_or_default());
     let src = share::address(&embed.to_query()).ok()? + fragment;
+    let mut full = embed.clone();
+    full.embed = false;
+    let link = share::address(&full.to_query()).ok()? + fragment;
     let height = crate::core::drawing::embed::scenario_height(&embed, cores);
-    Some((
-        share::embed_snippet(&src, &title, height),
-        share::embed_iframe(&src, &title, height),
-    ))
+    Some(Codes {
+        snippet: snippet::snippet(&src, &title, height),
+        iframe: snippet::iframe(&src, &title, height),
+        element: snippet::element(&src, &title, height, poster.as_deref(), &link),
+    })
 }
 
 /// The last run's recording as link text, with the scenario its link opens (an embed or the
