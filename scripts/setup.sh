@@ -61,6 +61,8 @@ if [ -z "${CONPAR_BUILD_ONLY:-}" ]; then
   # The generated Python programs are run by the tests (pyenv's CPython on these machines).
   command -v python3 >/dev/null 2>&1 || apt_missing+=(python3)
   [ -x /usr/bin/WebKitWebDriver ] || apt_missing+=(webkit2gtk-driver)
+  # The Hugo shortcode (integrations/hugo) is tested by building its example site with Hugo.
+  command -v hugo >/dev/null 2>&1 || apt_missing+=(hugo)
   command -v Xvfb >/dev/null 2>&1 || apt_missing+=(xvfb)
   if [ ${#apt_missing[@]} -gt 0 ]; then
     step "Installing ${apt_missing[*]} (Debian packages)"

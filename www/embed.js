@@ -7,6 +7,9 @@
 // must grow grows at once, so nothing inside it is cut off; a frame that may shrink waits until
 // it is out of view, so the post does not jump under the reader's eyes.
 (function () {
+  // Included once per embed by most snippets and generators: it installs itself once.
+  if (window.conparEmbedJs) return;
+  window.conparEmbedJs = true;
   var wanted = new WeakMap();
   var visible = new WeakMap();
   var observer = 'IntersectionObserver' in window ? new IntersectionObserver(function (entries) {
@@ -124,7 +127,12 @@
       this.appendChild(frame);
       this.facade.hidden = true;
       this.setAttribute('data-loaded', '');
-      if (focus) frame.focus();
+      if (focus) {
+        // The reader asked for the demo: all of it comes into view (a live demo starts its
+        // workers once its timeline is seen), and the keyboard's focus goes into it.
+        this.scrollIntoView({ block: 'nearest' });
+        frame.focus({ preventScroll: true });
+      }
     }
   }
   customElements.define('conpar-embed', ConparEmbed);
