@@ -144,13 +144,25 @@ fn the_snippets_say_the_address_the_height_and_the_script() {
     assert!(snippet(src, title, 718)
         .ends_with("\n<script src=\"https://conpar.example/play/embed.js\" defer></script>"));
     // The element reserves the frame's height before its script runs, and is a link without it.
-    let poster = svg_data_uri("<svg xmlns=\"http://www.w3.org/2000/svg\"><text>50 % #1</text></svg>");
+    let poster =
+        svg_data_uri("<svg xmlns=\"http://www.w3.org/2000/svg\"><text>50 % #1</text></svg>");
     assert_eq!(
         poster,
         "data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22%3E%3Ctext%3E50 %25 %231%3C/text%3E%3C/svg%3E"
     );
-    let e = element(src, title, 718, Some(&poster), "https://conpar.example/play/?preset=cpu#rec=Y3AB");
-    assert!(e.starts_with("<conpar-embed src=\"https://conpar.example/play/?preset=cpu&amp;embed=1#rec=Y3AB\""), "{e}");
+    let e = element(
+        src,
+        title,
+        718,
+        Some(&poster),
+        "https://conpar.example/play/?preset=cpu#rec=Y3AB",
+    );
+    assert!(
+        e.starts_with(
+            "<conpar-embed src=\"https://conpar.example/play/?preset=cpu&amp;embed=1#rec=Y3AB\""
+        ),
+        "{e}"
+    );
     assert!(e.contains(" height=\"718\""), "{e}");
     assert!(e.contains(" style=\"display:block;height:718px\""), "{e}");
     assert!(e.contains(&format!(" poster=\"{poster}\"")), "{e}");

@@ -329,3 +329,52 @@ fn a_highlighted_task_is_outlined_in_its_models_panel_only() {
     };
     assert!(outlines(&elsewhere).is_empty());
 }
+
+#[test]
+fn a_gifs_frames_are_stills_of_the_animated_picture_and_the_last_is_the_whole_run() {
+    use conpar::core::drawing::export::{timeline_frames, HOLD_S};
+    let traces = [
+        common::trace(Model::Sequential, vec![span(0, SpanState::Cpu, 0.0, 800.0)]),
+        common::trace(
+            Model::Threads,
+            vec![
+                span(0, SpanState::Cpu, 0.0, 400.0),
+                span(1, SpanState::Cpu, 0.0, 400.0),
+            ],
+        ),
+    ];
+    let frames = timeline_frames(&traces, "8 x cpu 100", 600.0, 90);
+    // About ten a second of the run, the first at its start.
+    assert_eq!(frames.len(), 9);
+    assert!(frames.iter().all(|(svg, _)| svg.width == 600.0));
+    assert_eq!(frames[0].1, 100);
+    assert_eq!(frames.last().map(|f| f.1), Some((HOLD_S * 1000.0) as u32));
+    // The last frame is the still picture; the ones before it reveal more and more.
+    assert_eq!(
+        frames.last().map(|f| &f.0.text),
+        Some(&timeline_svg(&traces, "8 x cpu 100", 600.0).text)
+    );
+    let edge = |svg: &str| -> f64 {
+        let needle = "<clipPath id=\"grow\"><rect x=\"0\" y=\"-1000\" width=\"";
+        let at = svg.find(needle).expect("a still of the reveal") + needle.len();
+        svg[at..]
+            .split('"')
+            .next()
+            .and_then(|w| w.parse().ok())
+            .expect("a width")
+    };
+    let edges: Vec<f64> = frames[..frames.len() - 1]
+        .iter()
+        .map(|(svg, _)| edge(&svg.text))
+        .collect();
+    assert!(edges.windows(2).all(|w| w[1] > w[0]), "{edges:?}");
+    assert_ne!(frames[1].0.text, frames[5].0.text);
+    // A long run keeps to the most frames asked for, each longer.
+    let long = [common::trace(
+        Model::Sequential,
+        vec![span(0, SpanState::Cpu, 0.0, 60_000.0)],
+    )];
+    let frames = timeline_frames(&long, "", 600.0, 90);
+    assert_eq!(frames.len(), 90);
+    assert!(frames[0].1 > 600);
+}

@@ -8,6 +8,9 @@ const status = (text) => {
   if (el) el.textContent = text;
 };
 
+// The animated GIF's encoder, loaded only when a reader asks for a GIF (www/gif.js).
+window.conparGif = (options) => import('./gif.js').then((m) => m.encode(options));
+
 function sharedMemorySupported() {
   try {
     return new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof Object;

@@ -128,6 +128,14 @@ fn save_blob(name: &str, blob: &Blob) -> Result<(), JsValue> {
 ///
 /// # Errors
 /// When the browser refuses to create the file.
+pub fn download_bytes(name: &str, mime: &str, bytes: &JsValue) -> Result<(), JsValue> {
+    save_blob(name, &blob(bytes, mime)?)
+}
+
+/// Offers `text` as a file named `name`.
+///
+/// # Errors
+/// When the browser refuses to make the file.
 pub fn download_text(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     save_blob(name, &blob(&JsValue::from_str(text), mime)?)
 }

@@ -3,7 +3,7 @@
 // (127.0.0.2 against conpar on 127.0.0.1), at phone and desktop widths with the CPU slowed 4×:
 // the poster and the button at the frame's final size, no frame until the reader presses (by
 // keyboard, or a tap), then the frame in the same place running the demo, and nothing moving;
-// without script, a plain link to the run.
+// without script, a plain link to the run; and the animated GIF, for sites that take no frame.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -112,5 +112,44 @@ test('without script, the element is a link to the run', async () => {
     assert.doesNotMatch(link.href, /embed=1/, 'to the full playground');
   } finally {
     await context.close();
+  }
+});
+
+test('every preset\'s animated GIF plays: 600 px wide, frames taken apart differ, under 2 MB; its encoder loads only when asked', async () => {
+  const page = await browser.newPage();
+  const loaded = [];
+  page.on('request', (r) => loaded.push(new URL(r.url()).pathname));
+  try {
+    for (const [i, preset] of ['io', 'cpu', 'mixed', 'hog'].entries()) {
+      await page.goto(`${site.url}/?preset=${preset}&threads=2&processes=2&run=1`);
+      assert.equal(await waitRun(page, 1), 'done');
+      if (i === 0) assert.ok(!loaded.some((p) => /gif/.test(p)), `loaded before asked: ${loaded.filter((p) => /gif/.test(p))}`);
+      const gif = await page.evaluate(async () => {
+        const bytes = await window.conpar.gif();
+        const decoder = new ImageDecoder({ data: bytes, type: 'image/gif' });
+        await decoder.tracks.ready;
+        const track = decoder.tracks.selectedTrack;
+        const frame = async (k) => {
+          const { image } = await decoder.decode({ frameIndex: k });
+          const canvas = new OffscreenCanvas(image.displayWidth, image.displayHeight);
+          canvas.getContext('2d').drawImage(image, 0, 0);
+          return { width: image.displayWidth, pixels: Array.from(canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data) };
+        };
+        const first = await frame(1);
+        const last = await frame(track.frameCount - 1);
+        let differ = 0;
+        for (let p = 0; p < first.pixels.length; p += 4) if (first.pixels[p] !== last.pixels[p] || first.pixels[p + 2] !== last.pixels[p + 2]) differ += 1;
+        return { size: bytes.length, frames: track.frameCount, repeats: track.repetitionCount, width: first.width, differ };
+      });
+      console.log(`# ${preset}: ${gif.frames} frames, ${gif.size} bytes`);
+      assert.equal(gif.width, 600);
+      assert.ok(gif.frames >= 5, `${preset}: ${gif.frames} frames`);
+      assert.equal(gif.repeats, Infinity, `${preset} loops`);
+      assert.ok(gif.differ > 1000, `${preset}: its frames differ in ${gif.differ} pixels`);
+      assert.ok(gif.size <= 2 * 1024 * 1024, `${preset}: ${gif.size} bytes`);
+    }
+    assert.ok(loaded.includes('/gif.js') && loaded.includes('/gifenc.esm.js'));
+  } finally {
+    await page.close();
   }
 });

@@ -151,7 +151,18 @@ fn svg_fill(state: SpanState) -> String {
 /// legend, then a panel per model on one time axis. Each panel is the same [`PanelScene`] the
 /// page's canvas paints, so the two cannot disagree.
 pub fn timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
-    svg_of(traces, caption, width, false)
+    svg_of(traces, caption, width, Reveal::All)
+}
+
+/// How much of the run a picture shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Reveal {
+    All,
+    /// Growing from the left in real time, then held (SMIL).
+    Animated,
+    /// As the animated picture shows it `ms` into the run: what was measured by then, and the
+    /// clock's hand at its edge.
+    At(f64),
 }
 
 /// Seconds an animated timeline holds its last frame before it plays again.
@@ -162,10 +173,40 @@ pub const HOLD_S: f64 = 2.0;
 /// clock hand at its edge), holds its end for [`HOLD_S`] seconds and plays again. SMIL only: no
 /// script and no external reference, so it plays inside an `<img>`.
 pub fn animated_timeline_svg(traces: &[ModelTrace], caption: &str, width: f64) -> Svg {
-    svg_of(traces, caption, width, true)
+    svg_of(traces, caption, width, Reveal::Animated)
 }
 
-fn svg_of(traces: &[ModelTrace], caption: &str, width: f64, animated: bool) -> Svg {
+/// The frames of the same picture for an animated GIF (for sites that take GIFs but no SVG):
+/// each a still of the animated SVG at its instant, at most `max` of them, about 10 a second
+/// of the run in real time, the last one the whole run; with each frame's delay in ms (the last
+/// held for [`HOLD_S`]).
+pub fn timeline_frames(
+    traces: &[ModelTrace],
+    caption: &str,
+    width: f64,
+    max: usize,
+) -> Vec<(Svg, u32)> {
+    let live: Vec<LiveTrace> = traces.iter().map(LiveTrace::finished).collect();
+    let run_ms = longest(&live, 0.0).max(1.0);
+    let count = ((run_ms / 100.0).ceil() as usize + 1).clamp(2, max.max(2));
+    let step = run_ms / (count - 1) as f64;
+    (0..count)
+        .map(|i| {
+            let at = step * i as f64;
+            let last = i + 1 == count;
+            let delay = if last {
+                (HOLD_S * 1000.0) as u32
+            } else {
+                step.round().max(20.0) as u32
+            };
+            let reveal = if last { Reveal::All } else { Reveal::At(at) };
+            (svg_of(traces, caption, width, reveal), delay)
+        })
+        .collect()
+}
+
+fn svg_of(traces: &[ModelTrace], caption: &str, width: f64, reveal: Reveal) -> Svg {
+    let animated = reveal == Reveal::Animated;
     let live: Vec<LiveTrace> = traces.iter().map(LiveTrace::finished).collect();
     let longest_ms = longest(&live, 0.0);
     let view = View::default();
@@ -209,10 +250,19 @@ fn svg_of(traces: &[ModelTrace], caption: &str, width: f64, animated: bool) -> S
             run_s / total
         )
     };
+    // A still of the growing picture: the edge `at` ms into the run.
+    let edge = match reveal {
+        Reveal::At(at) => Some(left + plot_w * (at / longest_ms.max(1e-9)).clamp(0.0, 1.0)),
+        _ => None,
+    };
     if animated {
         s.push_str(&format!(
             "<clipPath id=\"grow\"><rect x=\"0\" y=\"-1000\" width=\"{left:.1}\" height=\"100000\">{}</rect></clipPath>\n",
             grow("width", left, left + plot_w)
+        ));
+    } else if let Some(x) = edge {
+        s.push_str(&format!(
+            "<clipPath id=\"grow\"><rect x=\"0\" y=\"-1000\" width=\"{x:.1}\" height=\"100000\"/></clipPath>\n"
         ));
     }
     s.push_str("</defs>\n");
@@ -259,6 +309,13 @@ fn svg_of(traces: &[ModelTrace], caption: &str, width: f64, animated: bool) -> S
                 scene.height,
                 grow("x1", left, left + plot_w),
                 grow("x2", left, left + plot_w)
+            ));
+        } else if let Some(x) = edge {
+            s.push_str("<g clip-path=\"url(#grow)\">\n");
+            paint(scene, &mut SvgPainter(&mut s));
+            s.push_str(&format!(
+                "</g><line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"0\" y2=\"{:.1}\" stroke=\"#1b1f24\" stroke-width=\"1\"/>\n",
+                scene.height
             ));
         } else {
             paint(scene, &mut SvgPainter(&mut s));

@@ -63,9 +63,7 @@ pub fn svg_data_uri(svg: &str) -> String {
 /// [`svg_data_uri`] of the run's timeline) when there is one, and `link` (the full playground)
 /// inside it for readers without script; then `embed.js`, which defines it.
 pub fn element(src: &str, title: &str, height: u32, poster: Option<&str>, link: &str) -> String {
-    let poster = poster.map_or(String::new(), |p| {
-        format!(" poster=\"{}\"", attribute(p))
-    });
+    let poster = poster.map_or(String::new(), |p| format!(" poster=\"{}\"", attribute(p)));
     format!(
         "<conpar-embed src=\"{}\" title=\"{}\" height=\"{height}\"{poster} style=\"display:block;height:{height}px\"><a href=\"{}\">{} (opens the demo)</a></conpar-embed>\n<script src=\"{}\" defer></script>",
         attribute(src),

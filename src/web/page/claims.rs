@@ -118,9 +118,7 @@ fn fill_embed(app: &App, id: &str) {
         let recorded = app
             .session
             .judged_run_of_claim(id)
-            .then(|| {
-                sharing::recorded_embed_codes(app, app.session.quiz()).map(|c| c.snippet)
-            })
+            .then(|| sharing::recorded_embed_codes(app, app.session.quiz()).map(|c| c.snippet))
             .flatten();
         let code = recorded
             .or_else(|| embed_code(id, app.session.env.cores, app.session.quiz()))

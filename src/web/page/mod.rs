@@ -194,13 +194,23 @@ pub fn start() -> Result<(), JsValue> {
 type ApiFunction = Closure<dyn Fn() -> JsValue>;
 
 /// `window.conpar`: `trace()`, `results()`, `sweep()`, `imported()`, `recording()` (the link
-/// that carries it) and `animatedSvg()` of the last run, `claims()`, and `prediction()` (the
+/// that carries it), `animatedSvg()` and `gif()` (a promise of its bytes) of the last run,
+/// `claims()`, and `prediction()` (the
 /// question before the run, the guess and the answer; null without `predict=1`). The
 /// closures live as long as the page, so they are handed to JavaScript for good.
 fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
     let api = js_sys::Object::new();
     let value = |v: Option<JsValue>| v.unwrap_or(JsValue::NULL);
-    let functions: [(&str, ApiFunction); 8] = [
+    let functions: [(&str, ApiFunction); 9] = [
+        (
+            "gif",
+            Closure::new(move || {
+                value(read(|app| match sharing::gif(app) {
+                    Ok(promise) => promise.into(),
+                    Err(why) => js_sys::Promise::reject(&why.into()).into(),
+                }))
+            }),
+        ),
         (
             "prediction",
             Closure::new(move || value(read(|app| to_js(&app.session.prediction())))),

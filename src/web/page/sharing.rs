@@ -3,7 +3,7 @@
 
 use super::{dispatch, read, App};
 use crate::core::drawing::export::{
-    animated_timeline_svg, chrome_trace, results_csv, timeline_svg,
+    animated_timeline_svg, chrome_trace, results_csv, timeline_frames, timeline_svg,
 };
 use crate::core::drawing::snippet;
 use crate::core::input::scenario::Scenario;
@@ -385,6 +385,44 @@ fn caption(app: &App) -> String {
     )
 }
 
+/// The most frames an animated GIF has (about ten a second of the run; a longer run's frames
+/// each last longer): 90 frames of 600 px keep a run's GIF well under 2 MB.
+const MAX_GIF_FRAMES: usize = 90;
+
+/// The last run as an animated GIF, 600 px wide: a promise of its bytes (a `Uint8Array`),
+/// made by www/gif.js, which the page loads only now; or why there is none.
+pub fn gif(app: &App) -> Result<js_sys::Promise, String> {
+    let shown = shown_traces(app)?;
+    let frames = timeline_frames(&shown, &caption(app), 600.0, MAX_GIF_FRAMES);
+    let (width, height) = frames
+        .first()
+        .map(|(svg, _)| (svg.width, svg.height))
+        .ok_or("This run has no frame to draw.")?;
+    let list = js_sys::Array::new();
+    let set = |o: &js_sys::Object, k: &str, v: JsValue| js_sys::Reflect::set(o, &k.into(), &v);
+    let fail = |e: JsValue| format!("The GIF could not be made: {}", js_error(&e));
+    for (svg, delay) in frames {
+        let frame = js_sys::Object::new();
+        set(&frame, "svg", svg.text.into()).map_err(fail)?;
+        set(&frame, "delay", delay.into()).map_err(fail)?;
+        list.push(&frame);
+    }
+    let options = js_sys::Object::new();
+    set(&options, "frames", list.into()).map_err(fail)?;
+    set(&options, "width", width.ceil().into()).map_err(fail)?;
+    set(&options, "height", height.ceil().into()).map_err(fail)?;
+    let window = web_sys::window().ok_or("no window")?;
+    let encode = js_sys::Reflect::get(&window, &"conparGif".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or("The GIF encoder is not on this page.")?;
+    encode
+        .call1(&JsValue::NULL, &options)
+        .map_err(fail)?
+        .dyn_into::<js_sys::Promise>()
+        .map_err(|_| "The GIF encoder gave no promise.".to_string())
+}
+
 /// Offers the last run as a file; a sentence when it cannot.
 fn export(app: &App, kind: &str) -> Result<(), String> {
     // The picture shows each model's median run; the trace file carries every repeat.
@@ -396,6 +434,23 @@ fn export(app: &App, kind: &str) -> Result<(), String> {
     let results = &app.session.results;
     let svg = || timeline_svg(&shown, &caption(app), 1000.0);
     let result = match kind {
+        "gif" => {
+            let made = gif(app)?;
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = wasm_bindgen_futures::JsFuture::from(made)
+                    .await
+                    .and_then(|bytes| {
+                        share::download_bytes("conpar-timeline.gif", "image/gif", &bytes)
+                    });
+                if let Err(e) = saved {
+                    dispatch(Input::Notices(vec![format!(
+                        "The GIF could not be made: {}",
+                        js_error(&e)
+                    )]));
+                }
+            });
+            Ok(())
+        }
         "recording" => {
             let link = recording_link(app)?;
             share::download_text("conpar-recording.txt", "text/plain", &format!("{link}\n"))
