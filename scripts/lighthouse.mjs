@@ -6,7 +6,7 @@
 // desktop): Lighthouse multiplies the tasks it observes, so a faster machine than the phone it
 // stands for reads less blocking; a larger n asks what a slower machine or phone would read.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { serve } from '../tests/page/server.mjs';
@@ -27,12 +27,20 @@ const { launch } = await import(require.resolve('chrome-launcher'));
 
 const RUNS = Number(process.argv[2] || 1);
 // As a host serves the build: its own _headers (isolation, caching), gzip.
-const site = await serve({ root: process.env.ROOT || 'dist', isolated: true, site: true });
+// `post-elements`: the same post with each frame replaced by the light element <conpar-embed>
+// (no poster: the post's recordings carry none), to weigh the element against the frames.
+const root = process.env.ROOT || 'dist';
+const asElements = () => (readFileSync(join(root, 'post', 'index.html'), 'utf8'))
+  .replace('href="post.css"', 'href="/post/post.css"')
+  .replace(/<iframe src="([^"]+)" title="([^"]+)" height="(\d+)"[^>]*><\/iframe>/g,
+    '<conpar-embed src="$1" title="$2" height="$3" style="display:block;height:$3px"><a href="$1">$2</a></conpar-embed>');
+const site = await serve({ root, isolated: true, site: true, extraRoutes: { '/post-elements/': asElements } });
 const ONLY = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const TARGETS = [
   ['page', '/?preset=mixed'],
   ['embed', '/?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
   ['post', '/post/'],
+  ['post-elements', '/post-elements/'],
   ['claims', '/?claims=1'],
 ];
 const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
