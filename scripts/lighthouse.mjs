@@ -27,20 +27,20 @@ const { launch } = await import(require.resolve('chrome-launcher'));
 
 const RUNS = Number(process.argv[2] || 1);
 // As a host serves the build: its own _headers (isolation, caching), gzip.
-// `post-elements`: the same post with each frame replaced by the light element <conpar-embed>
-// (no poster: the post's recordings carry none), to weigh the element against the frames.
+// `post-frames`: the same post with each light element (<conpar-embed>) replaced by the frame it
+// makes when pressed, to weigh the frames against the elements.
 const root = process.env.ROOT || 'dist';
-const asElements = () => (readFileSync(join(root, 'post', 'index.html'), 'utf8'))
+const asFrames = () => (readFileSync(join(root, 'post', 'index.html'), 'utf8'))
   .replace('href="post.css"', 'href="/post/post.css"')
-  .replace(/<iframe src="([^"]+)" title="([^"]+)" height="(\d+)"[^>]*><\/iframe>/g,
-    '<conpar-embed src="$1" title="$2" height="$3" style="display:block;height:$3px"><a href="$1">$2</a></conpar-embed>');
-const site = await serve({ root, isolated: true, site: true, extraRoutes: { '/post-elements/': asElements } });
+  .replace(/<conpar-embed src="([^"]+)" title="([^"]+)" height="(\d+)"[\s\S]*?<\/conpar-embed>/g,
+    '<iframe src="$1" title="$2" width="100%" height="$3" loading="lazy"></iframe>');
+const site = await serve({ root, isolated: true, site: true, extraRoutes: { '/post-frames/': asFrames } });
 const ONLY = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const TARGETS = [
   ['page', '/?preset=mixed'],
   ['embed', '/?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
   ['post', '/post/'],
-  ['post-elements', '/post-elements/'],
+  ['post-frames', '/post-frames/'],
   ['claims', '/?claims=1'],
 ];
 const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });

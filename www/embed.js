@@ -63,6 +63,7 @@
     'button:focus-visible{outline:3px solid #e69f00;outline-offset:2px}' +
     '.empty{flex:1 1 auto;display:flex;align-items:center;justify-content:center;padding:16px;text-align:center;color:#57606a}' +
     '@media (prefers-color-scheme: dark){:host{background:#161b22;color:#e6edf3}.bar{border-top-color:#30363d}.empty{color:#9aa5b1}button{background:#4493f8;color:#0d1117}}';
+  var sheet = null;
   function heightOf(el) {
     var n = parseInt(el.getAttribute('height'), 10);
     return isFinite(n) ? Math.max(120, Math.min(5000, n)) : 500;
@@ -75,7 +76,18 @@
       this.style.height = height + 'px';
       var title = this.getAttribute('title') || 'conpar demo';
       var root = this.attachShadow({ mode: 'open' });
-      root.innerHTML = '<style>' + STYLE + '</style><div class="facade"></div><slot name="frame"></slot>';
+      root.innerHTML = '<div class="facade"></div><slot name="frame"></slot>';
+      // A constructed stylesheet, which a page's Content-Security-Policy without
+      // 'unsafe-inline' allows (a <style> element it would refuse); <style> where there is none.
+      if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+        sheet = sheet || new CSSStyleSheet();
+        if (!sheet.cssRules.length) sheet.replaceSync(STYLE);
+        root.adoptedStyleSheets = [sheet];
+      } else {
+        var style = document.createElement('style');
+        style.textContent = STYLE;
+        root.insertBefore(style, root.firstChild);
+      }
       var facade = root.querySelector('.facade');
       var poster = this.getAttribute('poster');
       if (poster) {

@@ -106,7 +106,7 @@ test(`${ENGINE}: embedded in a blog on another site that is not isolated, it run
 test(`${ENGINE}: the post's recorded mixed embed, in a blog on another site that is not isolated, shows all five models without running, and Run on this device adds what runs here`, async () => {
   const { driver } = browser;
   const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
-  const src = [...post.matchAll(/<iframe src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=mixed'));
+  const src = [...post.matchAll(/<(?:iframe|conpar-embed) src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=mixed'));
   assert.match(src, /#rec=/, 'the post embeds a recording');
   const blog = await blogInFrame(driver, src, 918);
   try {

@@ -64,3 +64,15 @@ export function colourPixels(page, selector, rgb) {
 export async function openSettings(page) {
   if (!(await page.$eval('#settings', (d) => d.open))) await page.click('#settings > summary');
 }
+
+/// Presses every light element (<conpar-embed>) of `page` that has not made its frame, one after
+/// another as a reader would (scrolled to, then its button), and returns the page's frames in
+/// order once each element has made its own.
+export async function pressDemos(page) {
+  for (const demo of await page.$$('conpar-embed:not([data-loaded])')) {
+    await demo.scrollIntoViewIfNeeded();
+    await (await demo.$('button')).click();
+    await demo.waitForSelector('iframe');
+  }
+  return page.$$('iframe');
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setUp, browser, site, serveTemp } from './harness.mjs';
-import { waitStatus, waitRun } from './browser.mjs';
+import { waitStatus, waitRun, pressDemos } from './browser.mjs';
 import { recordShifts, shifts, throttle } from './shift.mjs';
 
 // Served as www/_headers serves the site (the post is published with it, dist/post/).
@@ -19,7 +19,7 @@ const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', impor
 
 /// The post's embeds as written in it: address and starting height.
 const POST_EMBEDS = [...readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8')
-  .matchAll(/<iframe src="([^"]+)"[^>]* height="(\d+)"/g)]
+  .matchAll(/<(?:iframe|conpar-embed) src="([^"]+)"[^>]* height="(\d+)"/g)]
   .map(([, src, height]) => ({ src: src.replace(/&amp;/g, '&'), height: Number(height) }));
 
 const described = (list) => list.map((e) => `${e.value.toFixed(4)} at ${e.at} ms: ${e.moved.join(' | ')}`).join('\n');
@@ -34,8 +34,11 @@ async function openSlowed(path, width) {
   await page.goto(`${site.url}/${path}`);
   let target = page;
   if (path.startsWith('post/')) {
-    await page.locator('iframe').first().scrollIntoViewIfNeeded();
-    target = await (await page.$('iframe')).contentFrame();
+    // The post's demos are light elements: a reader presses the first.
+    const demo = page.locator('conpar-embed').first();
+    await demo.scrollIntoViewIfNeeded();
+    await demo.locator('button').click();
+    target = await (await page.waitForSelector('conpar-embed iframe')).contentFrame();
   }
   return { context, page, target };
 }
@@ -148,7 +151,10 @@ test('every embed of the post starts at the height it has, before and after a ru
     const post = await browser.newPage({ viewport: { width, height: 900 } });
     try {
       await post.goto(`${site.url}/post/`);
-      const frames = await post.$$('iframe');
+      // Each light element stands at its frame's height before it is pressed.
+      const standing = await post.$$eval('conpar-embed', (els) => els.map((e) => Math.round(e.getBoundingClientRect().height) - 2));
+      assert.deepEqual(standing, POST_EMBEDS.map((e) => e.height), `the elements at ${width} px (their 1 px borders aside)`);
+      const frames = await pressDemos(post);
       for (const [i, element] of frames.entries()) {
         await element.scrollIntoViewIfNeeded();
         const frame = await element.contentFrame();
@@ -186,8 +192,8 @@ for (const scheme of ['light', 'dark']) {
         await page.goto(`${site.url}/${path}`);
         let target = page;
         if (path.startsWith('post/')) {
-          await page.locator('iframe').first().scrollIntoViewIfNeeded();
-          target = await (await page.$('iframe')).contentFrame();
+          const [first] = await pressDemos(page);
+          target = await first.contentFrame();
         }
         await waitStatus(target, ['ready', 'done']);
         await target.click('#run');

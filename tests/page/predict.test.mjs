@@ -186,14 +186,18 @@ test('the Claims view as a quiz: each card asks first, and the score counts thre
 
 test('the example post asks before its CPU-bound demo', async () => {
   const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
-  const asking = [...post.matchAll(/<iframe src="([^"]+)"/g)].filter(([, src]) => src.includes('predict=1'));
-  assert.ok(asking.length >= 1, 'no embed of the post asks');
+  const demos = [...post.matchAll(/<conpar-embed src="([^"]+)"[^>]*>/g)];
+  const asking = demos.findIndex(([, src]) => src.includes('predict=1'));
+  assert.ok(asking >= 0, 'no demo of the post asks');
+  assert.ok(!demos[asking][0].includes(' poster='), 'a demo that asks shows no poster: it would be the answer');
+  assert.ok(demos.filter((d) => d[0].includes(' poster=')).length >= 6, 'the others show their recorded runs');
   const page = await browser.newPage({ viewport: { width: 700, height: 900 } });
   try {
     await page.goto(`${site.url}/post/`);
-    const element = (await page.$$('iframe'))[[...post.matchAll(/<iframe src="([^"]+)"/g)].findIndex(([, src]) => src.includes('predict=1'))];
-    await element.scrollIntoViewIfNeeded();
-    const frame = await element.contentFrame();
+    const demo = page.locator('conpar-embed').nth(asking);
+    await demo.scrollIntoViewIfNeeded();
+    await demo.locator('button').click();
+    const frame = await (await demo.locator('iframe').elementHandle()).contentFrame();
     await waitStatus(frame, ['done']);
     const p = await prediction(frame);
     assert.equal(p.question, 'Which model will finish first?');

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { serve } from './server.mjs';
 import { setUp, browser, site } from './harness.mjs';
-import { CHROMIUM, ARGS, waitStatus, waitRun, frames } from './browser.mjs';
+import { CHROMIUM, ARGS, waitStatus, waitRun, frames, pressDemos } from './browser.mjs';
 import { recordShifts, shifts } from './shift.mjs';
 
 setUp({ site: { root: 'dist', site: true } });
@@ -44,8 +44,9 @@ function routes() {
   };
 }
 
-/// Opens `path` of the blog in a fresh context of `b`, collecting console errors of every frame.
-async function openBlog(b, path, { width = 800, height = 900, shifts: record = false } = {}) {
+/// Opens `path` of the blog in a fresh context of `b`, collecting console errors of every frame;
+/// its light elements pressed (`press`), as a reader who wants every demo would.
+async function openBlog(b, path, { width = 800, height = 900, shifts: record = false, press = true } = {}) {
   const context = await b.newContext({ viewport: { width, height } });
   if (record) await recordShifts(context);
   const page = await context.newPage();
@@ -53,7 +54,8 @@ async function openBlog(b, path, { width = 800, height = 900, shifts: record = f
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`${m.location().url}: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${blog.url}${path}`);
-  const embeds = await Promise.all((await page.$$('iframe')).map((f) => f.contentFrame()));
+  if (press) await page.waitForFunction(() => !document.querySelector('conpar-embed') || customElements.get('conpar-embed'));
+  const embeds = press ? await Promise.all((await pressDemos(page)).map((f) => f.contentFrame())) : [];
   return { page, embeds, errors, close: () => context.close() };
 }
 
@@ -125,18 +127,20 @@ for (const [how, which] of [['blocked', () => browser], ['allowed', () => allowi
 }
 
 test('a reader who reads the post for 20 s before scrolling meets no error, and nothing moves', async () => {
-  const { page, embeds, errors, close } = await openBlog(browser, '/post/', { width: 412, height: 900, shifts: true });
+  const { page, errors, close } = await openBlog(browser, '/post/', { width: 412, height: 900, shifts: true, press: false });
   try {
-    // Reading: the lazy frames near the fold load their documents and wait to be seen. The
-    // wait is the scenario (a reader), not a wait for a state.
-    // (The frames are read once scrolled to: a failure while they waited stays in their fatal
-    // box, and Playwright loses the page when it reads a lazy frame that has not loaded.)
+    // Reading: the light elements stand at their frames' heights with their posters, and
+    // nothing loads. The wait is the scenario (a reader), not a wait for a state.
     await page.waitForTimeout(20000);
+    assert.equal(await page.$$eval('iframe', (f) => f.length), 0, 'no demo made its frame unasked');
     const bottom = await page.evaluate(() => document.documentElement.scrollHeight);
     for (let y = 0; y < bottom; y += 600) {
       await page.mouse.wheel(0, 600);
       await frames(page, 2);
     }
+    // Then the reader presses every demo, one after another.
+    const embeds = await Promise.all((await pressDemos(page)).map((f) => f.contentFrame()));
+    assert.ok(embeds.length >= 7, `${embeds.length} demos`);
     for (const [i, frame] of embeds.entries()) {
       await (await frame.frameElement()).scrollIntoViewIfNeeded();
       assert.equal(await waitStatus(frame, ['done', 'error'], 60000), 'done', `embed ${i + 1}: ${await fatal(frame)}`);
@@ -168,7 +172,7 @@ for (const sandbox of ['allow-scripts', 'allow-scripts allow-same-origin']) {
 
 test('links as writers and CMSs leave them: a recording followed by prose punctuation, and a snippet escaped twice', async () => {
   const post = readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8');
-  const link = [...post.matchAll(/<iframe src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=io'));
+  const link = [...post.matchAll(/<(?:iframe|conpar-embed) src="\.\.\/([^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&')).find((s) => s.includes('preset=io'));
   const context = await browser.newContext();
   try {
     for (const tail of [').', '.', '%22', '%3E']) {

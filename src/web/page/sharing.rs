@@ -302,8 +302,9 @@ fn embed_codes(app: &App) -> Option<Codes> {
 pub fn recorded_embed_codes(app: &App, predict: bool) -> Option<Codes> {
     let (text, mut scenario, cores) = recorded(app, true).ok()?;
     scenario.predict = predict;
-    // The element's poster: the recorded run's timeline, as the PNG poster draws it.
-    let poster = shown_traces(app).ok().map(|shown| {
+    // The element's poster: the recorded run's timeline, as the PNG poster draws it; none
+    // when the demo asks its readers to guess first (the picture would be the answer).
+    let poster = shown_traces(app).ok().filter(|_| !predict).map(|shown| {
         let svg = crate::core::drawing::export::timeline_svg(&shown, &caption(app), 600.0);
         snippet::svg_data_uri(&svg.text)
     });
