@@ -6,7 +6,7 @@
 // desktop): Lighthouse multiplies the tasks it observes, so a faster machine than the phone it
 // stands for reads less blocking; a larger n asks what a slower machine or phone would read.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { serve } from '../tests/page/server.mjs';
@@ -34,7 +34,11 @@ const asFrames = () => (readFileSync(join(root, 'post', 'index.html'), 'utf8'))
   .replace('href="post.css"', 'href="/post/post.css"')
   .replace(/<conpar-embed src="([^"]+)" title="([^"]+)" height="(\d+)"[\s\S]*?<\/conpar-embed>/g,
     '<iframe src="$1" title="$2" width="100%" height="$3" loading="lazy"></iframe>');
-const site = await serve({ root, isolated: true, site: true, extraRoutes: { '/post-frames/': asFrames } });
+// Written beside the post, so it is served with the same headers (the site's _headers).
+mkdirSync(join(root, 'post-frames'), { recursive: true });
+writeFileSync(join(root, 'post-frames', 'index.html'), asFrames());
+process.on('exit', () => rmSync(join(root, 'post-frames'), { recursive: true, force: true }));
+const site = await serve({ root, isolated: true, site: true });
 const ONLY = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const TARGETS = [
   ['page', '/?preset=mixed'],

@@ -2,10 +2,11 @@
 // frame, or an element already) becomes <conpar-embed> with its recording, its height and its
 // title as they are, and a poster drawn from its recording: the recording is opened in the
 // built site (dist/) and the Embed dialog's element code for it is read, so the poster is the
-// same picture the dialog gives a writer. Nothing is measured. Usage: node
+// same picture the dialog gives a writer, saved as a file in examples/post/posters/. Nothing is measured. Usage: node
 // scripts/post-elements.mjs, after a release build (scripts/record-post.mjs runs it after
 // recording); then rebuild, so dist/post/ has them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serve } from '../tests/page/server.mjs';
 import { launch, waitStatus } from '../tests/page/browser.mjs';
@@ -42,9 +43,17 @@ export async function withElements(html) {
       if (poster && asks) throw new Error(`${address}: the dialog gave a poster to a demo that asks`);
       if (height !== demo.height) throw new Error(`${address}: the dialog's height ${height} is not the post's ${demo.height}`);
       const link = demo.src.replace('&amp;embed=1', '');
-      const element = `<conpar-embed src="../${demo.src}" title="${demo.title}" height="${demo.height}"${poster ? ` poster="${poster}"` : ''} style="display:block;height:${demo.height}px"><a href="../${link}">${demo.title.replace(/^conpar: /, '')} (opens the demo)</a></conpar-embed>`;
+      // The poster as a file beside the post (the dialog's data: address, decoded): the page
+      // stays small, and a poster far below the screen is fetched only as the reader nears it.
+      let file = null;
+      if (poster) {
+        file = `posters/${demo.src.match(/[?&](claim|preset)=([a-z-]+)/).slice(1).join('-')}.svg`;
+        mkdirSync(join(dirname(POST), 'posters'), { recursive: true });
+        writeFileSync(join(dirname(POST), file), decodeURIComponent(poster.replace(/^data:image\/svg\+xml,/, '').replaceAll('&amp;', '&').replaceAll('&quot;', '"')));
+      }
+      const element = `<conpar-embed src="../${demo.src}" title="${demo.title}" height="${demo.height}"${file ? ` poster="${file}"` : ''} style="display:block;height:${demo.height}px"><a href="../${link}">${demo.title.replace(/^conpar: /, '')} (opens the demo)</a></conpar-embed>`;
       html = html.replace(demo.whole, element);
-      console.log(`${address.split('#')[0]}: ${poster ? `poster ${poster.length} characters` : 'no poster (it asks first)'}`);
+      console.log(`${address.split('#')[0]}: ${file ? `poster ${file}` : 'no poster (it asks first)'}`);
     }
     return html;
   } finally {

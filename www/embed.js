@@ -94,6 +94,9 @@
         var img = document.createElement('img');
         img.alt = '';
         img.decoding = 'async';
+        // A poster far below the screen is drawn when the reader scrolls near it (an SVG of a
+        // long run is thousands of shapes to rasterise).
+        img.loading = 'lazy';
         img.src = poster;
         facade.appendChild(img);
       } else {
