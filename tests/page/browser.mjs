@@ -1,5 +1,6 @@
 // Headless Chromium for page tests: the system browser, driven by playwright-core.
 import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // As root, in a closed network: no sandbox, no GPU, no background connections.
@@ -75,4 +76,13 @@ export async function pressDemos(page) {
     await demo.waitForSelector('iframe');
   }
   return page.$$('iframe');
+}
+
+const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/// axe-core's violations in `target`'s document (a page or a frame), in words.
+export async function violations(target) {
+  await target.evaluate(AXE);
+  return target.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
 }

@@ -6,15 +6,13 @@
 // without script, a plain link to the run; and the animated GIF, for sites that take no frame.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { serve } from './server.mjs';
-import { setUp, browser, site } from './harness.mjs';
-import { waitStatus, waitRun } from './browser.mjs';
-import { recordShifts, shifts, throttle } from './shift.mjs';
+import { setUp, browser, site, openReader, embedCode } from './harness.mjs';
+import { waitStatus, waitRun, violations } from './browser.mjs';
+import { shifts } from './shift.mjs';
 
 setUp({ site: { root: 'dist', site: true } });
 
-const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const QUERY = '?preset=cpu&models=sequential,threads,processes&threads=2&processes=2';
 
 let blog;
@@ -23,14 +21,7 @@ let code;
 /// pastes it twice (made once, by the first test that needs them).
 async function published() {
   if (blog) return;
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/${QUERY}&run=1`);
-  assert.equal(await waitRun(page, 1), 'done');
-  await page.click('#embed-open');
-  await page.check('#embed-recording');
-  await page.check('#embed-as-element');
-  code = await page.inputValue('#embed-code');
-  await page.close();
+  code = await embedCode(QUERY, { run: true, recording: true, element: true });
   const post = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A post</title><link rel="icon" href="data:,"></head>
     <body style="margin:0 auto;max-width:720px;padding:0 8px"><main><h1>A post</h1><p>Before the demos.</p>${code}<p>Between them.</p>${code.replace('<script', '<!--').replace('</script>', '-->')}<p>After the demos.</p></main></body></html>`;
   blog = await serve({ root: 'dist', isolated: false, host: '127.0.0.2', extraRoutes: { '/post.html': () => post } });
@@ -48,14 +39,8 @@ test('the Embed dialog gives the element: the recorded run, its poster, its heig
 for (const [width, by] of [[360, 'tap'], [1280, 'keyboard']]) {
   test(`two elements in a post on another site at ${width} px with the CPU slowed 4×: poster first, the frame on a press (${by}), the run, and nothing moves`, async () => {
     await published();
-    const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: by === 'tap' });
-    await recordShifts(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    const { context, page, errors } = await openReader({ width, tap: by === 'tap' });
     try {
-      await throttle(page, 4);
       await page.goto(`${blog.url}/post.html`);
       await page.waitForFunction(() => customElements.get('conpar-embed') && document.querySelectorAll('conpar-embed').length === 2);
       const height = Number(code.match(/height="(\d+)"/)[1]);
@@ -90,9 +75,7 @@ for (const [width, by] of [[360, 'tap'], [1280, 'keyboard']]) {
       const moved = await shifts(page);
       console.log(`# ${width} px: layout shift in the post ${moved.score.toFixed(4)}`);
       assert.ok(moved.score <= 0.001, `the post moved ${moved.score.toFixed(4)}:\n${described(moved.list)}`);
-      await page.evaluate(AXE);
-      const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
-      assert.deepEqual(violations, []);
+      assert.deepEqual(await violations(page), []);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

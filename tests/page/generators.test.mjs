@@ -12,9 +12,9 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from './server.mjs';
-import { setUp, browser, site } from './harness.mjs';
+import { setUp, browser, site, openReader, embedCode } from './harness.mjs';
 import { waitStatus, waitRun } from './browser.mjs';
-import { recordShifts, shifts, throttle } from './shift.mjs';
+import { shifts } from './shift.mjs';
 
 setUp({ site: { root: 'dist', site: true } });
 
@@ -26,16 +26,7 @@ const blogs = {};
 let heights;
 
 /// The height the Embed dialog gives `query`'s live embed.
-async function heightOf(query) {
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/${query}`);
-  await waitStatus(page, ['ready']);
-  await page.click('#embed-open');
-  await page.check('#embed-live');
-  const height = Number((await page.inputValue('#embed-code')).match(/height="(\d+)"/)[1]);
-  await page.close();
-  return height;
-}
+const heightOf = async (query) => Number((await embedCode(query)).match(/height="(\d+)"/)[1]);
 
 /// The example post with conpar's address and the dialog's heights in it.
 function filled(file) {
@@ -84,14 +75,8 @@ for (const generator of ['hugo', 'eleventy']) {
   for (const [width, by] of [[360, 'tap'], [1280, 'keyboard']]) {
     test(`the ${generator} site's post, served from another site at ${width} px with the CPU slowed 4×: the element's poster, a press (${by}), the guess and the run; the frame beside it; nothing moves`, async () => {
       await build();
-      const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: by === 'tap' });
-      await recordShifts(context);
-      const page = await context.newPage();
-      const errors = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      const { context, page, errors } = await openReader({ width, tap: by === 'tap' });
       try {
-        await throttle(page, 4);
         await page.goto(`${blogs[generator].url}/posts/demo/`);
         await page.waitForFunction(() => customElements.get('conpar-embed'));
         const box = () => page.$eval('conpar-embed', (e) => Math.round(e.getBoundingClientRect().height));

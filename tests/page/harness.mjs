@@ -5,7 +5,8 @@
 // belong to one file.
 import { before, after } from 'node:test';
 import { serve } from './server.mjs';
-import { launch, waitStatus, CHROMIUM, ARGS } from './browser.mjs';
+import { launch, waitStatus, waitRun, CHROMIUM, ARGS } from './browser.mjs';
+import { recordShifts, throttle } from './shift.mjs';
 
 export let browser;
 /// The built site as a host with cross-origin isolation would serve it (by default).
@@ -57,4 +58,37 @@ export async function openPage(query, { width = 1280, states = ['done', 'error']
   await p.goto(`${site.url}/${query}`);
   const status = await waitStatus(p, states, 120000);
   return { p, errors, status, close: () => context.close() };
+}
+
+/// A reader's page in a context of its own: `width` px wide (a touch screen with `tap`), its
+/// layout shifts recorded from the first byte (shift.mjs), the CPU slowed `slowdown` times, and
+/// the errors of every frame collected (thrown, or said on the console).
+export async function openReader({ width, tap = false, slowdown = 4 }) {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: tap });
+  await recordShifts(context);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await throttle(page, slowdown);
+  return { context, page, errors };
+}
+
+/// The Embed dialog's code for `query` as a writer copies it: after a run (`run`), of its
+/// recording (`recording`) or live, as the light element (`element`) or the frame, and asking
+/// readers to guess first or not (`predict`; left as the address sets it when not given).
+export async function embedCode(query, { run = false, recording = false, element = false, predict } = {}) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${site.url}/${query}${run ? '&run=1' : ''}`);
+    const status = run ? await waitRun(page, 1) : await waitStatus(page, ['ready']);
+    if (status !== (run ? 'done' : 'ready')) throw new Error(`${query}: ${status}`);
+    await page.click('#embed-open');
+    await page.check(recording ? '#embed-recording' : '#embed-live');
+    if (element) await page.check('#embed-as-element');
+    if (predict !== undefined) await page.setChecked('#embed-predict', predict);
+    return await page.inputValue('#embed-code');
+  } finally {
+    await page.close();
+  }
 }

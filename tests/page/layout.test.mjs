@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setUp, browser, site, serveTemp } from './harness.mjs';
-import { waitStatus, waitRun, pressDemos } from './browser.mjs';
+import { waitStatus, waitRun, pressDemos, violations } from './browser.mjs';
 import { recordShifts, shifts, throttle } from './shift.mjs';
 
 // Served as www/_headers serves the site (the post is published with it, dist/post/).
@@ -15,7 +15,6 @@ setUp({ site: { root: 'dist', isolated: true, headers: { 'Document-Isolation-Pol
 const WIDTHS = [360, 412, 700, 1280];
 // The same bound at every width, for loading and for a whole run after it.
 const MAX_SHIFT = 0.01;
-const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 /// The post's embeds as written in it: address and starting height.
 const POST_EMBEDS = [...readFileSync(new URL('../../examples/post/index.html', import.meta.url), 'utf8')
@@ -175,13 +174,6 @@ test('every embed of the post starts at the height it has, before and after a ru
     }
   }
 });
-
-/// axe-core's violations in `target`'s document, in words.
-async function violations(target) {
-  await target.evaluate(AXE);
-  return target.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
-}
 
 for (const scheme of ['light', 'dark']) {
   test(`axe-core finds no violation in the page, an embed and the post, ${scheme}, after a run`, async () => {

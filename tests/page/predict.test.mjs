@@ -8,13 +8,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serve } from './server.mjs';
-import { setUp, browser, site } from './harness.mjs';
-import { waitStatus, waitRun } from './browser.mjs';
-import { recordShifts, shifts, throttle } from './shift.mjs';
+import { setUp, browser, site, openReader, embedCode } from './harness.mjs';
+import { waitStatus, waitRun, violations } from './browser.mjs';
+import { shifts } from './shift.mjs';
 
 setUp({ site: { root: 'dist', site: true } });
 
-const AXE = readFileSync(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 const QUERY = '?preset=cpu&models=sequential,threads,processes&threads=2&processes=2';
 
 let blog;
@@ -23,27 +22,13 @@ let code;
 /// site that pastes it (made once, by the first test that needs them).
 async function published() {
   if (blog) return;
-  const page = await browser.newPage();
-  await page.goto(`${site.url}/${QUERY}`);
-  await waitStatus(page, ['ready']);
-  await page.click('#embed-open');
-  await page.check('#embed-live');
-  await page.check('#embed-predict');
-  code = await page.inputValue('#embed-code');
-  await page.close();
+  code = await embedCode(QUERY, { predict: true });
   blog = await serve({
     root: 'dist', isolated: false, host: '127.0.0.2',
     extraRoutes: { '/post.html': () => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A post</title><link rel="icon" href="data:,"></head><body style="margin:0"><h1>A post</h1><p>Guess before you run.</p>${code}<p>After the demo.</p></body></html>` },
   });
 }
 after(() => blog?.close());
-
-/// axe-core's violations in `target`'s document, in words.
-async function violations(target) {
-  await target.evaluate(AXE);
-  return target.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
-}
 
 const prediction = (frame) => frame.evaluate(() => window.conpar.prediction());
 const described = (list) => list.map((e) => `${e.value.toFixed(4)} at ${e.at} ms: ${e.moved.join(' | ')}`).join('\n');
@@ -57,14 +42,8 @@ test('the Embed dialog asks for the question, and the snippet is sized for it', 
 for (const [width, by] of [[360, 'tap'], [1280, 'keyboard']]) {
   test(`an embed that asks, in a post on another site at ${width} px with the CPU slowed 4×: the guess by ${by}, the run, the answer, and nothing moves`, async () => {
     await published();
-    const context = await browser.newContext({ viewport: { width, height: 900 }, hasTouch: by === 'tap' });
-    await recordShifts(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    const { context, page, errors } = await openReader({ width, tap: by === 'tap' });
     try {
-      await throttle(page, 4);
       await page.goto(`${blog.url}/post.html`);
       const frame = await (await page.$('iframe')).contentFrame();
       await waitStatus(frame, ['ready'], 90000);
@@ -75,8 +54,9 @@ for (const [width, by] of [[360, 'tap'], [1280, 'keyboard']]) {
       assert.equal(p.question, 'Which model will finish first?');
       assert.deepEqual(p.choices.map((c) => c.id), ['sequential', 'threads', 'processes']);
       assert.equal(p.open, true);
-      // The expected schedules would give it away: every panel waits for the guess.
-      assert.deepEqual(await frame.$$eval('.panel-stat', (s) => [...new Set(s.map((e) => e.textContent))]), ['drawn after your guess']);
+      // The expected schedules would give it away: every panel waits for the guess (drawn on
+      // the next animation frame).
+      await frame.waitForFunction(() => [...document.querySelectorAll('.panel-stat')].every((e) => e.textContent === 'drawn after your guess'));
       assert.match(await frame.textContent('#verdict'), /^Guess, then press Run/);
       if (by === 'keyboard') {
         // From Run, one Tab reaches the first choice; a number key picks the second.
@@ -131,12 +111,13 @@ test('a recording that asks answers from its own spans at once, and again from t
     let p = await prediction(page);
     assert.equal(p.answer, null, 'the recording waits for the guess');
     assert.equal(await page.$$eval('#predict-choices .measured', (b) => b.length), 0);
-    assert.deepEqual(await page.$$eval('.panel-stat', (s) => [...new Set(s.map((e) => e.textContent))]), ['drawn after your guess']);
+    await page.waitForFunction(() => [...document.querySelectorAll('.panel-stat')].every((e) => e.textContent === 'drawn after your guess'));
     await page.click('[data-choice="processes"]');
     p = await prediction(page);
     assert.ok(p.answer, 'answered with nothing run here');
     assert.equal(await page.evaluate(() => Number(document.documentElement.dataset.run || 0)), 0);
-    assert.match(await page.textContent('.panel[data-model="threads"] .panel-stat'), /ms/);
+    // The recording is drawn on the next animation frame, its numbers on its panels.
+    await page.waitForFunction(() => / ms/.test(document.querySelector('.panel[data-model="threads"] .panel-stat').textContent));
     const first = p.answer;
     await page.click('#run');
     assert.equal(await waitRun(page, 1), 'done');
