@@ -426,7 +426,8 @@ fn the_posts_recordings_read_in_this_format_and_hold_the_models_their_addresses_
     // Written by scripts/record-post.mjs; a change of format must record the post again.
     let post = include_str!("../examples/post/index.html");
     let mut seen = 0;
-    for src in post.split("<iframe src=\"").skip(1) {
+    // Each demo of the post is a light element, the recording in its address.
+    for src in post.split("<conpar-embed src=\"").skip(1) {
         let src = &src[..src.find('"').expect("a closed attribute")];
         let (query, text) = src
             .split_once("#rec=")
