@@ -34,10 +34,16 @@ const asFrames = () => (readFileSync(join(root, 'post', 'index.html'), 'utf8'))
   .replace('href="post.css"', 'href="/post/post.css"')
   .replace(/<conpar-embed src="([^"]+)" title="([^"]+)" height="(\d+)"[\s\S]*?<\/conpar-embed>/g,
     '<iframe src="$1" title="$2" width="100%" height="$3" loading="lazy"></iframe>');
-// Written beside the post, so it is served with the same headers (the site's _headers).
-mkdirSync(join(root, 'post-frames'), { recursive: true });
-writeFileSync(join(root, 'post-frames', 'index.html'), asFrames());
-process.on('exit', () => rmSync(join(root, 'post-frames'), { recursive: true, force: true }));
+// `post-bare`: the post with no demo at all, the floor the other two stand on.
+const bare = () => (readFileSync(join(root, 'post', 'index.html'), 'utf8'))
+  .replace('href="post.css"', 'href="/post/post.css"')
+  .replace(/<conpar-embed[\s\S]*?<\/conpar-embed>/g, '');
+// Written beside the post, so they are served with the same headers (the site's _headers).
+for (const [dir, text] of [['post-frames', asFrames], ['post-bare', bare]]) {
+  mkdirSync(join(root, dir), { recursive: true });
+  writeFileSync(join(root, dir, 'index.html'), text());
+  process.on('exit', () => rmSync(join(root, dir), { recursive: true, force: true }));
+}
 const site = await serve({ root, isolated: true, site: true });
 const ONLY = process.env.ONLY ? process.env.ONLY.split(',') : null;
 const TARGETS = [
@@ -45,6 +51,7 @@ const TARGETS = [
   ['embed', '/?preset=cpu&models=sequential,gil,threads,processes&threads=4&processes=4&embed=1'],
   ['post', '/post/'],
   ['post-frames', '/post-frames/'],
+  ['post-bare', '/post-bare/'],
   ['claims', '/?claims=1'],
 ];
 const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'] });
