@@ -79,11 +79,14 @@ fi
 # wasm-opt (npm's binaryen 132; Debian's older one miscompiles), playwright-core (Chromium),
 # puppeteer-core (Chromium in tabs of one window, so a page can really be hidden and frozen)
 # selenium-webdriver (Firefox and WebKitGTK through their own WebDriver servers) and axe-core
-# (the accessibility audit the page tests run in each page) and terser (minifies the glue).
+# (the accessibility audit the page tests run in each page) and terser (minifies the glue);
+# gifenc (the GIF's encoder, copied into the site) and Eleventy (builds the Eleventy
+# integration's example site in the page tests).
 if [ ! -x "$ROOT/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
    || [ ! -d "$ROOT/node_modules/selenium-webdriver" ] || [ ! -d "$ROOT/node_modules/puppeteer-core" ] \
    || [ ! -d "$ROOT/node_modules/axe-core" ] || [ ! -d "$ROOT/node_modules/terser" ] \
+   || [ ! -d "$ROOT/node_modules/gifenc" ] || [ ! -x "$ROOT/node_modules/.bin/eleventy" ] \
    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-  step "Installing npm tools (binaryen, playwright-core, puppeteer-core, selenium-webdriver, axe-core, terser)"
+  step "Installing npm tools (binaryen, playwright-core, puppeteer-core, selenium-webdriver, axe-core, terser, gifenc, Eleventy)"
   (cd "$ROOT" && npm ci --no-audit --no-fund)
 fi
