@@ -274,9 +274,10 @@ const python = process.env.PYTHON || 'python3';
 const pythons = [python, process.env.PYTHON314].filter(Boolean);
 const cpythonRows = [];
 const compare = [
-  ['io', 'preset=io', 'sequential,async,gil,processes', cores + 4, cores],
-  ['cpu', 'preset=cpu', 'sequential,async,gil,processes', cores + 4, cores],
-  ['mixed', 'preset=mixed', 'sequential,async,gil,processes', cores + 4, cores],
+  ['io', 'preset=io', 'sequential,async,gil,processes,interpreters', cores + 4, cores],
+  ['cpu', 'preset=cpu', 'sequential,async,gil,processes,interpreters', cores + 4, cores],
+  ['mixed', 'preset=mixed', 'sequential,async,gil,processes,interpreters', cores + 4, cores],
+  ['8 x cpu 50 payload 8mb', 'workload=8+x+cpu+50+payload+8mb', 'sequential,processes,interpreters', cores + 4, cores],
   ['50 x io 100', 'workload=50+x+io+100', 'sequential,async,gil', 8, cores],
   ['50 x io 100', 'workload=50+x+io+100', 'sequential,async,gil', 32, cores],
   ['8 x cpu 25', 'workload=8+x+cpu+25', 'sequential,gil,processes', cores + 4, cores],
@@ -296,8 +297,10 @@ for (const [label, query, models, threads, processes] of compare) {
     // CPython is as noisy as the browser on this machine: the median of three runs, the two
     // interpreters taking turns so a slow spell touches both.
     const cpython = {};
+    // InterpreterPoolExecutor is new in 3.14: an older Python runs the others.
+    const theirModels = exe === process.env.PYTHON314 ? models : models.replace(',interpreters', '');
     for (let i = 0; i < 3; i++) {
-      const py = spawnSync(exe, ['tools/cpython_check.py', '--workload', workload, '--threads', String(threads), '--processes', String(processes), '--models', models], { encoding: 'utf8' });
+      const py = spawnSync(exe, ['tools/cpython_check.py', '--workload', workload, '--threads', String(threads), '--processes', String(processes), '--models', theirModels], { encoding: 'utf8' });
       if (py.status !== 0) throw new Error(`cpython_check.py (${exe}) failed: ${py.stderr}`);
       const cp = JSON.parse(py.stdout);
       pythonVersions[k] = `CPython ${cp.cpython.python} (median of 3), start method ${cp.cpython.start_method}`;
@@ -312,7 +315,7 @@ for (const [label, query, models, threads, processes] of compare) {
         return apart(mine) && apart(theirs) && Math.sign(mine[a] - mine[b]) !== Math.sign(theirs[a] - theirs[b]);
       }).map((b) => `${a}/${b}`));
     const within = Object.keys(theirs).filter((m) => m !== 'sequential').every((m) => {
-      const limit = m === 'processes' ? 0.4 : 0.25;
+      const limit = m === 'processes' ? 0.4 : 0.25; // interpreters: 25 %
       return Math.abs(mine[m] / theirs[m] - 1) <= limit;
     });
     columns.push(Object.keys(theirs).filter((m) => m !== 'sequential').map((m) => `${m} ${theirs[m].toFixed(2)}x`).join(', '));
@@ -326,6 +329,28 @@ for (const [label, query, models, threads, processes] of compare) {
   });
 }
 const pythonVersion = pythonVersions[0];
+
+// 6b. A program's first pool: the wall time of two trivial calls (`2 x cpu 1`) on a fresh pool
+// of two, each pool the first of its program (a fresh page here, a fresh interpreter there), under
+// each start method and the interpreter pool, against CPython 3.14 in the same run.
+const firstPoolRows = [];
+if (process.env.PYTHON314) {
+  const kinds = [['processes', 'start=forkserver', 'processes-forkserver'], ['processes', 'start=spawn', 'processes-spawn'], ['interpreters', '', 'interpreters']];
+  for (const [model, start, theirs] of kinds) {
+    const mine = [];
+    const cp = [];
+    for (let i = 0; i < 5; i++) {
+      const { r } = await results(`?workload=2+x+cpu+1&models=${model}&processes=2&${start}&run=1`);
+      mine.push(r[0].wall_ms);
+      const py = spawnSync(process.env.PYTHON314, ['tools/cpython_check.py', '--workload', '2 x cpu 1', '--processes', '2', '--models', theirs], { encoding: 'utf8' });
+      if (py.status !== 0) throw new Error(`cpython_check.py failed: ${py.stderr}`);
+      cp.push(JSON.parse(py.stdout).results[0].wall_ms);
+    }
+    const [a, b] = [median(mine), median(cp)];
+    const ok = Math.abs(a - b) <= 10 || Math.abs(a / b - 1) <= 0.3;
+    firstPoolRows.push({ what: `${model}${start ? ` ${start}` : ''}`, mine: a, theirs: b, ok: ok ? 'yes' : 'NO' });
+  }
+}
 
 // 7. Per-task latency on the hog preset: the chatty task's longest stall under each model,
 // conpar against CPython. CPython's runs write their traces (the runner the page's programs
@@ -370,6 +395,11 @@ console.log(`\nChromium, ${cores} cores reported, ${new Date().toISOString()}`);
 console.log(`\n| workload (speedup over its own plain loop) | conpar (median of ${REPEATS}) | ${pythonVersions.join(' | ')} | within 25 % (processes 40 %) / same ranking (ties within 10 %), against each |`);
 console.log(`|---|---|${pythons.map(() => '---|').join('')}---|`);
 for (const r of cpythonRows) console.log(`| ${r.what} | ${r.conpar} | ${r.columns.join(' | ')} | ${r.ok} |`);
+if (firstPoolRows.length) {
+  console.log(`\n| a program's first pool of 2, two trivial calls (wall, median of 5) | conpar | ${pythonVersions[pythonVersions.length - 1].replace(/ \(median of 3\).*/, '')} | within 30 % or 10 ms |`);
+  console.log('|---|---|---|---|');
+  for (const r of firstPoolRows) console.log(`| ${r.what} | ${r.mine.toFixed(1)} ms | ${r.theirs.toFixed(1)} ms | ${r.ok} |`);
+}
 console.log(`\n| hog preset, threads=2: the chatty task's longest stall | conpar (median of ${REPEATS}) | ${pythonVersion} |`);
 console.log('|---|---|---|');
 for (const r of stallRows) console.log(`| ${r.m} | ${r.mine.toFixed(1)} ms | ${r.theirs.toFixed(1)} ms |`);

@@ -15,6 +15,9 @@ cargo clippy --all-targets -- -D warnings
 step "Clippy (wasm32)"
 cargo clippy --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 step "Native tests: the pure core and the engine on real threads"
+# The interpreter pool's program needs CPython 3.14 (InterpreterPoolExecutor): Debian's packages,
+# unpacked by scripts/py314.sh (about a minute the first time, then it only prints the path).
+export PYTHON314="${PYTHON314:-$(bash scripts/py314.sh)}"
 cargo test
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
 # WebKitGTK has no headless mode: it draws into a virtual display.

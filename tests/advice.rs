@@ -72,7 +72,18 @@ fn cpu_only_recommends_the_faster_parallel_model_with_its_cost() {
     ];
     let s = recommend(&r, &e).expect("a recommendation");
     assert!(
-        s.starts_with("processes:") && s.contains("fork or forkserver"),
+        s.starts_with("processes:") && s.contains("a program's first pool also starts the server"),
+        "{s}"
+    );
+    // Interpreters are the other parallel model of the standard build.
+    let r = [
+        result(Model::Sequential, 800.0, 800.0, 700.0),
+        result(Model::Processes, 520.0, 800.0, 0.0),
+        result(Model::Interpreters, 470.0, 800.0, 0.0),
+    ];
+    let s = recommend(&r, &e).expect("a recommendation");
+    assert!(
+        s.starts_with("interpreters:") && s.contains("its own GIL"),
         "{s}"
     );
     let one_core = expect(Preset::Cpu.text(), 1);

@@ -234,6 +234,7 @@ fn the_settings_disclosure_opens_for_what_a_newcomer_does_not_need_and_its_summa
     assert_eq!(s.settings_summary(), "1 thread · 1 process");
     for (query, shown) in [
         ("start=spawn", "spawn start"),
+        ("start=fork", "fork start"),
         ("limit=10", "async limit 10"),
         ("chunksize=4", "chunksize 4"),
         ("switch=2.5", "GIL switch 2.5 ms"),
@@ -581,12 +582,29 @@ fn explanations_state_pythons_facts_as_of_3_14() {
         "as spawn starts a fresh interpreter",
         "as the fork server has imported its modules before it forks",
         "fork copies the running parent",
+        // 3.14's default as a program's first pool pays it: the server first.
+        "a program's first pool starts the fork server",
+        "start=fork here is forkserver's workers without the server",
     ] {
         assert!(text(Model::Processes).contains(fact), "processes: {fact}");
     }
     assert!(text(Model::Async).contains("blocks the loop"));
     for fact in ["loop.run_in_executor", "ProcessPoolExecutor", "pickled"] {
         assert!(text(Model::Executor).contains(fact), "executor: {fact}");
+    }
+    for fact in [
+        "concurrent.futures.InterpreterPoolExecutor (new in Python 3.14, PEP 734)",
+        "with its own GIL",
+        "in one process",
+        "pickled into the worker's interpreter",
+        // What a browser cannot show, said rather than faked.
+        "interpreters here start and copy as processes with start=spawn do",
+        "that difference is not in these numbers",
+    ] {
+        assert!(
+            text(Model::Interpreters).contains(fact),
+            "interpreters: {fact}"
+        );
     }
     assert!(!Model::ALL
         .iter()

@@ -42,7 +42,7 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
     // Ten thousand waits: only the event loops overlap them all; four threads would need 250 s.
     let p = plan(&all, &many, ((4, 4), None), 4, Ok(()));
     assert_eq!(p.run, vec![Model::Async, Model::ToThread, Model::Executor]);
-    assert_eq!(p.skipped.len(), 4);
+    assert_eq!(p.skipped.len(), 5, "{:?}", p.skipped);
     assert_eq!(
         p.skipped[0],
         "sequential skipped: this workload would take at least 1000.0 s under it (the limit is 120.0 s)."
@@ -69,9 +69,10 @@ fn plan_skips_what_cannot_run_here_and_what_would_take_too_long() {
             Model::Sequential,
             Model::Async,
             Model::Processes,
-            Model::Executor
+            Model::Executor,
+            Model::Interpreters
         ],
-        "processes need no shared memory, under an event loop or not"
+        "processes and interpreters need no shared memory, under an event loop or not"
     );
     assert_eq!(
         p.skipped,

@@ -178,8 +178,13 @@ async fn processes_run_in_their_own_instances_in_parallel_and_agree() {
     let cfg = config(2);
     let rec2 = Recorder::new();
     let seq = pool::run(Model::Sequential, &tasks, &cfg, &PerfClock, &rec2).expect("runs");
-    // Both start methods: workers started ahead (forkserver) and inside the run (spawn).
-    for method in [StartMethod::Forkserver, StartMethod::Spawn] {
+    // Every start method: a server started in the run and workers started ahead (forkserver),
+    // every worker inside the run (spawn), workers started ahead alone (fork).
+    for method in [
+        StartMethod::Forkserver,
+        StartMethod::Spawn,
+        StartMethod::Fork,
+    ] {
         let rec = Recorder::new();
         let out = process::host::run(&tasks, &cfg, &rec, false, method)
             .await

@@ -12,7 +12,8 @@ import sys
 import threading
 import time
 
-MODELS = ("sequential", "async", "gil", "threads", "processes", "to_thread", "executor")
+MODELS = ("sequential", "async", "gil", "threads", "processes", "to_thread", "executor",
+          "interpreters")
 _started = None  # when this worker process started (set by the pool's initializer)
 
 
@@ -238,6 +239,17 @@ def run_model(model, tasks, per_ms, workers=None, method=None, limit=None, chunk
                                     initializer=_process_started) as pool:
             calls = ((i, steps, per_ms, bytes(size)) for i, (steps, size) in enumerate(tasks))
             spans = _lanes(list(pool.map(_run_star, calls, chunksize=chunksize or 1)), begin)
+    elif model == "interpreters":
+        # Python 3.14's pool of subinterpreters (PEP 734): each worker a thread running an
+        # interpreter of its own (its own GIL and modules) in this process; the function and
+        # its arguments are pickled into it and the result pickled back.
+        pool_type = getattr(cf, "InterpreterPoolExecutor", None)
+        if pool_type is None:
+            raise SystemExit("interpreters needs Python 3.14 or newer "
+                             "(concurrent.futures.InterpreterPoolExecutor)")
+        with pool_type(max_workers=workers, initializer=_process_started) as pool:
+            calls = ((i, steps, per_ms, bytes(size)) for i, (steps, size) in enumerate(tasks))
+            spans = _lanes(list(pool.map(_run_star, calls)), begin)
     elif model == "to_thread":
         spans = _with_to_thread(tasks, per_ms, workers)
     elif model == "executor":
@@ -256,7 +268,8 @@ def chrome_trace(model, begin, end, spans, info):
     """A Chrome Trace Event document: one `tid` per lane, `X` events named by state (`cpu`,
     `io`, `spawn`) with the task, step and planned ms in `args`, microseconds from the start;
     `otherData` says which Python ran what."""
-    names = {"sequential": "main", "async": "event loop", "processes": "process"}
+    names = {"sequential": "main", "async": "event loop", "processes": "process",
+             "interpreters": "interpreter"}
     events = [{"ph": "M", "pid": 1, "tid": 0, "name": "process_name",
                "args": {"name": f"CPython {info['python']} · {model}"}}]
     for lane in sorted({s[0] for s in spans}):

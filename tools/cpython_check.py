@@ -13,7 +13,9 @@ Prints JSON shaped like conpar's `window.conpar.results()`:
 (`async` is asyncio, `gil` is ThreadPoolExecutor, `processes` is ProcessPoolExecutor with the
 default start method, `processes-spawn` with spawn, `executor` asyncio whose cpu steps go to a
 ProcessPoolExecutor through loop.run_in_executor, `to_thread` asyncio whose cpu steps go to
-asyncio.to_thread on a default executor of `--threads` threads). `--table` prints a table instead.
+asyncio.to_thread on a default executor of `--threads` threads, `interpreters` Python 3.14's
+InterpreterPoolExecutor of `--processes` subinterpreters, `processes-forkserver` and
+`processes-fork` the other start methods). `--table` prints a table instead.
 
 Standard library only: python3 tools/cpython_check.py --workload "8 x io 200" --threads 8
 """
@@ -120,6 +122,9 @@ def main():
         "to_thread": lambda: timed("to_thread", tasks, per_ms, threads, trace=trace("to_thread")),
         "executor": lambda: timed("executor", tasks, per_ms, processes, default_method, trace("executor")),
         "processes-spawn": lambda: timed("processes", tasks, per_ms, processes, "spawn", trace("processes-spawn"), chunksize=args.chunksize),
+        "processes-forkserver": lambda: timed("processes", tasks, per_ms, processes, "forkserver", trace("processes-forkserver"), chunksize=args.chunksize),
+        "processes-fork": lambda: timed("processes", tasks, per_ms, processes, "fork", trace("processes-fork"), chunksize=args.chunksize),
+        "interpreters": lambda: timed("interpreters", tasks, per_ms, processes, trace=trace("interpreters")),
     }
     wanted = [m.strip() for m in args.models.split(",") if m.strip()]
     results = []

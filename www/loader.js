@@ -107,9 +107,11 @@ const importGlue = () => {
 };
 // The module's bytes too: they download while the page paints (the stylesheet has arrived by
 // now, so they delay nothing the first paint needs), and compiling starts once it has painted.
+// Its address, for the workers that load their code themselves (a spawned process: www/worker.js).
+self.conparWasm = new URL('./conpar_bg.wasm', import.meta.url).href;
 const fetchModule = () => {
   status('Loading the WebAssembly module…');
-  const fetched = withProgress(new URL('./conpar_bg.wasm', import.meta.url));
+  const fetched = withProgress(self.conparWasm);
   fetched.catch(() => {}); // init reports it
   return fetched;
 };

@@ -32,7 +32,11 @@ self.addEventListener('message', async function boot(event) {
       }));
     }
     // No memory passed: this worker's instance creates its own (a "process" shares nothing).
-    await glue.default({ module_or_path: msg.module });
+    // A fresh process (spawned, a fork server, an interpreter) loads its code itself, as a
+    // fresh Python interpreter imports its modules: it fetches and compiles the module. The
+    // others instantiate the module the page compiled, as a forked worker inherits its code.
+    self.conparWasm = msg.wasm;
+    await glue.default({ module_or_path: msg.fresh && msg.wasm ? msg.wasm : msg.module });
     glue.workerMain(msg.role, msg.threads || 0);
   } catch (error) {
     self.postMessage({ ns: 'conpar', msg: fatal(String((error && error.stack) || error)) });

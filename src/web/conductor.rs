@@ -9,6 +9,7 @@ use super::messages::{
 use super::timers::{sleep_ms, LoopTimers};
 use super::{process, PerfClock};
 use crate::core::analysis::plan::watchdog_ms;
+use crate::core::input::scenario::StartMethod;
 use crate::core::input::workload::{Step, Task};
 use crate::core::measure::kernel::Calibration;
 use crate::core::measure::trace::{Model, Span};
@@ -310,17 +311,23 @@ async fn run(request: RunRequest) {
                 drop(pump);
                 out.map_err(PoolFailure::Refused)
             }
-            Model::Processes => {
+            Model::Processes | Model::Interpreters => {
                 let pump = Pump::start(stream.clone());
                 let hang = fault == Some(Fault::Hang);
-                let out = apart(process::host::run(
-                    &tasks,
-                    &config,
-                    recorder,
-                    hang,
-                    request.start,
-                ))
-                .await;
+                // An interpreter is created, and imports its modules, when the pool needs it:
+                // a fresh worker started in the run, as spawn starts a process.
+                // Its map has no chunks (it is ThreadPoolExecutor's, where chunksize does nothing).
+                let (method, config) = match model {
+                    Model::Interpreters => (
+                        StartMethod::Spawn,
+                        RunConfig {
+                            chunksize: 1,
+                            ..config
+                        },
+                    ),
+                    _ => (request.start, config),
+                };
+                let out = apart(process::host::run(&tasks, &config, recorder, hang, method)).await;
                 drop(pump);
                 out.map_err(PoolFailure::Refused)
             }

@@ -119,6 +119,14 @@ pub fn start_worker_with(
         ("role", JsValue::from_str(role)),
         ("threads", JsValue::from(threads)),
         ("shell", JsValue::from(shell)),
+        // A process started whole in the run compiles the module itself (www/worker.js), from
+        // the address the page loaded it from (set by www/loader.js, passed on to each worker).
+        ("fresh", JsValue::from(role == "process" && !shell)),
+        (
+            "wasm",
+            js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("conparWasm"))
+                .unwrap_or(JsValue::UNDEFINED),
+        ),
     ] {
         js_sys::Reflect::set(&boot, &JsValue::from_str(key), &value)?;
     }

@@ -210,6 +210,22 @@ test(`${ENGINE}: outside isolation, executor sends the hog's CPU steps to proces
   assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
 });
 
+test(`${ENGINE}: outside isolation, interpreters compute at once, each with a memory of its own`, async () => {
+  const { driver } = browser;
+  await driver.get(`${plain.url}/?workload=4+x+cpu+80+payload+64kb&models=sequential,interpreters&processes=2&coi=0&run=1`);
+  assert.equal(await waitRun(driver, 1), 'done', await js(driver, 'return document.getElementById("status").textContent'));
+  assert.equal(await js(driver, 'return self.crossOriginIsolated === true;'), false, 'no memory can be shared here');
+  const r = await results(driver);
+  assert.deepEqual(r.map((m) => m.model), ['sequential', 'interpreters'], 'it needs no shared memory');
+  const t = await js(driver, 'return window.conpar.trace();');
+  const pid = t.traceEvents.find((e) => e.name === 'process_name' && e.args.name === 'interpreters').pid;
+  const events = t.traceEvents.filter((e) => e.ph === 'X' && e.pid === pid);
+  assert.equal(events.filter((e) => e.cat === 'spawn').length, 2, 'each interpreter starts once');
+  assert.equal(new Set(events.filter((e) => e.cat === 'copy').map((e) => e.args.task)).size, 4, 'each payload copied');
+  console.log(`# ${ENGINE}, 4 x cpu 80 on two interpreters: ${r[1].speedup.toFixed(2)}× over sequential`);
+  assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the models disagree');
+});
+
 test(`${ENGINE}: outside isolation, a claim that runs without shared memory is judged, and one that needs it says why not`, async () => {
   const { driver } = browser;
   const claim = async (id) => (await js(driver, 'return window.conpar.claims();')).find((c) => c.id === id);

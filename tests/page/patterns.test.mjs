@@ -123,3 +123,33 @@ test('the hog under to_thread and executor: the loop sends its CPU steps off, so
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('interpreters: each a worker with a memory of its own, started in the run, computing at once, its payloads copied', async () => {
+  const { p, errors, status, close } = await page('?workload=6+x+cpu+80+payload+1mb&models=sequential,gil,interpreters&processes=2&threads=2&run=1');
+  assert.equal(status, 'done');
+  const results = await p.evaluate(() => window.conpar.results());
+  const events = spansOf(await p.evaluate(() => window.conpar.trace()), 'interpreters');
+  // Each its own GIL: two compute at once, where the GIL build's threads take turns.
+  assert.equal(mostAtOnce(events, 'cpu'), 2, 'two interpreters computed at once');
+  assert.equal(mostAtOnce(spansOf(await p.evaluate(() => window.conpar.trace()), 'gil'), 'cpu'), 1);
+  // Separate memories: each interpreter is started (its modules imported) in the run, and every
+  // task's megabyte crosses into it as a copy.
+  const starts = events.filter((e) => e.cat === 'spawn');
+  assert.equal(starts.length, 2, 'each interpreter starts once');
+  assert.deepEqual(new Set(starts.map((e) => e.tid)), new Set([0, 1]));
+  const first = Math.min(...events.map((e) => e.ts));
+  assert.ok(starts.every((e) => e.ts === first && e.dur > 0), 'each started in the run, from its start');
+  assert.equal(new Set(events.filter((e) => e.cat === 'copy').map((e) => e.args.task)).size, 6, 'every payload copied');
+  const trace = await p.evaluate(() => window.conpar.trace());
+  const pid = trace.traceEvents.find((e) => e.name === 'process_name' && e.args.name === 'interpreters').pid;
+  const names = trace.traceEvents.filter((e) => e.name === 'thread_name' && e.pid === pid).map((e) => e.args.name);
+  assert.deepEqual(names, ['interpreter 0', 'interpreter 1'], 'its lanes are interpreters');
+  assert.match(await p.textContent('.panel[data-model=interpreters]'), /InterpreterPoolExecutor/);
+  assert.equal(await p.isVisible('.legend li[data-state=copy]'), true, 'the legend names the copies');
+  const speedup = row(results, 'interpreters').speedup;
+  console.log(`6 x cpu 80 payload 1mb on two interpreters: ${speedup.toFixed(2)}× over sequential, gil ${row(results, 'gil').speedup.toFixed(2)}×`);
+  assert.ok(speedup > row(results, 'gil').speedup, 'interpreters outpace the GIL build\'s threads');
+  assert.equal(new Set(results.map((r) => r.checksum)).size, 1, 'the same work');
+  assert.deepEqual(errors, []);
+  await close();
+});

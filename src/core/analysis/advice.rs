@@ -30,8 +30,9 @@ fn caveat(model: Model, expect: &Expectation) -> String {
         Model::Threads => "free threads need the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
         Model::ToThread => "to_thread keeps the loop serving other tasks while a thread computes, but on the GIL build its threads and the loop take turns on the GIL, so a task still waits up to a switch interval at a time".into(),
         Model::Executor => "run_in_executor keeps the loop free while processes compute, and pays what processes pay: the pool's start-up and a pickled copy of every argument and result".into(),
+        Model::Interpreters => "interpreters compute in parallel on the standard build, each with its own GIL, and share nothing: every argument and result is pickled across, and each interpreter imports its modules when it starts; C extensions must support subinterpreters (many do not yet)".into(),
         Model::Processes => {
-            let base = "each process costs a start-up (cheap with fork or forkserver on Linux, dearer with spawn on macOS and Windows) and a pickled copy of its data";
+            let base = "each process costs a start-up (cheap with fork; with forkserver, Linux's default from 3.14, a program's first pool also starts the server; dearer with spawn on macOS and Windows) and a pickled copy of its data";
             let per_task_ms = expect.cpu_ms / f64::from(expect.tasks.max(1));
             if expect.chunksize > 1 {
                 format!("{base}, paid per message: chunksize={} sent that many tasks in each", expect.chunksize)
@@ -113,13 +114,13 @@ pub fn recommend(results: &[ModelResult], expect: &Expectation) -> Option<String
         return Some("This device reports one core, so no model computes in parallel: a plain loop is as fast as any for CPU-bound work.".into());
     }
     if !expect.io {
-        let parallel = [Model::Processes, Model::Threads]
+        let parallel = [Model::Processes, Model::Threads, Model::Interpreters]
             .into_iter()
             .filter_map(find)
             .min_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms));
         return Some(match parallel {
             Some(p) => format!(
-                "{}: the work is CPU-bound, and only processes or free threads compute on several cores{}; asyncio and GIL threads cannot. But {}.",
+                "{}: the work is CPU-bound, and only processes, interpreters or free threads compute on several cores{}; asyncio and GIL threads cannot. But {}.",
                 p.model,
                 speedup(p),
                 caveat(p.model, expect)

@@ -27,7 +27,7 @@ pub fn ideal_ms(
         // One loop computes everything; at most `in_flight` tasks wait at once.
         Model::Async => cpu_ms.max(longest_ms).max(serial_ms / lanes_f),
         Model::Gil => cpu_ms.max(longest_ms).max(serial_ms / lanes_f),
-        Model::Threads | Model::Processes => {
+        Model::Threads | Model::Processes | Model::Interpreters => {
             (cpu_ms / cores_f).max(longest_ms).max(serial_ms / lanes_f)
         }
         // Every task is a coroutine (waits overlap without bound); `in_flight` processes
@@ -60,7 +60,7 @@ pub fn lanes(model: Model, (threads, processes): (u32, u32)) -> u32 {
     match model {
         Model::Sequential | Model::Async => 1,
         Model::Gil | Model::Threads | Model::ToThread => threads.max(1),
-        Model::Processes | Model::Executor => processes.max(1),
+        Model::Processes | Model::Executor | Model::Interpreters => processes.max(1),
     }
 }
 

@@ -27,6 +27,7 @@ pub fn expected_bounded(
         Model::Gil => blocking(tasks, lanes, (1, 1), true),
         Model::Threads => blocking(tasks, lanes, (lanes.min(cores), 1), false),
         Model::Processes => blocking(tasks, lanes, (lanes.min(cores), chunksize), false),
+        Model::Interpreters => blocking(tasks, lanes, (lanes.min(cores), 1), false),
         Model::Executor => offloaded(tasks, lanes, cores),
         // The same loop with its steps on threads, one computing at a time (the GIL).
         Model::ToThread => offloaded(tasks, lanes, 1),

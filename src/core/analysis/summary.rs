@@ -166,7 +166,7 @@ pub fn environment(shared: &SharedMemory, cores: u32, embed: bool) -> String {
         format!("{cores} cores reported: every model runs here.")
     } else {
         format!(
-            "{cores} cores reported: sequential, async, processes and executor run here; gil, threads and to_thread cannot, because {}.",
+            "{cores} cores reported: sequential, async, processes, executor and interpreters run here; gil, threads and to_thread cannot, because {}.",
             shared.unavailable_reason().unwrap_or_default()
         )
     };
@@ -188,14 +188,16 @@ pub fn states_drawn(
     let io = workload.serial_ms() > workload.total_cpu_ms();
     let payload = workload.tasks().iter().any(|t| t.payload > 0);
     let has = |m: Model| models.contains(&m);
+    // Models whose workers have memories of their own: started, and copied to.
+    let isolated = has(Model::Processes) || has(Model::Executor) || has(Model::Interpreters);
     SpanState::ALL
         .into_iter()
         .filter(|s| match s {
             SpanState::Cpu => cpu,
             SpanState::Io => io,
             SpanState::LockWait => cpu && (has(Model::Gil) || has(Model::ToThread)),
-            SpanState::Spawn => has(Model::Processes) || has(Model::Executor),
-            SpanState::Copy => payload && (has(Model::Processes) || has(Model::Executor)),
+            SpanState::Spawn => isolated,
+            SpanState::Copy => payload && isolated,
             SpanState::SemWait => {
                 has(Model::Async) && limit.is_some_and(|n| n < workload.task_count())
             }

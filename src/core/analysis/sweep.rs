@@ -24,7 +24,12 @@ pub fn swept(models: &[Model]) -> Vec<Model> {
     models
         .iter()
         .copied()
-        .filter(|m| matches!(m, Model::Gil | Model::Threads | Model::Processes))
+        .filter(|m| {
+            matches!(
+                m,
+                Model::Gil | Model::Threads | Model::Processes | Model::Interpreters
+            )
+        })
         .collect()
 }
 
@@ -117,6 +122,7 @@ pub fn colour(model: Model) -> &'static str {
         Model::Gil | Model::ToThread => "#D55E00",
         Model::Threads => "#009E73",
         Model::Processes | Model::Executor => "#CC79A7",
+        Model::Interpreters => "#E69F00",
         Model::Sequential | Model::Async => "#999999",
     }
 }

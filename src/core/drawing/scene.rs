@@ -38,6 +38,7 @@ pub fn lane_name(model: Model, lane: u32) -> String {
         Model::Async => format!("awaiting I/O, slot {lane}"),
         Model::Gil | Model::Threads => format!("thread {lane}"),
         Model::Processes => format!("process {lane}"),
+        Model::Interpreters => format!("interpreter {lane}"),
         Model::Executor | Model::ToThread if lane == 0 => "event loop".to_string(),
         // One row for every pending wait (a wait has no thread), then the pool's lanes.
         Model::Executor | Model::ToThread if lane == 1 => "awaiting I/O".to_string(),

@@ -52,14 +52,19 @@ impl Theme {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StartMethod {
-    /// Python's Linux default from 3.14: a server that has already imported the modules forks
-    /// each worker. Here: each worker's thread and glue code start before the measured run,
-    /// and the run pays for a fresh instance with its own memory.
+    /// Python's Linux default from 3.14: a program's first pool starts a server (a fresh
+    /// interpreter that imports the modules), which then forks each worker. Here: the run
+    /// starts a fresh worker as the server and waits for it, then each worker, its thread and
+    /// glue code started before the run, pays for a fresh instance with its own memory.
     #[default]
     Forkserver,
     /// macOS's and Windows's default: a fresh interpreter that imports its modules. Here: the
     /// whole worker start is inside the measured run.
     Spawn,
+    /// Linux's default up to 3.13: each worker a copy of the running parent, modules and all.
+    /// No browser copies a running worker; the nearest is forkserver's workers without the
+    /// server: thread and glue started before the run, a fresh instance in it.
+    Fork,
 }
 
 impl StartMethod {
@@ -67,13 +72,18 @@ impl StartMethod {
         match self {
             StartMethod::Forkserver => "forkserver",
             StartMethod::Spawn => "spawn",
+            StartMethod::Fork => "fork",
         }
     }
 
     pub fn from_id(id: &str) -> Option<StartMethod> {
-        [StartMethod::Forkserver, StartMethod::Spawn]
-            .into_iter()
-            .find(|m| m.id() == id)
+        [
+            StartMethod::Forkserver,
+            StartMethod::Spawn,
+            StartMethod::Fork,
+        ]
+        .into_iter()
+        .find(|m| m.id() == id)
     }
 }
 
@@ -381,7 +391,7 @@ impl Scenario {
                         "no model chosen".to_string()
                     } else {
                         format!(
-                            "unknown model {}; use sequential, async, gil, threads, processes or executor",
+                            "unknown model {}; use sequential, async, gil, threads, processes, to_thread, executor or interpreters",
                             unknown.join(", ")
                         )
                     };
@@ -437,7 +447,7 @@ impl Scenario {
                     return Err(Notice::new(
                         "start",
                         format!(
-                            "unknown start method {}; use forkserver or spawn",
+                            "unknown start method {}; use forkserver, spawn or fork",
                             quoted(value)
                         ),
                     ))

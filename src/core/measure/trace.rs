@@ -18,11 +18,14 @@ pub enum Model {
     ToThread,
     /// asyncio whose CPU steps go to a process pool through `loop.run_in_executor`.
     Executor,
+    /// `concurrent.futures.InterpreterPoolExecutor` (Python 3.14, PEP 734): subinterpreters,
+    /// each with its own GIL and modules, in one process. Last, so the others' wire codes stay.
+    Interpreters,
 }
 
 impl Model {
     /// Every model, in the order the page shows them.
-    pub const ALL: [Model; 7] = [
+    pub const ALL: [Model; 8] = [
         Model::Sequential,
         Model::Async,
         Model::Gil,
@@ -30,6 +33,7 @@ impl Model {
         Model::Processes,
         Model::ToThread,
         Model::Executor,
+        Model::Interpreters,
     ];
 
     /// The five a page shows when the address names none: one per way of running tasks.
@@ -50,6 +54,7 @@ impl Model {
             Model::Processes => "processes",
             Model::ToThread => "to_thread",
             Model::Executor => "executor",
+            Model::Interpreters => "interpreters",
         }
     }
 
@@ -73,7 +78,8 @@ impl Model {
             Model::Threads => "threading on the free-threaded build (python3.14t: supported since Python 3.14, PEP 779; experimental in 3.13): no GIL, so threads compute on several cores at once. Its single-threaded code runs roughly 5–10 % slower than the GIL build in 3.14 (What's New In Python 3.14; about 40 % in 3.13). Here: Web Workers on one shared WebAssembly memory, running the same kernel as gil and sequential, so that cost is not in these numbers (no free-threaded build was measured for them).",
             Model::ToThread => "asyncio with its CPU work sent to threads: each CPU step is awaited as asyncio.to_thread(…), which runs it on the loop's default ThreadPoolExecutor. On the GIL build those threads take turns on the GIL, and so does the event loop's own thread: a task whose step waits for the GIL, or whose loop wakes while another thread computes, waits up to the switch interval (5 ms) for it, so the loop keeps serving the other tasks but not at once. Here the threads are workers on shared memory with one lock, as under gil; all pending waits share one row.",
             Model::Executor => "asyncio with its CPU work in a process pool: each CPU step is awaited through loop.run_in_executor with a ProcessPoolExecutor, so the event loop only waits and schedules, and serves the other tasks while processes compute. Each step pays what processes pay: the pool's start-up and a pickled copy of its arguments and result (here its task's payload, each way). All pending waits share one row; the pool's processes are workers with their own memory, as under processes.",
-            Model::Processes => "multiprocessing / ProcessPoolExecutor: separate interpreters with separate memory compute in parallel, but each must be started, and every argument and result is pickled and copied. Python starts them by fork (the Linux default up to 3.13), forkserver (the Linux default from 3.14) or spawn (macOS, Windows); fork copies the running parent, which no browser can do. Here each is a worker with a fresh instance and its own memory: start=forkserver (the default) starts its thread and code before the run, as the fork server has imported its modules before it forks; start=spawn starts all of it in the run, as spawn starts a fresh interpreter. Data is copied by postMessage.",
+            Model::Interpreters => "concurrent.futures.InterpreterPoolExecutor (new in Python 3.14, PEP 734): each worker a thread running a subinterpreter with its own GIL and modules, in one process, so they compute in parallel on the standard build. Nothing is shared: the function and its arguments are pickled into the worker's interpreter and the result back, through the process's memory rather than a pipe; each interpreter starts, importing its modules, when the pool first needs it. Here each is a worker started in the run, which fetches and compiles its own code and has a memory of its own, and data is copied by postMessage: a browser has one kind of isolated worker, so interpreters here start and copy as processes with start=spawn do. CPython's start faster than its spawned processes and copy large arguments faster than a process pool (BENCHMARKS.md has both, measured); that difference is not in these numbers.",
+            Model::Processes => "multiprocessing / ProcessPoolExecutor: separate interpreters with separate memory compute in parallel, but each must be started, and every argument and result is pickled and copied. Python starts them by fork (the Linux default up to 3.13), forkserver (the Linux default from 3.14) or spawn (macOS, Windows). Here each is a worker with a fresh instance and its own memory. start=forkserver (the default): a program's first pool starts the fork server, a fresh interpreter that imports the program's modules, and forks each worker from it once it is ready; here a fresh worker (one that fetches and compiles its own code) is started as the server in the run, then each worker, its thread and code loaded before the run as the fork server has imported its modules before it forks, pays for a fresh instance. A program's later pools reuse the server (each run here is a program's first pool). start=spawn starts all of each worker in the run, its code fetched and compiled afresh, as spawn starts a fresh interpreter that imports its modules. fork copies the running parent, which no browser can do; start=fork here is forkserver's workers without the server. Data is copied by postMessage.",
         }
     }
 
@@ -87,6 +93,7 @@ impl Model {
             Model::Processes => "multiprocessing / ProcessPoolExecutor",
             Model::ToThread => "asyncio + asyncio.to_thread (GIL build)",
             Model::Executor => "asyncio + run_in_executor(ProcessPoolExecutor)",
+            Model::Interpreters => "InterpreterPoolExecutor (3.14 subinterpreters)",
         }
     }
 }

@@ -205,12 +205,14 @@ impl Wire for StartMethod {
         w.0.push(match self {
             StartMethod::Forkserver => 0,
             StartMethod::Spawn => 1,
+            StartMethod::Fork => 2,
         });
     }
     fn take(r: &mut Reader) -> Result<Self, String> {
         match r.byte()? {
             0 => Ok(StartMethod::Forkserver),
             1 => Ok(StartMethod::Spawn),
+            2 => Ok(StartMethod::Fork),
             b => Err(unknown("start method", b)),
         }
     }

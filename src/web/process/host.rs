@@ -149,9 +149,35 @@ async fn prepare(n: u32) -> Result<Vec<ProcessWorker>, String> {
     Ok(shells)
 }
 
+/// Starts `n` workers as `method` has them before the run: with `fork` and `forkserver`, shells
+/// whose thread and glue are loaded (what a forked worker inherits); with `spawn`, none.
+async fn before_run(method: StartMethod, n: u32) -> Result<Vec<ProcessWorker>, String> {
+    match method {
+        StartMethod::Forkserver | StartMethod::Fork => prepare(n).await,
+        StartMethod::Spawn => Ok(Vec::new()),
+    }
+}
+
+/// What `forkserver` does when a program's first pool asks for a worker: it starts the server,
+/// a fresh interpreter that imports the program's modules, before it can fork any. Here a fresh
+/// worker that loads and instantiates the module, inside the measured run; the pool's workers
+/// start after it is ready, and it is ended with the pool.
+///
+/// # Errors
+/// When the server cannot start or load.
+async fn start_server(method: StartMethod) -> Result<Option<ProcessWorker>, String> {
+    if method != StartMethod::Forkserver {
+        return Ok(None);
+    }
+    let mut server = ProcessWorker::start(false)?;
+    match server.receive("ready", SPAWN_TIMEOUT_MS).await? {
+        (FromProcess::Ready { .. }, _) => Ok(Some(server)),
+        _ => Err("the fork server spoke before it was ready".to_string()),
+    }
+}
+
 /// Runs the workload on `config.processes` process workers, each a fresh instance with its own
-/// memory: with `forkserver` their threads and glue are started before the measured run, with
-/// `spawn` inside it.
+/// memory, started as `method` starts them ([`before_run`], [`start_server`]).
 ///
 /// # Errors
 /// When a worker cannot start, dies, or answers nonsense; the message says which.
@@ -164,15 +190,13 @@ pub async fn run(
     method: StartMethod,
 ) -> Result<Outcome, String> {
     let lanes = config.processes.max(1);
-    let mut shells = match method {
-        StartMethod::Forkserver => prepare(lanes).await?,
-        StartMethod::Spawn => Vec::new(),
-    };
+    let mut shells = before_run(method, lanes).await?;
     let start = PerfClock.now();
+    let _server = start_server(method).await?;
     let next = Cell::new(0usize);
     let lane_runs = (0..lanes).map(|lane| {
         let shell = shells.pop();
-        run_lane(lane, shell, tasks, config, recorder, &next, hang)
+        run_lane(lane, (shell, start), tasks, config, recorder, &next, hang)
     });
     let sums = futures::future::join_all(lane_runs).await;
     let end = PerfClock.now();
@@ -189,13 +213,13 @@ pub async fn run(
 }
 
 /// Starts lane `lane`'s process (a shell started ahead, or a fresh worker) and records its
-/// start-up, from when it was asked to start until it said it was ready.
+/// start-up, from when the pool asked for it (`asked`: the run's start, before any fork server
+/// it waited for) until it said it was ready.
 async fn start_on(
     lane: u32,
-    shell: Option<ProcessWorker>,
+    (shell, asked): (Option<ProcessWorker>, f64),
     recorder: &Recorder,
 ) -> Result<ProcessWorker, String> {
-    let asked = PerfClock.now();
     let mut worker = match shell {
         Some(shell) => {
             shell.go()?;
@@ -213,7 +237,7 @@ async fn start_on(
 
 async fn run_lane(
     lane: u32,
-    shell: Option<ProcessWorker>,
+    shell: (Option<ProcessWorker>, f64),
     tasks: &[Task],
     config: &RunConfig,
     recorder: &Recorder,
@@ -339,10 +363,7 @@ pub async fn run_executor<T: crate::engine::asyncio::Timer>(
 ) -> Result<Outcome, String> {
     use crate::engine::asyncio::{run_offloaded, WAITS_LANE};
     let processes = config.processes.max(1);
-    let mut shells = match method {
-        StartMethod::Forkserver => prepare(processes).await?,
-        StartMethod::Spawn => Vec::new(),
-    };
+    let mut shells = before_run(method, processes).await?;
     let mut receivers = Vec::new();
     let mut senders = Vec::new();
     for _ in 0..processes {
@@ -362,14 +383,19 @@ pub async fn run_executor<T: crate::engine::asyncio::Timer>(
         serve_steps(
             index,
             first_lane + index as u32,
-            shell,
+            (shell, start),
             jobs,
             &pool,
             config,
             recorder,
         )
     });
-    let lanes = futures::future::try_join_all(lanes);
+    // The loop runs meanwhile; the pool's processes wait for a fork server, if they need one,
+    // which lives as long as they do.
+    let lanes = async {
+        let _server = start_server(method).await?;
+        futures::future::try_join_all(lanes).await
+    };
     let event_loop = run_offloaded(tasks, &PerfClock, timer, recorder, (&pool, processes));
     futures::pin_mut!(lanes, event_loop);
     match futures::future::select(event_loop, lanes).await {
@@ -386,7 +412,7 @@ pub async fn run_executor<T: crate::engine::asyncio::Timer>(
 async fn serve_steps(
     index: usize,
     lane: u32,
-    shell: Option<ProcessWorker>,
+    shell: (Option<ProcessWorker>, f64),
     mut jobs: mpsc::UnboundedReceiver<Job>,
     pool: &Pool,
     config: &RunConfig,
