@@ -385,6 +385,46 @@ fn free_threads_compute_in_parallel_except_on_one_core() {
     );
 }
 
+/// Python 3.14's interpreters compute in parallel on the standard build: the claim that only
+/// processes or free threads can is false where they did, and a run that cannot show it (one
+/// core, one interpreter, too little work) says so rather than judge.
+#[test]
+fn interpreters_compute_on_several_cores_without_processes_or_free_threads() {
+    let two = [
+        row(Model::Sequential, 800.0, 800.0, (1, 0)),
+        row(Model::Gil, 810.0, 800.0, (1, 0)),
+        row(Model::Interpreters, 470.0, 800.0, (2, 0)),
+    ];
+    let j = judge("one-core", &two, CPU, 2, (2, 2));
+    assert_eq!(verdict(&j), Some(Verdict::False), "{}", j.because);
+    assert!(j.because.contains("on 2 interpreters at once") && j.because.contains("1.70×"));
+    assert!(
+        j.because.contains("where GIL threads went at 0.99×"),
+        "{}",
+        j.because
+    );
+    // Starting and copying outweighed the work: no speedup shown, and the sentence says why.
+    let slow = [
+        row(Model::Sequential, 100.0, 100.0, (1, 0)),
+        row(Model::Interpreters, 95.0, 100.0, (2, 0)),
+    ];
+    let j = judge("one-core", &slow, "4 x cpu 25", 2, (2, 2));
+    assert_eq!(verdict(&j), Some(Verdict::Depends), "{}", j.because);
+    assert!(j.because.contains("try longer computations"));
+    for (cores, processes, why) in [(1, 2, "one core"), (2, 1, "one interpreter")] {
+        let j = judge("one-core", &two, CPU, cores, (2, processes));
+        assert_eq!(verdict(&j), None, "{}", j.because);
+        assert!(j.because.contains(why), "{}", j.because);
+    }
+    let j = judge("one-core", &two[..2], CPU, 2, (2, 2));
+    assert!(
+        j.because
+            .contains("interpreters, which this run did not measure"),
+        "{}",
+        j.because
+    );
+}
+
 #[test]
 fn processes_pay_to_start_and_to_copy_and_without_payload_only_to_start() {
     let paid = [ModelResult {

@@ -312,7 +312,7 @@ fn the_claims_view_asks_on_every_card_and_keeps_the_score() {
     );
     assert_eq!(
         s.quiz_score().as_deref(),
-        Some("Guess each claim before its run: 0 of 11 guessed.")
+        Some("Guess each claim before its run: 0 of 12 guessed.")
     );
     for v in s.claim_views() {
         assert!(v.asks, "{}", v.id);
@@ -371,7 +371,7 @@ fn the_claims_view_asks_on_every_card_and_keeps_the_score() {
     );
     assert_eq!(
         s.quiz_score().as_deref(),
-        Some("3 of 11 claims guessed; 2 judged so far, 1 as you guessed.")
+        Some("3 of 12 claims guessed; 2 judged so far, 1 as you guessed.")
     );
     let out = go(&mut s, Input::RunClaim("gil-cpu".into()));
     let req = sent(&out)
@@ -380,7 +380,7 @@ fn the_claims_view_asks_on_every_card_and_keeps_the_score() {
     finish(&mut s, &req);
     assert_eq!(
         s.quiz_score().as_deref(),
-        Some("3 of 11 claims guessed; 3 judged so far, 1 as you guessed.")
+        Some("3 of 12 claims guessed; 3 judged so far, 1 as you guessed.")
     );
     // Without predict=1 the cards say their verdicts as before.
     let (s, _) = started("?claims=1", ISOLATED);

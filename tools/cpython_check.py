@@ -97,6 +97,7 @@ def main():
     parser.add_argument("--limit", type=int, default=None, help="asyncio: at most this many tasks in flight (asyncio.Semaphore), as conpar's limit=")
     parser.add_argument("--chunksize", type=int, default=1, help="processes: ProcessPoolExecutor.map's chunksize, as conpar's chunksize=")
     parser.add_argument("--models", default="sequential,async,gil,processes,processes-spawn")
+    parser.add_argument("--later", action="store_true", help="run each model once unmeasured first, so each pool measured is its program's later pool (a fork server already started)")
     parser.add_argument("--table", action="store_true", help="print a table instead of JSON")
     parser.add_argument("--traces", metavar="DIR", help="also write each run's Chrome trace to DIR/<model>.json (conpar opens them)")
     args = parser.parse_args()
@@ -131,6 +132,8 @@ def main():
     for model in wanted:
         if model not in runs:
             raise SystemExit(f"unknown model `{model}`; use {', '.join(runs)}")
+        if args.later:
+            runs[model]()
         wall, finish = runs[model]()
         results.append({"model": model, "wall_ms": wall, "finish_ms": finish})
     base = next((r["wall_ms"] for r in results if r["model"] == "sequential"), None)

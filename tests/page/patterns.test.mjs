@@ -153,3 +153,23 @@ test('interpreters: each a worker with a memory of its own, started in the run, 
   assert.deepEqual(errors, []);
   await close();
 });
+
+test('the three start methods: each a choice in the form and the link, each process started once from the run\'s start', async () => {
+  for (const start of ['forkserver', 'spawn', 'fork']) {
+    const { p, errors, status, close } = await page(`?workload=4+x+cpu+40&models=sequential,processes&processes=2&start=${start}&run=1`);
+    assert.equal(status, 'done', start);
+    assert.equal(await p.inputValue('#start'), start, 'the form shows it');
+    assert.equal(new URL(p.url()).searchParams.get('start'), start === 'forkserver' ? null : start, 'the link keeps it (the default unsaid)');
+    const events = spansOf(await p.evaluate(() => window.conpar.trace()), 'processes');
+    const first = Math.min(...events.map((e) => e.ts));
+    const starts = events.filter((e) => e.cat === 'spawn');
+    // forkserver's lanes wait for its server inside their start-up: it too begins at the start.
+    assert.deepEqual(starts.map((e) => e.ts), [first, first], `${start}: both processes asked for at the run's start`);
+    assert.equal(mostAtOnce(events, 'cpu'), 2, `${start}: two processes computed at once`);
+    const results = await p.evaluate(() => window.conpar.results());
+    assert.equal(new Set(results.map((r) => r.checksum)).size, 1);
+    console.log(`4 x cpu 40 on 2 processes, start=${start}: start-up ${starts.map((e) => (e.dur / 1000).toFixed(0)).join(' and ')} ms`);
+    assert.deepEqual(errors, []);
+    await close();
+  }
+});

@@ -135,7 +135,7 @@ test('the Claims view as a quiz: each card asks first, and the score counts thre
   try {
     await page.goto(`${site.url}/?claims=1&predict=1`);
     await waitStatus(page, ['ready']);
-    assert.equal(await page.textContent('#quiz-score'), 'Guess each claim before its run: 0 of 11 guessed.');
+    assert.equal(await page.textContent('#quiz-score'), 'Guess each claim before its run: 0 of 12 guessed.');
     // A verdict from a source waits for the guess too.
     assert.equal(await page.textContent('#claim-java-gil .claim-verdict'), 'Your guess first: true, false, or it depends?');
     assert.equal(await page.isVisible('#predict'), false, 'the cards ask, not the playground');
@@ -146,7 +146,7 @@ test('the Claims view as a quiz: each card asks first, and the score counts thre
     await page.click('#claim-threads-io [data-guess="true"]');
     assert.equal(await page.textContent('#claim-threads-io .claim-verdict'), 'You guessed true. Press Run to test it.');
     await page.click('#claim-gil-cpu [data-guess="false"]');
-    assert.equal(await page.textContent('#quiz-score'), '3 of 11 claims guessed; 1 judged so far, 1 as you guessed.');
+    assert.equal(await page.textContent('#quiz-score'), '3 of 12 claims guessed; 1 judged so far, 1 as you guessed.');
     let run = 0;
     for (const id of ['threads-io', 'gil-cpu']) {
       await page.click(`[data-run-claim="${id}"]`);
@@ -157,7 +157,7 @@ test('the Claims view as a quiz: each card asks first, and the score counts thre
     const judged = ['java-gil', 'threads-io', 'gil-cpu'].map((id) => claims.find((c) => c.id === id));
     const right = judged.filter((c) => c.verdict && c.verdict === c.guess).length;
     const withVerdict = judged.filter((c) => c.verdict).length;
-    assert.equal(await page.textContent('#quiz-score'), `3 of 11 claims guessed; ${withVerdict} judged so far, ${right} as you guessed.`);
+    assert.equal(await page.textContent('#quiz-score'), `3 of 12 claims guessed; ${withVerdict} judged so far, ${right} as you guessed.`);
     assert.equal(await page.getAttribute('#claim-gil-cpu [data-guess="false"]', 'aria-pressed'), 'true');
     assert.deepEqual(await violations(page), []);
   } finally {

@@ -260,6 +260,7 @@ fn multiprocessing_best(e: &Evidence) -> Found {
         Model::Threads,
         Model::ToThread,
         Model::Executor,
+        Model::Interpreters,
     ] {
         if let Some(r) = e.present(m)? {
             others.push(r);
@@ -571,8 +572,42 @@ fn gil_cpu(e: &Evidence) -> Found {
     })
 }
 
+/// "Without multiprocessing (or the free-threaded build), Python computes on one core": not
+/// since 3.14's interpreter pool, whose interpreters each have a GIL of their own.
+fn one_core(e: &Evidence) -> Found {
+    needs_computing(e)?;
+    let i = e.model(Model::Interpreters)?;
+    let s = speedup(e, i)?;
+    let lanes = e.processes.min(e.cores);
+    if lanes < 2 || e.tasks() < 2 {
+        let what = if e.cores < 2 {
+            "this device reports one core, so"
+        } else if e.processes < 2 {
+            "with one interpreter"
+        } else {
+            "with one task"
+        };
+        return Err(format!("{what} nothing can compute in parallel here: the claim needs two cores, two interpreters and two tasks"));
+    }
+    let gil = match e.present(Model::Gil)? {
+        Some(g) => format!(", where GIL threads went at {}", x(speedup(e, g)?)),
+        None => String::new(),
+    };
+    Ok(if i.max_cpu >= 2 && s >= 1.3 {
+        (Verdict::False, format!(
+            "not since Python 3.14: its InterpreterPoolExecutor computed on {} interpreters at once, each with its own GIL, at {} sequential's speed{gil}. They share nothing: arguments and results are pickled across.",
+            i.max_cpu.min(e.cores as usize), x(s)
+        ))
+    } else {
+        (Verdict::Depends, format!(
+            "not in principle (interpreters each have their own GIL), but not measurably here: the interpreter pool went at {} sequential's speed{gil}; starting interpreters and copying data outweighed computing so little (try longer computations).",
+            x(s)
+        ))
+    })
+}
+
 /// The claims, in the order the Claims view lists them.
-pub const CLAIMS: [Claim; 11] = [
+pub const CLAIMS: [Claim; 12] = [
     Claim {
         id: "threads-cooperative",
         text: "Python threads are cooperative: a thread runs until it gives the others a turn.",
@@ -682,6 +717,16 @@ pub const CLAIMS: [Claim; 11] = [
         test: Test::Run {
             experiment: "preset=cpu&models=sequential,gil&threads=4",
             criterion: gil_cpu,
+        },
+    },
+    Claim {
+        id: "one-core",
+        text: "Without multiprocessing or the free-threaded build, a Python program computes on one core at a time.",
+        heard: "explanations of the GIL written before Python 3.14",
+        design: "eight 100 ms computations under sequential, two GIL threads and Python 3.14's pool of two subinterpreters",
+        test: Test::Run {
+            experiment: "preset=cpu&models=sequential,gil,interpreters&threads=2&processes=2",
+            criterion: one_core,
         },
     },
 ];
