@@ -129,3 +129,61 @@ impl Sweep {
         }
     }
 }
+
+// The sweep as the session runs it: each size a run, then the chart.
+use super::*;
+
+impl Session {
+    pub(super) fn start_sweep(&mut self, sizes_field: &str) {
+        if self.running() {
+            return;
+        }
+        let models = swept(&self.scenario.models);
+        if models.is_empty() {
+            self.show_notices(vec![
+                "A sweep varies the pool size: select gil, threads or processes.".into(),
+            ]);
+            return;
+        }
+        let sizes = match sizes_field.trim() {
+            "" => self
+                .scenario
+                .sweep
+                .clone()
+                .unwrap_or_else(|| default_sizes(self.env.cores)),
+            text => match parse_sizes(text, MAX_THREADS) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.show_notices(vec![e]);
+                    return;
+                }
+            },
+        };
+        self.sweep = Some(Sweep::new(sizes, models));
+        self.render(Parts::SWEEP);
+        self.request_run();
+    }
+
+    /// A run of the sweep finished: its points are taken, and the next size starts.
+    pub(super) fn sweep_step_done(&mut self) {
+        let Some(sweep) = self.sweep.as_mut().filter(|s| s.running()) else {
+            return;
+        };
+        let more = sweep.take(&self.results);
+        if more {
+            self.request_run();
+        } else if sweep.ended == Some(SweepEnd::Done) {
+            self.set_status(Status::Done, "Sweep done: measured in this browser.".into());
+        }
+        self.render(Parts::SWEEP);
+    }
+
+    pub(super) fn end_sweep(&mut self, why: SweepEnd) {
+        if let Some(s) = self.sweep.as_mut().filter(|s| s.running()) {
+            s.end(why);
+            self.render(Parts::SWEEP);
+        }
+    }
+
+    // ---- the form ----
+}
