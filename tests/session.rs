@@ -17,8 +17,8 @@ use conpar::core::session::{
 fn run_on_load_goes_from_loading_to_done_with_checked_results() {
     let (mut s, out) = started("?preset=io&models=sequential,async,gil&run=1", ISOLATED);
     assert_eq!(engine_started(&out), Some(6), "min(32, cores + 4) threads");
-    assert_eq!(s.status, Status::Loading);
-    assert_eq!(s.pending, Pending::Engine);
+    assert_eq!(s.status(), Status::Loading);
+    assert_eq!(s.pending(), Pending::Engine);
     assert!(out.render.contains(Parts::ALL));
     let out = greet(&mut s);
     let req = sent(&out).expect("the run starts once the engine is ready");
@@ -26,19 +26,19 @@ fn run_on_load_goes_from_loading_to_done_with_checked_results() {
         req.models,
         vec![Model::Sequential, Model::Async, Model::Gil]
     );
-    assert_eq!((req.run, s.runs_started), (1, 1));
-    assert_eq!(s.status, Status::Running);
+    assert_eq!((req.run, s.runs_started()), (1, 1));
+    assert_eq!(s.status(), Status::Running);
     assert!(out.effects.contains(&Effect::SyncUrl));
     // A report names its slot: the status says which model runs.
     go(&mut s, Input::Engine(slot_reports(&req, 1, 0.0).remove(0)));
-    assert_eq!(s.status_text, "Running async…");
+    assert_eq!(s.status_text(), "Running async…");
     let out = finish(&mut s, &req);
-    assert_eq!(s.status, Status::Done);
+    assert_eq!(s.status(), Status::Done);
     assert!(out.render.contains(Parts::RESULTS | Parts::RUN_TOOLS));
     assert!(!s.running());
-    assert_eq!(s.results.len(), 3);
+    assert_eq!(s.results().len(), 3);
     let speedup = |m: Model| {
-        s.results
+        s.results()
             .iter()
             .find(|r| r.model == m)
             .and_then(|r| r.speedup)
@@ -48,10 +48,10 @@ fn run_on_load_goes_from_loading_to_done_with_checked_results() {
         "waits overlap"
     );
     assert!(
-        s.results.iter().all(|r| r.disturbed.is_empty()),
+        s.results().iter().all(|r| r.disturbed.is_empty()),
         "an ideal run is clean"
     );
-    assert!(s.results.iter().all(|r| r.latency.is_some()));
+    assert!(s.results().iter().all(|r| r.latency.is_some()));
     assert!(s.agree());
 }
 
@@ -59,21 +59,21 @@ fn run_on_load_goes_from_loading_to_done_with_checked_results() {
 fn run_pressed_while_loading_starts_when_ready_and_stop_cancels_it() {
     let (mut s, out) = started("?preset=cpu&models=sequential,threads", ISOLATED);
     assert!(engine_started(&out).is_some());
-    assert_eq!(s.pending, Pending::None);
+    assert_eq!(s.pending(), Pending::None);
     let out = go(&mut s, Input::Run);
     assert!(
         sent(&out).is_none(),
         "nothing is sent before the engine is ready"
     );
-    assert_eq!(s.pending, Pending::Engine);
-    assert_eq!(s.status, Status::Loading);
+    assert_eq!(s.pending(), Pending::Engine);
+    assert_eq!(s.status(), Status::Loading);
     assert!(s.can_stop());
     // Stop before it started: nothing runs when the engine becomes ready.
     go(&mut s, Input::Stop);
-    assert_eq!(s.pending, Pending::None);
+    assert_eq!(s.pending(), Pending::None);
     let out = greet(&mut s);
     assert!(sent(&out).is_none());
-    assert_eq!(s.status, Status::Ready);
+    assert_eq!(s.status(), Status::Ready);
     // Pressed again once ready: it runs at once.
     let out = go(&mut s, Input::Run);
     assert_eq!(sent(&out).map(|r| r.run), Some(1));
@@ -89,21 +89,21 @@ fn stop_mid_run_restarts_the_engine_and_ignores_the_old_runs_reports() {
     let out = go(&mut s, Input::Stop);
     assert!(out.effects.contains(&Effect::RetireEngine));
     assert!(engine_started(&out).is_some());
-    assert_eq!(s.status, Status::Loading);
-    let run = s.run.as_ref().expect("the run is kept");
+    assert_eq!(s.status(), Status::Loading);
+    let run = s.run().as_ref().expect("the run is kept");
     assert!(run.finished);
     assert_eq!(
         run.error_of(Model::Threads).map(String::as_str),
         Some("stopped")
     );
-    assert_eq!(s.results.len(), 1, "sequential's result stays");
+    assert_eq!(s.results().len(), 1, "sequential's result stays");
     // A late report of the stopped run changes nothing.
-    let before = s.status_text.clone();
+    let before = s.status_text().clone();
     go(&mut s, Input::Engine(Report::RunDone { run: req.run }));
-    assert_eq!(s.status_text, before);
+    assert_eq!(*s.status_text(), before);
     // The fresh engine greets: ready again, and the next run is run 2.
     greet(&mut s);
-    assert_eq!(s.status, Status::Ready);
+    assert_eq!(s.status(), Status::Ready);
     assert_eq!(sent(&go(&mut s, Input::Run)).map(|r| r.run), Some(2));
 }
 
@@ -121,17 +121,17 @@ fn stop_mid_repeat_keeps_the_finished_repeats() {
             go(&mut s, Input::Engine(r));
         }
     }
-    assert_eq!(s.status_text, "Running sequential (2 of 3)…");
+    assert_eq!(s.status_text(), "Running sequential (2 of 3)…");
     go(&mut s, Input::Stop);
-    let run = s.run.as_ref().expect("run");
+    let run = s.run().as_ref().expect("run");
     assert_eq!(run.completed().len(), 3);
     assert_eq!(
         run.traces.iter().filter(|t| t.error.is_some()).count(),
         3,
         "every unfinished repeat says it was stopped"
     );
-    assert_eq!(s.results.len(), 2);
-    let seq = &s.results[0];
+    assert_eq!(s.results().len(), 2);
+    let seq = &s.results()[0];
     assert_eq!(
         seq.repeats_wall_ms.len(),
         2,
@@ -150,21 +150,21 @@ fn a_sweep_runs_each_size_with_its_own_baseline_and_stop_ends_it() {
     let out = finish(&mut s, &first);
     let second = sent(&out).expect("the next size follows");
     assert_eq!((second.threads, second.run), (2, 2));
-    let sweep = s.sweep.as_ref().expect("sweep");
+    let sweep = s.sweep().as_ref().expect("sweep");
     assert_eq!(sweep.points.len(), 1);
     assert!(sweep.running());
     finish(&mut s, &second);
-    let sweep = s.sweep.as_ref().expect("sweep");
+    let sweep = s.sweep().as_ref().expect("sweep");
     assert_eq!(sweep.ended, Some(SweepEnd::Done));
     assert_eq!(sweep.points.len(), 2);
     assert!(sweep.points[1].speedup > sweep.points[0].speedup);
-    assert_eq!(s.status_text, "Sweep done: measured in this browser.");
+    assert_eq!(s.status_text(), "Sweep done: measured in this browser.");
 
     // A second sweep stopped after its first size: it ends there, and nothing more is sent.
     let first = sent(&go(&mut s, Input::Sweep("1,2,4".into()))).expect("runs");
     go(&mut s, Input::Stop);
     assert_eq!(
-        s.sweep.as_ref().and_then(|s| s.ended.clone()),
+        s.sweep().as_ref().and_then(|s| s.ended.clone()),
         Some(SweepEnd::Stopped)
     );
     let out = go(&mut s, Input::Engine(Report::RunDone { run: first.run }));
@@ -173,7 +173,7 @@ fn a_sweep_runs_each_size_with_its_own_baseline_and_stop_ends_it() {
     greet(&mut s);
     let out = go(&mut s, Input::Sweep("0,x".into()));
     assert!(sent(&out).is_none());
-    assert!(s.notices.open && s.notices.list[0].contains("sweep sizes"));
+    assert!(s.notices().open && s.notices().list[0].contains("sweep sizes"));
 }
 
 #[test]
@@ -190,7 +190,7 @@ fn a_moved_calibration_is_used_and_said() {
             first: true,
         }),
     );
-    assert!(!s.notices.open);
+    assert!(!s.notices().open);
     let out = go(
         &mut s,
         Input::Engine(Report::Recalibrated {
@@ -202,7 +202,7 @@ fn a_moved_calibration_is_used_and_said() {
     );
     assert_eq!(s.calibration().map(|c| c.rounds_per_ms), Some(800));
     assert!(out.render.contains(Parts::ENVIRONMENT | Parts::NOTICES));
-    assert!(s.notices.list.iter().any(|n| n.contains("-20 %")));
+    assert!(s.notices().list.iter().any(|n| n.contains("-20 %")));
 }
 
 #[test]
@@ -216,13 +216,13 @@ fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
         )),
     );
     assert!(out.effects.contains(&Effect::RetireEngine));
-    assert_eq!(s.engine, Engine::Off);
-    assert_eq!(s.status, Status::Error);
+    assert_eq!(*s.engine(), Engine::Off);
+    assert_eq!(s.status(), Status::Error);
     assert!(s
-        .status_text
+        .status_text()
         .starts_with("The engine failed: a process worker"));
-    assert!(s.notices.open);
-    let run = s.run.as_ref().expect("run");
+    assert!(s.notices().open);
+    let run = s.run().as_ref().expect("run");
     assert!(run.finished);
     assert_eq!(
         run.error_of(Model::Sequential).map(String::as_str),
@@ -241,13 +241,13 @@ fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
         Input::Engine(Report::Broken("threads stopped making progress".into())),
     );
     assert!(engine_started(&out).is_some());
-    assert_eq!(s.status, Status::Error);
+    assert_eq!(s.status(), Status::Error);
     greet(&mut s);
-    assert_eq!(s.status_text, "Ready again. Press Run.");
+    assert_eq!(s.status_text(), "Ready again. Press Run.");
     // The engine could not even start: said, and Run tries again.
     let out = go(&mut s, Input::EngineNotStarted("SecurityError".into()));
     assert!(out.render.contains(Parts::STATUS));
-    assert_eq!(s.status, Status::Error);
+    assert_eq!(s.status(), Status::Error);
     assert!(engine_started(&go(&mut s, Input::Run)).is_some());
 }
 
@@ -260,12 +260,12 @@ fn a_setting_changed_during_a_run_applies_to_the_next_one() {
     assert!(out.effects.contains(&Effect::SyncUrl));
     assert!(sent(&out).is_none(), "the run in progress goes on");
     assert!(s.running());
-    assert_eq!(s.scenario.threads, 2);
+    assert_eq!(s.scenario().threads, 2);
     // An out-of-range value: a notice, the old value kept and shown.
     let out = go(&mut s, Input::Set(Setting::Threads, "100".into()));
-    assert_eq!(s.scenario.threads, 2);
+    assert_eq!(s.scenario().threads, 2);
     assert!(out.render.contains(Parts::FORM | Parts::NOTICES));
-    assert!(s.notices.open);
+    assert!(s.notices().open);
     // Run while running does nothing.
     assert!(sent(&go(&mut s, Input::Run)).is_none());
     finish(&mut s, &req);
@@ -284,21 +284,21 @@ fn a_setting_changed_during_a_run_applies_to_the_next_one() {
 fn a_bad_address_gives_notices_and_defaults_and_a_bad_workload_runs_nothing() {
     let (mut s, out) = started("?threads=abc&models=sequential,bogus&preset=nope", ISOLATED);
     assert!(out.render.contains(Parts::NOTICES));
-    assert!(s.notices.open);
-    assert!(s.notices.list.len() >= 2, "{:?}", s.notices.list);
-    assert_eq!(s.scenario.threads, 6);
+    assert!(s.notices().open);
+    assert!(s.notices().list.len() >= 2, "{:?}", s.notices().list);
+    assert_eq!(s.scenario().threads, 6);
     // The address's notices stay up through the first run.
     greet(&mut s);
     let out = go(&mut s, Input::Run);
     assert!(sent(&out).is_some());
-    assert!(s.notices.list.iter().any(|n| n.contains("bogus")));
+    assert!(s.notices().list.iter().any(|n| n.contains("bogus")));
 
     let (mut s, _) = started("?workload=io%20x&run=1", ISOLATED);
     let out = greet(&mut s);
     assert!(sent(&out).is_none());
     assert!(out.effects.contains(&Effect::FocusWorkloadError));
-    assert_eq!(s.status, Status::Error);
-    assert_eq!(s.runs_started, 0);
+    assert_eq!(s.status(), Status::Error);
+    assert_eq!(s.runs_started(), 0);
     // Fixing it in the editor makes Run work.
     go(&mut s, Input::Edit("io 10".into()));
     assert!(sent(&go(&mut s, Input::Run)).is_some());
@@ -312,11 +312,11 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     let out = s.handle(Input::Run);
     assert!(out.effects.contains(&Effect::AskTurn));
     assert!(sent(&out).is_none(), "no run while another page measures");
-    assert_eq!(s.pending, Pending::Turn);
+    assert_eq!(s.pending(), Pending::Turn);
     let out = s.handle(Input::TurnWaiting(Holder::ThisPage));
-    assert_eq!(s.status, Status::Loading);
+    assert_eq!(s.status(), Status::Loading);
     assert_eq!(
-        s.status_text,
+        s.status_text(),
         "Waiting: another conpar demo on this page is measuring…"
     );
     assert!(out.render.contains(Parts::STATUS));
@@ -325,15 +325,15 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     // Granted: it runs, holding the turn until it is done.
     let out = s.handle(Input::TurnGranted(Guard::Browser));
     let req = sent(&out).expect("runs when granted");
-    assert!(s.has_turn);
+    assert!(s.has_turn());
     let out = finish(&mut s, &req);
     assert!(out.effects.contains(&Effect::ReleaseTurn));
-    assert!(!s.has_turn);
+    assert!(!s.has_turn());
     // Waiting again, then stopped: the request is withdrawn, and a late grant starts nothing.
     s.handle(Input::Run);
     let out = s.handle(Input::Stop);
     assert!(out.effects.contains(&Effect::ReleaseTurn));
-    assert_eq!(s.pending, Pending::None);
+    assert_eq!(s.pending(), Pending::None);
     greet(&mut s);
     assert!(sent(&s.handle(Input::TurnGranted(Guard::Browser))).is_none());
     // A run stopped midway gives the turn back too.
@@ -359,12 +359,12 @@ fn without_isolation_only_the_models_that_can_run_honestly_run() {
         vec![Model::Sequential, Model::Async, Model::Processes]
     );
     assert!(s
-        .notices
+        .notices()
         .list
         .iter()
         .any(|n| n.starts_with("gil is unavailable here")));
     assert!(s
-        .notices
+        .notices()
         .list
         .iter()
         .any(|n| n.starts_with("threads is unavailable here")));
@@ -375,7 +375,7 @@ fn an_embed_starts_its_engine_when_it_comes_into_view() {
     let (mut s, out) = started("?preset=io&embed=1", ISOLATED);
     assert!(out.effects.contains(&Effect::WatchForView));
     assert!(engine_started(&out).is_none());
-    assert_eq!(s.engine, Engine::Off);
+    assert_eq!(*s.engine(), Engine::Off);
     let out = go(&mut s, Input::EmbedVisible);
     assert!(engine_started(&out).is_some());
     // Seen again: no second engine.
@@ -397,7 +397,7 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
             reduced_motion: false,
         },
     );
-    assert!(s.replay_from.is_none());
+    assert!(s.replay_from().is_none());
     finish(&mut s, &req);
     go(
         &mut s,
@@ -406,7 +406,7 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
             reduced_motion: false,
         },
     );
-    assert_eq!(s.view.cursor, Some(0.0));
+    assert_eq!(s.view().cursor, Some(0.0));
     go(
         &mut s,
         Input::Frame {
@@ -414,7 +414,7 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
             replay_speed: 1.0,
         },
     );
-    assert_eq!(s.view.cursor, Some(50.0));
+    assert_eq!(s.view().cursor, Some(50.0));
     go(
         &mut s,
         Input::Frame {
@@ -423,7 +423,7 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
         },
     );
     assert_eq!(
-        (s.view.cursor, s.replay_from),
+        (s.view().cursor, s.replay_from()),
         (None, None),
         "done at the end"
     );
@@ -435,7 +435,7 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
             reduced_motion: true,
         },
     );
-    assert!(s.replay_from.is_none());
+    assert!(s.replay_from().is_none());
 }
 
 #[test]
@@ -447,7 +447,7 @@ fn a_page_that_can_take_turns_with_nobody_says_so_once_with_its_first_run() {
     greet(&mut s);
     s.handle(Input::Run);
     s.handle(Input::TurnGranted(Guard::Page));
-    assert!(!s.notices.list.iter().any(|n| n == UNGUARDED));
+    assert!(!s.notices().list.iter().any(|n| n == UNGUARDED));
     // A top-level page without Web Locks: said with the first run, and not again.
     let mut s = Session::new("?preset=io&models=sequential,async", ISOLATED);
     s.handle(Input::Start);
@@ -456,16 +456,16 @@ fn a_page_that_can_take_turns_with_nobody_says_so_once_with_its_first_run() {
     s.handle(Input::Run);
     let req = sent(&s.handle(Input::TurnGranted(Guard::Nothing))).expect("it runs all the same");
     assert_eq!(
-        s.notices.list.iter().filter(|n| *n == UNGUARDED).count(),
+        s.notices().list.iter().filter(|n| *n == UNGUARDED).count(),
         1,
         "{:?}",
-        s.notices.list
+        s.notices().list
     );
     finish(&mut s, &req);
     s.handle(Input::Run);
     let req = sent(&s.handle(Input::TurnGranted(Guard::Nothing))).expect("runs again");
     finish(&mut s, &req);
-    assert!(!s.notices.list.iter().any(|n| n == UNGUARDED));
+    assert!(!s.notices().list.iter().any(|n| n == UNGUARDED));
 }
 
 #[test]
@@ -477,7 +477,7 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     assert_eq!(engine_started(&out), None);
     s.handle(Input::StartTurnWaiting(Holder::Elsewhere));
     assert_eq!(
-        s.status_text,
+        s.status_text(),
         "Waiting: conpar is measuring in another tab…"
     );
     let out = s.handle(Input::StartTurnGranted(Guard::Browser));
@@ -499,7 +499,7 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     s.handle(Input::StartTurnGranted(Guard::Browser));
     let out = s.handle(Input::EngineStartTimedOut);
     assert!(out.effects.contains(&Effect::ReleaseStartTurn));
-    assert_eq!(s.status, Status::Error);
+    assert_eq!(s.status(), Status::Error);
 }
 
 #[test]
@@ -540,18 +540,18 @@ fn the_notes_box_opens_when_asked_and_closes_for_the_next_runs_notes() {
     let (mut s, _) = started("?preset=io&models=sequential,async&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("the run starts");
     finish(&mut s, &req);
-    assert_eq!(s.status, Status::Done);
-    assert!(!s.notes_open, "closed after a run");
+    assert_eq!(s.status(), Status::Done);
+    assert!(!s.notes_open(), "closed after a run");
     let out = go(&mut s, Input::OpenNotes);
-    assert!(s.notes_open);
+    assert!(s.notes_open());
     assert!(out.render.contains(Parts::RESULTS), "the box is drawn open");
     // Another run: its notes are new, so the box is closed again from its start.
     let out = go(&mut s, Input::Run);
     let req = sent(&out).expect("the second run starts");
-    assert!(!s.notes_open, "closed when the run starts");
+    assert!(!s.notes_open(), "closed when the run starts");
     go(&mut s, Input::OpenNotes);
     finish(&mut s, &req);
-    assert!(!s.notes_open, "closed when the new results arrive");
+    assert!(!s.notes_open(), "closed when the new results arrive");
 }
 
 #[test]
@@ -581,7 +581,7 @@ fn a_run_keeps_the_semaphore_and_chunks_it_ran_with() {
     // A change after the run relabels nothing that was measured, only the next run.
     go(&mut s, Input::Set(Setting::Limit, String::new()));
     go(&mut s, Input::Set(Setting::Chunksize, "1".into()));
-    assert_eq!(s.scenario.limit, None, "an empty field lifts the bound");
+    assert_eq!(s.scenario().limit, None, "an empty field lifts the bound");
     assert_eq!(s.panel_titles()[0].2, "asyncio · Semaphore(3)");
     let next = sent(&go(&mut s, Input::Run)).expect("runs");
     assert_eq!((next.limit, next.chunksize), (None, 1));
@@ -659,9 +659,9 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
     let req = sent(&greet(&mut s)).expect("Run runs the scenario");
     finish(&mut s, &req);
     assert!(
-        s.judged.is_empty(),
+        s.judged().is_empty(),
         "a run of no claim judges none: {:?}",
-        s.judged
+        s.judged()
     );
     assert!(!s.judged_run_of_claim("gil-cpu"));
     let out = go(&mut s, Input::RunClaim("gil-cpu".into()));
@@ -671,7 +671,7 @@ fn a_claims_run_button_sets_its_experiment_and_a_stopped_run_judges_nothing() {
         "the card that was pressed stays in view, also when the run starts in its turn"
     );
     assert!(s
-        .scenario
+        .scenario()
         .to_query()
         .starts_with("?claims=1&claim=gil-cpu&preset=cpu"));
     let req = sent(&out).expect("the experiment runs");
@@ -752,20 +752,20 @@ fn a_recorded_link_shows_the_run_at_once_and_starts_nothing() {
     let mut s = Session::new(query, phone).with_fragment(&format!("#rec={text}"));
     let out = go(&mut s, Input::Start);
     assert!(out.effects.is_empty(), "nothing starts: {:?}", out.effects);
-    assert_eq!(s.engine, Engine::Off);
-    assert_eq!((s.status, s.runs_started), (Status::Done, 0));
+    assert_eq!(*s.engine(), Engine::Off);
+    assert_eq!((s.status(), s.runs_started()), (Status::Done, 0));
     assert!(
-        s.status_text
+        s.status_text()
             .starts_with("Recorded in Chrome 156 on 2 cores, 2026-12-01 (times to 0.01 ms)"),
         "{}",
-        s.status_text
+        s.status_text()
     );
     assert!(matches!(
         s.shown(),
         conpar::core::session::Shown::Recorded { .. }
     ));
-    assert_eq!(s.results.len(), 5);
-    for (a, b) in measured.results.iter().zip(&s.results) {
+    assert_eq!(s.results().len(), 5);
+    for (a, b) in measured.results().iter().zip(s.results()) {
         assert_eq!(a.model, b.model);
         assert!(
             (a.wall_ms - b.wall_ms).abs() <= 0.01,
@@ -781,7 +781,7 @@ fn a_recorded_link_shows_the_run_at_once_and_starts_nothing() {
         }
     }
     // Its physics is that of the machine that recorded it: 2 cores, not this phone's 8.
-    assert_eq!(s.run.as_ref().expect("it works").expectation.cores, 2);
+    assert_eq!(s.run().as_ref().expect("it works").expectation.cores, 2);
     // Giving it back gives the same recording.
     assert_eq!(
         s.recording("Firefox 128", "2027-01-01").expect("it works"),
@@ -815,7 +815,7 @@ fn run_on_this_device_puts_the_recording_beside_the_new_run_each_labelled() {
         req.models,
         vec![Model::Sequential, Model::Async, Model::Processes]
     );
-    assert_eq!(s.runs_started, 1);
+    assert_eq!(s.runs_started(), 1);
     assert_eq!(s.shown(), conpar::core::session::Shown::Measured);
     let panels = s.imported_panels();
     assert_eq!(
@@ -829,15 +829,15 @@ fn run_on_this_device_puts_the_recording_beside_the_new_run_each_labelled() {
     assert!(panels.iter().all(|p| p
         .2
         .starts_with("recorded in Chrome 156 on 2 cores, 2026-12-01")));
-    assert_eq!(s.imports.results.len(), 3);
+    assert_eq!(s.imports().results.len(), 3);
     assert!(
-        s.imports.results.iter().all(|r| !r.checksum.is_empty()),
+        s.imports().results.iter().all(|r| !r.checksum.is_empty()),
         "its own rows, checksums and all"
     );
     finish(&mut s, &req);
-    assert_eq!(s.results.len(), 3);
+    assert_eq!(s.results().len(), 3);
     assert_eq!(
-        s.imports.results.len(),
+        s.imports().results.len(),
         3,
         "the recording stays beside the run"
     );
@@ -869,11 +869,11 @@ fn a_recording_shows_what_this_page_cannot_run_and_says_why() {
         vec![Model::Sequential, Model::Gil, Model::Threads]
     );
     assert!(
-        s.status_text.contains(
+        s.status_text().contains(
             "would skip the models that share memory: this page is not cross-origin isolated"
         ),
         "{}",
-        s.status_text
+        s.status_text()
     );
     // The embed's one line says where it was recorded; its tooltip, the whole status.
     let (line, whole) = s.environment_line();
@@ -881,7 +881,7 @@ fn a_recording_shows_what_this_page_cannot_run_and_says_why() {
         line,
         "Recorded in Chrome 156 on 2 cores, 2026-12-01; gil, threads and to_thread cannot run here."
     );
-    assert_eq!(whole.as_deref(), Some(s.status_text.as_str()));
+    assert_eq!(whole.as_deref(), Some(s.status_text().as_str()));
     // Run on this device runs what it can here.
     go(&mut s, Input::Run);
     let req = sent(&greet(&mut s)).expect("it runs what it can");
@@ -933,44 +933,44 @@ fn a_bad_recording_gives_a_notice_and_the_live_page() {
             Session::new("?preset=io&models=sequential,async", ISOLATED).with_fragment(&fragment);
         let out = go(&mut s, Input::Start);
         assert!(
-            engine_started(&out).is_some() || matches!(s.engine, Engine::Starting { .. }),
+            engine_started(&out).is_some() || matches!(s.engine(), Engine::Starting { .. }),
             "the live page starts"
         );
-        assert_eq!(s.runs_started, 0);
-        assert!(s.run.is_none());
-        assert!(s.notices.open);
+        assert_eq!(s.runs_started(), 0);
+        assert!(s.run().is_none());
+        assert!(s.notices().open);
         assert!(
-            s.notices.list.iter().any(|n| n
+            s.notices().list.iter().any(|n| n
                 .starts_with("This link's recording could not be opened")
                 && n.contains(says)),
             "{:?}",
-            s.notices.list
+            s.notices().list
         );
     }
     // Other fragments are not recordings, and say nothing.
     let mut s = Session::new("?preset=io", ISOLATED).with_fragment("#results");
     go(&mut s, Input::Start);
-    assert!(s.notices.list.is_empty());
+    assert!(s.notices().list.is_empty());
 }
 
 #[test]
 fn run_on_this_device_stopped_before_it_begins_keeps_the_recording_shown() {
     let mut s = opened_here("?preset=io&models=sequential,async", "#rec=");
     go(&mut s, Input::Run);
-    assert_eq!(s.pending, Pending::Engine);
+    assert_eq!(s.pending(), Pending::Engine);
     go(&mut s, Input::Stop);
     greet(&mut s);
-    assert_eq!(s.status, Status::Ready);
+    assert_eq!(s.status(), Status::Ready);
     assert!(
-        s.status_text.starts_with("Recorded in Chrome 156"),
+        s.status_text().starts_with("Recorded in Chrome 156"),
         "{}",
-        s.status_text
+        s.status_text()
     );
     assert!(matches!(
         s.shown(),
         conpar::core::session::Shown::Recorded { .. }
     ));
-    assert_eq!((s.runs_started, s.results.len()), (0, 2));
+    assert_eq!((s.runs_started(), s.results().len()), (0, 2));
 }
 
 #[test]

@@ -71,11 +71,11 @@ pub fn go(s: &mut Session, input: Input) -> Outcome {
 
 /// The engine greets the page with a pool of the threads it was asked for.
 pub fn greet(s: &mut Session) -> Outcome {
-    if matches!(s.engine, Engine::Queued { .. }) {
+    if matches!(s.engine(), Engine::Queued { .. }) {
         s.handle(Input::StartTurnGranted(Guard::Browser));
     }
-    let threads = match s.engine {
-        Engine::Starting { threads } => threads,
+    let threads = match s.engine() {
+        Engine::Starting { threads } => *threads,
         ref other => panic!("no engine is starting: {other:?}"),
     };
     go(s, Input::Engine(Report::Ready(ready(threads))))

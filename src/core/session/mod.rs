@@ -52,36 +52,36 @@ pub const ENGINE_START_TIMEOUT_MS: u32 = 30_000;
 /// Everything the page knows. Read it freely; change it only through [`Session::handle`].
 #[derive(Clone, Debug)]
 pub struct Session {
-    pub scenario: Scenario,
-    pub env: Environment,
-    pub engine: Engine,
-    pub pending: Pending,
+    scenario: Scenario,
+    env: Environment,
+    engine: Engine,
+    pending: Pending,
     /// This page holds the browser's one turn to measure.
-    pub has_turn: bool,
-    pub visibility: Visibility,
-    pub run: Option<Run>,
+    has_turn: bool,
+    visibility: Visibility,
+    run: Option<Run>,
     /// Runs started since the page loaded (`data-run`), so a script can wait for run k.
-    pub runs_started: u32,
-    pub results: Vec<ModelResult>,
+    runs_started: u32,
+    results: Vec<ModelResult>,
     /// The reader opened the notes box (the advice or the checks) in full; new results close
     /// it again, since what it held is gone.
-    pub notes_open: bool,
+    notes_open: bool,
     /// Before the first run: each model's expected schedule, drawn as such.
-    pub preview: Vec<LiveTrace>,
-    pub status: Status,
-    pub status_text: String,
-    pub notices: Notices,
+    preview: Vec<LiveTrace>,
+    status: Status,
+    status_text: String,
+    notices: Notices,
     /// What the address got wrong, kept until the first run has shown it with its own notices.
     url_notices: Vec<String>,
-    pub sweep: Option<Sweep>,
-    pub view: View,
+    sweep: Option<Sweep>,
+    view: View,
     /// Where a drag on the timeline last was (CSS px), while one is in progress.
-    pub drag_x: Option<f64>,
+    drag_x: Option<f64>,
     /// When a replay started (page clock, ms), while one plays.
-    pub replay_from: Option<f64>,
-    pub imports: Imports,
+    replay_from: Option<f64>,
+    imports: Imports,
     /// Each claim judged since the page loaded, by its latest run.
-    pub judged: Vec<Judged>,
+    judged: Vec<Judged>,
     /// The next run was asked for by a claim's card: the page does not scroll to the results.
     stay_in_place: bool,
     /// The page has said that it takes turns with no other page ([`UNGUARDED`]).
@@ -330,4 +330,87 @@ impl Session {
     }
 
     // ---- reading ----
+}
+
+/// What the session holds, read by the views and the tests; only [`Session::handle`] changes it.
+impl Session {
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn env(&self) -> &Environment {
+        &self.env
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn pending(&self) -> Pending {
+        self.pending
+    }
+
+    pub fn has_turn(&self) -> bool {
+        self.has_turn
+    }
+
+    pub fn visibility(&self) -> Visibility {
+        self.visibility
+    }
+
+    pub fn run(&self) -> &Option<Run> {
+        &self.run
+    }
+
+    pub fn runs_started(&self) -> u32 {
+        self.runs_started
+    }
+
+    pub fn results(&self) -> &[ModelResult] {
+        &self.results
+    }
+
+    pub fn notes_open(&self) -> bool {
+        self.notes_open
+    }
+
+    pub fn preview(&self) -> &[LiveTrace] {
+        &self.preview
+    }
+
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    pub fn status_text(&self) -> &String {
+        &self.status_text
+    }
+
+    pub fn notices(&self) -> &Notices {
+        &self.notices
+    }
+
+    pub fn sweep(&self) -> &Option<Sweep> {
+        &self.sweep
+    }
+
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
+    pub fn drag_x(&self) -> Option<f64> {
+        self.drag_x
+    }
+
+    pub fn replay_from(&self) -> Option<f64> {
+        self.replay_from
+    }
+
+    pub fn imports(&self) -> &Imports {
+        &self.imports
+    }
+
+    pub fn judged(&self) -> &[Judged] {
+        &self.judged
+    }
 }

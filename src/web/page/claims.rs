@@ -121,7 +121,7 @@ fn fill_embed(app: &App, id: &str) {
             .then(|| sharing::recorded_embed_codes(app, app.session.quiz()).map(|c| c.snippet))
             .flatten();
         let code = recorded
-            .or_else(|| embed_code(id, app.session.env.cores, app.session.quiz()))
+            .or_else(|| embed_code(id, app.session.env().cores, app.session.quiz()))
             .unwrap_or_default();
         if embed.value() != code {
             embed.set_value(&code);
@@ -132,7 +132,7 @@ fn fill_embed(app: &App, id: &str) {
 /// Fills every card from the session (the Claims view is shown or not by the root's class
 /// and `data-claim`, set in [`sharing::show_links`]).
 pub fn show_claims(app: &App) {
-    let scenario = &app.session.scenario;
+    let scenario = &app.session.scenario();
     if !scenario.claims && scenario.claim.is_none() {
         return;
     }

@@ -278,12 +278,12 @@ pub fn sync_url(scenario: &Scenario) {
 
 /// Every control from the scenario.
 pub fn show_form(app: &App) {
-    app.ui.show_scenario(&app.session.scenario);
+    app.ui.show_scenario(app.session.scenario());
     super::sweep::show_sizes(app);
 }
 
 pub fn show_preset(app: &App) {
-    app.ui.show_source(&app.session.scenario);
+    app.ui.show_source(app.session.scenario());
 }
 
 /// The workload's first error at its line, under the editor.

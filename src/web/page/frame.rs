@@ -66,9 +66,9 @@ fn on_frame(t: f64) {
     let watching = || {
         read(|app| {
             let s = &app.session;
-            let running = s.running() && s.run.as_ref().is_some_and(|r| r.live);
+            let running = s.running() && s.run().as_ref().is_some_and(|r| r.live);
             let speed = app.ui.replay_speed.value().parse().unwrap_or(1.0);
-            (running, s.replay_from.is_some(), speed)
+            (running, s.replay_from().is_some(), speed)
         })
         .unwrap_or((false, false, 1.0))
     };

@@ -94,7 +94,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
 /// The program for the model chosen in the Python section, on the current scenario.
 fn python_program(app: &App) -> Option<(Model, String)> {
     let model = Model::from_id(&app.python.model.value())?;
-    let s = &app.session.scenario;
+    let s = &app.session.scenario();
     let workload = s.workload().ok()?;
     let bounds = (s.limit, s.chunksize);
     Some((

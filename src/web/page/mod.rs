@@ -141,9 +141,9 @@ pub fn start() -> Result<(), JsValue> {
         .with_fragment(&location.hash().unwrap_or_default());
     let ui = Controls::find(&doc)?;
     ui.set_state_colours(&doc);
-    ui.open_settings_if_set(&session.scenario);
+    ui.open_settings_if_set(session.scenario());
     let app = App {
-        embed: sharing::EmbedState::new(session.scenario.embed),
+        embed: sharing::EmbedState::new(session.scenario().embed),
         session,
         panels: Panels::new(&doc)?,
         python: learn::PythonView::find(&doc)?,
@@ -221,14 +221,14 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
         ),
         (
             "results",
-            Closure::new(move || value(read(|app| to_js(&app.session.results)))),
+            Closure::new(move || value(read(|app| to_js(&app.session.results())))),
         ),
         (
             "sweep",
             Closure::new(move || {
                 value(read(|app| {
                     app.session
-                        .sweep
+                        .sweep()
                         .as_ref()
                         .map_or(JsValue::NULL, |s| to_js(&s.points))
                 }))
@@ -256,7 +256,7 @@ fn install_api(win: &web_sys::Window) -> Result<(), JsValue> {
         ),
         (
             "imported",
-            Closure::new(move || value(read(|app| to_js(&app.session.imports.results)))),
+            Closure::new(move || value(read(|app| to_js(&app.session.imports().results)))),
         ),
     ];
     for (name, f) in functions {
@@ -307,7 +307,7 @@ impl App {
                 Effect::FetchTrace(path) => {
                     wasm_bindgen_futures::spawn_local(cpython::fetch_trace(path));
                 }
-                Effect::SyncUrl => controls::sync_url(&self.session.scenario),
+                Effect::SyncUrl => controls::sync_url(self.session.scenario()),
                 Effect::FocusWorkloadError => controls::focus_workload_error(self),
                 Effect::ScrollToResults => results::bring_into_view(self),
             }

@@ -56,7 +56,7 @@ pub fn show(app: &App) {
     if let Some(score) = s.quiz_score() {
         set_line(&v.score, &score);
     }
-    if !s.scenario.predict || s.scenario.claims {
+    if !s.scenario().predict || s.scenario().claims {
         return;
     }
     let Some(p) = s.prediction() else {

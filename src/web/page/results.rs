@@ -55,12 +55,12 @@ impl App {
         let shown = if withheld {
             &[][..]
         } else {
-            &self.session.results[..]
+            self.session.results()
         };
         let rows = result_rows(shown, agree);
         // A row per model from the start (before a run, the selected ones), so the table
         // does not grow while a run fills it.
-        let models: Vec<_> = match &self.session.run {
+        let models: Vec<_> = match &self.session.run() {
             Some(run) if withheld => run
                 .models
                 .iter()
@@ -73,7 +73,7 @@ impl App {
                 .collect(),
             None => self
                 .session
-                .scenario
+                .scenario()
                 .models
                 .iter()
                 .map(|&m| (m, Some("not run yet: press Run".to_string())))
@@ -118,7 +118,7 @@ impl App {
                     // Pointing at (or focusing) the row outlines its worst-stalled task.
                     if let Some(l) = self
                         .session
-                        .results
+                        .results()
                         .iter()
                         .find(|r| r.model == model)
                         .and_then(|r| r.latency.as_ref())
@@ -150,7 +150,7 @@ impl App {
                         let _ = td.append_with_str_1(&format!(" {mark}"));
                     }
                 }
-                (None, Some(note)) if self.session.run.is_none() => {
+                (None, Some(note)) if self.session.run().is_none() => {
                     self.pending_cells(&tr, &note);
                 }
                 (None, Some(error)) => {
@@ -171,8 +171,8 @@ impl App {
             let _ = body.append_child(&tr);
         }
         // Traces read from files, beside the browser's rows.
-        let imported = result_rows(&self.session.imports.results, true);
-        for (row, t) in imported.iter().zip(&self.session.imports.traces) {
+        let imported = result_rows(&self.session.imports().results, true);
+        for (row, t) in imported.iter().zip(&self.session.imports().traces) {
             let Ok(tr) = self.doc.create_element("tr") else {
                 continue;
             };
@@ -195,11 +195,11 @@ impl App {
         }
         // The embed has two lines for it (a fixed height, so nothing moves): the short form,
         // with the whole sentence as its tooltip.
-        let embed = self.session.scenario.embed;
+        let embed = self.session.scenario().embed;
         let claim_line = self.session.claim_line().filter(|_| embed);
         // An embed that asked says the answer on its two lines (it has the run's numbers in it).
         let answer = self.session.answer().filter(|_| embed).map(|a| a.text);
-        let (sentence, full) = match &self.session.run {
+        let (sentence, full) = match &self.session.run() {
             _ if withheld => (withheld_line(&self.session), String::new()),
             _ if answer.is_some() => {
                 let line = answer.unwrap_or_default();
@@ -214,11 +214,11 @@ impl App {
                 verdict(&r.facts, &r.expectation, agree),
             ),
             Some(r) => (verdict(&r.facts, &r.expectation, agree), String::new()),
-            None if !self.session.preview.is_empty() && embed => (
+            None if !self.session.preview().is_empty() && embed => (
                 "Press Run to measure. Faded below: each model's expected schedule.".to_string(),
                 String::new(),
             ),
-            None if !self.session.preview.is_empty() => ("Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(), String::new()),
+            None if !self.session.preview().is_empty() => ("Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(), String::new()),
             None => (String::new(), String::new()),
         };
         self.ui.verdict.set_text_content(Some(&sentence));
@@ -230,11 +230,10 @@ impl App {
             let _ = self.ui.verdict.set_attribute("title", &full);
         }
         let s = &self.session;
-        let advice = s
-            .run
-            .as_ref()
-            .filter(|r| r.finished)
-            .and_then(|r| crate::core::analysis::advice::recommend(&s.results, &r.expectation));
+        let advice =
+            s.run().as_ref().filter(|r| r.finished).and_then(|r| {
+                crate::core::analysis::advice::recommend(s.results(), &r.expectation)
+            });
         self.ui.advice.set_hidden(advice.is_none());
         self.ui
             .advice
@@ -245,13 +244,13 @@ impl App {
         let checks = &self.ui.checks;
         checks.set_text_content(None);
         if !self.session.running() {
-            for reason in self.session.results.iter().flat_map(|r| &r.disturbed) {
+            for reason in self.session.results().iter().flat_map(|r| &r.disturbed) {
                 self.cell(checks, "li", &format!("⚠ {reason}."));
             }
         }
         self.ui
             .agreement
-            .set_text_content(Some(&agreement(&self.session.results, agree)));
+            .set_text_content(Some(&agreement(self.session.results(), agree)));
         self.fit_notes();
     }
 
@@ -259,7 +258,7 @@ impl App {
     /// (the session's `notes_open`). Whether "Show all" is offered is measured after the next
     /// layout (a measurement here would lay the page out in the middle of rendering it).
     fn fit_notes(&self) {
-        let open = self.session.notes_open;
+        let open = self.session.notes_open();
         let notes = &self.ui.notes;
         let _ = notes.class_list().toggle_with_force("open", open);
         let _ = self
@@ -321,10 +320,10 @@ pub fn bind(app: &App) -> Result<Vec<gloo_events::EventListener>, JsValue> {
 /// What the verdict's lines say while the timeline waits for the reader's guess.
 fn withheld_line(s: &crate::core::session::Session) -> String {
     // A claim's embed says the claim, which is what the question asks about.
-    if let Some(c) = s.scenario.claim.and_then(|id| s.claim_view(id)) {
+    if let Some(c) = s.scenario().claim.and_then(|id| s.claim_view(id)) {
         return format!("Claim: {} Guess, then press Run to test it.", c.text);
     }
-    let line = match (s.scenario.embed, s.run.is_some()) {
+    let line = match (s.scenario().embed, s.run().is_some()) {
         (true, true) => "Guess, and the recorded run appears; or press Run on this device.",
         (true, false) => "Guess, then press Run: the timeline draws the answer.",
         (false, true) => "Guess first: the recorded run is drawn below once you have, or press Run on this device to measure it here.",
@@ -337,7 +336,7 @@ impl App {
     /// Scrub and replay work on a finished run only.
     fn show_run_tools(&self) {
         let enabled =
-            !self.session.withheld() && self.session.run.as_ref().is_some_and(|r| r.finished);
+            !self.session.withheld() && self.session.run().as_ref().is_some_and(|r| r.finished);
         self.ui.scrub.set_disabled(!enabled);
         self.ui.replay.set_disabled(!enabled);
         self.ui.scrub.set_value("1000");
@@ -426,10 +425,10 @@ impl App {
     }
 
     fn trace_json(&self) -> JsValue {
-        let Some(run) = self.session.run.as_ref() else {
+        let Some(run) = self.session.run().as_ref() else {
             return JsValue::NULL;
         };
-        let json = chrome_trace(&run.completed(), &self.session.results, run.origin());
+        let json = chrome_trace(&run.completed(), self.session.results(), run.origin());
         js_sys::JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
     }
 }
@@ -458,7 +457,7 @@ pub fn bring_into_view(app: &App) {
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w < 640.0);
-    if narrow && !app.session.scenario.embed {
+    if narrow && !app.session.scenario().embed {
         if let Some(results) = app.doc.get_element_by_id("results-section") {
             let options = web_sys::ScrollIntoViewOptions::new();
             options.set_behavior(if super::frame::reduced_motion() {

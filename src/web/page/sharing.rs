@@ -105,7 +105,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 app.ui.embed_recording_note.set_text_content(Some(&why));
                 app.ui
                     .embed_predict
-                    .set_checked(app.session.scenario.predict);
+                    .set_checked(app.session.scenario().predict);
                 show_embed_code(app);
                 let _ = app.ui.embed_dialog.show_modal();
             });
@@ -173,7 +173,7 @@ pub fn animated_svg(app: &App) -> Result<String, String> {
 
 /// Each model's counted run of the last finished run: what the pictures show.
 fn shown_traces(app: &App) -> Result<Vec<crate::core::measure::trace::ModelTrace>, String> {
-    let Some(run) = app.session.run.as_ref().filter(|r| r.finished) else {
+    let Some(run) = app.session.run().as_ref().filter(|r| r.finished) else {
         return Err("Run a scenario first: exports contain measured runs only.".into());
     };
     let traces = run.completed();
@@ -212,7 +212,7 @@ fn copy_and_say(text: String, button: fn(&App) -> &web_sys::HtmlElement, done: &
 
 /// The scenario's query for the full playground (no embed view, no auto-run).
 fn full_query(app: &App) -> String {
-    let mut full = app.session.scenario.clone();
+    let mut full = app.session.scenario().clone();
     full.embed = false;
     full.to_query()
 }
@@ -220,7 +220,7 @@ fn full_query(app: &App) -> String {
 /// Points the "full playground" and "new tab" links at this scenario; sets the theme and the
 /// embed's caption.
 pub fn show_links(app: &App) {
-    let scenario = &app.session.scenario;
+    let scenario = &app.session.scenario();
     if let Some(root) = app.doc.document_element() {
         let _ = match scenario.theme {
             crate::core::input::scenario::Theme::Auto => root.remove_attribute("data-theme"),
@@ -260,7 +260,7 @@ pub fn show_links(app: &App) {
     // In a frame of a page that is not isolated, a tab of our own can be.
     app.ui
         .open_tab
-        .set_hidden(app.session.env.isolated || !share::in_frame());
+        .set_hidden(app.session.env().isolated || !share::in_frame());
 }
 
 /// The embed dialog's code for the kind chosen: the recording of the last run, or live.
@@ -292,9 +292,9 @@ fn embed_codes(app: &App) -> Option<Codes> {
             return Some(codes);
         }
     }
-    let mut scenario = app.session.scenario.clone();
+    let mut scenario = app.session.scenario().clone();
     scenario.predict = predict;
-    embed_codes_of(&scenario, app.session.env.cores)
+    embed_codes_of(&scenario, app.session.env().cores)
 }
 
 /// The snippet and the iframe that embed the last run as its recording, if it can be one;
@@ -346,7 +346,7 @@ fn recorded(app: &App, embed: bool) -> Result<(String, Scenario, u32), String> {
     let text = rec
         .to_link_text(MAX_LINK_CHARS)
         .map_err(|why| format!("This run cannot be recorded in a link: {why}."))?;
-    let scenario = recorded_scenario(&rec, &app.session.scenario, embed);
+    let scenario = recorded_scenario(&rec, app.session.scenario(), embed);
     Ok((text, scenario, rec.cores))
 }
 
@@ -381,7 +381,7 @@ fn caption(app: &App) -> String {
     };
     format!(
         "conpar · {} · {} · {place}",
-        app.session.scenario.text().replace('\n', "; "),
+        app.session.scenario().text().replace('\n', "; "),
         models.join(", ")
     )
 }
@@ -428,11 +428,11 @@ pub fn gif(app: &App) -> Result<js_sys::Promise, String> {
 fn export(app: &App, kind: &str) -> Result<(), String> {
     // The picture shows each model's median run; the trace file carries every repeat.
     let shown = shown_traces(app)?;
-    let Some(run) = app.session.run.as_ref() else {
+    let Some(run) = app.session.run().as_ref() else {
         return Err("Run a scenario first: exports contain measured runs only.".into());
     };
     let traces = run.completed();
-    let results = &app.session.results;
+    let results = &app.session.results();
     let svg = || timeline_svg(&shown, &caption(app), 1000.0);
     let result = match kind {
         "gif" => {

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 pub fn show_status(app: &App) {
     let s = &app.session;
     if let Some(root) = app.doc.document_element() {
-        let _ = root.set_attribute("data-status", s.status.id());
+        let _ = root.set_attribute("data-status", s.status().id());
         // A run recorded elsewhere: Run says it measures here (www/boot.js set this first).
         let recorded = matches!(s.shown(), Shown::Recorded { .. });
         let _ = root.class_list().toggle_with_force("recorded", recorded);
@@ -17,16 +17,16 @@ pub fn show_status(app: &App) {
         let _ = root
             .class_list()
             .toggle_with_force("run-here", s.run_here());
-        if s.runs_started > 0 {
-            let _ = root.set_attribute("data-run", &s.runs_started.to_string());
+        if s.runs_started() > 0 {
+            let _ = root.set_attribute("data-run", &s.runs_started().to_string());
         }
     }
-    app.ui.status.set_text_content(Some(&s.status_text));
-    let running = s.status == Status::Running;
+    app.ui.status.set_text_content(Some(s.status_text()));
+    let running = s.status() == Status::Running;
     app.ui.run.set_disabled(running);
     app.sweep_view.button.set_disabled(running);
     // Stop works whenever there is something to stop: a run, or a run about to start.
-    let waiting = s.status == Status::Loading && s.pending != Pending::None;
+    let waiting = s.status() == Status::Loading && s.pending() != Pending::None;
     app.ui.stop.set_disabled(!(running || waiting));
 }
 
@@ -41,13 +41,13 @@ pub fn show_notices(app: &App) {
         close.set_text_content(Some("×"));
         let _ = el.append_child(&close);
     }
-    for n in &app.session.notices.list {
+    for n in &app.session.notices().list {
         if let Ok(p) = app.doc.create_element("p") {
             p.set_text_content(Some(n));
             let _ = el.append_child(&p);
         }
     }
-    el.set_hidden(!app.session.notices.open);
+    el.set_hidden(!app.session.notices().open);
 }
 
 pub fn show_environment(app: &App) {
@@ -80,9 +80,9 @@ pub fn show_legend(app: &App) {
         return;
     };
     let drawn = states_drawn(
-        &app.session.scenario.models,
+        &app.session.scenario().models,
         &workload,
-        app.session.scenario.limit,
+        app.session.scenario().limit,
     );
     if let Ok(items) = app.doc.query_selector_all(".legend li[data-state]") {
         for i in 0..items.length() {

@@ -65,14 +65,16 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
 pub fn show_sizes(app: &App) {
     let s = &app.session;
     let field = &app.sweep_view.sizes;
-    field.set_value(&Setting::SweepSizes.value(&s.scenario));
-    field.set_placeholder(&sizes_text(&default_sizes(s.env.cores)));
+    field.set_value(&Setting::SweepSizes.value(s.scenario()));
+    field.set_placeholder(&sizes_text(&default_sizes(s.env().cores)));
 }
 
 /// The chart, its summary, its table and the progress line.
 pub fn show_sweep(app: &App) {
-    let Some(s) = &app.session.sweep else { return };
-    let cores = app.session.env.cores;
+    let Some(s) = &app.session.sweep() else {
+        return;
+    };
+    let cores = app.session.env().cores;
     let v = &app.sweep_view;
     v.section.set_hidden(false);
     if let Some(root) = app.doc.document_element() {
@@ -130,8 +132,13 @@ pub fn show_sweep(app: &App) {
 
 /// Offers the sweep as a file; a sentence when it cannot.
 fn export(app: &App, kind: &str) -> Result<(), String> {
-    let cores = app.session.env.cores;
-    let Some(s) = app.session.sweep.as_ref().filter(|s| !s.points.is_empty()) else {
+    let cores = app.session.env().cores;
+    let Some(s) = app
+        .session
+        .sweep()
+        .as_ref()
+        .filter(|s| !s.points.is_empty())
+    else {
         return Err("The sweep has no measured point yet.".into());
     };
     let svg_text = || {

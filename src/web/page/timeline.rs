@@ -104,7 +104,7 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
     vec![
         EventListener::new(container, "pointermove", |e| {
             let Some(p) = CanvasPoint::of(e) else { return };
-            if read(|app| app.session.drag_x.is_some()) == Some(true) {
+            if read(|app| app.session.drag_x().is_some()) == Some(true) {
                 dispatch(Input::Drag {
                     x: p.x,
                     plot_width: p.plot_width,
@@ -195,7 +195,7 @@ pub fn draw(app: &mut App) {
         .ui
         .panels
         .class_list()
-        .toggle_with_force("preview", !s.preview.is_empty());
+        .toggle_with_force("preview", !s.preview().is_empty());
     if let Err(e) = app.panels.set_models(
         (
             s.panel_models(),
@@ -206,7 +206,7 @@ pub fn draw(app: &mut App) {
     ) {
         web_sys::console::error_2(&"conpar: panels".into(), &e);
     }
-    let expected = s.run.is_none();
+    let expected = s.run().is_none();
     // Until the reader guesses (predict=1), each panel keeps its rows and draws nothing: the
     // expected schedules, or a recording, would give the answer away.
     let withheld = s.withheld();
@@ -234,18 +234,20 @@ pub fn draw(app: &mut App) {
     };
     match app
         .panels
-        .draw(&traces, &results, &s.view, (now, axis), expected)
+        .draw(&traces, &results, s.view(), (now, axis), expected)
     {
         Ok(true) => super::frame::request(),
         Ok(false) => {}
         Err(e) => web_sys::console::error_2(&"conpar: drawing failed".into(), &e),
     }
-    let imported: Vec<&LiveTrace> = s.imports.live.iter().collect();
-    if let Err(e) =
-        app.cpython
-            .panels
-            .draw(&imported, &s.imports.results, &s.view, (now, axis), false)
-    {
+    let imported: Vec<&LiveTrace> = s.imports().live.iter().collect();
+    if let Err(e) = app.cpython.panels.draw(
+        &imported,
+        &s.imports().results,
+        s.view(),
+        (now, axis),
+        false,
+    ) {
         web_sys::console::error_2(&"conpar: drawing CPython failed".into(), &e);
     }
 }
@@ -255,7 +257,7 @@ pub fn show_scrub(app: &App) {
     let longest = app.session.axis_ms(now());
     let value = app
         .session
-        .view
+        .view()
         .cursor
         .map_or(1000.0, |c| (c / longest * 1000.0).clamp(0.0, 1000.0));
     app.ui.scrub.set_value(&format!("{value:.0}"));
@@ -274,11 +276,11 @@ fn show_tip(app: &App, p: &CanvasPoint) {
             traces.iter().find(|t| t.model == m).copied(),
             app.panels.width_of(m),
         ),
-        PanelOf::Imported(i) => (s.imports.live.get(i), app.cpython.panels.width_at(i)),
+        PanelOf::Imported(i) => (s.imports().live.get(i), app.cpython.panels.width_at(i)),
     };
     let found = trace.and_then(|t| {
         let width = width?;
-        let span = hit(t, &s.view, longest_ms, width, (p.x, p.y))?;
+        let span = hit(t, s.view(), longest_ms, width, (p.x, p.y))?;
         Some(describe(t.model, &span, t.origin()?))
     });
     let tip = &app.ui.tip;
