@@ -10,8 +10,9 @@ use conpar::core::analysis::claims::{Verdict, CLAIMS};
 use conpar::core::analysis::predict::{buckets_of, question, Ask};
 use conpar::core::input::scenario::Scenario;
 use conpar::core::measure::trace::Model;
-use conpar::core::session::protocol::{Finished, RunRequest};
-use conpar::core::session::{Input, Report, Session, GUESS_FIRST};
+use conpar::core::protocol::FromConductor;
+use conpar::core::protocol::{Finished, RunRequest};
+use conpar::core::session::{Input, Session, GUESS_FIRST};
 
 const WINNER: &str = "Which model will finish first?";
 
@@ -188,13 +189,13 @@ fn finish_with_busy(s: &mut Session, req: &RunRequest, slow: Model) {
         };
         for mut r in slot_reports(req, slot, at) {
             match &mut r {
-                Report::Spans { done, .. } => {
+                FromConductor::Spans { done, .. } => {
                     for sp in done.iter_mut() {
                         sp.start = at + (sp.start - at) * k;
                         sp.end = at + (sp.end - at) * k;
                     }
                 }
-                Report::ModelDone {
+                FromConductor::ModelDone {
                     outcome: Ok(Finished { end, .. }),
                     ..
                 } => *end = at + (*end - at) * k,
@@ -204,7 +205,7 @@ fn finish_with_busy(s: &mut Session, req: &RunRequest, slow: Model) {
         }
         at += 10_000.0;
     }
-    go(s, Input::Engine(Report::RunDone { run: req.run }));
+    go(s, Input::Engine(FromConductor::RunDone { run: req.run }));
 }
 
 #[test]

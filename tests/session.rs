@@ -7,10 +7,11 @@ mod common;
 use common::stories::*;
 
 use conpar::core::measure::trace::Model;
+use conpar::core::protocol::FromConductor;
 use conpar::core::session::sweep::SweepEnd;
 use conpar::core::session::{
-    Effect, Engine, Environment, Guard, Holder, Input, Parts, Pending, Report, Session, Setting,
-    Status, UNGUARDED,
+    Effect, Engine, Environment, Guard, Holder, Input, Parts, Pending, Session, Setting, Status,
+    UNGUARDED,
 };
 
 #[test]
@@ -99,7 +100,10 @@ fn stop_mid_run_restarts_the_engine_and_ignores_the_old_runs_reports() {
     assert_eq!(s.results().len(), 1, "sequential's result stays");
     // A late report of the stopped run changes nothing.
     let before = s.status_text().clone();
-    go(&mut s, Input::Engine(Report::RunDone { run: req.run }));
+    go(
+        &mut s,
+        Input::Engine(FromConductor::RunDone { run: req.run }),
+    );
     assert_eq!(*s.status_text(), before);
     // The fresh engine greets: ready again, and the next run is run 2.
     greet(&mut s);
@@ -167,7 +171,10 @@ fn a_sweep_runs_each_size_with_its_own_baseline_and_stop_ends_it() {
         s.sweep().as_ref().and_then(|s| s.ended.clone()),
         Some(SweepEnd::Stopped)
     );
-    let out = go(&mut s, Input::Engine(Report::RunDone { run: first.run }));
+    let out = go(
+        &mut s,
+        Input::Engine(FromConductor::RunDone { run: first.run }),
+    );
     assert!(sent(&out).is_none());
     // Bad sizes: a notice, no sweep.
     greet(&mut s);
@@ -183,7 +190,7 @@ fn a_moved_calibration_is_used_and_said() {
     // Before the engine's first run it is routine: no notice.
     go(
         &mut s,
-        Input::Engine(Report::Recalibrated {
+        Input::Engine(FromConductor::Recalibrated {
             run: req.run,
             before: 1000,
             after: 1200,
@@ -193,7 +200,7 @@ fn a_moved_calibration_is_used_and_said() {
     assert!(!s.notices().open);
     let out = go(
         &mut s,
-        Input::Engine(Report::Recalibrated {
+        Input::Engine(FromConductor::Recalibrated {
             run: req.run,
             before: 1000,
             after: 800,
@@ -211,9 +218,9 @@ fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
     let req = sent(&greet(&mut s)).expect("sent");
     let out = go(
         &mut s,
-        Input::Engine(Report::Failed(
-            "a process worker sent no `result` within 2.4 s".into(),
-        )),
+        Input::Engine(FromConductor::Fatal {
+            message: "a process worker sent no `result` within 2.4 s".into(),
+        }),
     );
     assert!(out.effects.contains(&Effect::RetireEngine));
     assert_eq!(*s.engine(), Engine::Off);
@@ -238,7 +245,9 @@ fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
     finish(&mut s, &next);
     let out = go(
         &mut s,
-        Input::Engine(Report::Broken("threads stopped making progress".into())),
+        Input::Engine(FromConductor::Broken {
+            message: "threads stopped making progress".into(),
+        }),
     );
     assert!(engine_started(&out).is_some());
     assert_eq!(s.status(), Status::Error);
@@ -482,7 +491,7 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     );
     let out = s.handle(Input::StartTurnGranted(Guard::Browser));
     assert_eq!(engine_started(&out), Some(6));
-    let out = s.handle(Input::Engine(Report::Ready(ready(6))));
+    let out = s.handle(Input::Engine(FromConductor::Ready { ready: ready(6) }));
     let release = out
         .effects
         .iter()
@@ -510,7 +519,10 @@ fn a_scenario_without_threads_starts_no_pool_until_a_threaded_model_is_picked() 
         ISOLATED,
     );
     assert_eq!(engine_started(&out), Some(0));
-    let out = go(&mut s, Input::Engine(Report::Ready(ready(0))));
+    let out = go(
+        &mut s,
+        Input::Engine(FromConductor::Ready { ready: ready(0) }),
+    );
     let req = sent(&out).expect("runs without a pool");
     // Everything that needs no pool still counts as available, not as a failed pool.
     assert_eq!(s.shared_memory().unavailable_reason(), None);

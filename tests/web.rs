@@ -239,10 +239,10 @@ async fn a_calibrated_cpu_step_lasts_about_its_milliseconds() {
 /// one of ours that is damaged says so.
 #[wasm_bindgen_test]
 fn messages_cross_the_wire_unchanged() {
-    use conpar::core::session::protocol::{Fault, Finished, RunRequest};
+    use conpar::core::protocol::{Fault, Finished, RunRequest};
     use conpar::web::messages::ToProcess;
     use conpar::web::messages::{decode, Envelope, FromConductor, FromProcess, ToConductor};
-    fn round<T: conpar::core::session::wire::Wire>(msg: &T) -> T {
+    fn round<T: conpar::core::protocol::wire::Wire>(msg: &T) -> T {
         let mut posted = wasm_bindgen::JsValue::UNDEFINED;
         Envelope::new(msg)
             .post(|m, _| {

@@ -1,4 +1,4 @@
-//! The bytes the page and its workers exchange (src/core/session/wire.rs): every protocol type
+//! The bytes the page and its workers exchange (src/core/protocol/wire.rs): every protocol type
 //! comes back as it was written, and bytes from anywhere are read without a panic — cut short,
 //! altered, or random.
 #![cfg(not(target_arch = "wasm32"))]
@@ -6,9 +6,9 @@
 use conpar::core::input::scenario::StartMethod;
 use conpar::core::input::workload::Workload;
 use conpar::core::measure::kernel::Calibration;
-use conpar::core::measure::trace::Model;
-use conpar::core::session::protocol::{Fault, Finished, Ready, RunRequest};
-use conpar::core::session::wire::{from_bytes, to_bytes};
+use conpar::core::measure::trace::{Model, Span, SpanState};
+use conpar::core::protocol::wire::{from_bytes, to_bytes};
+use conpar::core::protocol::{Fault, Finished, FromConductor, Ready, RunRequest};
 use proptest::prelude::*;
 
 fn request(workload: &str, fault: Option<Fault>) -> RunRequest {
@@ -108,4 +108,45 @@ proptest! {
         bytes[i] = value;
         let _ = from_bytes::<RunRequest>(&bytes);
     }
+}
+
+/// The conductor's spans cross in the message itself, as the session reads them: every state
+/// comes back, and a state code no span has is an error.
+#[test]
+fn the_conductors_spans_come_back_in_their_message_and_a_bad_state_is_an_error() {
+    let span = |lane, state, start: f64| Span {
+        lane,
+        task: lane * 3,
+        step: 1,
+        state,
+        start,
+        end: start + 2.5,
+    };
+    let done: Vec<Span> = SpanState::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| span(i as u32, s, 1.0 + i as f64))
+        .collect();
+    let open = vec![span(7, SpanState::Cpu, 40.125)];
+    let message = FromConductor::Spans {
+        run: 3,
+        slot: 2,
+        done: done.clone(),
+        open: open.clone(),
+    };
+    let bytes = to_bytes(&message);
+    match from_bytes::<FromConductor>(&bytes) {
+        Ok(FromConductor::Spans {
+            run: 3,
+            slot: 2,
+            done: d,
+            open: o,
+        }) => assert_eq!((d, o), (done, open)),
+        other => panic!("came back as {other:?}"),
+    }
+    // The first span's state byte follows the tag, run, slot, count, lane, task and step.
+    let mut damaged = bytes.clone();
+    damaged[7] = 200;
+    let err = from_bytes::<FromConductor>(&damaged).expect_err("no span has state 200");
+    assert!(err.contains("span state"), "{err}");
 }

@@ -13,6 +13,7 @@ pub mod analysis;
 pub mod drawing;
 pub mod input;
 pub mod measure;
+pub mod protocol;
 pub mod python;
 pub mod session;
 pub mod sort;

@@ -3,9 +3,7 @@
 //! ends a model that stops making progress (a pool worker that trapped or was killed), so the
 //! page is never left waiting for a result that cannot come.
 
-use super::messages::{
-    decode, Envelope, Fault, Finished, FromConductor, Ready, RunRequest, ToConductor,
-};
+use super::messages::{decode, Envelope};
 use super::timers::{sleep_ms, LoopTimers};
 use super::{process, PerfClock};
 use crate::core::analysis::plan::watchdog_ms;
@@ -13,6 +11,7 @@ use crate::core::input::scenario::StartMethod;
 use crate::core::input::workload::{Step, Task};
 use crate::core::measure::kernel::Calibration;
 use crate::core::measure::trace::{Model, Span};
+use crate::core::protocol::{Fault, Finished, FromConductor, Ready, RunRequest, ToConductor};
 use crate::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -54,12 +53,8 @@ fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(message: &FromConductor, spans: Option<(&[Span], &[Span])>) {
-    let mut envelope = Envelope::new(message);
-    if let Some((done, open)) = spans {
-        envelope = envelope.spans("spans", done).spans("open", open);
-    }
-    let sent = envelope.post(|m, t| scope().post_message_with_transfer(m, t));
+fn post(message: &FromConductor) {
+    let sent = Envelope::new(message).post(|m, t| scope().post_message_with_transfer(m, t));
     if let Err(e) = sent {
         web_sys::console::error_2(&"conpar conductor: postMessage failed".into(), &e);
     }
@@ -67,12 +62,9 @@ fn post(message: &FromConductor, spans: Option<(&[Span], &[Span])>) {
 
 /// Tells the page that the conductor failed (also called by the panic hook).
 pub fn post_fatal(message: &str) {
-    post(
-        &FromConductor::Fatal {
-            message: message.to_string(),
-        },
-        None,
-    );
+    post(&FromConductor::Fatal {
+        message: message.to_string(),
+    });
 }
 
 /// Starts the conductor with a rayon pool of `threads`.
@@ -118,18 +110,15 @@ async fn init(wanted: u32) -> Result<(), JsValue> {
             _on_message: on_message,
         }))
     });
-    post(
-        &FromConductor::Ready {
-            ready: Ready {
-                calibration,
-                threads,
-                isolated,
-                shared_array_buffer,
-                pool_error,
-            },
+    post(&FromConductor::Ready {
+        ready: Ready {
+            calibration,
+            threads,
+            isolated,
+            shared_array_buffer,
+            pool_error,
         },
-        None,
-    );
+    });
     Ok(())
 }
 
@@ -191,11 +180,12 @@ impl SpanStream {
     fn send(&self) {
         let spans = std::mem::take(&mut *self.pending.borrow_mut());
         let open = self.last_open.borrow().clone();
-        let header = FromConductor::Spans {
+        post(&FromConductor::Spans {
             run: self.run,
             slot: self.slot,
-        };
-        post(&header, Some((&spans, &open)));
+            done: spans,
+            open,
+        });
     }
 
     /// The model ended: everything left goes to the page.
@@ -264,13 +254,10 @@ async fn run(request: RunRequest) {
             // instead of competing with the next model's workers for the cores.
             sleep_ms(BETWEEN_MODELS_MS).await;
         }
-        post(
-            &FromConductor::ModelStart {
-                run: request.run,
-                slot,
-            },
-            None,
-        );
+        post(&FromConductor::ModelStart {
+            run: request.run,
+            slot,
+        });
         let stream = Rc::new(SpanStream::new(request.run, slot, model, request.live));
         let recorder = &stream.recorder;
         let trap = fault == Some(Fault::Trap { model });
@@ -334,42 +321,36 @@ async fn run(request: RunRequest) {
         };
         stream.finish();
         let broken = matches!(&outcome, Err(PoolFailure::Wedged(_)));
-        post(
-            &FromConductor::ModelDone {
-                run: request.run,
-                slot,
-                outcome: outcome
-                    .map(|o: Outcome| Finished {
-                        start: o.start,
-                        end: o.end,
-                        lanes: o.lanes,
-                        checksum: o.checksum.0,
-                        // The plain loop run right here blocks this loop throughout: its
-                        // silence is the model at work (the page's lifecycle events still
-                        // say when the page was frozen).
-                        gaps: if model == Model::Sequential && conductor.threads == 0 {
-                            Vec::new()
-                        } else {
-                            stream.gaps.take()
-                        },
-                    })
-                    .map_err(|e| e.to_string()),
-            },
-            None,
-        );
+        post(&FromConductor::ModelDone {
+            run: request.run,
+            slot,
+            outcome: outcome
+                .map(|o: Outcome| Finished {
+                    start: o.start,
+                    end: o.end,
+                    lanes: o.lanes,
+                    checksum: o.checksum.0,
+                    // The plain loop run right here blocks this loop throughout: its
+                    // silence is the model at work (the page's lifecycle events still
+                    // say when the page was frozen).
+                    gaps: if model == Model::Sequential && conductor.threads == 0 {
+                        Vec::new()
+                    } else {
+                        stream.gaps.take()
+                    },
+                })
+                .map_err(|e| e.to_string()),
+        });
         if broken {
             // The pool cannot be trusted any more; later models would hang on it too.
-            post(&FromConductor::RunDone { run: request.run }, None);
-            post(
-                &FromConductor::Broken {
-                    message: format!("{model} stopped making progress"),
-                },
-                None,
-            );
+            post(&FromConductor::RunDone { run: request.run });
+            post(&FromConductor::Broken {
+                message: format!("{model} stopped making progress"),
+            });
             return;
         }
     }
-    post(&FromConductor::RunDone { run: request.run }, None);
+    post(&FromConductor::RunDone { run: request.run });
 }
 
 /// `future` behind a pointer, so its `poll` stays a function of its own. Inlined, every model's
@@ -398,15 +379,12 @@ fn recheck(conductor: &Conductor, run: u32) -> Calibration {
     }
     let after = crate::engine::calibrate_settled(&PerfClock);
     conductor.calibration.set(after);
-    post(
-        &FromConductor::Recalibrated {
-            run,
-            before: before.rounds_per_ms,
-            after: after.rounds_per_ms,
-            first: conductor.runs.get() == 1,
-        },
-        None,
-    );
+    post(&FromConductor::Recalibrated {
+        run,
+        before: before.rounds_per_ms,
+        after: after.rounds_per_ms,
+        first: conductor.runs.get() == 1,
+    });
     after
 }
 

@@ -94,7 +94,7 @@ pub fn force_panic() {
 #[wasm_bindgen(js_name = forceTrap)]
 pub fn force_trap(model: &str) {
     let fault = crate::core::measure::trace::Model::from_id(model)
-        .map(|model| super::messages::Fault::Trap { model });
+        .map(|model| crate::core::protocol::Fault::Trap { model });
     super::page::set_fault(fault);
 }
 
@@ -103,12 +103,12 @@ pub fn force_trap(model: &str) {
 #[cfg(feature = "hooks")]
 #[wasm_bindgen(js_name = forceBusy)]
 pub fn force_busy(factor: f64) {
-    super::page::set_fault(Some(super::messages::Fault::Busy { factor }));
+    super::page::set_fault(Some(crate::core::protocol::Fault::Busy { factor }));
 }
 
 /// Test hook: in the next run, the process that takes the first task hangs on it.
 #[cfg(feature = "hooks")]
 #[wasm_bindgen(js_name = forceHang)]
 pub fn force_hang() {
-    super::page::set_fault(Some(super::messages::Fault::Hang));
+    super::page::set_fault(Some(crate::core::protocol::Fault::Hang));
 }

@@ -8,108 +8,16 @@
 //! the conductor and from a process alike, and a process's `Shell` tag 1: www/worker.js writes
 //! those two itself, before any module has loaded.
 
-use crate::core::input::workload::Step;
 use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Span};
-use crate::core::session::wire::{from_bytes, to_bytes, wire_enum, wire_struct, Wire};
-use crate::engine::Work;
+use crate::core::protocol::wire::{from_bytes, to_bytes, Wire};
 use js_sys::{Array, Float64Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 pub const NS: &str = "conpar";
 
-// The page's side of the protocol is plain data the core's session builds and reads.
-pub use crate::core::session::protocol::{Fault, Finished, Ready, RunRequest};
-
-/// Page → conductor.
-#[derive(Clone, Debug)]
-pub enum ToConductor {
-    Run { request: RunRequest },
-}
-
-/// Conductor → page.
-#[derive(Clone, Debug)]
-pub enum FromConductor {
-    /// Calibrated, and the thread pool started (or why not).
-    Ready {
-        ready: Ready,
-    },
-    ModelStart {
-        run: u32,
-        slot: u32,
-    },
-    /// New spans beside the header (`spans`), and the spans in progress (`open`).
-    Spans {
-        run: u32,
-        slot: u32,
-    },
-    ModelDone {
-        run: u32,
-        slot: u32,
-        outcome: Result<Finished, String>,
-    },
-    RunDone {
-        run: u32,
-    },
-    /// The re-check before run `run` found the device's speed moved, so the kernel was
-    /// calibrated again.
-    Recalibrated {
-        run: u32,
-        before: u64,
-        after: u64,
-        /// The engine's first run: its start-up calibration was taken while the page loaded.
-        first: bool,
-    },
-    /// The pool can no longer be trusted (a job trapped or hung): the page restarts the engine.
-    Broken {
-        message: String,
-    },
-    /// The conductor failed (a panic, a bad message).
-    Fatal {
-        message: String,
-    },
-}
-
-/// Conductor → process worker.
-#[derive(Clone, Debug)]
-pub enum ToProcess {
-    /// A chunk of tasks (`ProcessPoolExecutor.map`'s `chunksize`; one task by default), each
-    /// its number and steps, run in order; their payloads travel beside the header as one
-    /// buffer (`payload`) of their sizes summed, copied, not transferred.
-    Chunk {
-        tasks: Vec<(u32, Vec<Step>)>,
-        work: Work,
-        sent: f64,
-        /// Test builds only: hang on this chunk (to test that a hung process is reported).
-        hang: bool,
-    },
-    /// One CPU step sent by an event loop (`executor`); its task's payload travels beside.
-    Step {
-        task: u32,
-        step: u32,
-        ms: u32,
-        work: Work,
-        sent: f64,
-    },
-}
-
-/// Process worker → conductor.
-#[derive(Clone, Debug)]
-pub enum FromProcess {
-    /// A worker started ahead (forkserver): its glue is loaded; it instantiates when told.
-    Shell,
-    Ready {
-        at: f64,
-    },
-    /// A chunk's result: spans beside (`spans`), and the output copied back (`output`).
-    Result {
-        checksum: u64,
-        sent: f64,
-    },
-    Fatal {
-        message: String,
-    },
-}
+// The messages themselves are the core's (core::protocol); this module puts them on the wire.
+pub use crate::core::protocol::{FromConductor, FromProcess, ToConductor, ToProcess};
 
 /// A message with its buffers, ready to post.
 pub struct Envelope {
@@ -189,28 +97,3 @@ pub fn buffer(data: &JsValue, key: &str) -> Option<js_sys::Uint8Array> {
         .ok()
         .and_then(|v| v.dyn_into().ok())
 }
-
-wire_struct!(Work { calibration, seed });
-wire_enum!(ToConductor, "message to the conductor" {
-    0 => Run { request },
-});
-wire_enum!(FromConductor, "message from the conductor" {
-    0 => Fatal { message },
-    1 => Ready { ready },
-    2 => ModelStart { run, slot },
-    3 => Spans { run, slot },
-    4 => ModelDone { run, slot, outcome },
-    5 => RunDone { run },
-    6 => Recalibrated { run, before, after, first },
-    7 => Broken { message },
-});
-wire_enum!(ToProcess, "message to a process" {
-    0 => Chunk { tasks, work, sent, hang },
-    1 => Step { task, step, ms, work, sent },
-});
-wire_enum!(FromProcess, "message from a process" {
-    0 => Fatal { message },
-    1 => Shell {},
-    2 => Ready { at },
-    3 => Result { checksum, sent },
-});

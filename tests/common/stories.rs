@@ -5,9 +5,10 @@
 use conpar::core::analysis::plan::lanes;
 use conpar::core::analysis::schedule::expected;
 use conpar::core::measure::kernel::Calibration;
-use conpar::core::session::protocol::{Finished, Ready, RunRequest};
+use conpar::core::protocol::FromConductor;
+use conpar::core::protocol::{Finished, Ready, RunRequest};
 use conpar::core::session::{
-    ClaimView, Effect, Engine, Environment, Guard, Input, Outcome, Report, Session,
+    ClaimView, Effect, Engine, Environment, Guard, Input, Outcome, Session,
 };
 
 pub const ISOLATED: Environment = Environment {
@@ -78,12 +79,17 @@ pub fn greet(s: &mut Session) -> Outcome {
         Engine::Starting { threads } => *threads,
         ref other => panic!("no engine is starting: {other:?}"),
     };
-    go(s, Input::Engine(Report::Ready(ready(threads))))
+    go(
+        s,
+        Input::Engine(FromConductor::Ready {
+            ready: ready(threads),
+        }),
+    )
 }
 
 /// The fake conductor's reports for one slot of `req`: the model starts, its expected
 /// schedule arrives as spans, and it ends.
-pub fn slot_reports(req: &RunRequest, slot: u32, at: f64) -> Vec<Report> {
+pub fn slot_reports(req: &RunRequest, slot: u32, at: f64) -> Vec<FromConductor> {
     let model = req.models[slot as usize];
     let tasks = req.workload.tasks();
     let mut t = expected(model, &tasks, lanes(model, (req.threads, req.processes)), 2);
@@ -93,14 +99,14 @@ pub fn slot_reports(req: &RunRequest, slot: u32, at: f64) -> Vec<Report> {
     }
     let (run, end) = (req.run, at + t.wall_ms());
     vec![
-        Report::ModelStart { run, slot },
-        Report::Spans {
+        FromConductor::ModelStart { run, slot },
+        FromConductor::Spans {
             run,
             slot,
             done: t.spans.clone(),
             open: Vec::new(),
         },
-        Report::ModelDone {
+        FromConductor::ModelDone {
             run,
             slot,
             outcome: Ok(Finished {
@@ -123,7 +129,7 @@ pub fn finish(s: &mut Session, req: &RunRequest) -> Outcome {
         }
         at += 10_000.0;
     }
-    go(s, Input::Engine(Report::RunDone { run: req.run }))
+    go(s, Input::Engine(FromConductor::RunDone { run: req.run }))
 }
 
 pub fn claim_view(s: &Session, id: &str) -> ClaimView {

@@ -126,11 +126,11 @@ impl Session {
         }
     }
 
-    pub(super) fn on_report(&mut self, report: Report) {
+    pub(super) fn on_report(&mut self, report: FromConductor) {
         match report {
-            Report::Ready(ready) => self.on_ready(ready),
-            Report::ModelStart { run, slot } => self.model_started(run, slot),
-            Report::Spans {
+            FromConductor::Ready { ready } => self.on_ready(ready),
+            FromConductor::ModelStart { run, slot } => self.model_started(run, slot),
+            FromConductor::Spans {
                 run,
                 slot,
                 done,
@@ -145,15 +145,15 @@ impl Session {
                     self.render(Parts::TIMELINE_LATER);
                 }
             }
-            Report::ModelDone { run, slot, outcome } => self.model_done(run, slot, outcome),
-            Report::RunDone { run } => self.run_done(run),
-            Report::Recalibrated {
+            FromConductor::ModelDone { run, slot, outcome } => self.model_done(run, slot, outcome),
+            FromConductor::RunDone { run } => self.run_done(run),
+            FromConductor::Recalibrated {
                 run,
                 before,
                 after,
                 first,
             } => self.recalibrated(run, before, after, first),
-            Report::Broken(message) => {
+            FromConductor::Broken { message } => {
                 // Its pool cannot be trusted: a fresh conductor for the next run.
                 self.start_engine();
                 self.show_notices(vec![format!("{message}: its workers were restarted.")]);
@@ -162,7 +162,7 @@ impl Session {
                     format!("{message}. The workers were restarted; press Run to try again."),
                 );
             }
-            Report::Failed(message) => {
+            FromConductor::Fatal { message } => {
                 self.release_start_turn();
                 if self.engine != Engine::Off {
                     self.effect(Effect::RetireEngine);

@@ -8,11 +8,9 @@
 //! views that only read the session; the whole story runs under native `cargo test`.
 
 pub mod predict;
-pub mod protocol;
 pub mod recorded;
 pub mod run;
 pub mod sweep;
-pub mod wire;
 
 mod claims;
 mod engine;
@@ -37,9 +35,9 @@ use crate::core::drawing::scene::{longest, LiveTrace, View};
 use crate::core::input::scenario::{parse_sizes, Scenario, Source, MAX_THREADS};
 use crate::core::input::workload::{Preset, Workload, WorkloadError};
 use crate::core::measure::kernel::Calibration;
-use crate::core::measure::trace::{checksums_agree, medians, Model, Span};
+use crate::core::measure::trace::{checksums_agree, medians, Model};
+use crate::core::protocol::{Fault, Finished, FromConductor, Ready, RunRequest};
 use crate::core::python::import::{import, Imported};
-use protocol::{Fault, Finished, Ready, RunRequest};
 use run::Run;
 use sweep::{Sweep, SweepEnd};
 
@@ -168,10 +166,12 @@ impl Session {
             }
             Input::EngineStartTimedOut => {
                 if matches!(self.engine, Engine::Starting { .. }) {
-                    self.on_report(Report::Failed(format!(
-                        "the workers did not start within {} s",
-                        ENGINE_START_TIMEOUT_MS / 1000
-                    )));
+                    self.on_report(FromConductor::Fatal {
+                        message: format!(
+                            "the workers did not start within {} s",
+                            ENGINE_START_TIMEOUT_MS / 1000
+                        ),
+                    });
                 }
             }
             Input::SendFailed(why) => {

@@ -163,40 +163,6 @@ pub fn sizes_text(sizes: &[u32]) -> String {
         .join(",")
 }
 
-/// What the conductor reported.
-#[derive(Clone, Debug)]
-pub enum Report {
-    Ready(Ready),
-    ModelStart {
-        run: u32,
-        slot: u32,
-    },
-    Spans {
-        run: u32,
-        slot: u32,
-        done: Vec<Span>,
-        open: Vec<Span>,
-    },
-    ModelDone {
-        run: u32,
-        slot: u32,
-        outcome: Result<Finished, String>,
-    },
-    RunDone {
-        run: u32,
-    },
-    Recalibrated {
-        run: u32,
-        before: u64,
-        after: u64,
-        first: bool,
-    },
-    /// Its pool can no longer be trusted (a job trapped or hung).
-    Broken(String),
-    /// It failed: a panic, a bad message, a worker that could not load, no greeting in time.
-    Failed(String),
-}
-
 /// Where the conpar page runs whose turn this page waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Holder {
@@ -248,7 +214,7 @@ pub enum Input {
     Models(Vec<Model>),
     /// The embed scrolled into view.
     EmbedVisible,
-    Engine(Report),
+    Engine(FromConductor),
     /// The browser refused to start the conductor.
     EngineNotStarted(String),
     /// The conductor's start-up deadline passed ([`ENGINE_START_TIMEOUT_MS`]).

@@ -2,8 +2,8 @@
 //! its messages and failures turned into the session's inputs.
 
 use super::dispatch;
-use crate::core::session::{Input, Report, ENGINE_START_TIMEOUT_MS};
-use crate::web::messages::{decode, spans, Envelope, FromConductor, ToConductor};
+use crate::core::session::{Input, ENGINE_START_TIMEOUT_MS};
+use crate::web::messages::{decode, Envelope, FromConductor, ToConductor};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
@@ -48,7 +48,9 @@ impl Engine {
                     .map(web_sys::ErrorEvent::message)
                     .filter(|m| !m.is_empty())
                     .unwrap_or_else(|| "it could not load its code".into());
-                report(Report::Failed(format!("the engine worker stopped: {why}")));
+                report(FromConductor::Fatal {
+                    message: format!("the engine worker stopped: {why}"),
+                });
             },
         );
         // The session ignores it if the engine became ready in the meantime.
@@ -76,39 +78,16 @@ impl Engine {
     }
 }
 
-fn report(report: Report) {
+fn report(report: FromConductor) {
     dispatch(Input::Engine(report));
 }
 
+/// A message from the conductor goes to the session as it came; one it cannot read is the
+/// conductor failing.
 fn on_message(data: &JsValue) {
-    let message = match decode::<FromConductor>(data) {
-        None => return,
-        Some(Err(e)) => return report(Report::Failed(e)),
-        Some(Ok(m)) => m,
-    };
-    report(match message {
-        FromConductor::Ready { ready } => Report::Ready(ready),
-        FromConductor::ModelStart { run, slot } => Report::ModelStart { run, slot },
-        FromConductor::Spans { run, slot } => Report::Spans {
-            run,
-            slot,
-            done: spans(data, "spans"),
-            open: spans(data, "open"),
-        },
-        FromConductor::ModelDone { run, slot, outcome } => Report::ModelDone { run, slot, outcome },
-        FromConductor::Recalibrated {
-            run,
-            before,
-            after,
-            first,
-        } => Report::Recalibrated {
-            run,
-            before,
-            after,
-            first,
-        },
-        FromConductor::RunDone { run } => Report::RunDone { run },
-        FromConductor::Broken { message } => Report::Broken(message),
-        FromConductor::Fatal { message } => Report::Failed(message),
-    });
+    match decode::<FromConductor>(data) {
+        None => {}
+        Some(Err(message)) => report(FromConductor::Fatal { message }),
+        Some(Ok(message)) => report(message),
+    }
 }

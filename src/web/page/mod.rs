@@ -120,7 +120,7 @@ pub fn read<R>(f: impl FnOnce(&App) -> R) -> Option<R> {
 }
 
 /// Test builds only: the fault the next run injects.
-pub fn set_fault(fault: Option<crate::web::messages::Fault>) {
+pub fn set_fault(fault: Option<crate::core::protocol::Fault>) {
     dispatch(Input::SetFault(fault));
 }
 

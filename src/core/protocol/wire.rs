@@ -10,8 +10,8 @@ use crate::core::input::scenario::StartMethod;
 use crate::core::input::workload::{Step, Task, Workload};
 use crate::core::measure::bytes::{Reader, Writer};
 use crate::core::measure::kernel::Calibration;
-use crate::core::measure::trace::Model;
-use crate::core::session::protocol::{Fault, Finished, Ready, RunRequest};
+use crate::core::measure::trace::{Model, Span, SpanState};
+use crate::core::protocol::{Fault, Finished, Ready, RunRequest};
 
 /// A value that crosses between the page and its workers.
 pub trait Wire: Sized {
@@ -49,18 +49,17 @@ pub fn unknown(what: &str, tag: u8) -> String {
 /// `Wire` for a struct: its fields written, and read back, in the order named.
 macro_rules! wire_struct {
     ($ty:ty { $($field:ident),+ $(,)? }) => {
-        impl $crate::core::session::wire::Wire for $ty {
+        impl $crate::core::protocol::wire::Wire for $ty {
             fn put(&self, w: &mut $crate::core::measure::bytes::Writer) {
-                $( $crate::core::session::wire::Wire::put(&self.$field, w); )+
+                $( $crate::core::protocol::wire::Wire::put(&self.$field, w); )+
             }
             fn take(r: &mut $crate::core::measure::bytes::Reader) -> Result<Self, String> {
-                Ok(Self { $( $field: $crate::core::session::wire::Wire::take(r)?, )+ })
+                Ok(Self { $( $field: $crate::core::protocol::wire::Wire::take(r)?, )+ })
             }
         }
     };
 }
 // Used here, and by web::messages in the browser build.
-#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub(crate) use wire_struct;
 
 /// `Wire` for an enum whose variants have named fields (or none, written `{}`): a tag byte for
@@ -68,28 +67,27 @@ pub(crate) use wire_struct;
 /// tag it does not have.
 macro_rules! wire_enum {
     ($ty:ident, $what:literal { $($tag:literal => $variant:ident { $($field:ident),* $(,)? }),+ $(,)? }) => {
-        impl $crate::core::session::wire::Wire for $ty {
+        impl $crate::core::protocol::wire::Wire for $ty {
             fn put(&self, w: &mut $crate::core::measure::bytes::Writer) {
                 match self {
                     $( $ty::$variant { $($field),* } => {
                         w.0.push($tag);
-                        $( $crate::core::session::wire::Wire::put($field, w); )*
+                        $( $crate::core::protocol::wire::Wire::put($field, w); )*
                     } )+
                 }
             }
             fn take(r: &mut $crate::core::measure::bytes::Reader) -> Result<Self, String> {
                 Ok(match r.byte()? {
                     $( $tag => $ty::$variant {
-                        $( $field: $crate::core::session::wire::Wire::take(r)?, )*
+                        $( $field: $crate::core::protocol::wire::Wire::take(r)?, )*
                     }, )+
-                    t => return Err($crate::core::session::wire::unknown($what, t)),
+                    t => return Err($crate::core::protocol::wire::unknown($what, t)),
                 })
             }
         }
     };
 }
 // Used here, and by web::messages in the browser build.
-#[cfg_attr(not(target_arch = "wasm32"), allow(unused_imports))]
 pub(crate) use wire_enum;
 
 impl Wire for u32 {
@@ -304,3 +302,28 @@ wire_enum!(Fault, "fault" {
     1 => Busy { factor },
     2 => Hang {},
 });
+
+/// A span: its lane, task and step, its state's code, and its two times.
+impl Wire for Span {
+    fn put(&self, w: &mut Writer) {
+        self.lane.put(w);
+        self.task.put(w);
+        self.step.put(w);
+        w.0.push(self.state.code());
+        self.start.put(w);
+        self.end.put(w);
+    }
+    fn take(r: &mut Reader) -> Result<Self, String> {
+        Ok(Span {
+            lane: u32::take(r)?,
+            task: u32::take(r)?,
+            step: u32::take(r)?,
+            state: {
+                let code = r.byte()?;
+                SpanState::from_code(code).ok_or_else(|| unknown("span state", code))?
+            },
+            start: f64::take(r)?,
+            end: f64::take(r)?,
+        })
+    }
+}
