@@ -250,7 +250,7 @@ test('files that are not traces get a sentence, and the page keeps working', asy
   await close();
 });
 
-test('processes start as forkserver (ahead, then a fresh instance) or spawn (all inside the run), chosen in the form and the URL', async () => {
+test('processes start as forkserver (a server in the run, then workers started ahead) or spawn (all inside the run), chosen in the form and the URL', async () => {
   const { p, errors, close } = await page('?preset=cpu&models=sequential,processes&processes=2&start=spawn&run=1');
   assert.equal(await waitRun(p, 1), 'done');
   assert.equal(await p.inputValue('#start'), 'spawn');
@@ -263,9 +263,9 @@ test('processes start as forkserver (ahead, then a fresh instance) or spawn (all
   assert.equal(await spawns(), 2);
   const r = await p.evaluate(() => window.conpar.results());
   assert.equal(new Set(r.map((m) => m.checksum)).size, 1, 'the same work either way');
-  await p.goto(`${site.url}/?start=fork`);
+  await p.goto(`${site.url}/?start=exec`);
   await waitStatus(p, ['ready']);
-  assert.match(await p.textContent('#notices'), /unknown start method `fork`; use forkserver or spawn/);
+  assert.match(await p.textContent('#notices'), /unknown start method `exec`; use forkserver, spawn or fork/);
   assert.deepEqual(errors, []);
   await close();
 });

@@ -17,9 +17,11 @@ mod engine;
 mod form;
 mod imports;
 mod running;
+mod table;
 mod timeline;
 mod types;
 
+pub use table::{RowBody, TableRow, TableView};
 pub use types::*;
 
 use crate::core::analysis::claims::{claim, Claim, Evidence, Judgement, Verdict, CLAIMS};

@@ -3,13 +3,11 @@
 //! availability, and `window.conpar.trace()`.
 
 use super::App;
-use crate::core::analysis::summary::{agreement, result_rows};
-use crate::core::analysis::verdict::{headline, verdict};
 use crate::core::drawing::export::chrome_trace;
 use crate::core::drawing::scene::lane_name;
 use crate::core::measure::trace::NO_TASK;
 use crate::core::measure::units::format_ms;
-use crate::core::session::Input;
+use crate::core::session::{Input, RowBody, TableRow};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -47,211 +45,93 @@ impl App {
     }
 
     fn show_results(&self) {
+        let view = self.session.table();
         let body = &self.ui.results_body;
         body.set_text_content(None);
-        let agree = self.session.agree();
-        // predict=1: a recording's numbers wait for the reader's guess, as its timeline does.
-        let withheld = self.session.withheld();
-        let shown = if withheld {
-            &[][..]
-        } else {
-            self.session.results()
-        };
-        let rows = result_rows(shown, agree);
-        // A row per model from the start (before a run, the selected ones), so the table
-        // does not grow while a run fills it.
-        let models: Vec<_> = match &self.session.run() {
-            Some(run) if withheld => run
-                .models
-                .iter()
-                .map(|&m| (m, Some("shown after your guess".to_string())))
-                .collect(),
-            Some(run) => run
-                .models
-                .iter()
-                .map(|&m| (m, run.error_of(m).cloned()))
-                .collect(),
-            None => self
-                .session
-                .scenario()
-                .models
-                .iter()
-                .map(|&m| (m, Some("not run yet: press Run".to_string())))
-                .collect(),
-        };
-        if models.is_empty() {
+        if let Some(text) = view.empty {
             if let Ok(tr) = self.doc.create_element("tr") {
                 let _ = tr.set_attribute("class", "placeholder");
-                if let Some(td) = self.cell(&tr, "td", "No run yet: press Run.") {
+                if let Some(td) = self.cell(&tr, "td", text) {
                     let _ = td.set_attribute("colspan", "10");
                 }
                 let _ = body.append_child(&tr);
             }
         }
-        // A row per model of the run from the start, so the table does not grow as they finish.
-        for (model, error) in models {
-            let Ok(tr) = self.doc.create_element("tr") else {
-                continue;
-            };
-            let _ = tr.set_attribute("data-model", model.id());
-            let row = rows.iter().find(|r| r.model == model);
-            let disturbed = row.is_some_and(|r| r.disturbed);
-            let name = if disturbed {
-                format!("{model} ⚠")
-            } else {
-                model.id().to_string()
-            };
-            if let Some(th) = self.cell(&tr, "th", &name) {
-                let _ = th.set_attribute("scope", "row");
-                if disturbed {
-                    let _ = th
-                        .set_attribute("title", "these numbers are disturbed: see below the table");
-                    let _ = tr.set_attribute("class", "disturbed");
-                }
+        for row in &view.rows {
+            if let Ok(tr) = self.doc.create_element("tr") {
+                self.table_row(&tr, row);
+                let _ = body.append_child(&tr);
             }
-            match (row, error) {
-                (Some(row), _) => {
-                    for text in &row.cells {
-                        self.cell(&tr, "td", text);
-                    }
-                    self.spread_cells(&tr, &row.latency);
-                    // Pointing at (or focusing) the row outlines its worst-stalled task.
-                    if let Some(l) = self
-                        .session
-                        .results()
-                        .iter()
-                        .find(|r| r.model == model)
-                        .and_then(|r| r.latency.as_ref())
-                    {
-                        let _ = tr.set_attribute("data-worst-task", &l.worst_task.to_string());
-                        let _ = tr.set_attribute("tabindex", "0");
-                        let _ = tr.set_attribute(
-                            "title",
-                            &format!(
-                                "Task {} stalled longest under {model} ({}): outlined on the timeline while this row is pointed at or focused",
-                                l.worst_task,
-                                format_ms(l.stall_worst_ms)
-                            ),
-                        );
-                    }
-                    let mark = match &row.checksum {
-                        None => "–".to_string(),
-                        Some((_, true)) => "✓".to_string(),
-                        Some((_, false)) => "✗ differs".to_string(),
-                    };
-                    if let Some(td) = self.cell(&tr, "td", "") {
-                        if let Some((hex, _)) = &row.checksum {
-                            // The hex is hidden on narrow screens; the mark always shows.
-                            if let Some(span) = self.cell(&td, "span", hex) {
-                                let _ = span.set_attribute("class", "hex");
-                            }
-                            let _ = td.set_attribute("title", &row.full_checksum);
-                        }
-                        let _ = td.append_with_str_1(&format!(" {mark}"));
-                    }
-                }
-                (None, Some(note)) if self.session.run().is_none() => {
-                    self.pending_cells(&tr, &note);
-                }
-                (None, Some(error)) => {
-                    if let Some(td) = self.cell(&tr, "td", &error) {
-                        let _ = td.set_attribute("colspan", "9");
-                        let _ = td.set_attribute("class", "failed");
-                    }
-                }
-                (None, None) => {
-                    let waiting = if self.session.running() {
-                        "running…"
-                    } else {
-                        "–"
-                    };
-                    self.pending_cells(&tr, waiting);
-                }
-            }
-            let _ = body.append_child(&tr);
         }
-        // Traces read from files, beside the browser's rows.
-        let imported = result_rows(&self.session.imports().results, true);
-        for (row, t) in imported.iter().zip(&self.session.imports().traces) {
-            let Ok(tr) = self.doc.create_element("tr") else {
-                continue;
-            };
-            let source = if t.recorded.is_some() {
-                "recorded"
-            } else {
-                "cpython"
-            };
-            let _ = tr.set_attribute("data-source", source);
-            let _ = tr.set_attribute("data-model", row.model.id());
-            if let Some(th) = self.cell(&tr, "th", &t.label) {
-                let _ = th.set_attribute("scope", "row");
-            }
-            for text in &row.cells {
-                self.cell(&tr, "td", text);
-            }
-            self.spread_cells(&tr, &row.latency);
-            self.cell(&tr, "td", "–");
-            let _ = body.append_child(&tr);
-        }
-        // The embed has two lines for it (a fixed height, so nothing moves): the short form,
-        // with the whole sentence as its tooltip.
-        let embed = self.session.scenario().embed;
-        let claim_line = self.session.claim_line().filter(|_| embed);
-        // An embed that asked says the answer on its two lines (it has the run's numbers in it).
-        let answer = self.session.answer().filter(|_| embed).map(|a| a.text);
-        let (sentence, full) = match &self.session.run() {
-            _ if withheld => (withheld_line(&self.session), String::new()),
-            _ if answer.is_some() => {
-                let line = answer.unwrap_or_default();
-                (line.clone(), line)
-            }
-            _ if claim_line.is_some() => {
-                let line = claim_line.unwrap_or_default();
-                (line.clone(), line)
-            }
-            Some(r) if embed => (
-                headline(&r.facts, agree),
-                verdict(&r.facts, &r.expectation, agree),
-            ),
-            Some(r) => (verdict(&r.facts, &r.expectation, agree), String::new()),
-            None if !self.session.preview().is_empty() && embed => (
-                "Press Run to measure. Faded below: each model's expected schedule.".to_string(),
-                String::new(),
-            ),
-            None if !self.session.preview().is_empty() => ("Press Run to measure. Drawn below, faded: the schedule each model would follow on an ideal machine (expected, not measured).".to_string(), String::new()),
-            None => (String::new(), String::new()),
-        };
-        self.ui.verdict.set_text_content(Some(&sentence));
+        self.ui.verdict.set_text_content(Some(&view.verdict));
         // The whole sentence as the tooltip: the box shows the lines it has room for.
-        let full = if full.is_empty() { sentence } else { full };
-        if full.is_empty() {
+        if view.verdict_full.is_empty() {
             let _ = self.ui.verdict.remove_attribute("title");
         } else {
-            let _ = self.ui.verdict.set_attribute("title", &full);
+            let _ = self.ui.verdict.set_attribute("title", &view.verdict_full);
         }
-        let s = &self.session;
-        let advice =
-            s.run().as_ref().filter(|r| r.finished).and_then(|r| {
-                crate::core::analysis::advice::recommend(s.results(), &r.expectation)
-            });
-        self.ui.advice.set_hidden(advice.is_none());
-        self.ui
-            .advice
-            .set_text_content(advice.map(|a| format!("For this workload: {a}")).as_deref());
-        // Every check that failed, in words, beside the numbers: listed once the run is over
-        // (a list that grew mid-run would push the timeline down); meanwhile each disturbed
-        // row's ⚠ carries its reasons.
+        self.ui.advice.set_hidden(view.advice.is_none());
+        self.ui.advice.set_text_content(view.advice.as_deref());
         let checks = &self.ui.checks;
         checks.set_text_content(None);
-        if !self.session.running() {
-            for reason in self.session.results().iter().flat_map(|r| &r.disturbed) {
-                self.cell(checks, "li", &format!("⚠ {reason}."));
+        for check in &view.checks {
+            self.cell(checks, "li", check);
+        }
+        self.ui.agreement.set_text_content(Some(&view.agreement));
+        self.fit_notes();
+    }
+
+    /// One row of the table as the session says it.
+    fn table_row(&self, tr: &Element, row: &TableRow) {
+        let _ = tr.set_attribute("data-model", row.model.id());
+        if let Some(source) = row.source {
+            let _ = tr.set_attribute("data-source", source);
+        }
+        if let Some(th) = self.cell(tr, "th", &row.name) {
+            let _ = th.set_attribute("scope", "row");
+            if row.disturbed {
+                let _ =
+                    th.set_attribute("title", "these numbers are disturbed: see below the table");
+                let _ = tr.set_attribute("class", "disturbed");
             }
         }
-        self.ui
-            .agreement
-            .set_text_content(Some(&agreement(self.session.results(), agree)));
-        self.fit_notes();
+        match &row.body {
+            RowBody::Numbers {
+                row: numbers,
+                worst,
+                mark,
+            } => {
+                for text in &numbers.cells {
+                    self.cell(tr, "td", text);
+                }
+                self.spread_cells(tr, &numbers.latency);
+                // Pointing at (or focusing) the row outlines its worst-stalled task.
+                if let Some((task, title)) = worst {
+                    let _ = tr.set_attribute("data-worst-task", &task.to_string());
+                    let _ = tr.set_attribute("tabindex", "0");
+                    let _ = tr.set_attribute("title", title);
+                }
+                if let Some(td) = self.cell(tr, "td", "") {
+                    if let Some((hex, _)) = &numbers.checksum {
+                        // The hex is hidden on narrow screens; the mark always shows.
+                        if let Some(span) = self.cell(&td, "span", hex) {
+                            let _ = span.set_attribute("class", "hex");
+                        }
+                        let _ = td.set_attribute("title", &numbers.full_checksum);
+                        let _ = td.append_with_str_1(&format!(" {mark}"));
+                    } else {
+                        td.set_text_content(Some(mark));
+                    }
+                }
+            }
+            RowBody::Pending(note) => self.pending_cells(tr, note),
+            RowBody::Failed(error) => {
+                if let Some(td) = self.cell(tr, "td", error) {
+                    let _ = td.set_attribute("colspan", "9");
+                    let _ = td.set_attribute("class", "failed");
+                }
+            }
+        }
     }
 
     /// The notes box keeps its height whatever it holds, open in full once the reader asked
@@ -315,21 +195,6 @@ pub fn bind(app: &App) -> Result<Vec<gloo_events::EventListener>, JsValue> {
         "click",
         |_| super::dispatch(Input::OpenNotes),
     )])
-}
-
-/// What the verdict's lines say while the timeline waits for the reader's guess.
-fn withheld_line(s: &crate::core::session::Session) -> String {
-    // A claim's embed says the claim, which is what the question asks about.
-    if let Some(c) = s.scenario().claim.and_then(|id| s.claim_view(id)) {
-        return format!("Claim: {} Guess, then press Run to test it.", c.text);
-    }
-    let line = match (s.scenario().embed, s.run().is_some()) {
-        (true, true) => "Guess, and the recorded run appears; or press Run on this device.",
-        (true, false) => "Guess, then press Run: the timeline draws the answer.",
-        (false, true) => "Guess first: the recorded run is drawn below once you have, or press Run on this device to measure it here.",
-        (false, false) => "Guess first, then press Run: the timeline stays empty until then, so it does not give the answer away (you may also just press Run).",
-    };
-    line.to_string()
 }
 
 impl App {
