@@ -416,26 +416,29 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
         },
     );
     assert_eq!(s.view().cursor, Some(0.0));
-    go(
-        &mut s,
-        Input::Frame {
-            now: 50.0,
-            replay_speed: 1.0,
-        },
-    );
+    go(&mut s, Input::Frame { now: 50.0 });
     assert_eq!(s.view().cursor, Some(50.0));
-    go(
-        &mut s,
-        Input::Frame {
-            now: 1000.0,
-            replay_speed: 1.0,
-        },
-    );
+    go(&mut s, Input::Frame { now: 1000.0 });
     assert_eq!(
         (s.view().cursor, s.replay_from()),
         (None, None),
         "done at the end"
     );
+    // At a quarter of the speed chosen in the menu, 200 ms of page time draw 50 ms of the run;
+    // a speed the menu cannot offer changes nothing.
+    go(&mut s, Input::ReplaySpeed(0.25));
+    go(&mut s, Input::ReplaySpeed(f64::NAN));
+    go(&mut s, Input::ReplaySpeed(-3.0));
+    assert_eq!(s.replay_speed(), 0.25);
+    go(
+        &mut s,
+        Input::Replay {
+            now: 2000.0,
+            reduced_motion: false,
+        },
+    );
+    go(&mut s, Input::Frame { now: 2200.0 });
+    assert_eq!(s.view().cursor, Some(50.0));
     // Reduced motion: no animation, the end state.
     go(
         &mut s,
@@ -445,6 +448,20 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
         },
     );
     assert!(s.replay_from().is_none());
+}
+
+#[test]
+fn the_python_section_shows_the_model_chosen_once_it_is_open() {
+    let (mut s, _) = started("?preset=io", ISOLATED);
+    assert_eq!((s.python_model(), s.python_open()), (Model::Gil, false));
+    let out = go(&mut s, Input::PythonModel(Model::Interpreters));
+    assert!(out.render.contains(Parts::PYTHON));
+    let out = go(&mut s, Input::PythonOpen(true));
+    assert!(out.render.contains(Parts::PYTHON));
+    assert_eq!(
+        (s.python_model(), s.python_open()),
+        (Model::Interpreters, true)
+    );
 }
 
 #[test]

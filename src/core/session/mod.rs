@@ -79,6 +79,11 @@ pub struct Session {
     drag_x: Option<f64>,
     /// When a replay started (page clock, ms), while one plays.
     replay_from: Option<f64>,
+    /// How fast a replay plays (1: as measured; the Replay speed menu).
+    replay_speed: f64,
+    /// The model whose program the Python section shows, and whether the section is open.
+    python_model: Model,
+    python_open: bool,
     imports: Imports,
     /// Each claim judged since the page loaded, by its latest run.
     judged: Vec<Judged>,
@@ -124,6 +129,9 @@ impl Session {
             view: View::default(),
             drag_x: None,
             replay_from: None,
+            replay_speed: 1.0,
+            python_model: Model::Gil,
+            python_open: false,
             imports: Imports::default(),
             judged: Vec::new(),
             stay_in_place: false,
@@ -281,7 +289,20 @@ impl Session {
                 now,
                 reduced_motion,
             } => self.replay(now, reduced_motion),
-            Input::Frame { now, replay_speed } => self.frame(now, replay_speed),
+            Input::Frame { now } => self.frame(now, self.replay_speed),
+            Input::ReplaySpeed(speed) => {
+                if speed.is_finite() && speed > 0.0 {
+                    self.replay_speed = speed.min(1.0);
+                }
+            }
+            Input::PythonModel(model) => {
+                self.python_model = model;
+                self.render(Parts::PYTHON);
+            }
+            Input::PythonOpen(open) => {
+                self.python_open = open;
+                self.render(Parts::PYTHON);
+            }
             Input::SetFault(fault) => self.fault = fault,
             Input::RunClaim(id) => self.run_claim(&id),
             Input::Guess(id) => self.on_guess(&id),
@@ -414,5 +435,17 @@ impl Session {
 
     pub fn judged(&self) -> &[Judged] {
         &self.judged
+    }
+
+    pub fn replay_speed(&self) -> f64 {
+        self.replay_speed
+    }
+
+    pub fn python_model(&self) -> Model {
+        self.python_model
+    }
+
+    pub fn python_open(&self) -> bool {
+        self.python_open
     }
 }

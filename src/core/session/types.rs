@@ -270,11 +270,15 @@ pub enum Input {
         now: f64,
         reduced_motion: bool,
     },
-    /// An animation frame the timeline is drawn on, with the replay speed chosen.
+    /// An animation frame the timeline is drawn on.
     Frame {
         now: f64,
-        replay_speed: f64,
     },
+    /// The Replay speed menu: 1 as measured, less to slow the replay down.
+    ReplaySpeed(f64),
+    /// The Python section: the model whose program it shows, and whether it is open.
+    PythonModel(Model),
+    PythonOpen(bool),
     /// Test builds only: the fault the next run injects.
     SetFault(Option<Fault>),
     /// Run a claim's experiment (its card's Run): the scenario becomes the experiment.
@@ -352,7 +356,9 @@ impl Parts {
     pub const CLAIMS: Parts = Parts(1 << 17);
     /// The question before the run, the guess and the answer (`predict=1`).
     pub const PREDICTION: Parts = Parts(1 << 18);
-    pub const ALL: Parts = Parts((1 << 19) - 1);
+    /// The Python section's program.
+    pub const PYTHON: Parts = Parts(1 << 19);
+    pub const ALL: Parts = Parts((1 << 20) - 1);
 
     pub fn contains(self, other: Parts) -> bool {
         self.0 & other.0 == other.0

@@ -67,18 +67,17 @@ fn on_frame(t: f64) {
         read(|app| {
             let s = &app.session;
             let running = s.running() && s.run().as_ref().is_some_and(|r| r.live);
-            let speed = app.ui.replay_speed.value().parse().unwrap_or(1.0);
-            (running, s.replay_from().is_some(), speed)
+            (running, s.replay_from().is_some())
         })
-        .unwrap_or((false, false, 1.0))
+        .unwrap_or((false, false))
     };
-    let (running, replaying, replay_speed) = watching();
+    let (running, replaying) = watching();
     if dirty || (running && hand_due) || replaying {
         let now = crate::engine::Clock::now(&crate::web::PerfClock);
-        dispatch(Input::Frame { now, replay_speed });
+        dispatch(Input::Frame { now });
         FRAMES.with(|f| f.borrow_mut().last_draw = t);
     }
-    let (running, replaying, _) = watching();
+    let (running, replaying) = watching();
     if replaying {
         // A replay is an animation: every frame.
         schedule();

@@ -57,10 +57,15 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
         }));
     }
     out.push(EventListener::new(&py.section, "toggle", |_| {
-        read(show_python);
+        if let Some(open) = read(|app| app.python.section.has_attribute("open")) {
+            dispatch(Input::PythonOpen(open));
+        }
     }));
     out.push(EventListener::new(&py.model, "change", |_| {
-        read(show_python);
+        let chosen = read(|app| Model::from_id(&app.python.model.value())).flatten();
+        if let Some(model) = chosen {
+            dispatch(Input::PythonModel(model));
+        }
     }));
     out.push(EventListener::new(&py.copy, "click", |_| {
         let Some(text) = read(|app| app.python.code.text_content().unwrap_or_default()) else {
@@ -93,7 +98,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
 
 /// The program for the model chosen in the Python section, on the current scenario.
 fn python_program(app: &App) -> Option<(Model, String)> {
-    let model = Model::from_id(&app.python.model.value())?;
+    let model = app.session.python_model();
     let s = &app.session.scenario();
     let workload = s.workload().ok()?;
     let bounds = (s.limit, s.chunksize);
@@ -106,7 +111,7 @@ fn python_program(app: &App) -> Option<(Model, String)> {
 /// Fills the Python section (only while it is open: nobody reads it closed).
 pub fn show_python(app: &App) {
     let py = &app.python;
-    if !py.section.has_attribute("open") {
+    if !app.session.python_open() {
         return;
     }
     let text = match python_program(app) {

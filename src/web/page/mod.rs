@@ -341,6 +341,8 @@ impl App {
         }
         if has(Parts::SCENARIO_VIEWS) {
             status::show_legend(self);
+        }
+        if has(Parts::SCENARIO_VIEWS) || has(Parts::PYTHON) {
             learn::show_python(self);
         }
         if has(Parts::IMPORTED) {

@@ -79,6 +79,12 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 reduced_motion: super::frame::reduced_motion(),
             });
         }),
+        EventListener::new(&ui.replay_speed, "change", |_| {
+            let speed = read(|app| app.ui.replay_speed.value().parse().ok()).flatten();
+            if let Some(speed) = speed {
+                dispatch(Input::ReplaySpeed(speed));
+            }
+        }),
         EventListener::new(&ui.table_view, "toggle", |_| {
             read(super::results::show_table);
         }),
