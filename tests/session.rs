@@ -10,8 +10,8 @@ use conpar::core::measure::trace::Model;
 use conpar::core::protocol::FromConductor;
 use conpar::core::session::sweep::SweepEnd;
 use conpar::core::session::{
-    Effect, Engine, Environment, Guard, Holder, Input, Parts, Pending, Session, Setting, Status,
-    UNGUARDED,
+    Effect, EmbedDialog, Engine, Environment, Guard, Holder, Input, Parts, Pending, Session,
+    Setting, Status, UNGUARDED,
 };
 
 #[test]
@@ -462,6 +462,34 @@ fn the_python_section_shows_the_model_chosen_once_it_is_open() {
         (s.python_model(), s.python_open()),
         (Model::Interpreters, true)
     );
+}
+
+#[test]
+fn the_embed_dialog_is_the_sessions_open_or_closed_with_the_writers_choices() {
+    let (mut s, _) = started("?preset=io", ISOLATED);
+    assert_eq!(
+        s.embed_dialog(),
+        EmbedDialog::default(),
+        "closed, the frame, live"
+    );
+    let chosen = EmbedDialog {
+        open: true,
+        element: true,
+        recording: false,
+        predict: true,
+    };
+    let out = go(&mut s, Input::EmbedDialog(chosen));
+    assert!(out.render.contains(Parts::EMBED_DIALOG));
+    assert_eq!(s.embed_dialog(), chosen);
+    // Closed, it keeps the writer's choices for the next time.
+    go(
+        &mut s,
+        Input::EmbedDialog(EmbedDialog {
+            open: false,
+            ..chosen
+        }),
+    );
+    assert!(!s.embed_dialog().open && s.embed_dialog().element && s.embed_dialog().predict);
 }
 
 #[test]

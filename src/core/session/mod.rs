@@ -84,6 +84,7 @@ pub struct Session {
     /// The model whose program the Python section shows, and whether the section is open.
     python_model: Model,
     python_open: bool,
+    embed_dialog: EmbedDialog,
     imports: Imports,
     /// Each claim judged since the page loaded, by its latest run.
     judged: Vec<Judged>,
@@ -132,6 +133,7 @@ impl Session {
             replay_speed: 1.0,
             python_model: Model::Gil,
             python_open: false,
+            embed_dialog: EmbedDialog::default(),
             imports: Imports::default(),
             judged: Vec::new(),
             stay_in_place: false,
@@ -303,6 +305,10 @@ impl Session {
                 self.python_open = open;
                 self.render(Parts::PYTHON);
             }
+            Input::EmbedDialog(dialog) => {
+                self.embed_dialog = dialog;
+                self.render(Parts::EMBED_DIALOG);
+            }
             Input::SetFault(fault) => self.fault = fault,
             Input::RunClaim(id) => self.run_claim(&id),
             Input::Guess(id) => self.on_guess(&id),
@@ -447,5 +453,9 @@ impl Session {
 
     pub fn python_open(&self) -> bool {
         self.python_open
+    }
+
+    pub fn embed_dialog(&self) -> EmbedDialog {
+        self.embed_dialog
     }
 }

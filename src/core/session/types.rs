@@ -279,6 +279,8 @@ pub enum Input {
     /// The Python section: the model whose program it shows, and whether it is open.
     PythonModel(Model),
     PythonOpen(bool),
+    /// The Embed dialog as the writer left it: opened, a choice changed, or closed.
+    EmbedDialog(EmbedDialog),
     /// Test builds only: the fault the next run injects.
     SetFault(Option<Fault>),
     /// Run a claim's experiment (its card's Run): the scenario becomes the experiment.
@@ -358,7 +360,9 @@ impl Parts {
     pub const PREDICTION: Parts = Parts(1 << 18);
     /// The Python section's program.
     pub const PYTHON: Parts = Parts(1 << 19);
-    pub const ALL: Parts = Parts((1 << 20) - 1);
+    /// The Embed dialog: whether it is open, its choices and its code.
+    pub const EMBED_DIALOG: Parts = Parts(1 << 20);
+    pub const ALL: Parts = Parts((1 << 21) - 1);
 
     pub fn contains(self, other: Parts) -> bool {
         self.0 & other.0 == other.0
@@ -469,3 +473,15 @@ impl ClaimView {
 
 /// What a card of the Claims view says until the reader guesses (`predict=1`).
 pub const GUESS_FIRST: &str = "Your guess first: true, false, or it depends?";
+
+/// The Embed dialog's state: open or not, and what the writer chose in it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EmbedDialog {
+    pub open: bool,
+    /// The light element (`<conpar-embed>`) rather than the frame.
+    pub element: bool,
+    /// The last run's recording rather than a live demo (when there is one to record).
+    pub recording: bool,
+    /// Readers guess before they run (`predict=1`).
+    pub predict: bool,
+}

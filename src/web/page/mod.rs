@@ -345,6 +345,9 @@ impl App {
         if has(Parts::SCENARIO_VIEWS) || has(Parts::PYTHON) {
             learn::show_python(self);
         }
+        if has(Parts::EMBED_DIALOG) {
+            sharing::show_embed_dialog(self);
+        }
         if has(Parts::IMPORTED) {
             cpython::show_imported(self);
         }

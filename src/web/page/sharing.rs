@@ -9,7 +9,7 @@ use crate::core::drawing::snippet;
 use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
 use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
-use crate::core::session::{Input, Shown};
+use crate::core::session::{EmbedDialog, Input, Shown};
 use crate::web::js_error;
 use crate::web::share::{self, HeightReporter};
 use gloo_events::EventListener;
@@ -95,27 +95,21 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
             });
         }),
         EventListener::new(&ui.embed_open, "click", |_| {
-            read(|app| {
+            let opened = read(|app| EmbedDialog {
+                open: true,
+                element: app.session.embed_dialog().element,
                 // The run just made, recorded, when there is one: readers see it at once.
-                let recorded = recorded(app, true);
-                app.ui.embed_recording.set_disabled(recorded.is_err());
-                app.ui.embed_recording.set_checked(recorded.is_ok());
-                app.ui.embed_live.set_checked(recorded.is_err());
-                let why = recorded.err().unwrap_or_default();
-                app.ui.embed_recording_note.set_text_content(Some(&why));
-                app.ui
-                    .embed_predict
-                    .set_checked(app.session.scenario().predict);
-                show_embed_code(app);
-                let _ = app.ui.embed_dialog.show_modal();
+                recording: recorded(app, true).is_ok(),
+                predict: app.session.scenario().predict,
             });
+            if let Some(dialog) = opened {
+                dispatch(Input::EmbedDialog(dialog));
+            }
         }),
-        EventListener::new(&ui.embed_kind, "change", |_| {
-            read(show_embed_code);
-        }),
-        EventListener::new(&ui.embed_close, "click", |_| {
-            read(|app| app.ui.embed_dialog.close());
-        }),
+        EventListener::new(&ui.embed_kind, "change", |_| embed_choices_changed()),
+        EventListener::new(&ui.embed_close, "click", |_| embed_closed()),
+        // Closed by the browser too (Escape).
+        EventListener::new(&ui.embed_dialog, "close", |_| embed_closed()),
         EventListener::new(&ui.embed_copy, "click", |_| {
             if let Some(code) = read(|app| app.ui.embed_code.value()) {
                 copy_and_say(code, |app| &app.ui.embed_copy, "Copied");
@@ -130,9 +124,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 );
             }
         }),
-        EventListener::new(&ui.embed_form, "change", |_| {
-            read(show_embed_code);
-        }),
+        EventListener::new(&ui.embed_form, "change", |_| embed_choices_changed()),
         EventListener::new(&ui.notices, "click", |e| {
             let closing = e
                 .target()
@@ -263,15 +255,63 @@ pub fn show_links(app: &App) {
         .set_hidden(app.session.env().isolated || !share::in_frame());
 }
 
-/// The embed dialog's code for the kind chosen: the recording of the last run, or live.
-fn show_embed_code(app: &App) {
-    if let Some(codes) = embed_codes(app) {
-        let code = if app.ui.embed_as_element.checked() {
-            codes.element
-        } else {
-            codes.snippet
-        };
-        app.ui.embed_code.set_value(&code);
+/// The writer changed a choice of the Embed dialog: the session keeps it.
+fn embed_choices_changed() {
+    let chosen = read(|app| EmbedDialog {
+        element: app.ui.embed_as_element.checked(),
+        recording: app.ui.embed_recording.checked(),
+        predict: app.ui.embed_predict.checked(),
+        ..app.session.embed_dialog()
+    });
+    if let Some(dialog) = chosen {
+        dispatch(Input::EmbedDialog(dialog));
+    }
+}
+
+fn embed_closed() {
+    let open = read(|app| app.session.embed_dialog()).filter(|d| d.open);
+    if let Some(dialog) = open {
+        dispatch(Input::EmbedDialog(EmbedDialog {
+            open: false,
+            ..dialog
+        }));
+    }
+}
+
+/// The Embed dialog as the session has it: open or closed, its choices, and the code for them
+/// (the recording of the last run, or live; the frame or the light element).
+pub fn show_embed_dialog(app: &App) {
+    let dialog = app.session.embed_dialog();
+    let ui = &app.ui;
+    if dialog.open {
+        let recorded = recorded(app, true);
+        ui.embed_recording.set_disabled(recorded.is_err());
+        ui.embed_recording_note
+            .set_text_content(Some(&recorded.err().unwrap_or_default()));
+    }
+    ui.embed_recording.set_checked(dialog.recording);
+    ui.embed_live.set_checked(!dialog.recording);
+    ui.embed_predict.set_checked(dialog.predict);
+    ui.embed_as_element.set_checked(dialog.element);
+    if let Some(frame) = app.doc.get_element_by_id("embed-as-frame") {
+        if let Some(radio) = frame.dyn_ref::<web_sys::HtmlInputElement>() {
+            radio.set_checked(!dialog.element);
+        }
+    }
+    if dialog.open {
+        if let Some(codes) = embed_codes(app) {
+            let code = if dialog.element {
+                codes.element
+            } else {
+                codes.snippet
+            };
+            ui.embed_code.set_value(&code);
+        }
+        if !ui.embed_dialog.open() {
+            let _ = ui.embed_dialog.show_modal();
+        }
+    } else if ui.embed_dialog.open() {
+        ui.embed_dialog.close();
     }
 }
 
@@ -286,8 +326,9 @@ pub struct Codes {
 /// The embed's snippet (iframe and sizing script) and its iframe alone: of the last run's
 /// recording when the dialog says so, else live.
 fn embed_codes(app: &App) -> Option<Codes> {
-    let predict = app.ui.embed_predict.checked();
-    if app.ui.embed_recording.checked() {
+    let dialog = app.session.embed_dialog();
+    let predict = dialog.predict;
+    if dialog.recording {
         if let Some(codes) = recorded_embed_codes(app, predict) {
             return Some(codes);
         }
