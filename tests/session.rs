@@ -10,7 +10,7 @@ use conpar::core::measure::trace::Model;
 use conpar::core::protocol::FromConductor;
 use conpar::core::session::sweep::SweepEnd;
 use conpar::core::session::{
-    Effect, EmbedDialog, Engine, Environment, Guard, Holder, Input, Parts, Pending, Session,
+    Conductor, Effect, EmbedDialog, Environment, Guard, Holder, Input, Parts, Pending, Session,
     Setting, Status, UNGUARDED,
 };
 
@@ -223,7 +223,7 @@ fn a_dead_engine_ends_the_run_in_words_and_run_starts_a_new_one() {
         }),
     );
     assert!(out.effects.contains(&Effect::RetireEngine));
-    assert_eq!(*s.engine(), Engine::Off);
+    assert_eq!(*s.engine(), Conductor::Off);
     assert_eq!(s.status(), Status::Error);
     assert!(s
         .status_text()
@@ -384,7 +384,7 @@ fn an_embed_starts_its_engine_when_it_comes_into_view() {
     let (mut s, out) = started("?preset=io&embed=1", ISOLATED);
     assert!(out.effects.contains(&Effect::WatchForView));
     assert!(engine_started(&out).is_none());
-    assert_eq!(*s.engine(), Engine::Off);
+    assert_eq!(*s.engine(), Conductor::Off);
     let out = go(&mut s, Input::EmbedVisible);
     assert!(engine_started(&out).is_some());
     // Seen again: no second engine.
@@ -809,7 +809,7 @@ fn a_recorded_link_shows_the_run_at_once_and_starts_nothing() {
     let mut s = Session::new(query, phone).with_fragment(&format!("#rec={text}"));
     let out = go(&mut s, Input::Start);
     assert!(out.effects.is_empty(), "nothing starts: {:?}", out.effects);
-    assert_eq!(*s.engine(), Engine::Off);
+    assert_eq!(*s.engine(), Conductor::Off);
     assert_eq!((s.status(), s.runs_started()), (Status::Done, 0));
     assert!(
         s.status_text()
@@ -990,7 +990,7 @@ fn a_bad_recording_gives_a_notice_and_the_live_page() {
             Session::new("?preset=io&models=sequential,async", ISOLATED).with_fragment(&fragment);
         let out = go(&mut s, Input::Start);
         assert!(
-            engine_started(&out).is_some() || matches!(s.engine(), Engine::Starting { .. }),
+            engine_started(&out).is_some() || matches!(s.engine(), Conductor::Starting { .. }),
             "the live page starts"
         );
         assert_eq!(s.runs_started(), 0);

@@ -8,7 +8,7 @@ use conpar::core::measure::kernel::Calibration;
 use conpar::core::protocol::FromConductor;
 use conpar::core::protocol::{Finished, Ready, RunRequest};
 use conpar::core::session::{
-    ClaimView, Effect, Engine, Environment, Guard, Input, Outcome, Session,
+    ClaimView, Conductor, Effect, Environment, Guard, Input, Session, Update,
 };
 
 pub const ISOLATED: Environment = Environment {
@@ -30,20 +30,20 @@ pub fn ready(threads: u32) -> Ready {
 }
 
 /// A session for `query`, started.
-pub fn started(query: &str, env: Environment) -> (Session, Outcome) {
+pub fn started(query: &str, env: Environment) -> (Session, Update) {
     let mut s = Session::new(query, env);
     let out = go(&mut s, Input::Start);
     (s, out)
 }
 
-pub fn sent(out: &Outcome) -> Option<RunRequest> {
+pub fn sent(out: &Update) -> Option<RunRequest> {
     out.effects.iter().find_map(|e| match e {
         Effect::Send(r) => Some(r.clone()),
         _ => None,
     })
 }
 
-pub fn engine_started(out: &Outcome) -> Option<u32> {
+pub fn engine_started(out: &Update) -> Option<u32> {
     out.effects.iter().find_map(|e| match e {
         Effect::StartEngine { threads } => Some(*threads),
         _ => None,
@@ -52,7 +52,7 @@ pub fn engine_started(out: &Outcome) -> Option<u32> {
 
 /// Handles `input` in a browser where no other page measures: a turn asked for is granted at
 /// once, and the outcome includes what the grant did.
-pub fn go(s: &mut Session, input: Input) -> Outcome {
+pub fn go(s: &mut Session, input: Input) -> Update {
     let mut out = s.handle(input);
     for (asked, grant) in [
         (
@@ -71,12 +71,12 @@ pub fn go(s: &mut Session, input: Input) -> Outcome {
 }
 
 /// The engine greets the page with a pool of the threads it was asked for.
-pub fn greet(s: &mut Session) -> Outcome {
-    if matches!(s.engine(), Engine::Queued { .. }) {
+pub fn greet(s: &mut Session) -> Update {
+    if matches!(s.engine(), Conductor::Queued { .. }) {
         s.handle(Input::StartTurnGranted(Guard::Browser));
     }
     let threads = match s.engine() {
-        Engine::Starting { threads } => *threads,
+        Conductor::Starting { threads } => *threads,
         ref other => panic!("no engine is starting: {other:?}"),
     };
     go(
@@ -121,7 +121,7 @@ pub fn slot_reports(req: &RunRequest, slot: u32, at: f64) -> Vec<FromConductor> 
 }
 
 /// Feeds every slot of `req`, then `RunDone`; returns the last outcome.
-pub fn finish(s: &mut Session, req: &RunRequest) -> Outcome {
+pub fn finish(s: &mut Session, req: &RunRequest) -> Update {
     let mut at = 1000.0;
     for slot in 0..req.models.len() as u32 {
         for r in slot_reports(req, slot, at) {

@@ -17,7 +17,7 @@ impl Session {
     /// The engine's greeting, once it is ready.
     pub fn ready(&self) -> Option<&Ready> {
         match &self.engine {
-            Engine::Ready { ready, .. } => Some(ready),
+            Conductor::Ready { ready, .. } => Some(ready),
             _ => None,
         }
     }
@@ -34,7 +34,7 @@ impl Session {
         if !self.env.shared_array_buffer {
             return SharedMemory::NoSharedArrayBuffer;
         }
-        let asked_none = matches!(self.engine, Engine::Ready { threads: 0, .. });
+        let asked_none = matches!(self.engine, Conductor::Ready { threads: 0, .. });
         match self.ready() {
             None => SharedMemory::Starting,
             Some(r) if r.threads > 0 || (asked_none && r.pool_error.is_none()) => {
@@ -95,7 +95,7 @@ impl Session {
                 Status::Loading,
                 "The workers start when this comes into view…".into(),
             );
-        } else if self.engine == Engine::Off {
+        } else if self.engine == Conductor::Off {
             self.start_engine();
         }
         if let Some(path) = self.scenario.trace.clone() {
@@ -104,13 +104,16 @@ impl Session {
     }
 
     /// Starts a conductor for the pool wanted, replacing any current one.
-    /// (It starts once this page has the turn to: [`Engine::Queued`].)
+    /// (It starts once this page has the turn to: [`Conductor::Queued`].)
     pub(super) fn start_engine(&mut self) {
-        if matches!(self.engine, Engine::Starting { .. } | Engine::Ready { .. }) {
+        if matches!(
+            self.engine,
+            Conductor::Starting { .. } | Conductor::Ready { .. }
+        ) {
             self.effect(Effect::RetireEngine);
         }
         let threads = self.pool_wanted();
-        self.engine = Engine::Queued { threads };
+        self.engine = Conductor::Queued { threads };
         self.effect(Effect::AskStartTurn);
         self.set_status(
             Status::Loading,
@@ -121,7 +124,10 @@ impl Session {
 
     /// The engine no longer needs the turn to start: it is ready, or gone.
     pub(super) fn release_start_turn(&mut self) {
-        if matches!(self.engine, Engine::Queued { .. } | Engine::Starting { .. }) {
+        if matches!(
+            self.engine,
+            Conductor::Queued { .. } | Conductor::Starting { .. }
+        ) {
             self.effect(Effect::ReleaseStartTurn);
         }
     }
@@ -164,10 +170,10 @@ impl Session {
             }
             FromConductor::Fatal { message } => {
                 self.release_start_turn();
-                if self.engine != Engine::Off {
+                if self.engine != Conductor::Off {
                     self.effect(Effect::RetireEngine);
                 }
-                self.engine = Engine::Off;
+                self.engine = Conductor::Off;
                 self.release_turn();
                 self.pending = Pending::None;
                 self.end_run_with("the engine failed");
@@ -183,12 +189,12 @@ impl Session {
 
     pub(super) fn on_ready(&mut self, ready: Ready) {
         let threads = match self.engine {
-            Engine::Starting { threads } | Engine::Ready { threads, .. } => threads,
+            Conductor::Starting { threads } | Conductor::Ready { threads, .. } => threads,
             // A greeting from an engine the page no longer has.
-            Engine::Off | Engine::Queued { .. } => return,
+            Conductor::Off | Conductor::Queued { .. } => return,
         };
         self.release_start_turn();
-        self.engine = Engine::Ready { threads, ready };
+        self.engine = Conductor::Ready { threads, ready };
         self.render(Parts::ENVIRONMENT);
         // A pool that failed to start takes gil and threads out of the preview.
         if self.run.is_none() {
@@ -213,7 +219,7 @@ impl Session {
     /// speed moved between runs. Before an engine's first run it is routine (the start-up
     /// calibration was taken while the page loaded), so only the tooltip says it.
     pub(super) fn recalibrated(&mut self, run: u32, before: u64, after: u64, first: bool) {
-        if let Engine::Ready { ready, .. } = &mut self.engine {
+        if let Conductor::Ready { ready, .. } = &mut self.engine {
             ready.calibration.rounds_per_ms = after;
         }
         if !first && self.run.as_ref().is_some_and(|r| r.id == run) {

@@ -54,7 +54,7 @@ pub const ENGINE_START_TIMEOUT_MS: u32 = 30_000;
 pub struct Session {
     scenario: Scenario,
     env: Environment,
-    engine: Engine,
+    engine: Conductor,
     pending: Pending,
     /// This page holds the browser's one turn to measure.
     has_turn: bool,
@@ -98,7 +98,7 @@ pub struct Session {
     fault: Option<Fault>,
     /// The reader's guesses (`predict=1`).
     guesses: predict::Guesses,
-    out: Outcome,
+    out: Update,
 }
 
 impl Session {
@@ -114,7 +114,7 @@ impl Session {
             },
             scenario,
             env,
-            engine: Engine::Off,
+            engine: Conductor::Off,
             has_turn: false,
             visibility: Visibility::Visible,
             run: None,
@@ -141,7 +141,7 @@ impl Session {
             fragment: None,
             fault: None,
             guesses: predict::Guesses::default(),
-            out: Outcome::default(),
+            out: Update::default(),
         }
     }
 
@@ -149,7 +149,7 @@ impl Session {
     // Never inlined into its caller: one 35 KB function (the page's dispatch loop with all of
     // this inside) took V8 ~90 ms to optimise, on a core another page's measured run was using.
     #[inline(never)]
-    pub fn handle(&mut self, input: Input) -> Outcome {
+    pub fn handle(&mut self, input: Input) -> Update {
         match input {
             Input::Start => self.start(),
             Input::Run => {
@@ -163,21 +163,21 @@ impl Session {
             Input::Set(setting, value) => self.on_setting(setting, &value),
             Input::Models(models) => self.on_models(models),
             Input::EmbedVisible => {
-                if self.engine == Engine::Off {
+                if self.engine == Conductor::Off {
                     self.start_engine();
                 }
             }
             Input::Engine(report) => self.on_report(report),
             Input::EngineNotStarted(why) => {
                 self.release_start_turn();
-                self.engine = Engine::Off;
+                self.engine = Conductor::Off;
                 self.release_turn();
                 self.pending = Pending::None;
                 self.set_status(Status::Error, format!("The engine could not start: {why}"));
                 self.render(Parts::ENVIRONMENT);
             }
             Input::EngineStartTimedOut => {
-                if matches!(self.engine, Engine::Starting { .. }) {
+                if matches!(self.engine, Conductor::Starting { .. }) {
                     self.on_report(FromConductor::Fatal {
                         message: format!(
                             "the workers did not start within {} s",
@@ -209,13 +209,13 @@ impl Session {
                 }
             }
             Input::StartTurnWaiting(holder) => {
-                if matches!(self.engine, Engine::Queued { .. }) {
+                if matches!(self.engine, Conductor::Queued { .. }) {
                     self.set_status(Status::Loading, holder.waiting_text().into());
                 }
             }
             Input::StartTurnGranted(guard) => match self.guarded(guard).engine {
-                Engine::Queued { threads } => {
-                    self.engine = Engine::Starting { threads };
+                Conductor::Queued { threads } => {
+                    self.engine = Conductor::Starting { threads };
                     self.effect(Effect::StartEngine { threads });
                     // An error said meanwhile (a broken pool) stays up until the engine is ready.
                     if self.status == Status::Loading {
@@ -371,7 +371,7 @@ impl Session {
         &self.env
     }
 
-    pub fn engine(&self) -> &Engine {
+    pub fn engine(&self) -> &Conductor {
         &self.engine
     }
 

@@ -52,9 +52,9 @@ impl Session {
             0
         };
         let pool_too_small = matches!(&self.engine,
-            Engine::Ready { threads: asked, ready }
+            Conductor::Ready { threads: asked, ready }
                 if *asked < needed && (ready.threads > 0 || *asked == 0));
-        if self.engine == Engine::Off || pool_too_small {
+        if self.engine == Conductor::Off || pool_too_small {
             self.start_engine();
         }
         if self.ready().is_none() {

@@ -37,7 +37,7 @@ pub struct Environment {
 
 /// The conductor worker as the page knows it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Engine {
+pub enum Conductor {
     /// None started (an embed not yet scrolled into view), or the last one failed.
     Off,
     /// Waiting for this browser's turn to start one: its calibration and pool warm-up load the
@@ -382,7 +382,7 @@ impl std::ops::BitOr for Parts {
 
 /// What one input asks of the page.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Outcome {
+pub struct Update {
     pub effects: Vec<Effect>,
     pub render: Parts,
 }

@@ -31,7 +31,7 @@ pub struct ClaimsView {
 
 impl ClaimsView {
     pub fn find(doc: &web_sys::Document) -> Result<ClaimsView, JsValue> {
-        let section = super::controls::by_id::<Element>(doc, "claims-section")?;
+        let section = super::by_id::<Element>(doc, "claims-section")?;
         let found = section.query_selector_all("article.claim")?;
         let mut cards = Vec::new();
         for i in 0..found.length() {

@@ -3,7 +3,7 @@
 //! `Scenario::set`, the same setter the URL uses, so both accept and reject the same values
 //! with the same words.
 
-use super::{dispatch, App};
+use super::{by_id, dispatch, App};
 use crate::core::input::scenario::{Scenario, Source, MAX_PROCESSES, MAX_THREADS};
 use crate::core::measure::trace::{Model, SpanState};
 use crate::core::session::{Input, Setting};
@@ -73,14 +73,6 @@ pub struct Controls {
     pub caption: Element,
     pub embed_close: Element,
     pub export_menu: Element,
-}
-
-/// The element with `id`, as a `T`, or a sentence naming what is missing.
-pub(super) fn by_id<T: JsCast>(doc: &Document, id: &str) -> Result<T, JsValue> {
-    doc.get_element_by_id(id)
-        .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))?
-        .dyn_into::<T>()
-        .map_err(|_| JsValue::from_str(&format!("#{id} is not the expected element")))
 }
 
 impl Controls {

@@ -8,7 +8,7 @@
 //! The views, one file per job (none of them changes the session):
 //! - [`controls`]: the form's elements, looked up once, and the form drawn from the scenario;
 //! - [`status`]: the status line, the notices, the environment sentence, the legend;
-//! - [`engine`]: the conductor worker, its messages and failures turned into inputs;
+//! - [`worker`]: the conductor's worker, its messages and failures turned into inputs;
 //! - [`results`]: the results table, the verdict, the span table, the run tools;
 //! - [`panels`] and [`timeline`]: the timeline's panels, painted from the core's scenes, and
 //!   pointer and keyboard on them;
@@ -17,38 +17,38 @@
 //! - [`sharing`]: links, the embed dialog and view, exports;
 //! - [`claims`]: the Claims view's cards, each judged by its own run;
 //! - [`predict`]: the question before the run, the guess and the answer (`predict=1`);
-//! - [`learn`]: the worst-stalled task on the timeline, the equivalent Python;
-//! - [`cpython`]: traces from real CPython drawn beside the run;
+//! - [`python`]: the worst-stalled task on the timeline, the equivalent Python;
+//! - [`imported`]: traces read from files (real CPython's, recordings) drawn beside the run;
 //! - [`sweep`]: the chart of the pool sizes' speedups;
 //! - [`turns`]: one measured run at a time per browser, through the Web Locks API.
 
 mod claims;
 mod controls;
-mod cpython;
-mod engine;
 mod frame;
-mod learn;
+mod imported;
 mod lifecycle;
 mod panels;
 mod predict;
+mod python;
 mod results;
 mod sharing;
 mod status;
 mod sweep;
 mod timeline;
 mod turns;
+mod worker;
 
-use crate::core::session::{Effect, Environment, Input, Outcome, Parts, Session};
+use crate::core::session::{Effect, Environment, Input, Parts, Session, Update};
 use crate::web::js_error;
 use crate::web::messages::ToConductor;
 use controls::Controls;
-use engine::Engine;
 use gloo_events::EventListener;
 use panels::Panels;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 use web_sys::Document;
+use worker::ConductorWorker;
 
 /// The session and the browser objects that show it.
 pub struct App {
@@ -56,14 +56,14 @@ pub struct App {
     doc: Document,
     ui: Controls,
     panels: Panels,
-    python: learn::PythonView,
+    python: python::PythonView,
     claims: claims::ClaimsView,
     predict: predict::PredictView,
-    cpython: cpython::CpythonView,
+    cpython: imported::CpythonView,
     sweep_view: sweep::SweepView,
-    engine: Option<Engine>,
+    engine: Option<ConductorWorker>,
     /// Terminated engines whose listeners may still be on the stack; dropped next frame.
-    retired: Vec<Engine>,
+    retired: Vec<ConductorWorker>,
     embed: sharing::EmbedState,
     /// The browser's one turn to measure, and to start the engine.
     turn: turns::Turns,
@@ -146,10 +146,10 @@ pub fn start() -> Result<(), JsValue> {
         embed: sharing::EmbedState::new(session.scenario().embed),
         session,
         panels: Panels::new(&doc)?,
-        python: learn::PythonView::find(&doc)?,
+        python: python::PythonView::find(&doc)?,
         claims: claims::ClaimsView::find(&doc)?,
         predict: predict::PredictView::find(&doc)?,
-        cpython: cpython::CpythonView::find(&doc)?,
+        cpython: imported::CpythonView::find(&doc)?,
         sweep_view: sweep::SweepView::find(&doc)?,
         ui,
         engine: None,
@@ -164,10 +164,10 @@ pub fn start() -> Result<(), JsValue> {
         timeline::bind(&app),
         sharing::bind(&app),
         frame::bind(),
-        learn::bind(&app),
+        python::bind(&app),
         claims::bind(&app),
         predict::bind(&app),
-        cpython::bind(&app),
+        imported::bind(&app),
         sweep::bind(&app),
         results::bind(&app),
         lifecycle::bind(&app.doc),
@@ -277,12 +277,12 @@ pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
 impl App {
     /// Carries out the session's effects, then renders what it names.
     #[inline(never)]
-    fn apply(&mut self, out: Outcome) {
+    fn apply(&mut self, out: Update) {
         for effect in out.effects {
             match effect {
                 Effect::StartEngine { threads } => {
                     self.retire_engine();
-                    match Engine::spawn(threads) {
+                    match ConductorWorker::spawn(threads) {
                         Ok(engine) => self.engine = Some(engine),
                         Err(e) => later(Input::EngineNotStarted(js_error(&e))),
                     }
@@ -305,7 +305,7 @@ impl App {
                 Effect::ReleaseStartTurn => self.start_turn.release(),
                 Effect::WatchForView => sharing::watch_for_view(self),
                 Effect::FetchTrace(path) => {
-                    wasm_bindgen_futures::spawn_local(cpython::fetch_trace(path));
+                    wasm_bindgen_futures::spawn_local(imported::fetch_trace(path));
                 }
                 Effect::SyncUrl => controls::sync_url(self.session.scenario()),
                 Effect::FocusWorkloadError => controls::focus_workload_error(self),
@@ -343,13 +343,13 @@ impl App {
             status::show_legend(self);
         }
         if has(Parts::SCENARIO_VIEWS) || has(Parts::PYTHON) {
-            learn::show_python(self);
+            python::show_python(self);
         }
         if has(Parts::EMBED_DIALOG) {
             sharing::show_embed_dialog(self);
         }
         if has(Parts::IMPORTED) {
-            cpython::show_imported(self);
+            imported::show_imported(self);
         }
         if has(Parts::RESULTS) {
             results::show_results(self);
@@ -408,4 +408,12 @@ impl App {
 /// Queues `input` to be handled after the one in progress.
 fn later(input: Input) {
     QUEUE.with(|q| q.borrow_mut().push_back(input));
+}
+
+/// The element with `id`, as a `T`, or a sentence naming what is missing.
+fn by_id<T: wasm_bindgen::JsCast>(doc: &web_sys::Document, id: &str) -> Result<T, JsValue> {
+    doc.get_element_by_id(id)
+        .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))?
+        .dyn_into::<T>()
+        .map_err(|_| JsValue::from_str(&format!("#{id} is not the expected element")))
 }

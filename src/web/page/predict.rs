@@ -3,7 +3,7 @@
 //! [`PredictionView`](crate::core::session::predict::PredictionView); a press or a number key is
 //! the session's `Guess`. The Claims view's score line is drawn here too.
 
-use super::controls::by_id;
+use super::by_id;
 use super::{dispatch, App};
 use crate::core::session::Input;
 use gloo_events::EventListener;

@@ -2,7 +2,7 @@
 //! table and exports. The sweep itself (each pool size a normal run, sequential first as its
 //! baseline) is the session's.
 
-use super::controls::by_id;
+use super::by_id;
 use super::{dispatch, read, App};
 use crate::core::analysis::sweep::{chart_svg, csv, default_sizes, summary};
 use crate::core::session::{sizes_text, Input, Setting};

@@ -3,7 +3,7 @@
 //! and listed in the results table, labelled with the Python that recorded them. Bad files
 //! get a sentence, never a broken page.
 
-use super::controls::by_id;
+use super::by_id;
 use super::panels::Panels;
 
 use super::{dispatch, App};

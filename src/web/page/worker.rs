@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 
-pub struct Engine {
+pub struct ConductorWorker {
     worker: Worker,
     _listeners: [EventListener; 2],
     /// Fires if the conductor never says it is ready; cleared when dropped (a retired engine's
@@ -18,19 +18,19 @@ pub struct Engine {
     _start_deadline: Timeout,
 }
 
-impl Drop for Engine {
+impl Drop for ConductorWorker {
     fn drop(&mut self) {
         // Ends the conductor and, with it, the pool and process workers it started.
         self.worker.terminate();
     }
 }
 
-impl Engine {
+impl ConductorWorker {
     /// Starts a conductor whose pool has `threads` threads.
     ///
     /// # Errors
     /// When the browser refuses to start a worker.
-    pub fn spawn(threads: u32) -> Result<Engine, JsValue> {
+    pub fn spawn(threads: u32) -> Result<ConductorWorker, JsValue> {
         let worker = crate::web::start_worker("conductor", threads)?;
         let on_message = EventListener::new(&worker, "message", |e| {
             if let Some(e) = e.dyn_ref::<MessageEvent>() {
@@ -57,7 +57,7 @@ impl Engine {
         let deadline = Timeout::new(ENGINE_START_TIMEOUT_MS, || {
             dispatch(Input::EngineStartTimedOut);
         });
-        Ok(Engine {
+        Ok(ConductorWorker {
             worker,
             _listeners: [on_message, on_error],
             _start_deadline: deadline,
