@@ -9,12 +9,13 @@
 
 pub mod canvas;
 pub mod conductor;
+pub mod embedding;
 pub mod exports;
+pub mod files;
 pub mod messages;
 pub mod page;
 pub mod panic;
 pub mod process;
-pub mod share;
 pub mod timers;
 
 use crate::engine::Clock;

@@ -6,7 +6,7 @@ use super::{dispatch, read, sharing, App};
 use crate::core::analysis::claims::Verdict;
 use crate::core::input::scenario::Scenario;
 use crate::core::session::{ClaimView, Input};
-use crate::web::share;
+use crate::web::embedding;
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -213,7 +213,7 @@ pub fn claims_json(app: &App) -> JsValue {
         .claim_views()
         .into_iter()
         .map(|mut v| {
-            if let Ok(url) = share::address(&v.link) {
+            if let Ok(url) = embedding::address(&v.link) {
                 v.link = url;
             }
             v

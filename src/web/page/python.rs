@@ -7,7 +7,7 @@ use super::{dispatch, read, App};
 use crate::core::measure::trace::Model;
 use crate::core::python::program::{file_name, program_bounded};
 use crate::core::session::Input;
-use crate::web::share;
+use crate::web::files;
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -72,7 +72,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
             return;
         };
         wasm_bindgen_futures::spawn_local(async move {
-            let label = if share::copy(&text).await.is_ok() {
+            let label = if files::copy(&text).await.is_ok() {
                 "Copied"
             } else {
                 "Select the code and copy it"
@@ -83,7 +83,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
     out.push(EventListener::new(&py.download, "click", |_| {
         let failed = read(|app| {
             let (model, text) = python_program(app)?;
-            share::download_text(&file_name(model), "text/x-python", &text).err()
+            files::download_text(&file_name(model), "text/x-python", &text).err()
         })
         .flatten();
         if let Some(e) = failed {

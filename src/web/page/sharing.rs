@@ -10,8 +10,9 @@ use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
 use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
 use crate::core::session::{EmbedDialog, Input, Shown};
+use crate::web::embedding::{self, HeightReporter};
+use crate::web::files;
 use crate::web::js_error;
-use crate::web::share::{self, HeightReporter};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,7 +33,7 @@ impl EmbedState {
     /// For an embed, its height reports start now.
     pub fn new(embed: bool) -> EmbedState {
         let height = embed
-            .then(|| match share::report_height() {
+            .then(|| match embedding::report_height() {
                 Ok(reporter) => Some(reporter),
                 Err(e) => {
                     web_sys::console::warn_2(&"conpar: no height reports".into(), &e);
@@ -83,11 +84,11 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
     let ui = &app.ui;
     Ok(vec![
         EventListener::new(&ui.copy_link, "click", |_| {
-            let Some(Ok(url)) = read(|app| share::address(&full_query(app))) else {
+            let Some(Ok(url)) = read(|app| embedding::address(&full_query(app))) else {
                 return;
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let text = match share::copy(&url).await {
+                let text = match files::copy(&url).await {
                     Ok(()) => "Link copied: it reproduces this scenario.".to_string(),
                     Err(_) => format!("Copy this link: {url}"),
                 };
@@ -181,7 +182,7 @@ fn shown_traces(app: &App) -> Result<Vec<crate::core::measure::trace::ModelTrace
 /// Offers `svg` as a PNG file (drawn asynchronously); a failure is said in a notice.
 pub(super) fn offer_png(name: &'static str, svg: crate::core::drawing::export::Svg) {
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = share::download_png(name, &svg).await {
+        if let Err(e) = files::download_png(name, &svg).await {
             dispatch(Input::Notices(vec![format!(
                 "The PNG could not be made: {}",
                 js_error(&e)
@@ -193,7 +194,7 @@ pub(super) fn offer_png(name: &'static str, svg: crate::core::drawing::export::S
 /// Copies `text` and says on `button` whether it worked.
 fn copy_and_say(text: String, button: fn(&App) -> &web_sys::HtmlElement, done: &'static str) {
     wasm_bindgen_futures::spawn_local(async move {
-        let label = if share::copy(&text).await.is_ok() {
+        let label = if files::copy(&text).await.is_ok() {
             done
         } else {
             "Select and copy the code"
@@ -239,7 +240,7 @@ pub fn show_links(app: &App) {
     let recorded = matches!(app.session.shown(), Shown::Recorded { .. });
     let url = match recorded.then(|| recording_link(app)) {
         Some(Ok(link)) => Ok(link),
-        _ => share::address(&full_query(app)),
+        _ => embedding::address(&full_query(app)),
     };
     let Ok(url) = url else {
         return;
@@ -252,7 +253,7 @@ pub fn show_links(app: &App) {
     // In a frame of a page that is not isolated, a tab of our own can be.
     app.ui
         .open_tab
-        .set_hidden(app.session.env().isolated || !share::in_frame());
+        .set_hidden(app.session.env().isolated || !embedding::in_frame());
 }
 
 /// The writer changed a choice of the Embed dialog: the session keeps it.
@@ -368,10 +369,10 @@ fn embed_codes_with(
     embed.embed = true;
     embed.claims = false;
     let title = format!("conpar: {}", embed.caption_or_default());
-    let src = share::address(&embed.to_query()).ok()? + fragment;
+    let src = embedding::address(&embed.to_query()).ok()? + fragment;
     let mut full = embed.clone();
     full.embed = false;
-    let link = share::address(&full.to_query()).ok()? + fragment;
+    let link = embedding::address(&full.to_query()).ok()? + fragment;
     let height = crate::core::drawing::embed::scenario_height(&embed, cores);
     Some(Codes {
         snippet: snippet::snippet(&src, &title, height),
@@ -395,7 +396,7 @@ fn recorded(app: &App, embed: bool) -> Result<(String, Scenario, u32), String> {
 /// `window.conpar.recording()`; or why there is none.
 pub fn recording_link(app: &App) -> Result<String, String> {
     let (text, scenario, _) = recorded(app, false)?;
-    let address = share::address(&scenario.to_query()).map_err(|e| js_error(&e))?;
+    let address = embedding::address(&scenario.to_query()).map_err(|e| js_error(&e))?;
     Ok(format!("{address}#{FRAGMENT_KEY}{text}"))
 }
 
@@ -482,7 +483,7 @@ fn export(app: &App, kind: &str) -> Result<(), String> {
                 let saved = wasm_bindgen_futures::JsFuture::from(made)
                     .await
                     .and_then(|bytes| {
-                        share::download_bytes("conpar-timeline.gif", "image/gif", &bytes)
+                        files::download_bytes("conpar-timeline.gif", "image/gif", &bytes)
                     });
                 if let Err(e) = saved {
                     dispatch(Input::Notices(vec![format!(
@@ -495,22 +496,22 @@ fn export(app: &App, kind: &str) -> Result<(), String> {
         }
         "recording" => {
             let link = recording_link(app)?;
-            share::download_text("conpar-recording.txt", "text/plain", &format!("{link}\n"))
+            files::download_text("conpar-recording.txt", "text/plain", &format!("{link}\n"))
         }
-        "animated-svg" => share::download_text(
+        "animated-svg" => files::download_text(
             "conpar-timeline-animated.svg",
             "image/svg+xml",
             &animated_timeline_svg(&shown, &caption(app), 1000.0).text,
         ),
-        "trace" => share::download_text(
+        "trace" => files::download_text(
             "conpar-trace.json",
             "application/json",
             &chrome_trace(&traces, results, run.origin()).to_string(),
         ),
-        "svg" => share::download_text("conpar-timeline.svg", "image/svg+xml", &svg().text),
-        "csv" => share::download_text("conpar-results.csv", "text/csv", &results_csv(results)),
+        "svg" => files::download_text("conpar-timeline.svg", "image/svg+xml", &svg().text),
+        "csv" => files::download_text("conpar-results.csv", "text/csv", &results_csv(results)),
         "json" => match serde_json::to_string_pretty(results) {
-            Ok(text) => share::download_text("conpar-results.json", "application/json", &text),
+            Ok(text) => files::download_text("conpar-results.json", "application/json", &text),
             Err(e) => Err(JsValue::from_str(&e.to_string())),
         },
         "png" => {

@@ -6,7 +6,7 @@ use super::by_id;
 use super::{dispatch, read, App};
 use crate::core::analysis::sweep::{chart_svg, csv, default_sizes, summary};
 use crate::core::session::{sizes_text, Input, Setting};
-use crate::web::{js_error, share};
+use crate::web::{files, js_error};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -151,8 +151,8 @@ fn export(app: &App, kind: &str) -> Result<(), String> {
         )
     };
     let result = match kind {
-        "csv" => share::download_text("conpar-sweep.csv", "text/csv", &csv(&s.points, cores)),
-        "svg" => share::download_text("conpar-sweep.svg", "image/svg+xml", &svg_text()),
+        "csv" => files::download_text("conpar-sweep.csv", "text/csv", &csv(&s.points, cores)),
+        "svg" => files::download_text("conpar-sweep.svg", "image/svg+xml", &svg_text()),
         "png" => {
             super::sharing::offer_png(
                 "conpar-sweep.png",
