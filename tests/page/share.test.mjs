@@ -79,17 +79,25 @@ test('with Document-Isolation-Policy the same embed is isolated and runs all fiv
 });
 
 test('an embed starts no workers until it scrolls into view', async () => {
+  // Every worker any page of this browser starts, from now on.
+  const cdp = await browser.newBrowserCDPSession();
+  const workers = new Set();
+  cdp.on('Target.targetCreated', ({ targetInfo: t }) => { if (t.type === 'worker') workers.add(t.targetId); });
+  await cdp.send('Target.setDiscoverTargets', { discover: true });
   const { page, frame, close } = await blog(`${site.url}/?preset=io&models=async&embed=1`, { spacer: 3000 });
   try {
-    await page.waitForTimeout(1500);
+    // The embed has settled into waiting for the reader (the state it says), and nothing runs.
+    await frame.waitForFunction(() => /comes into view/.test(document.getElementById('status').textContent));
     assert.equal(await frame.evaluate(() => document.documentElement.dataset.status), 'loading');
-    assert.match(await frame.textContent('#status'), /comes into view/);
+    assert.equal(workers.size, 0, `${workers.size} workers started before the embed was in view`);
     await page.evaluate(() => document.getElementById('demo').scrollIntoView());
     assert.equal(await frameStatus(frame, ['ready', 'error']), 'ready');
     await frame.click('#run');
     assert.equal(await frameStatus(frame, ['done', 'error']), 'done');
+    assert.ok(workers.size >= 1, 'in view, its conductor started');
   } finally {
     await close();
+    await cdp.detach();
   }
 });
 
@@ -104,7 +112,8 @@ test('on a host without headers, the service worker isolates the page after one 
     await page.waitForFunction(() => crossOriginIsolated, null, { timeout: 30000 });
     assert.equal(await waitStatus(page, ['done', 'error'], 60000), 'done');
     assert.equal((await page.evaluate(() => window.conpar.results())).length, 2);
-    await page.waitForTimeout(500);
+    // This document is the reload (the first load registered the worker and reloaded once).
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation')[0].type), 'reload');
     assert.equal(loads, 2, `${loads} page loads: the page should reload exactly once`);
   } finally {
     await page.close();
