@@ -69,7 +69,7 @@ impl Model {
     }
 
     /// What the model stands for, checked against the Python 3.14 documentation (shown
-    /// beside its panel). `tests/core.rs` pins the facts, so a change is deliberate.
+    /// beside its panel). `tests/facts.rs` pins the facts, so a change is deliberate.
     pub fn explanation(self) -> &'static str {
         match self {
             Model::Sequential => "A plain loop: one task after another on one thread. Every wait and every computation adds up: the baseline for speedups.",
