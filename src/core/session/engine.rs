@@ -257,4 +257,74 @@ impl Session {
     }
 
     // ---- the sweep ----
+
+    /// An embed scrolled into view: its conductor starts now.
+    pub(super) fn on_embed_visible(&mut self) {
+        if self.engine == Conductor::Off {
+            self.start_engine();
+        }
+    }
+
+    pub(super) fn on_engine_not_started(&mut self, why: &str) {
+        self.release_start_turn();
+        self.engine = Conductor::Off;
+        self.release_turn();
+        self.pending = Pending::None;
+        self.set_status(Status::Error, format!("The engine could not start: {why}"));
+        self.render(Parts::ENVIRONMENT);
+    }
+
+    pub(super) fn on_engine_start_timed_out(&mut self) {
+        if matches!(self.engine, Conductor::Starting { .. }) {
+            self.on_report(FromConductor::Fatal {
+                message: format!(
+                    "the workers did not start within {} s",
+                    ENGINE_START_TIMEOUT_MS / 1000
+                ),
+            });
+        }
+    }
+
+    pub(super) fn on_turn_waiting(&mut self, holder: Holder) {
+        if self.pending == Pending::Turn {
+            self.set_status(Status::Loading, holder.waiting_text().into());
+        }
+    }
+
+    pub(super) fn on_turn_granted(&mut self, guard: Guard) {
+        self.guarded(guard);
+        if self.pending == Pending::Turn {
+            self.pending = Pending::None;
+            self.has_turn = true;
+            self.request_run();
+            if !self.running() {
+                // It could not start after all (the engine must grow first, or nothing can
+                // run): the turn goes back until it can.
+                self.release_turn();
+            }
+        }
+    }
+
+    pub(super) fn on_start_turn_waiting(&mut self, holder: Holder) {
+        if matches!(self.engine, Conductor::Queued { .. }) {
+            self.set_status(Status::Loading, holder.waiting_text().into());
+        }
+    }
+
+    pub(super) fn on_start_turn_granted(&mut self, guard: Guard) {
+        match self.guarded(guard).engine {
+            Conductor::Queued { threads } => {
+                self.engine = Conductor::Starting { threads };
+                self.effect(Effect::StartEngine { threads });
+                // An error said meanwhile (a broken pool) stays up until the engine is ready.
+                if self.status == Status::Loading {
+                    self.set_status(
+                        Status::Loading,
+                        "Starting workers and calibrating the CPU kernel…".into(),
+                    );
+                }
+            }
+            _ => self.effect(Effect::ReleaseStartTurn),
+        }
+    }
 }

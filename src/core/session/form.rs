@@ -78,4 +78,19 @@ impl Session {
     }
 
     // ---- traces read from files ----
+
+    pub(super) fn on_python_model(&mut self, model: Model) {
+        self.python_model = model;
+        self.render(Parts::PYTHON);
+    }
+
+    pub(super) fn on_python_open(&mut self, open: bool) {
+        self.python_open = open;
+        self.render(Parts::PYTHON);
+    }
+
+    pub(super) fn on_embed_dialog(&mut self, dialog: EmbedDialog) {
+        self.embed_dialog = dialog;
+        self.render(Parts::EMBED_DIALOG);
+    }
 }

@@ -93,4 +93,18 @@ impl Session {
     }
 
     // ---- the timeline ----
+
+    /// A file read: a recording of a run, or a trace to draw beside this page's run.
+    pub(super) fn on_trace_read(&mut self, name: &str, text: &str) {
+        if recorded::is_recording(text) {
+            self.add_recording_file(text, name);
+        } else {
+            self.add_trace(text, name);
+        }
+    }
+
+    pub(super) fn clear_imported(&mut self) {
+        self.imports.traces.clear();
+        self.refresh_imported();
+    }
 }

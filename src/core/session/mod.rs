@@ -151,170 +151,69 @@ impl Session {
     #[inline(never)]
     pub fn handle(&mut self, input: Input) -> Update {
         match input {
-            Input::Start => self.start(),
-            Input::Run => {
-                self.stay_in_place = false;
-                self.request_run();
-            }
+            // The run (running.rs), the sweep (sweep.rs), claims (claims.rs, predict.rs).
+            Input::Run => self.run_pressed(),
             Input::Stop => self.stop(),
             Input::Sweep(sizes) => self.start_sweep(&sizes),
+            Input::RunClaim(id) => self.run_claim(&id),
+            Input::Guess(id) => self.on_guess(&id),
+            Input::GuessClaim { id, choice } => self.on_claim_guess(&id, &choice),
+            // The form (form.rs).
             Input::Preset(id) => self.on_preset(&id),
             Input::Edit(text) => self.on_edit(text),
             Input::Set(setting, value) => self.on_setting(setting, &value),
             Input::Models(models) => self.on_models(models),
-            Input::EmbedVisible => {
-                if self.engine == Conductor::Off {
-                    self.start_engine();
-                }
-            }
-            Input::Engine(report) => self.on_report(report),
-            Input::EngineNotStarted(why) => {
-                self.release_start_turn();
-                self.engine = Conductor::Off;
-                self.release_turn();
-                self.pending = Pending::None;
-                self.set_status(Status::Error, format!("The engine could not start: {why}"));
-                self.render(Parts::ENVIRONMENT);
-            }
-            Input::EngineStartTimedOut => {
-                if matches!(self.engine, Conductor::Starting { .. }) {
-                    self.on_report(FromConductor::Fatal {
-                        message: format!(
-                            "the workers did not start within {} s",
-                            ENGINE_START_TIMEOUT_MS / 1000
-                        ),
-                    });
-                }
-            }
-            Input::SendFailed(why) => {
-                self.end_run_with("the run could not be sent to the engine");
-                self.set_status(Status::Error, format!("Could not start the run: {why}"));
-            }
-            Input::TurnWaiting(holder) => {
-                if self.pending == Pending::Turn {
-                    self.set_status(Status::Loading, holder.waiting_text().into());
-                }
-            }
-            Input::TurnGranted(guard) => {
-                self.guarded(guard);
-                if self.pending == Pending::Turn {
-                    self.pending = Pending::None;
-                    self.has_turn = true;
-                    self.request_run();
-                    if !self.running() {
-                        // It could not start after all (the engine must grow first, or
-                        // nothing can run): the turn goes back until it can.
-                        self.release_turn();
-                    }
-                }
-            }
-            Input::StartTurnWaiting(holder) => {
-                if matches!(self.engine, Conductor::Queued { .. }) {
-                    self.set_status(Status::Loading, holder.waiting_text().into());
-                }
-            }
-            Input::StartTurnGranted(guard) => match self.guarded(guard).engine {
-                Conductor::Queued { threads } => {
-                    self.engine = Conductor::Starting { threads };
-                    self.effect(Effect::StartEngine { threads });
-                    // An error said meanwhile (a broken pool) stays up until the engine is ready.
-                    if self.status == Status::Loading {
-                        self.set_status(
-                            Status::Loading,
-                            "Starting workers and calibrating the CPU kernel…".into(),
-                        );
-                    }
-                }
-                _ => self.effect(Effect::ReleaseStartTurn),
-            },
+            Input::PythonModel(model) => self.on_python_model(model),
+            Input::PythonOpen(open) => self.on_python_open(open),
+            Input::EmbedDialog(dialog) => self.on_embed_dialog(dialog),
+            // The conductor, the browser's turns and the tab (engine.rs).
+            Input::Start => self.start(),
+            Input::EmbedVisible => self.on_embed_visible(),
+            Input::Engine(message) => self.on_report(message),
+            Input::EngineNotStarted(why) => self.on_engine_not_started(&why),
+            Input::EngineStartTimedOut => self.on_engine_start_timed_out(),
+            Input::SendFailed(why) => self.on_send_failed(&why),
+            Input::TurnWaiting(holder) => self.on_turn_waiting(holder),
+            Input::TurnGranted(guard) => self.on_turn_granted(guard),
+            Input::StartTurnWaiting(holder) => self.on_start_turn_waiting(holder),
+            Input::StartTurnGranted(guard) => self.on_start_turn_granted(guard),
             Input::Visibility { state, at } => self.on_visibility(state, at),
-            Input::TraceRead { name, text } => {
-                if recorded::is_recording(&text) {
-                    self.add_recording_file(&text, &name);
-                } else {
-                    self.add_trace(&text, &name);
-                }
-            }
-            Input::ClearImported => {
-                self.imports.traces.clear();
-                self.refresh_imported();
-            }
+            Input::SetFault(fault) => self.fault = fault,
+            // Traces read from files (imports.rs, recorded.rs).
+            Input::TraceRead { name, text } => self.on_trace_read(&name, &text),
+            Input::ClearImported => self.clear_imported(),
+            // Notices and notes (here).
             Input::Notices(list) => self.show_notices(list),
             Input::Notice(text) => self.add_notice(text),
-            Input::CloseNotices => {
-                self.notices.open = false;
-                self.render(Parts::NOTICES);
-            }
-            Input::OpenNotes => {
-                self.notes_open = true;
-                self.render(Parts::RESULTS);
-            }
-            Input::Zoom { factor, centre } => {
-                self.view.zoom_by(factor, centre);
-                self.render(Parts::TIMELINE);
-            }
-            Input::ZoomReset => {
-                self.view.zoom = None;
-                self.render(Parts::TIMELINE);
-            }
-            Input::Pan(fraction) => {
-                self.view.pan(fraction);
-                self.render(Parts::TIMELINE);
-            }
-            Input::PointerDown { x } => {
-                // A drag on a zoomed timeline pans it.
-                if self.view.zoom.is_some() {
-                    self.drag_x = Some(x);
-                }
-            }
-            Input::Drag { x, plot_width } => {
-                if let Some(last) = self.drag_x {
-                    self.view.pan((last - x) / plot_width.max(1.0));
-                    self.drag_x = Some(x);
-                    self.render(Parts::TIMELINE | Parts::HIDE_TIP);
-                }
-            }
+            Input::CloseNotices => self.close_notices(),
+            Input::OpenNotes => self.open_notes(),
+            // The timeline (timeline.rs).
+            Input::Zoom { factor, centre } => self.on_zoom(factor, centre),
+            Input::ZoomReset => self.on_zoom_reset(),
+            Input::Pan(fraction) => self.on_pan(fraction),
+            Input::PointerDown { x } => self.on_pointer_down(x),
+            Input::Drag { x, plot_width } => self.on_drag(x, plot_width),
             Input::PointerUp => self.drag_x = None,
-            Input::Highlight(target) => {
-                if self.view.highlight != target {
-                    self.view.highlight = target;
-                    self.render(Parts::TIMELINE);
-                }
-            }
-            Input::Scrub { value, now } => {
-                self.replay_from = None;
-                let longest = self.axis_ms(now);
-                self.view.cursor = (value < 1000.0).then(|| value / 1000.0 * longest);
-                self.render(Parts::TIMELINE);
-            }
+            Input::Highlight(target) => self.on_highlight(target),
+            Input::Scrub { value, now } => self.on_scrub(value, now),
             Input::Replay {
                 now,
                 reduced_motion,
             } => self.replay(now, reduced_motion),
             Input::Frame { now } => self.frame(now, self.replay_speed),
-            Input::ReplaySpeed(speed) => {
-                if speed.is_finite() && speed > 0.0 {
-                    self.replay_speed = speed.min(1.0);
-                }
-            }
-            Input::PythonModel(model) => {
-                self.python_model = model;
-                self.render(Parts::PYTHON);
-            }
-            Input::PythonOpen(open) => {
-                self.python_open = open;
-                self.render(Parts::PYTHON);
-            }
-            Input::EmbedDialog(dialog) => {
-                self.embed_dialog = dialog;
-                self.render(Parts::EMBED_DIALOG);
-            }
-            Input::SetFault(fault) => self.fault = fault,
-            Input::RunClaim(id) => self.run_claim(&id),
-            Input::Guess(id) => self.on_guess(&id),
-            Input::GuessClaim { id, choice } => self.on_claim_guess(&id, &choice),
+            Input::ReplaySpeed(speed) => self.on_replay_speed(speed),
         }
         std::mem::take(&mut self.out)
+    }
+
+    fn close_notices(&mut self) {
+        self.notices.open = false;
+        self.render(Parts::NOTICES);
+    }
+
+    fn open_notes(&mut self) {
+        self.notes_open = true;
+        self.render(Parts::RESULTS);
     }
 
     fn effect(&mut self, effect: Effect) {

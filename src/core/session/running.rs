@@ -334,4 +334,15 @@ impl Session {
         self.set_status(Status::Loading, "Stopped. Restarting the workers…".into());
         self.render(Parts::TIMELINE);
     }
+
+    /// Run pressed: a fresh run (its view follows it).
+    pub(super) fn run_pressed(&mut self) {
+        self.stay_in_place = false;
+        self.request_run();
+    }
+
+    pub(super) fn on_send_failed(&mut self, why: &str) {
+        self.end_run_with("the run could not be sent to the engine");
+        self.set_status(Status::Error, format!("Could not start the run: {why}"));
+    }
 }

@@ -134,4 +134,55 @@ impl Session {
             self.render(Parts::SCRUB);
         }
     }
+
+    pub(super) fn on_zoom(&mut self, factor: f64, centre: f64) {
+        self.view.zoom_by(factor, centre);
+        self.render(Parts::TIMELINE);
+    }
+
+    pub(super) fn on_zoom_reset(&mut self) {
+        self.view.zoom = None;
+        self.render(Parts::TIMELINE);
+    }
+
+    pub(super) fn on_pan(&mut self, fraction: f64) {
+        self.view.pan(fraction);
+        self.render(Parts::TIMELINE);
+    }
+
+    /// A drag on a zoomed timeline pans it.
+    pub(super) fn on_pointer_down(&mut self, x: f64) {
+        if self.view.zoom.is_some() {
+            self.drag_x = Some(x);
+        }
+    }
+
+    pub(super) fn on_drag(&mut self, x: f64, plot_width: f64) {
+        if let Some(last) = self.drag_x {
+            self.view.pan((last - x) / plot_width.max(1.0));
+            self.drag_x = Some(x);
+            self.render(Parts::TIMELINE | Parts::HIDE_TIP);
+        }
+    }
+
+    pub(super) fn on_highlight(&mut self, target: Option<(Model, u32)>) {
+        if self.view.highlight != target {
+            self.view.highlight = target;
+            self.render(Parts::TIMELINE);
+        }
+    }
+
+    pub(super) fn on_scrub(&mut self, value: f64, now: f64) {
+        self.replay_from = None;
+        let longest = self.axis_ms(now);
+        self.view.cursor = (value < 1000.0).then(|| value / 1000.0 * longest);
+        self.render(Parts::TIMELINE);
+    }
+
+    /// The Replay speed menu: a speed it cannot offer changes nothing.
+    pub(super) fn on_replay_speed(&mut self, speed: f64) {
+        if speed.is_finite() && speed > 0.0 {
+            self.replay_speed = speed.min(1.0);
+        }
+    }
 }
