@@ -112,7 +112,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
         // Closed by the browser too (Escape).
         EventListener::new(&ui.embed_dialog, "close", |_| embed_closed()),
         EventListener::new(&ui.embed_copy, "click", |_| {
-            if let Some(code) = read(|app| app.ui.embed_code.value()) {
+            if let Some(code) = read(chosen_code).flatten() {
                 copy_and_say(code, |app| &app.ui.embed_copy, "Copied");
             }
         }),
@@ -300,12 +300,7 @@ pub fn show_embed_dialog(app: &App) {
         }
     }
     if dialog.open {
-        if let Some(codes) = embed_codes(app) {
-            let code = if dialog.element {
-                codes.element
-            } else {
-                codes.snippet
-            };
+        if let Some(code) = chosen_code(app) {
             ui.embed_code.set_value(&code);
         }
         if !ui.embed_dialog.open() {
@@ -314,6 +309,16 @@ pub fn show_embed_dialog(app: &App) {
     } else if ui.embed_dialog.open() {
         ui.embed_dialog.close();
     }
+}
+
+/// The code for what the Embed dialog has chosen: the light element or the frame with its script.
+fn chosen_code(app: &App) -> Option<String> {
+    let codes = embed_codes(app)?;
+    Some(if app.session.embed_dialog().element {
+        codes.element
+    } else {
+        codes.snippet
+    })
 }
 
 /// What the Embed dialog offers: the iframe with `embed.js`, the iframe alone, and the light
