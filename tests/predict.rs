@@ -5,6 +5,7 @@
 
 mod common;
 use common::stories::*;
+use conpar::core::session::FormInput;
 
 use conpar::core::analysis::claims::{Verdict, CLAIMS};
 use conpar::core::analysis::predict::{buckets_of, question, Ask};
@@ -141,7 +142,7 @@ fn a_guess_is_answered_by_the_run_that_follows_it_and_holds_until_the_scenario_c
     finish(&mut s, &req);
     assert_eq!(s.answer().and_then(|a| a.correct), Some(false));
     // Another workload asks anew.
-    go(&mut s, Input::Preset("cpu".into()));
+    go(&mut s, Input::Form(FormInput::Preset("cpu".into())));
     let p = s.prediction().expect("it asks");
     assert_eq!((p.chosen, p.answer, p.open), (None, None, true));
     go(&mut s, Input::Guess("threads".into()));

@@ -5,6 +5,7 @@
 
 mod common;
 use common::stories::*;
+use conpar::core::session::{FormInput, NoticeInput, TimelineInput, TurnInput};
 
 use conpar::core::measure::trace::Model;
 use conpar::core::protocol::FromConductor;
@@ -265,13 +266,19 @@ fn a_setting_changed_during_a_run_applies_to_the_next_one() {
     let (mut s, _) = started("?preset=cpu&models=sequential,threads&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("sent");
     assert_eq!(req.threads, 6);
-    let out = go(&mut s, Input::Set(Setting::Threads, "2".into()));
+    let out = go(
+        &mut s,
+        Input::Form(FormInput::Set(Setting::Threads, "2".into())),
+    );
     assert!(out.effects.contains(&Effect::SyncUrl));
     assert!(sent(&out).is_none(), "the run in progress goes on");
     assert!(s.running());
     assert_eq!(s.scenario().threads, 2);
     // An out-of-range value: a notice, the old value kept and shown.
-    let out = go(&mut s, Input::Set(Setting::Threads, "100".into()));
+    let out = go(
+        &mut s,
+        Input::Form(FormInput::Set(Setting::Threads, "100".into())),
+    );
     assert_eq!(s.scenario().threads, 2);
     assert!(out.render.contains(Parts::FORM | Parts::NOTICES));
     assert!(s.notices().open);
@@ -281,7 +288,10 @@ fn a_setting_changed_during_a_run_applies_to_the_next_one() {
     let next = sent(&go(&mut s, Input::Run)).expect("runs");
     assert_eq!(next.threads, 2);
     // More threads than the pool has: a bigger engine first, then the run.
-    go(&mut s, Input::Set(Setting::Threads, "16".into()));
+    go(
+        &mut s,
+        Input::Form(FormInput::Set(Setting::Threads, "16".into())),
+    );
     finish(&mut s, &next);
     let out = go(&mut s, Input::Run);
     assert_eq!(engine_started(&out), Some(16));
@@ -309,7 +319,7 @@ fn a_bad_address_gives_notices_and_defaults_and_a_bad_workload_runs_nothing() {
     assert_eq!(s.status(), Status::Error);
     assert_eq!(s.runs_started(), 0);
     // Fixing it in the editor makes Run work.
-    go(&mut s, Input::Edit("io 10".into()));
+    go(&mut s, Input::Form(FormInput::Edit("io 10".into())));
     assert!(sent(&go(&mut s, Input::Run)).is_some());
 }
 
@@ -322,7 +332,7 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     assert!(out.effects.contains(&Effect::AskTurn));
     assert!(sent(&out).is_none(), "no run while another page measures");
     assert_eq!(s.pending(), Pending::Turn);
-    let out = s.handle(Input::TurnWaiting(Holder::ThisPage));
+    let out = s.handle(Input::Turn(TurnInput::TurnWaiting(Holder::ThisPage)));
     assert_eq!(s.status(), Status::Loading);
     assert_eq!(
         s.status_text(),
@@ -332,7 +342,7 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     assert!(s.can_stop());
     assert!(s.handle(Input::Run).effects.is_empty(), "asked once");
     // Granted: it runs, holding the turn until it is done.
-    let out = s.handle(Input::TurnGranted(Guard::Browser));
+    let out = s.handle(Input::Turn(TurnInput::TurnGranted(Guard::Browser)));
     let req = sent(&out).expect("runs when granted");
     assert!(s.has_turn());
     let out = finish(&mut s, &req);
@@ -344,7 +354,7 @@ fn runs_wait_for_their_turn_and_stop_works_while_waiting() {
     assert!(out.effects.contains(&Effect::ReleaseTurn));
     assert_eq!(s.pending(), Pending::None);
     greet(&mut s);
-    assert!(sent(&s.handle(Input::TurnGranted(Guard::Browser))).is_none());
+    assert!(sent(&s.handle(Input::Turn(TurnInput::TurnGranted(Guard::Browser)))).is_none());
     // A run stopped midway gives the turn back too.
     go(&mut s, Input::Run);
     assert!(s.running());
@@ -401,24 +411,27 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
     // Before the run ends Replay does nothing.
     go(
         &mut s,
-        Input::Replay {
+        Input::Timeline(TimelineInput::Replay {
             now: 0.0,
             reduced_motion: false,
-        },
+        }),
     );
     assert!(s.replay_from().is_none());
     finish(&mut s, &req);
     go(
         &mut s,
-        Input::Replay {
+        Input::Timeline(TimelineInput::Replay {
             now: 0.0,
             reduced_motion: false,
-        },
+        }),
     );
     assert_eq!(s.view().cursor, Some(0.0));
-    go(&mut s, Input::Frame { now: 50.0 });
+    go(&mut s, Input::Timeline(TimelineInput::Frame { now: 50.0 }));
     assert_eq!(s.view().cursor, Some(50.0));
-    go(&mut s, Input::Frame { now: 1000.0 });
+    go(
+        &mut s,
+        Input::Timeline(TimelineInput::Frame { now: 1000.0 }),
+    );
     assert_eq!(
         (s.view().cursor, s.replay_from()),
         (None, None),
@@ -426,26 +439,32 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
     );
     // At a quarter of the speed chosen in the menu, 200 ms of page time draw 50 ms of the run;
     // a speed the menu cannot offer changes nothing.
-    go(&mut s, Input::ReplaySpeed(0.25));
-    go(&mut s, Input::ReplaySpeed(f64::NAN));
-    go(&mut s, Input::ReplaySpeed(-3.0));
+    go(&mut s, Input::Timeline(TimelineInput::ReplaySpeed(0.25)));
+    go(
+        &mut s,
+        Input::Timeline(TimelineInput::ReplaySpeed(f64::NAN)),
+    );
+    go(&mut s, Input::Timeline(TimelineInput::ReplaySpeed(-3.0)));
     assert_eq!(s.replay_speed(), 0.25);
     go(
         &mut s,
-        Input::Replay {
+        Input::Timeline(TimelineInput::Replay {
             now: 2000.0,
             reduced_motion: false,
-        },
+        }),
     );
-    go(&mut s, Input::Frame { now: 2200.0 });
+    go(
+        &mut s,
+        Input::Timeline(TimelineInput::Frame { now: 2200.0 }),
+    );
     assert_eq!(s.view().cursor, Some(50.0));
     // Reduced motion: no animation, the end state.
     go(
         &mut s,
-        Input::Replay {
+        Input::Timeline(TimelineInput::Replay {
             now: 0.0,
             reduced_motion: true,
-        },
+        }),
     );
     assert!(s.replay_from().is_none());
 }
@@ -454,9 +473,12 @@ fn replay_moves_the_cursor_frame_by_frame_until_the_end() {
 fn the_python_section_shows_the_model_chosen_once_it_is_open() {
     let (mut s, _) = started("?preset=io", ISOLATED);
     assert_eq!((s.python_model(), s.python_open()), (Model::Gil, false));
-    let out = go(&mut s, Input::PythonModel(Model::Interpreters));
+    let out = go(
+        &mut s,
+        Input::Form(FormInput::PythonModel(Model::Interpreters)),
+    );
     assert!(out.render.contains(Parts::PYTHON));
-    let out = go(&mut s, Input::PythonOpen(true));
+    let out = go(&mut s, Input::Form(FormInput::PythonOpen(true)));
     assert!(out.render.contains(Parts::PYTHON));
     assert_eq!(
         (s.python_model(), s.python_open()),
@@ -478,16 +500,16 @@ fn the_embed_dialog_is_the_sessions_open_or_closed_with_the_writers_choices() {
         recording: false,
         predict: true,
     };
-    let out = go(&mut s, Input::EmbedDialog(chosen));
+    let out = go(&mut s, Input::Form(FormInput::EmbedDialog(chosen)));
     assert!(out.render.contains(Parts::EMBED_DIALOG));
     assert_eq!(s.embed_dialog(), chosen);
     // Closed, it keeps the writer's choices for the next time.
     go(
         &mut s,
-        Input::EmbedDialog(EmbedDialog {
+        Input::Form(FormInput::EmbedDialog(EmbedDialog {
             open: false,
             ..chosen
-        }),
+        })),
     );
     assert!(!s.embed_dialog().open && s.embed_dialog().element && s.embed_dialog().predict);
 }
@@ -497,18 +519,19 @@ fn a_page_that_can_take_turns_with_nobody_says_so_once_with_its_first_run() {
     // A frame whose Web Locks are denied still takes turns with its page's frames: no notice.
     let mut s = Session::new("?preset=io&models=sequential,async", ISOLATED);
     s.handle(Input::Start);
-    s.handle(Input::StartTurnGranted(Guard::Page));
+    s.handle(Input::Turn(TurnInput::StartTurnGranted(Guard::Page)));
     greet(&mut s);
     s.handle(Input::Run);
-    s.handle(Input::TurnGranted(Guard::Page));
+    s.handle(Input::Turn(TurnInput::TurnGranted(Guard::Page)));
     assert!(!s.notices().list.iter().any(|n| n == UNGUARDED));
     // A top-level page without Web Locks: said with the first run, and not again.
     let mut s = Session::new("?preset=io&models=sequential,async", ISOLATED);
     s.handle(Input::Start);
-    s.handle(Input::StartTurnGranted(Guard::Nothing));
+    s.handle(Input::Turn(TurnInput::StartTurnGranted(Guard::Nothing)));
     greet(&mut s);
     s.handle(Input::Run);
-    let req = sent(&s.handle(Input::TurnGranted(Guard::Nothing))).expect("it runs all the same");
+    let req = sent(&s.handle(Input::Turn(TurnInput::TurnGranted(Guard::Nothing))))
+        .expect("it runs all the same");
     assert_eq!(
         s.notices().list.iter().filter(|n| *n == UNGUARDED).count(),
         1,
@@ -517,7 +540,8 @@ fn a_page_that_can_take_turns_with_nobody_says_so_once_with_its_first_run() {
     );
     finish(&mut s, &req);
     s.handle(Input::Run);
-    let req = sent(&s.handle(Input::TurnGranted(Guard::Nothing))).expect("runs again");
+    let req =
+        sent(&s.handle(Input::Turn(TurnInput::TurnGranted(Guard::Nothing)))).expect("runs again");
     finish(&mut s, &req);
     assert!(!s.notices().list.iter().any(|n| n == UNGUARDED));
 }
@@ -529,12 +553,12 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     // Its calibration would load the cores another page is measuring on: it asks first.
     assert!(out.effects.contains(&Effect::AskStartTurn));
     assert_eq!(engine_started(&out), None);
-    s.handle(Input::StartTurnWaiting(Holder::Elsewhere));
+    s.handle(Input::Turn(TurnInput::StartTurnWaiting(Holder::Elsewhere)));
     assert_eq!(
         s.status_text(),
         "Waiting: conpar is measuring in another tab…"
     );
-    let out = s.handle(Input::StartTurnGranted(Guard::Browser));
+    let out = s.handle(Input::Turn(TurnInput::StartTurnGranted(Guard::Browser)));
     assert_eq!(engine_started(&out), Some(6));
     let out = s.handle(Input::Engine(FromConductor::Ready { ready: ready(6) }));
     let release = out
@@ -550,7 +574,7 @@ fn the_engine_starts_only_in_its_turn_and_gives_the_turn_back_when_ready() {
     // A failure while starting gives it back too.
     let mut s = Session::new("?preset=cpu", ISOLATED);
     s.handle(Input::Start);
-    s.handle(Input::StartTurnGranted(Guard::Browser));
+    s.handle(Input::Turn(TurnInput::StartTurnGranted(Guard::Browser)));
     let out = s.handle(Input::EngineStartTimedOut);
     assert!(out.effects.contains(&Effect::ReleaseStartTurn));
     assert_eq!(s.status(), Status::Error);
@@ -580,7 +604,11 @@ fn a_scenario_without_threads_starts_no_pool_until_a_threaded_model_is_picked() 
     // Picking threads: the next run starts an engine with the scenario's pool first.
     go(
         &mut s,
-        Input::Models(vec![Model::Sequential, Model::Threads, Model::Processes]),
+        Input::Form(FormInput::Models(vec![
+            Model::Sequential,
+            Model::Threads,
+            Model::Processes,
+        ])),
     );
     let out = go(&mut s, Input::Run);
     assert_eq!(engine_started(&out), Some(6));
@@ -599,14 +627,14 @@ fn the_notes_box_opens_when_asked_and_closes_for_the_next_runs_notes() {
     finish(&mut s, &req);
     assert_eq!(s.status(), Status::Done);
     assert!(!s.notes_open(), "closed after a run");
-    let out = go(&mut s, Input::OpenNotes);
+    let out = go(&mut s, Input::Notes(NoticeInput::OpenNotes));
     assert!(s.notes_open());
     assert!(out.render.contains(Parts::RESULTS), "the box is drawn open");
     // Another run: its notes are new, so the box is closed again from its start.
     let out = go(&mut s, Input::Run);
     let req = sent(&out).expect("the second run starts");
     assert!(!s.notes_open(), "closed when the run starts");
-    go(&mut s, Input::OpenNotes);
+    go(&mut s, Input::Notes(NoticeInput::OpenNotes));
     finish(&mut s, &req);
     assert!(!s.notes_open(), "closed when the new results arrive");
 }
@@ -636,8 +664,14 @@ fn a_run_keeps_the_semaphore_and_chunks_it_ran_with() {
     );
     finish(&mut s, &req);
     // A change after the run relabels nothing that was measured, only the next run.
-    go(&mut s, Input::Set(Setting::Limit, String::new()));
-    go(&mut s, Input::Set(Setting::Chunksize, "1".into()));
+    go(
+        &mut s,
+        Input::Form(FormInput::Set(Setting::Limit, String::new())),
+    );
+    go(
+        &mut s,
+        Input::Form(FormInput::Set(Setting::Chunksize, "1".into())),
+    );
     assert_eq!(s.scenario().limit, None, "an empty field lifts the bound");
     assert_eq!(s.panel_titles()[0].2, "asyncio · Semaphore(3)");
     let next = sent(&go(&mut s, Input::Run)).expect("runs");
@@ -667,7 +701,10 @@ fn to_thread_asks_for_a_pool_thread_for_its_event_loop_beside_its_executor() {
     let (mut s, _) = started("?preset=hog&models=gil&threads=3&run=1", ISOLATED);
     let req = sent(&greet(&mut s)).expect("runs");
     finish(&mut s, &req);
-    go(&mut s, Input::Models(vec![Model::Gil, Model::ToThread]));
+    go(
+        &mut s,
+        Input::Form(FormInput::Models(vec![Model::Gil, Model::ToThread])),
+    );
     let out = go(&mut s, Input::Run);
     assert_eq!(engine_started(&out), Some(4));
     assert!(sent(&out).is_none(), "not on the pool of three");

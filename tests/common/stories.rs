@@ -7,6 +7,7 @@ use conpar::core::analysis::schedule::expected;
 use conpar::core::measure::kernel::Calibration;
 use conpar::core::protocol::FromConductor;
 use conpar::core::protocol::{Finished, Ready, RunRequest};
+use conpar::core::session::TurnInput;
 use conpar::core::session::{
     ClaimView, Conductor, Effect, Environment, Guard, Input, Session, Update,
 };
@@ -57,9 +58,12 @@ pub fn go(s: &mut Session, input: Input) -> Update {
     for (asked, grant) in [
         (
             Effect::AskStartTurn,
-            Input::StartTurnGranted(Guard::Browser),
+            Input::Turn(TurnInput::StartTurnGranted(Guard::Browser)),
         ),
-        (Effect::AskTurn, Input::TurnGranted(Guard::Browser)),
+        (
+            Effect::AskTurn,
+            Input::Turn(TurnInput::TurnGranted(Guard::Browser)),
+        ),
     ] {
         if out.effects.contains(&asked) {
             let granted = s.handle(grant);
@@ -73,7 +77,7 @@ pub fn go(s: &mut Session, input: Input) -> Update {
 /// The engine greets the page with a pool of the threads it was asked for.
 pub fn greet(s: &mut Session) -> Update {
     if matches!(s.engine(), Conductor::Queued { .. }) {
-        s.handle(Input::StartTurnGranted(Guard::Browser));
+        s.handle(Input::Turn(TurnInput::StartTurnGranted(Guard::Browser)));
     }
     let threads = match s.engine() {
         Conductor::Starting { threads } => *threads,

@@ -327,4 +327,13 @@ impl Session {
             _ => self.effect(Effect::ReleaseStartTurn),
         }
     }
+
+    pub(super) fn on_turn(&mut self, input: TurnInput) {
+        match input {
+            TurnInput::TurnWaiting(holder) => self.on_turn_waiting(holder),
+            TurnInput::TurnGranted(guard) => self.on_turn_granted(guard),
+            TurnInput::StartTurnWaiting(holder) => self.on_start_turn_waiting(holder),
+            TurnInput::StartTurnGranted(guard) => self.on_start_turn_granted(guard),
+        }
+    }
 }

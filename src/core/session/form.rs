@@ -93,4 +93,16 @@ impl Session {
         self.embed_dialog = dialog;
         self.render(Parts::EMBED_DIALOG);
     }
+
+    pub(super) fn on_form(&mut self, input: FormInput) {
+        match input {
+            FormInput::Preset(id) => self.on_preset(&id),
+            FormInput::Edit(text) => self.on_edit(text),
+            FormInput::Set(setting, value) => self.on_setting(setting, &value),
+            FormInput::Models(models) => self.on_models(models),
+            FormInput::PythonModel(model) => self.on_python_model(model),
+            FormInput::PythonOpen(open) => self.on_python_open(open),
+            FormInput::EmbedDialog(dialog) => self.on_embed_dialog(dialog),
+        }
+    }
 }

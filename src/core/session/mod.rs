@@ -158,62 +158,40 @@ impl Session {
             Input::RunClaim(id) => self.run_claim(&id),
             Input::Guess(id) => self.on_guess(&id),
             Input::GuessClaim { id, choice } => self.on_claim_guess(&id, &choice),
-            // The form (form.rs).
-            Input::Preset(id) => self.on_preset(&id),
-            Input::Edit(text) => self.on_edit(text),
-            Input::Set(setting, value) => self.on_setting(setting, &value),
-            Input::Models(models) => self.on_models(models),
-            Input::PythonModel(model) => self.on_python_model(model),
-            Input::PythonOpen(open) => self.on_python_open(open),
-            Input::EmbedDialog(dialog) => self.on_embed_dialog(dialog),
-            // The conductor, the browser's turns and the tab (engine.rs).
+            // The conductor and the tab (engine.rs).
             Input::Start => self.start(),
             Input::EmbedVisible => self.on_embed_visible(),
             Input::Engine(message) => self.on_report(message),
             Input::EngineNotStarted(why) => self.on_engine_not_started(&why),
             Input::EngineStartTimedOut => self.on_engine_start_timed_out(),
             Input::SendFailed(why) => self.on_send_failed(&why),
-            Input::TurnWaiting(holder) => self.on_turn_waiting(holder),
-            Input::TurnGranted(guard) => self.on_turn_granted(guard),
-            Input::StartTurnWaiting(holder) => self.on_start_turn_waiting(holder),
-            Input::StartTurnGranted(guard) => self.on_start_turn_granted(guard),
             Input::Visibility { state, at } => self.on_visibility(state, at),
             Input::SetFault(fault) => self.fault = fault,
             // Traces read from files (imports.rs, recorded.rs).
             Input::TraceRead { name, text } => self.on_trace_read(&name, &text),
             Input::ClearImported => self.clear_imported(),
-            // Notices and notes (here).
-            Input::Notices(list) => self.show_notices(list),
-            Input::Notice(text) => self.add_notice(text),
-            Input::CloseNotices => self.close_notices(),
-            Input::OpenNotes => self.open_notes(),
-            // The timeline (timeline.rs).
-            Input::Zoom { factor, centre } => self.on_zoom(factor, centre),
-            Input::ZoomReset => self.on_zoom_reset(),
-            Input::Pan(fraction) => self.on_pan(fraction),
-            Input::PointerDown { x } => self.on_pointer_down(x),
-            Input::Drag { x, plot_width } => self.on_drag(x, plot_width),
-            Input::PointerUp => self.drag_x = None,
-            Input::Highlight(target) => self.on_highlight(target),
-            Input::Scrub { value, now } => self.on_scrub(value, now),
-            Input::Replay {
-                now,
-                reduced_motion,
-            } => self.replay(now, reduced_motion),
-            Input::Frame { now } => self.frame(now, self.replay_speed),
-            Input::ReplaySpeed(speed) => self.on_replay_speed(speed),
+            // Each concern's own inputs, each its own table.
+            Input::Form(input) => self.on_form(input),
+            Input::Turn(input) => self.on_turn(input),
+            Input::Notes(input) => self.on_notes(input),
+            Input::Timeline(input) => self.on_timeline(input),
         }
         std::mem::take(&mut self.out)
     }
 
-    fn close_notices(&mut self) {
-        self.notices.open = false;
-        self.render(Parts::NOTICES);
-    }
-
-    fn open_notes(&mut self) {
-        self.notes_open = true;
-        self.render(Parts::RESULTS);
+    fn on_notes(&mut self, input: NoticeInput) {
+        match input {
+            NoticeInput::Notices(list) => self.show_notices(list),
+            NoticeInput::Notice(text) => self.add_notice(text),
+            NoticeInput::CloseNotices => {
+                self.notices.open = false;
+                self.render(Parts::NOTICES);
+            }
+            NoticeInput::OpenNotes => {
+                self.notes_open = true;
+                self.render(Parts::RESULTS);
+            }
+        }
     }
 
     fn effect(&mut self, effect: Effect) {

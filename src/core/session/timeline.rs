@@ -185,4 +185,23 @@ impl Session {
             self.replay_speed = speed.min(1.0);
         }
     }
+
+    pub(super) fn on_timeline(&mut self, input: TimelineInput) {
+        match input {
+            TimelineInput::Zoom { factor, centre } => self.on_zoom(factor, centre),
+            TimelineInput::ZoomReset => self.on_zoom_reset(),
+            TimelineInput::Pan(fraction) => self.on_pan(fraction),
+            TimelineInput::PointerDown { x } => self.on_pointer_down(x),
+            TimelineInput::Drag { x, plot_width } => self.on_drag(x, plot_width),
+            TimelineInput::PointerUp => self.drag_x = None,
+            TimelineInput::Highlight(target) => self.on_highlight(target),
+            TimelineInput::Scrub { value, now } => self.on_scrub(value, now),
+            TimelineInput::Replay {
+                now,
+                reduced_motion,
+            } => self.replay(now, reduced_motion),
+            TimelineInput::Frame { now } => self.frame(now, self.replay_speed),
+            TimelineInput::ReplaySpeed(speed) => self.on_replay_speed(speed),
+        }
+    }
 }

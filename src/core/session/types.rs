@@ -198,7 +198,7 @@ pub enum Guard {
 /// The notice of a page that could take turns with nobody.
 pub const UNGUARDED: &str = "This browser gives conpar no Web Locks here, so it cannot take turns with other conpar pages: one measuring at the same time would share the cores with it.";
 
-/// Everything that can happen to the page.
+/// Everything that can happen to the page, nested by concern as the session's files are.
 #[derive(Clone, Debug)]
 pub enum Input {
     /// The page has loaded and its listeners are in place.
@@ -207,11 +207,6 @@ pub enum Input {
     Stop,
     /// Sweep pressed, with the sizes field's text.
     Sweep(String),
-    Preset(String),
-    /// The workload text was edited.
-    Edit(String),
-    Set(Setting, String),
-    Models(Vec<Model>),
     /// The embed scrolled into view.
     EmbedVisible,
     Engine(FromConductor),
@@ -221,13 +216,6 @@ pub enum Input {
     EngineStartTimedOut,
     /// The run request could not be posted.
     SendFailed(String),
-    /// Another page holds the turn to measure; this page's run waits.
-    TurnWaiting(Holder),
-    /// This page holds the turn, taken with the pages `Guard` says.
-    TurnGranted(Guard),
-    /// The same, for starting the engine.
-    StartTurnWaiting(Holder),
-    StartTurnGranted(Guard),
     /// The page became visible, hidden or frozen, at `at` on the shared clock.
     Visibility {
         state: Visibility,
@@ -239,12 +227,68 @@ pub enum Input {
         text: String,
     },
     ClearImported,
+    /// Test builds only: the fault the next run injects.
+    SetFault(Option<Fault>),
+    /// Run a claim's experiment (its card's Run): the scenario becomes the experiment.
+    RunClaim(String),
+    /// The reader's guess at the page's question (`predict=1`): a choice's id.
+    Guess(String),
+    /// The reader's guess at a claim in the Claims view: its id and a verdict's id.
+    GuessClaim {
+        id: String,
+        choice: String,
+    },
+    /// The form and the page's other choices.
+    Form(FormInput),
+    /// Taking turns with the browser's other conpar pages.
+    Turn(TurnInput),
+    /// The notices and the notes under the table.
+    Notes(NoticeInput),
+    /// The timeline: zoom, pan, pointer, scrub, replay, frames.
+    Timeline(TimelineInput),
+}
+
+/// What the writer or reader chose in the form, the Python section or the Embed dialog.
+#[derive(Clone, Debug)]
+pub enum FormInput {
+    Preset(String),
+    /// The workload text was edited.
+    Edit(String),
+    Set(Setting, String),
+    Models(Vec<Model>),
+    /// The Python section: the model whose program it shows, and whether it is open.
+    PythonModel(Model),
+    PythonOpen(bool),
+    /// The Embed dialog as the writer left it: opened, a choice changed, or closed.
+    EmbedDialog(EmbedDialog),
+}
+
+/// The browser's turns: one measured run (and one engine start) at a time per browser.
+#[derive(Clone, Copy, Debug)]
+pub enum TurnInput {
+    /// Another page holds the turn to measure; this page's run waits.
+    TurnWaiting(Holder),
+    /// This page holds the turn, taken with the pages `Guard` says.
+    TurnGranted(Guard),
+    /// The same, for starting the engine.
+    StartTurnWaiting(Holder),
+    StartTurnGranted(Guard),
+}
+
+/// The notices above the page and the notes under the table.
+#[derive(Clone, Debug)]
+pub enum NoticeInput {
     /// Replaces the notices (`Notices`) or adds one below them (`Notice`).
     Notices(Vec<String>),
     Notice(String),
     CloseNotices,
     /// "Show all" under the advice or the checks.
     OpenNotes,
+}
+
+/// The timeline's own inputs.
+#[derive(Clone, Debug)]
+pub enum TimelineInput {
     Zoom {
         factor: f64,
         centre: f64,
@@ -276,22 +320,6 @@ pub enum Input {
     },
     /// The Replay speed menu: 1 as measured, less to slow the replay down.
     ReplaySpeed(f64),
-    /// The Python section: the model whose program it shows, and whether it is open.
-    PythonModel(Model),
-    PythonOpen(bool),
-    /// The Embed dialog as the writer left it: opened, a choice changed, or closed.
-    EmbedDialog(EmbedDialog),
-    /// Test builds only: the fault the next run injects.
-    SetFault(Option<Fault>),
-    /// Run a claim's experiment (its card's Run): the scenario becomes the experiment.
-    RunClaim(String),
-    /// The reader's guess at the page's question (`predict=1`): a choice's id.
-    Guess(String),
-    /// The reader's guess at a claim in the Claims view: its id and a verdict's id.
-    GuessClaim {
-        id: String,
-        choice: String,
-    },
 }
 
 /// What the page must do besides rendering.

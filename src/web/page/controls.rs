@@ -6,6 +6,7 @@
 use super::{by_id, dispatch, App};
 use crate::core::input::scenario::{Scenario, Source, MAX_PROCESSES, MAX_THREADS};
 use crate::core::measure::trace::{Model, SpanState};
+use crate::core::session::FormInput;
 use crate::core::session::{Input, Setting};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
@@ -208,10 +209,10 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
     let start = ui.start.clone();
     let mut out = vec![
         EventListener::new(&ui.preset, "change", move |_| {
-            dispatch(Input::Preset(preset.value()));
+            dispatch(Input::Form(FormInput::Preset(preset.value())));
         }),
         EventListener::new(&ui.workload, "input", move |_| {
-            dispatch(Input::Edit(workload.value()));
+            dispatch(Input::Form(FormInput::Edit(workload.value())));
         }),
         EventListener::new_with_options(
             &ui.workload,
@@ -229,13 +230,13 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
         EventListener::new(&ui.run, "click", |_| dispatch(Input::Run)),
         EventListener::new(&ui.stop, "click", |_| dispatch(Input::Stop)),
         EventListener::new(&ui.start, "change", move |_| {
-            dispatch(Input::Set(Setting::Start, start.value()));
+            dispatch(Input::Form(FormInput::Set(Setting::Start, start.value())));
         }),
     ];
     for (setting, input) in &ui.settings {
         let (setting, field) = (*setting, input.clone());
         out.push(EventListener::new(input, "change", move |_| {
-            dispatch(Input::Set(setting, field.value()));
+            dispatch(Input::Form(FormInput::Set(setting, field.value())));
         }));
     }
     for (_, input) in &ui.models {
@@ -246,7 +247,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 .filter(|(_, i)| i.checked())
                 .map(|(m, _)| *m)
                 .collect();
-            dispatch(Input::Models(chosen));
+            dispatch(Input::Form(FormInput::Models(chosen)));
         }));
     }
     if let Some(form) = app.doc.get_element_by_id("controls") {

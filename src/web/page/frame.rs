@@ -6,6 +6,7 @@
 
 use super::{dispatch, read};
 use crate::core::session::Input;
+use crate::core::session::TimelineInput;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
@@ -74,7 +75,7 @@ fn on_frame(t: f64) {
     let (running, replaying) = watching();
     if dirty || (running && hand_due) || replaying {
         let now = crate::engine::Clock::now(&crate::web::PerfClock);
-        dispatch(Input::Frame { now });
+        dispatch(Input::Timeline(TimelineInput::Frame { now }));
         FRAMES.with(|f| f.borrow_mut().last_draw = t);
     }
     let (running, replaying) = watching();

@@ -5,6 +5,7 @@
 
 use super::by_id;
 use super::panels::Panels;
+use crate::core::session::NoticeInput;
 
 use super::{dispatch, App};
 use crate::core::python::import::MAX_TRACE_BYTES;
@@ -37,17 +38,17 @@ impl CpythonView {
 async fn read_file(file: web_sys::File) {
     let name = file.name();
     if file.size() > MAX_TRACE_BYTES as f64 {
-        dispatch(Input::Notice(format!(
+        dispatch(Input::Notes(NoticeInput::Notice(format!(
             "{name} is {:.1} MB; the page reads traces of up to {} MB.",
             file.size() / 1048576.0,
             MAX_TRACE_BYTES / 1048576
-        )));
+        ))));
         return;
     }
     let text = JsFuture::from(file.text()).await;
     dispatch(match text.ok().and_then(|t| t.as_string()) {
         Some(text) => Input::TraceRead { name, text },
-        None => Input::Notice(format!("{name} could not be read.")),
+        None => Input::Notes(NoticeInput::Notice(format!("{name} could not be read."))),
     });
 }
 
@@ -78,7 +79,9 @@ pub async fn fetch_trace(path: String) {
     let name = path.rsplit('/').next().unwrap_or(&path).to_string();
     dispatch(match result {
         Ok(text) => Input::TraceRead { name, text },
-        Err(e) => Input::Notice(format!("The trace {path} could not be loaded: {e}.")),
+        Err(e) => Input::Notes(NoticeInput::Notice(format!(
+            "The trace {path} could not be loaded: {e}."
+        ))),
     });
 }
 

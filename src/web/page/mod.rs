@@ -39,6 +39,7 @@ mod turns;
 mod worker;
 
 use crate::core::session::{Effect, Environment, Input, Parts, Session, Update};
+use crate::core::session::{TimelineInput, TurnInput};
 use crate::web::js_error;
 use crate::web::messages::ToConductor;
 use controls::Controls;
@@ -97,7 +98,7 @@ fn drain() {
         };
         let Some(app) = guard.as_mut() else { return };
         while let Some(input) = QUEUE.with(|q| q.borrow_mut().pop_front()) {
-            let frame = matches!(input, Input::Frame { .. });
+            let frame = matches!(input, Input::Timeline(TimelineInput::Frame { .. }));
             let out = app.session.handle(input);
             app.apply(out);
             if frame {
@@ -154,8 +155,14 @@ pub fn start() -> Result<(), JsValue> {
         ui,
         engine: None,
         retired: Vec::new(),
-        turn: turns::Turns::new(Input::TurnWaiting, Input::TurnGranted),
-        start_turn: turns::Turns::new(Input::StartTurnWaiting, Input::StartTurnGranted),
+        turn: turns::Turns::new(
+            |h| Input::Turn(TurnInput::TurnWaiting(h)),
+            |g| Input::Turn(TurnInput::TurnGranted(g)),
+        ),
+        start_turn: turns::Turns::new(
+            |h| Input::Turn(TurnInput::StartTurnWaiting(h)),
+            |g| Input::Turn(TurnInput::StartTurnGranted(g)),
+        ),
         _listeners: Vec::new(),
         doc,
     };

@@ -7,6 +7,7 @@ use super::{dispatch, read, App};
 use crate::core::measure::trace::Model;
 use crate::core::python::program::{file_name, program_bounded};
 use crate::core::session::Input;
+use crate::core::session::{FormInput, NoticeInput, TimelineInput};
 use crate::web::files;
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
@@ -48,23 +49,25 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
     let mut out = Vec::new();
     for kind in ["mouseover", "focusin"] {
         out.push(EventListener::new(body, kind, |e| {
-            dispatch(Input::Highlight(row_target(e.target())));
+            dispatch(Input::Timeline(TimelineInput::Highlight(row_target(
+                e.target(),
+            ))));
         }));
     }
     for kind in ["mouseleave", "focusout"] {
         out.push(EventListener::new(body, kind, |_| {
-            dispatch(Input::Highlight(None));
+            dispatch(Input::Timeline(TimelineInput::Highlight(None)));
         }));
     }
     out.push(EventListener::new(&py.section, "toggle", |_| {
         if let Some(open) = read(|app| app.python.section.has_attribute("open")) {
-            dispatch(Input::PythonOpen(open));
+            dispatch(Input::Form(FormInput::PythonOpen(open)));
         }
     }));
     out.push(EventListener::new(&py.model, "change", |_| {
         let chosen = read(|app| Model::from_id(&app.python.model.value())).flatten();
         if let Some(model) = chosen {
-            dispatch(Input::PythonModel(model));
+            dispatch(Input::Form(FormInput::PythonModel(model)));
         }
     }));
     out.push(EventListener::new(&py.copy, "click", |_| {
@@ -87,10 +90,10 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
         })
         .flatten();
         if let Some(e) = failed {
-            dispatch(Input::Notices(vec![format!(
+            dispatch(Input::Notes(NoticeInput::Notices(vec![format!(
                 "The download failed: {}",
                 crate::web::js_error(&e)
-            )]));
+            )])));
         }
     }));
     Ok(out)

@@ -7,6 +7,7 @@ use crate::core::drawing::export::chrome_trace;
 use crate::core::drawing::scene::lane_name;
 use crate::core::measure::trace::NO_TASK;
 use crate::core::measure::units::format_ms;
+use crate::core::session::NoticeInput;
 use crate::core::session::{Input, RowBody, TableRow};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -193,7 +194,7 @@ pub fn bind(app: &App) -> Result<Vec<gloo_events::EventListener>, JsValue> {
     Ok(vec![gloo_events::EventListener::new(
         &app.ui.notes_more,
         "click",
-        |_| super::dispatch(Input::OpenNotes),
+        |_| super::dispatch(Input::Notes(NoticeInput::OpenNotes)),
     )])
 }
 

@@ -10,6 +10,7 @@ use crate::core::input::scenario::Scenario;
 use crate::core::measure::recording::{browser_name, MAX_LINK_CHARS};
 use crate::core::session::recorded::{recorded_scenario, FRAGMENT_KEY};
 use crate::core::session::{EmbedDialog, Input, Shown};
+use crate::core::session::{FormInput, NoticeInput};
 use crate::web::embedding::{self, HeightReporter};
 use crate::web::files;
 use crate::web::js_error;
@@ -92,7 +93,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                     Ok(()) => "Link copied: it reproduces this scenario.".to_string(),
                     Err(_) => format!("Copy this link: {url}"),
                 };
-                dispatch(Input::Notices(vec![text]));
+                dispatch(Input::Notes(NoticeInput::Notices(vec![text])));
             });
         }),
         EventListener::new(&ui.embed_open, "click", |_| {
@@ -104,7 +105,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 predict: app.session.scenario().predict,
             });
             if let Some(dialog) = opened {
-                dispatch(Input::EmbedDialog(dialog));
+                dispatch(Input::Form(FormInput::EmbedDialog(dialog)));
             }
         }),
         EventListener::new(&ui.embed_kind, "change", |_| embed_choices_changed()),
@@ -132,7 +133,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .is_some_and(|t| t.class_name() == "close");
             if closing {
-                dispatch(Input::CloseNotices);
+                dispatch(Input::Notes(NoticeInput::CloseNotices));
             }
         }),
         EventListener::new(&ui.export_menu, "click", export_clicked),
@@ -153,7 +154,7 @@ fn export_clicked(e: &web_sys::Event) {
         let _ = app.ui.export_menu.remove_attribute("open");
         export(app, &kind)
     }) {
-        dispatch(Input::Notices(vec![notice]));
+        dispatch(Input::Notes(NoticeInput::Notices(vec![notice])));
     }
 }
 
@@ -183,10 +184,10 @@ fn shown_traces(app: &App) -> Result<Vec<crate::core::measure::trace::ModelTrace
 pub(super) fn offer_png(name: &'static str, svg: crate::core::drawing::export::Svg) {
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(e) = files::download_png(name, &svg).await {
-            dispatch(Input::Notices(vec![format!(
+            dispatch(Input::Notes(NoticeInput::Notices(vec![format!(
                 "The PNG could not be made: {}",
                 js_error(&e)
-            )]));
+            )])));
         }
     });
 }
@@ -265,17 +266,17 @@ fn embed_choices_changed() {
         ..app.session.embed_dialog()
     });
     if let Some(dialog) = chosen {
-        dispatch(Input::EmbedDialog(dialog));
+        dispatch(Input::Form(FormInput::EmbedDialog(dialog)));
     }
 }
 
 fn embed_closed() {
     let open = read(|app| app.session.embed_dialog()).filter(|d| d.open);
     if let Some(dialog) = open {
-        dispatch(Input::EmbedDialog(EmbedDialog {
+        dispatch(Input::Form(FormInput::EmbedDialog(EmbedDialog {
             open: false,
             ..dialog
-        }));
+        })));
     }
 }
 
@@ -491,10 +492,10 @@ fn export(app: &App, kind: &str) -> Result<(), String> {
                         files::download_bytes("conpar-timeline.gif", "image/gif", &bytes)
                     });
                 if let Err(e) = saved {
-                    dispatch(Input::Notices(vec![format!(
+                    dispatch(Input::Notes(NoticeInput::Notices(vec![format!(
                         "The GIF could not be made: {}",
                         js_error(&e)
-                    )]));
+                    )])));
                 }
             });
             Ok(())

@@ -6,6 +6,7 @@ use super::by_id;
 use super::{dispatch, read, App};
 use crate::core::analysis::sweep::{chart_svg, csv, default_sizes, summary};
 use crate::core::session::{sizes_text, Input, Setting};
+use crate::core::session::{FormInput, NoticeInput};
 use crate::web::{files, js_error};
 use gloo_events::EventListener;
 use wasm_bindgen::prelude::*;
@@ -47,7 +48,10 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
             dispatch(Input::Sweep(sizes.value()));
         }),
         EventListener::new(&v.sizes, "change", move |_| {
-            dispatch(Input::Set(Setting::SweepSizes, field.value()));
+            dispatch(Input::Form(FormInput::Set(
+                Setting::SweepSizes,
+                field.value(),
+            )));
         }),
         EventListener::new(&v.exports, "click", |e| {
             let kind = e
@@ -55,7 +59,7 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .and_then(|t| t.get_attribute("data-sweep-export"));
             if let Some(Err(notice)) = kind.and_then(|kind| read(|app| export(app, &kind))) {
-                dispatch(Input::Notices(vec![notice]));
+                dispatch(Input::Notes(NoticeInput::Notices(vec![notice])));
             }
         }),
     ])

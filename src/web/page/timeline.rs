@@ -5,6 +5,7 @@
 use super::{dispatch, read, App};
 use crate::core::drawing::scene::{describe, hit, plot_area, LiveTrace};
 use crate::core::measure::trace::Model;
+use crate::core::session::TimelineInput;
 use crate::core::session::{Input, Shown};
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
@@ -71,18 +72,18 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
     out.extend([
         EventListener::new(&ui.scrub, "input", move |_| {
             let value = scrub.value().parse().unwrap_or(1000.0);
-            dispatch(Input::Scrub { value, now: now() });
+            dispatch(Input::Timeline(TimelineInput::Scrub { value, now: now() }));
         }),
         EventListener::new(&ui.replay, "click", |_| {
-            dispatch(Input::Replay {
+            dispatch(Input::Timeline(TimelineInput::Replay {
                 now: now(),
                 reduced_motion: super::frame::reduced_motion(),
-            });
+            }));
         }),
         EventListener::new(&ui.replay_speed, "change", |_| {
             let speed = read(|app| app.ui.replay_speed.value().parse().ok()).flatten();
             if let Some(speed) = speed {
-                dispatch(Input::ReplaySpeed(speed));
+                dispatch(Input::Timeline(TimelineInput::ReplaySpeed(speed)));
             }
         }),
         EventListener::new(&ui.table_view, "toggle", |_| {
@@ -93,12 +94,12 @@ pub fn bind(app: &App) -> Result<Vec<EventListener>, JsValue> {
         let factor = *factor;
         out.push(EventListener::new(button, "click", move |_| {
             dispatch(if factor == 0.0 {
-                Input::ZoomReset
+                Input::Timeline(TimelineInput::ZoomReset)
             } else {
-                Input::Zoom {
+                Input::Timeline(TimelineInput::Zoom {
                     factor,
                     centre: 0.5,
-                }
+                })
             });
         }));
     }
@@ -111,10 +112,10 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
         EventListener::new(container, "pointermove", |e| {
             let Some(p) = CanvasPoint::of(e) else { return };
             if read(|app| app.session.drag_x().is_some()) == Some(true) {
-                dispatch(Input::Drag {
+                dispatch(Input::Timeline(TimelineInput::Drag {
                     x: p.x,
                     plot_width: p.plot_width,
-                });
+                }));
             } else {
                 read(|app| show_tip(app, &p));
             }
@@ -123,16 +124,20 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
             let Some(p) = CanvasPoint::of(e) else { return };
             // A tap shows the details; a drag on a zoomed timeline pans it.
             read(|app| show_tip(app, &p));
-            dispatch(Input::PointerDown { x: p.x });
+            dispatch(Input::Timeline(TimelineInput::PointerDown { x: p.x }));
         }),
-        EventListener::new(container, "pointerup", |_| dispatch(Input::PointerUp)),
-        EventListener::new(container, "pointercancel", |_| dispatch(Input::PointerUp)),
+        EventListener::new(container, "pointerup", |_| {
+            dispatch(Input::Timeline(TimelineInput::PointerUp))
+        }),
+        EventListener::new(container, "pointercancel", |_| {
+            dispatch(Input::Timeline(TimelineInput::PointerUp))
+        }),
         EventListener::new(container, "pointerleave", |e| {
             // A finger "leaves" as soon as it lifts: a tapped span's details stay.
             let touch = e
                 .dyn_ref::<web_sys::PointerEvent>()
                 .is_some_and(|p| p.pointer_type() == "touch");
-            dispatch(Input::PointerUp);
+            dispatch(Input::Timeline(TimelineInput::PointerUp));
             if !touch {
                 read(hide_tip);
             }
@@ -150,10 +155,10 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
                 if w.ctrl_key() || w.meta_key() {
                     e.prevent_default();
                     let factor = if w.delta_y() < 0.0 { 0.8 } else { 1.25 };
-                    dispatch(Input::Zoom {
+                    dispatch(Input::Timeline(TimelineInput::Zoom {
                         factor,
                         centre: p.fraction(),
-                    });
+                    }));
                 } else if w.delta_x().abs() > w.delta_y().abs() || w.shift_key() {
                     e.prevent_default();
                     let delta = if w.delta_x().abs() > 0.0 {
@@ -161,7 +166,7 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
                     } else {
                         w.delta_y()
                     };
-                    dispatch(Input::Pan(delta / p.plot_width));
+                    dispatch(Input::Timeline(TimelineInput::Pan(delta / p.plot_width)));
                 }
             },
         ),
@@ -173,16 +178,18 @@ fn pointer_listeners(container: &Element) -> Vec<EventListener> {
                 let Some(k) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
                     return;
                 };
-                let zoom = |factor| Input::Zoom {
-                    factor,
-                    centre: 0.5,
+                let zoom = |factor| {
+                    Input::Timeline(TimelineInput::Zoom {
+                        factor,
+                        centre: 0.5,
+                    })
                 };
                 let input = match k.key().as_str() {
                     "+" | "=" => zoom(0.5),
                     "-" | "_" => zoom(2.0),
-                    "0" => Input::ZoomReset,
-                    "ArrowLeft" => Input::Pan(-0.2),
-                    "ArrowRight" => Input::Pan(0.2),
+                    "0" => Input::Timeline(TimelineInput::ZoomReset),
+                    "ArrowLeft" => Input::Timeline(TimelineInput::Pan(-0.2)),
+                    "ArrowRight" => Input::Timeline(TimelineInput::Pan(0.2)),
                     _ => return,
                 };
                 e.prevent_default();
