@@ -31,7 +31,7 @@ fn before_a_run_each_selected_model_has_a_row_that_says_to_press_run() {
     );
     assert!(
         t.verdict
-            .starts_with("Press Run to measure. Drawn below, faded"),
+            .starts_with("Press Run to measure. Faded below: each model's schedule"),
         "{}",
         t.verdict
     );
