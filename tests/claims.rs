@@ -181,36 +181,75 @@ fn cooperative_threads_are_false_when_gil_preempts_and_depend_on_a_long_switch()
 
 #[test]
 fn a_disturbed_or_missing_model_judges_nothing() {
-    let rows = [
+    let hog_rows = [
         stalled(row(Model::Async, 1500.0, 1500.0, (1, 1)), 990.0),
         disturbed(stalled(row(Model::Gil, 1100.0, 1500.0, (1, 1)), 9.0)),
     ];
-    let j = judge("threads-cooperative", &rows, hog(), 2, (2, 2));
-    assert_eq!(verdict(&j), None);
-    assert!(j
-        .because
-        .starts_with("No verdict: gil's numbers were disturbed"));
     // A disturbed model beside the ones read is read too, when the criterion compares it.
-    let rows = [
+    let io_rows = [
         row(Model::Gil, 210.0, 1600.0, (1, 8)),
         disturbed(row(Model::Async, 205.0, 1600.0, (0, 8))),
         row(Model::Processes, 900.0, 1600.0, (0, 2)),
     ];
-    assert_eq!(
-        verdict(&judge("multiprocessing-best", &rows, IO, 2, (8, 2))),
-        None
-    );
     let no_baseline = [ModelResult {
         speedup: None,
-        ..rows[0].clone()
+        ..io_rows[0].clone()
     }];
-    let j = judge("gil-cpu", &no_baseline, CPU, 2, (4, 2));
-    assert_eq!(verdict(&j), None, "no sequential: no speedup");
-    assert!(j.because.contains("sequential"));
-    let j = judge("free-threads", &rows[..1], CPU, 2, (4, 2));
-    assert!(j
-        .because
-        .contains("threads, which this run did not measure"));
+    // Without sequential in the run, a result has no speedup.
+    let interpreters_alone = [ModelResult {
+        speedup: None,
+        ..row(Model::Interpreters, 470.0, 800.0, (2, 0))
+    }];
+    // (claim, results, workload, cores, (threads, processes), what the sentence says)
+    type Case<'a> = (
+        &'a str,
+        &'a [ModelResult],
+        &'a str,
+        u32,
+        (u32, u32),
+        &'a str,
+    );
+    let cases: [Case; 6] = [
+        (
+            "threads-cooperative",
+            &hog_rows,
+            hog(),
+            2,
+            (2, 2),
+            "No verdict: gil's numbers were disturbed",
+        ),
+        (
+            "multiprocessing-best",
+            &io_rows,
+            IO,
+            2,
+            (8, 2),
+            "async's numbers were disturbed",
+        ),
+        ("gil-cpu", &no_baseline, CPU, 2, (4, 2), "sequential"),
+        (
+            "free-threads",
+            &io_rows[..1],
+            CPU,
+            2,
+            (4, 2),
+            "threads, which this run did not measure",
+        ),
+        (
+            "one-core",
+            &interpreters_alone,
+            CPU,
+            2,
+            (2, 2),
+            "sequential",
+        ),
+        ("one-core", &interpreters_alone, CPU, 1, (2, 2), "one core"),
+    ];
+    for (id, results, workload, cores, pools, says) in cases {
+        let j = judge(id, results, workload, cores, pools);
+        assert_eq!(verdict(&j), None, "{id}: {}", j.because);
+        assert!(j.because.contains(says), "{id}: {}", j.because);
+    }
     // Checksums that differ: a model did not do the work.
     let workload = Workload::parse(CPU).expect("valid");
     let both = [

@@ -197,7 +197,11 @@ impl Session {
                 "Press Run to measure. Faded below: each model's expected schedule.".to_string(),
                 String::new(),
             ),
-            None if !self.preview.is_empty() => ("Press Run to measure. Faded below: each model's schedule, expected, not measured.".to_string(), String::new()),
+            None if !self.preview.is_empty() => (
+                "Press Run to measure. Faded below: each model's schedule, expected, not measured."
+                    .to_string(),
+                String::new(),
+            ),
             None => (String::new(), String::new()),
         };
         let full = if full.is_empty() {

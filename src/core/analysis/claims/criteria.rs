@@ -422,7 +422,6 @@ pub(super) fn gil_cpu(e: &Evidence) -> Found {
 pub(super) fn one_core(e: &Evidence) -> Found {
     needs_computing(e)?;
     let i = e.model(Model::Interpreters)?;
-    let s = speedup(e, i)?;
     let lanes = e.processes.min(e.cores);
     if lanes < 2 || e.tasks() < 2 {
         let what = if e.cores < 2 {
@@ -434,6 +433,7 @@ pub(super) fn one_core(e: &Evidence) -> Found {
         };
         return Err(format!("{what} nothing can compute in parallel here: the claim needs two cores, two interpreters and two tasks"));
     }
+    let s = speedup(e, i)?;
     let gil = match e.present(Model::Gil)? {
         Some(g) => format!(", where GIL threads went at {}", x(speedup(e, g)?)),
         None => String::new(),
