@@ -1090,3 +1090,28 @@ fn a_recorded_claim_is_judged_from_the_recording() {
     assert_eq!(judged(&s), before);
     assert!(s.claim_line().is_some());
 }
+
+/// A sweep's size past the process pool's cap leaves out every model whose pool is processes
+/// (interpreters too): a point drawn at 64 must have run on 64 workers.
+#[test]
+fn a_sweep_past_the_process_cap_leaves_out_processes_and_interpreters() {
+    use conpar::core::input::scenario::MAX_PROCESSES;
+    use conpar::core::session::sweep::Sweep;
+    let big = MAX_PROCESSES * 2;
+    let sweep = Sweep::new(
+        vec![big],
+        vec![Model::Threads, Model::Processes, Model::Interpreters],
+    );
+    assert_eq!(
+        sweep.step(),
+        Some((
+            vec![Model::Sequential, Model::Threads],
+            (big, MAX_PROCESSES)
+        ))
+    );
+    let sweep = Sweep::new(vec![2], vec![Model::Interpreters]);
+    assert_eq!(
+        sweep.step(),
+        Some((vec![Model::Sequential, Model::Interpreters], (2, 2)))
+    );
+}

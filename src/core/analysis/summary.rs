@@ -189,7 +189,7 @@ pub fn states_drawn(
     let payload = workload.tasks().iter().any(|t| t.payload > 0);
     let has = |m: Model| models.contains(&m);
     // Models whose workers have memories of their own: started, and copied to.
-    let isolated = has(Model::Processes) || has(Model::Executor) || has(Model::Interpreters);
+    let isolated = models.iter().any(|m| m.isolated_workers());
     SpanState::ALL
         .into_iter()
         .filter(|s| match s {

@@ -62,6 +62,15 @@ impl Model {
         Model::ALL.into_iter().find(|m| m.id() == id)
     }
 
+    /// Whether the model's workers each have a memory of their own (processes, interpreters):
+    /// its pool is the `processes` setting, each worker is started, and data is copied to it.
+    pub fn isolated_workers(self) -> bool {
+        matches!(
+            self,
+            Model::Processes | Model::Executor | Model::Interpreters
+        )
+    }
+
     /// Whether the model needs one WebAssembly memory shared between workers, which browsers
     /// only allow in a cross-origin isolated page.
     pub fn needs_shared_memory(self) -> bool {

@@ -75,7 +75,8 @@ impl Sweep {
             .models
             .iter()
             .copied()
-            .filter(|m| *m != Model::Processes || size <= MAX_PROCESSES)
+            // A pool of processes or interpreters has at most MAX_PROCESSES workers.
+            .filter(|m| !m.isolated_workers() || size <= MAX_PROCESSES)
             .collect();
         models.insert(0, Model::Sequential);
         Some((models, (size, size.min(MAX_PROCESSES))))
