@@ -9,9 +9,7 @@ use conpar::core::drawing::export::chrome_trace;
 use conpar::core::drawing::layout::TimeScale;
 use conpar::core::input::scenario::Scenario;
 use conpar::core::input::workload::Preset;
-use conpar::core::measure::trace::{
-    spans_from_flat, spans_to_flat, Model, ModelTrace, Span, SpanState,
-};
+use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 use conpar::core::measure::units::format_ms;
 
 /// A model's trace with `lanes`, running over `(start, end)`.
@@ -65,9 +63,6 @@ fn results_and_overlap_measures() {
     assert_eq!(r[0].utilisation, 1.0);
     assert_eq!(r[1].cpu_ms, 100.0);
     assert_eq!(r[0].checksum, "0000000000000007");
-
-    let flat = spans_to_flat(&par.spans);
-    assert_eq!(spans_from_flat(&flat), par.spans);
 }
 
 #[test]

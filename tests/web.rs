@@ -6,7 +6,7 @@
 
 use conpar::core::input::scenario::StartMethod;
 use conpar::core::input::workload::Workload;
-use conpar::core::measure::trace::{Model, ModelTrace, SpanState};
+use conpar::core::measure::trace::{Model, ModelTrace, Span, SpanState};
 use conpar::engine::{asyncio, pool, Clock, Outcome, Recorder, RunConfig, Work};
 use conpar::web::timers::{sleep_ms, LoopTimers};
 use conpar::web::{cross_origin_isolated, process, PerfClock};
@@ -319,16 +319,27 @@ fn messages_cross_the_wire_unchanged() {
         hang: false,
     };
     assert_eq!(format!("{:?}", round(&chunk)), format!("{chunk:?}"));
-    assert!(matches!(
-        round(&FromProcess::Result {
-            checksum: u64::MAX,
-            sent: 1.0
-        }),
+    // A result carries its spans in its bytes.
+    let spans = vec![Span {
+        lane: 1,
+        task: 3,
+        step: 0,
+        state: SpanState::Copy,
+        start: 2.5,
+        end: 4.0,
+    }];
+    match round(&FromProcess::Result {
+        checksum: u64::MAX,
+        sent: 1.0,
+        spans: spans.clone(),
+    }) {
         FromProcess::Result {
             checksum: u64::MAX,
+            spans: back,
             ..
-        }
-    ));
+        } => assert_eq!(back, spans),
+        other => panic!("came back as {other:?}"),
+    }
     // As www/worker.js writes its two messages.
     let from_js = |bytes: &[u8]| {
         let o = js_sys::Object::new();

@@ -1,16 +1,16 @@
-//! The messages between the page, the conductor and the process workers, as types.
+//! The protocol's messages (`core::protocol`) as `postMessage` carries them.
 //!
 //! Each direction is one enum, matched exhaustively by its receiver, and crosses as bytes
-//! ([`Wire`]: a tag byte for the variant, then its fields in order). On the wire a message is
-//! `{ns: "conpar", msg: Uint8Array, …buffers}`: the namespace tells ours from other libraries'
-//! messages (wasm-bindgen-rayon's), and bulky data (spans, payloads) travels beside the header
-//! as typed arrays, transferred where the sender is done with them. `Fatal` has tag 0 from
+//! ([`Wire`]: a tag byte for the variant, then its fields in order, spans included). On the wire
+//! a message is `{ns: "conpar", msg: Uint8Array, …buffers}`: the namespace tells ours from other
+//! libraries' messages (wasm-bindgen-rayon's); the bytes are transferred (the sender is done with
+//! them), and a task's payload and its copy back travel beside them as buffers, copied, which is
+//! the cost they stand for. `Fatal` has tag 0 from
 //! the conductor and from a process alike, and a process's `Shell` tag 1: www/worker.js writes
 //! those two itself, before any module has loaded.
 
-use crate::core::measure::trace::{spans_from_flat, spans_to_flat, Span};
 use crate::core::protocol::wire::{from_bytes, to_bytes, Wire};
-use js_sys::{Array, Float64Array, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -34,16 +34,10 @@ impl Envelope {
         set(&object, "msg", &bytes);
         Envelope {
             object,
-            transfer: Array::new(),
+            // A fresh buffer only this message holds: moved, not copied, where the sender
+            // posts with a transfer list.
+            transfer: Array::of1(&bytes.buffer()),
         }
-    }
-
-    /// Adds spans under `key`, transferred (the sender keeps no copy).
-    pub fn spans(self, key: &str, spans: &[Span]) -> Envelope {
-        let flat = Float64Array::from(spans_to_flat(spans).as_slice());
-        set(&self.object, key, &flat);
-        self.transfer.push(&flat.buffer());
-        self
     }
 
     /// Adds a value under `key` that is copied by the structured clone.
@@ -80,15 +74,6 @@ pub fn decode<T: Wire>(data: &JsValue) -> Option<Result<T, String>> {
         return Some(Err("a malformed message: no header".into()));
     };
     Some(from_bytes(&bytes.to_vec()).map_err(|e| format!("a malformed message: {e}")))
-}
-
-/// Spans sent under `key` beside a header (none if absent).
-pub fn spans(data: &JsValue, key: &str) -> Vec<Span> {
-    Reflect::get(data, &JsValue::from_str(key))
-        .ok()
-        .and_then(|v| v.dyn_into::<Float64Array>().ok())
-        .map(|a| spans_from_flat(&a.to_vec()))
-        .unwrap_or_default()
 }
 
 /// A buffer sent under `key` beside a header.

@@ -203,42 +203,6 @@ impl Span {
     }
 }
 
-/// Spans are sent between threads as flat numbers (six per span) so a batch of thousands
-/// crosses `postMessage` as one typed array.
-pub const SPAN_FIELDS: usize = 6;
-
-pub fn spans_to_flat(spans: &[Span]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(spans.len() * SPAN_FIELDS);
-    for s in spans {
-        out.extend_from_slice(&[
-            f64::from(s.lane),
-            f64::from(s.task),
-            f64::from(s.step),
-            f64::from(s.state.code()),
-            s.start,
-            s.end,
-        ]);
-    }
-    out
-}
-
-/// The inverse of [`spans_to_flat`]; malformed records are skipped.
-pub fn spans_from_flat(flat: &[f64]) -> Vec<Span> {
-    flat.chunks_exact(SPAN_FIELDS)
-        .filter_map(|c| {
-            let state = SpanState::from_code(c[3] as u8)?;
-            Some(Span {
-                lane: c[0] as u32,
-                task: c[1] as u32,
-                step: c[2] as u32,
-                state,
-                start: c[4],
-                end: c[5],
-            })
-        })
-        .collect()
-}
-
 /// The record of one model's run.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ModelTrace {

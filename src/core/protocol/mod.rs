@@ -97,10 +97,11 @@ pub enum FromProcess {
     Ready {
         at: f64,
     },
-    /// A chunk's result: spans beside (`spans`), and the output copied back (`output`).
+    /// A chunk's result and its spans; the output is copied back beside it (`output`).
     Result {
         checksum: u64,
         sent: f64,
+        spans: Vec<Span>,
     },
     Fatal {
         message: String,
@@ -129,5 +130,5 @@ wire_enum!(FromProcess, "message from a process" {
     0 => Fatal { message },
     1 => Shell {},
     2 => Ready { at },
-    3 => Result { checksum, sent },
+    3 => Result { checksum, sent, spans },
 });

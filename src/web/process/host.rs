@@ -6,7 +6,7 @@ use crate::core::input::workload::Task;
 use crate::core::measure::kernel::Checksum;
 use crate::core::measure::trace::{SpanState, NO_TASK};
 use crate::engine::{Clock, Outcome, Recorder, RunConfig};
-use crate::web::messages::{decode, spans, Envelope, FromProcess, ToProcess};
+use crate::web::messages::{decode, Envelope, FromProcess, ToProcess};
 use crate::web::timers::awake_ms;
 use crate::web::{js_error, start_worker_with, PerfClock};
 use futures::channel::mpsc;
@@ -94,13 +94,8 @@ impl ProcessWorker {
             .map_err(|e| format!("could not start a process: {}", js_error(&e)))
     }
 
-    /// The next message from the worker (and the raw data, which holds its buffers), or an
-    /// error if it failed or took too long.
-    async fn receive(
-        &mut self,
-        expected: &str,
-        timeout_ms: u32,
-    ) -> Result<(FromProcess, JsValue), String> {
+    /// The next message from the worker, or an error if it failed or took too long.
+    async fn receive(&mut self, expected: &str, timeout_ms: u32) -> Result<FromProcess, String> {
         // Cleared when this returns, so a finished wait leaves no timer behind.
         let mut deadline = Box::pin(awake_ms(timeout_ms).fuse());
         loop {
@@ -122,7 +117,7 @@ impl ProcessWorker {
                 Some(Ok(FromProcess::Fatal { message })) => {
                     return Err(format!("a process worker failed: {message}"))
                 }
-                Some(Ok(message)) => return Ok((message, data)),
+                Some(Ok(message)) => return Ok(message),
                 Some(Err(e)) => return Err(e),
                 None => {}
             }
@@ -142,7 +137,7 @@ async fn prepare(n: u32) -> Result<Vec<ProcessWorker>, String> {
     }
     for shell in &mut shells {
         match shell.receive("shell", SPAWN_TIMEOUT_MS).await? {
-            (FromProcess::Shell, _) => {}
+            FromProcess::Shell => {}
             _ => return Err("a process worker spoke before it was loaded".to_string()),
         }
     }
@@ -171,7 +166,7 @@ async fn start_server(method: StartMethod) -> Result<Option<ProcessWorker>, Stri
     }
     let mut server = ProcessWorker::start(false)?;
     match server.receive("ready", SPAWN_TIMEOUT_MS).await? {
-        (FromProcess::Ready { .. }, _) => Ok(Some(server)),
+        FromProcess::Ready { .. } => Ok(Some(server)),
         _ => Err("the fork server spoke before it was ready".to_string()),
     }
 }
@@ -228,7 +223,7 @@ async fn start_on(
         None => ProcessWorker::start(false)?,
     };
     let ready_at = match worker.receive("ready", SPAWN_TIMEOUT_MS).await? {
-        (FromProcess::Ready { at }, _) => at,
+        FromProcess::Ready { at } => at,
         _ => return Err("a process worker spoke before it was ready".to_string()),
     };
     recorder.record(lane, NO_TASK, 0, SpanState::Spawn, asked, ready_at);
@@ -275,16 +270,17 @@ async fn run_lane(
         let share = (f64::from(config.processes) / cores()).max(1.0);
         let steps_ms: u64 = chunk.iter().map(Task::total_ms).sum();
         let budget = (2.0 * steps_ms as f64 * share + GRACE_MS).min(f64::from(u32::MAX)) as u32;
-        let (reply, data) = worker.receive("result", budget).await?;
+        let reply = worker.receive("result", budget).await?;
         let received = clock.now();
         let FromProcess::Result {
             checksum: sum,
             sent,
+            spans,
         } = reply
         else {
             return Err("a process worker answered a task with something else".to_string());
         };
-        for s in spans(&data, "spans") {
+        for s in spans {
             recorder.record(lane, s.task, s.step, s.state, s.start, s.end);
         }
         if bytes > 0 {
@@ -450,7 +446,7 @@ async fn serve_steps(
             return Err(e);
         }
         let budget = (2.0 * f64::from(job.ms) * share + GRACE_MS).min(f64::from(u32::MAX)) as u32;
-        let (reply, data) = match worker.receive("result", budget).await {
+        let reply = match worker.receive("result", budget).await {
             Ok(got) => got,
             Err(e) => {
                 let _ = job.answer.send(Err(e.clone()));
@@ -461,11 +457,12 @@ async fn serve_steps(
         let FromProcess::Result {
             checksum: contribution,
             sent,
+            spans,
         } = reply
         else {
             return Err("a process worker answered a step with something else".to_string());
         };
-        for s in spans(&data, "spans") {
+        for s in spans {
             recorder.record(lane, s.task, s.step, s.state, s.start, s.end);
         }
         if job.payload > 0 {

@@ -132,8 +132,8 @@ fn reply(checksum: u64, recorder: &Recorder, payload: Option<js_sys::Uint8Array>
     let reply = Envelope::new(&FromProcess::Result {
         checksum,
         sent: PerfClock.now(),
-    })
-    .spans("spans", &recorder.drain());
+        spans: recorder.drain(),
+    });
     match payload {
         Some(p) => reply.with("output", &p),
         None => reply,
