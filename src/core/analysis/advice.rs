@@ -30,7 +30,7 @@ fn caveat(model: Model, expect: &Expectation) -> String {
         Model::Threads => "free threads need the free-threaded build (python3.14t); on the standard build threads compute one at a time, as gil shows".into(),
         Model::ToThread => "to_thread keeps the loop serving other tasks while a thread computes, but on the GIL build its threads and the loop take turns on the GIL, so a task still waits up to a switch interval at a time".into(),
         Model::Executor => "run_in_executor keeps the loop free while processes compute, and pays what processes pay: the pool's start-up and a pickled copy of every argument and result".into(),
-        Model::Interpreters => "interpreters compute in parallel on the standard build, each with its own GIL, and share nothing: every argument and result is pickled across, and each interpreter imports its modules when it starts; C extensions must support subinterpreters (many do not yet)".into(),
+        Model::Interpreters => "interpreters compute in parallel on the standard build, each with its own GIL, and share nothing: every argument and result is pickled across, and each interpreter imports its modules when it starts; a C extension imports in one only if it declares support for subinterpreters".into(),
         Model::Processes => {
             let base = "each process costs a start-up (cheap with fork; with forkserver, Linux's default from 3.14, a program's first pool also starts the server; dearer with spawn on macOS and Windows) and a pickled copy of its data";
             let per_task_ms = expect.cpu_ms / f64::from(expect.tasks.max(1));

@@ -64,6 +64,7 @@ pub struct Controls {
     /// The Embed dialog's form: the frame with its script, or the light element.
     pub embed_form: HtmlElement,
     pub embed_as_element: HtmlInputElement,
+    pub embed_as_frame: HtmlInputElement,
     pub embed_live: HtmlInputElement,
     /// Why there is no recording to embed, when there is none.
     pub embed_recording_note: HtmlElement,
@@ -138,6 +139,7 @@ impl Controls {
             embed_predict: by_id(doc, "embed-predict")?,
             embed_form: by_id(doc, "embed-form")?,
             embed_as_element: by_id(doc, "embed-as-element")?,
+            embed_as_frame: by_id(doc, "embed-as-frame")?,
             embed_live: by_id(doc, "embed-live")?,
             embed_recording_note: by_id(doc, "embed-recording-note")?,
             embed_images: by_id(doc, "embed-images")?,

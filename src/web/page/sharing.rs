@@ -295,11 +295,7 @@ pub fn show_embed_dialog(app: &App) {
     ui.embed_live.set_checked(!dialog.recording);
     ui.embed_predict.set_checked(dialog.predict);
     ui.embed_as_element.set_checked(dialog.element);
-    if let Some(frame) = app.doc.get_element_by_id("embed-as-frame") {
-        if let Some(radio) = frame.dyn_ref::<web_sys::HtmlInputElement>() {
-            radio.set_checked(!dialog.element);
-        }
-    }
+    ui.embed_as_frame.set_checked(!dialog.element);
     if dialog.open {
         if let Some(code) = chosen_code(app) {
             ui.embed_code.set_value(&code);
